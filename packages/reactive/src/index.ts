@@ -1,0 +1,64 @@
+/**
+ * @charms/reactive: the flag engine of charms.reactive. No I/O: state, logging and
+ * tracing come in through the store, the hook options and the event stream.
+ */
+export { createReactor } from './reactor.js';
+export type { Reactor, HookRun, BeginHookOptions } from './reactor.js';
+export { defineLayer } from './layer.js';
+export type { Layer, Registrar, HandlerFunction, LifecycleCallback } from './layer.js';
+export type { HandlerSpec, HandlerInfo, FlagList } from './handler.js';
+export type { Predicate } from './predicates.js';
+export type { TriggerOptions } from './triggers.js';
+export {
+  when,
+  whenAll,
+  whenAny,
+  whenNot,
+  whenNone,
+  whenNotAll,
+  hook,
+  onlyOnce,
+  collectMetrics,
+  meterStatusChanged,
+} from './decorators.js';
+export type { ReactiveDecorator, OptionalCallDecorator, HandlerMethod } from './decorators.js';
+export {
+  setFlag,
+  clearFlag,
+  toggleFlag,
+  isFlagSet,
+  allFlagsSet,
+  anyFlagsSet,
+  getFlags,
+  getUnsetFlags,
+  getFlagValue,
+  registerTrigger,
+  dataChanged,
+  isDataChanged,
+  exitHook,
+  currentContext,
+} from './context.js';
+export type { ReactiveContext, HandlerContext, UnitKeyValue } from './context.js';
+export { HookExit, isHookExit } from './hook-exit.js';
+export { UnitState } from './unit-state.js';
+export type { UnitStateSnapshot } from './unit-state.js';
+export { MemoryUnitStateStore } from './state-store.js';
+export type { UnitStateStore } from './state-store.js';
+export { expandHookPatterns } from './hook-patterns.js';
+export type { RelationMetadata } from './hook-patterns.js';
+export type { ReactiveEvents, ReactiveEmitter, Phase } from './events.js';
+export type { DispatchResult } from './dispatch.js';
+export { MAX_ITERATIONS } from './dispatch.js';
+export { MAX_TRIGGER_DEPTH } from './session.js';
+export {
+  ReactiveError,
+  InvalidFlagError,
+  InvalidHandlerError,
+  InvalidLayerError,
+  DuplicateHandlerError,
+  InvalidTriggerError,
+  TriggerCycleError,
+  HandlerError,
+  NoActiveDispatchError,
+} from './errors.js';
+export type { ReactiveErrorCode } from './errors.js';

@@ -1,0 +1,38 @@
+import type { Handler } from './handler.js';
+import { evaluatePredicate } from './predicates.js';
+import type { HandlerRegistry } from './registry.js';
+import type { HookSession } from './session.js';
+
+/**
+ * The pure half of dispatch: which handlers pass their test right now. Nothing here
+ * changes state (the predicates are pure; `@whenFileChanged` does not exist here).
+ */
+
+/**
+ * The original's `Handler.test()`: a handler that watches flags is considered only
+ * when the flag watch lets it through (iteration 0, or one of its flags changed in the
+ * last round); then every predicate must pass, tested in order.
+ */
+export function passes<C>(handler: Handler<C>, session: HookSession): boolean {
+  if (handler.watched.length > 0 && !session.watch.watch(handler.watched)) return false;
+  for (const predicate of handler.predicates) {
+    if (!evaluatePredicate(predicate, session, handler.id)) return false;
+  }
+  return true;
+}
+
+/**
+ * The queue at the start of a round, in registration order. Iterations after the
+ * first only test the watchers of changed flags and the handlers that watch nothing;
+ * every other handler would fail the flag-watch gate anyway.
+ */
+export function roundQueue<C>(registry: HandlerRegistry<C>, session: HookSession): Handler<C>[] {
+  const gated = session.phase === 'other' && session.watch.iteration > 0;
+  const candidates = gated ? registry.candidates(session.watch.changes) : registry.all;
+  return candidates.filter((handler) => passes(handler, session));
+}
+
+/** After a clear: the rest of the queue, keeping only those that still pass. */
+export function retestQueue<C>(rest: readonly Handler<C>[], session: HookSession): Handler<C>[] {
+  return rest.filter((handler) => passes(handler, session));
+}

@@ -1,0 +1,70 @@
+import type { ReactiveContext, UnitState } from '@charms/reactive';
+import { pythonEquals, pythonTruthy } from './python-values.js';
+
+/** One option of config.yaml, as far as the flags need it. */
+export interface ConfigOption {
+  readonly default?: unknown;
+  readonly type?: string;
+  readonly description?: string;
+}
+
+/** Where the config seen by the last successful hook is kept in unit data. */
+export const CONFIG_SNAPSHOT_KEY = 'charms.config.previous';
+
+/**
+ * layer-basic's `config.*` flags for one hook.
+ *
+ * `current` is what `config-get --all` printed, plus any key only the previous
+ * snapshot had (charm-helpers merges those in); `changed(opt)` compares with the
+ * snapshot of the last successful non-restricted hook, and with no snapshot yet every
+ * option counts as changed.
+ */
+export class ConfigFlags {
+  readonly current: Record<string, unknown>;
+  readonly #previous: Record<string, unknown> | undefined;
+  readonly #options: Readonly<Record<string, ConfigOption>>;
+
+  constructor(state: UnitState, config: Readonly<Record<string, unknown>>, options: Readonly<Record<string, ConfigOption>> | undefined) {
+    this.#previous = state.data.get(CONFIG_SNAPSHOT_KEY) as Record<string, unknown> | undefined;
+    this.#options = options ?? {};
+    this.current = { ...config };
+    for (const [key, value] of Object.entries(this.#previous ?? {})) {
+      if (!Object.hasOwn(this.current, key)) this.current[key] = value;
+    }
+  }
+
+  changed(option: string): boolean {
+    return this.#previous === undefined || !pythonEquals(this.#previous[option], this.current[option]);
+  }
+
+  /**
+   * atstart, in config.yaml order: `config.changed` and `config.changed.<opt>` when the
+   * option changed, then `config.set.<opt>` and `config.default.<opt>` toggled.
+   */
+  set(context: ReactiveContext): void {
+    for (const [option, spec] of Object.entries(this.#options)) {
+      if (this.changed(option)) {
+        context.setFlag('config.changed');
+        context.setFlag(`config.changed.${option}`);
+      }
+      const value = this.current[option];
+      context.toggleFlag(`config.set.${option}`, pythonTruthy(value));
+      context.toggleFlag(`config.default.${option}`, pythonEquals(value, spec?.default));
+    }
+  }
+
+  /** atexit, last of all: clear `config.changed`, then each key's three flags. */
+  clear(context: ReactiveContext): void {
+    context.clearFlag('config.changed');
+    for (const option of Object.keys(this.current)) {
+      context.clearFlag(`config.changed.${option}`);
+      context.clearFlag(`config.set.${option}`);
+      context.clearFlag(`config.default.${option}`);
+    }
+  }
+
+  /** atexit of a successful hook: remember this config for the next hook's comparison. */
+  save(state: UnitState): void {
+    state.data.set(CONFIG_SNAPSHOT_KEY, structuredClone(this.current));
+  }
+}

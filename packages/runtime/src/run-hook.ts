@@ -1,0 +1,156 @@
+import {
+  isHookExit,
+  UnitState,
+  type DispatchResult,
+  type HookRun,
+  type LifecycleCallback,
+  type ReactiveContext,
+  type ReactiveEmitter,
+  type Reactor,
+  type RelationMetadata,
+  type UnitStateStore,
+} from '@charms/reactive';
+import { ConfigFlags, type ConfigOption } from './config-flags.js';
+
+/** Hooks in which Juju forbids most tools; the original runs one restricted round. */
+export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set(['collect-metrics', 'meter-status-changed']);
+
+/** The flag the original keeps set between `pre-series-upgrade` and `post-series-upgrade`. */
+export const SERIES_UPGRADE_FLAG = 'upgrade.series.in-progress';
+
+/** Options for {@link runHook}. */
+export interface RunHookOptions {
+  readonly hookName: string;
+  /** Committed unit state: read at the start, written once at the end of a successful hook. */
+  readonly store: UnitStateStore;
+  /**
+   * The charm: a reactor, or a function that builds one. Building happens inside the
+   * hook, so an error there (an invalid trigger, a duplicate id) fails the hook.
+   */
+  readonly charm: Reactor | (() => Reactor | Promise<Reactor>);
+  /** What `config-get --all` prints: every option, `null` where unset. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** config.yaml's options; without them (no config.yaml) no `config.*` flags are managed. */
+  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
+  /** metadata.yaml, for `{role:interface}` hook patterns. */
+  readonly metadata?: RelationMetadata;
+  /** Extra members for handler and callback contexts. */
+  readonly services?: object;
+  /** Called with the reactor's event stream once the charm is built, before anything runs. */
+  readonly observe?: (events: ReactiveEmitter) => void;
+}
+
+/** What happened in one hook. */
+export interface HookOutcome {
+  readonly hookName: string;
+  readonly restricted: boolean;
+  /** The hook succeeded (Juju would see exit code 0). */
+  readonly ok: boolean;
+  /** The unit state was committed to the store. */
+  readonly committed: boolean;
+  /** The process exit code Juju would see: 0, 1 for an error, N for `exitHook(N)`. */
+  readonly exitCode: number;
+  /** Why the hook failed: a `HandlerError`, a `HookExit`, a load error, … */
+  readonly error?: unknown;
+  /** Where it failed. */
+  readonly stage?: 'load' | 'atstart' | 'dispatch' | 'atexit' | 'commit';
+  /** Dispatch figures, when dispatch ran to its end (or to `exitHook(0)`). */
+  readonly dispatch?: DispatchResult;
+}
+
+/**
+ * Runs one hook from start to commit, as layer-basic and `charms.reactive.main()` do:
+ * build the charm, run the atstart callbacks (config flags, the series-upgrade flag,
+ * the layers' own), dispatch, run the atexit callbacks in reverse order (layers',
+ * config snapshot, trigger wipe, config flags cleared), then commit once.
+ *
+ * `collect-metrics` and `meter-status-changed` skip atstart and atexit but still commit.
+ * On failure nothing is committed: the next hook starts from the last committed state.
+ * `exitHook(0)` ends the stage it is in and the hook still succeeds, except inside an
+ * atexit callback, where, as in the original, the process ends before the commit.
+ */
+export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
+  const { hookName, store } = options;
+  const restricted = RESTRICTED_HOOKS.has(hookName);
+  const base = { hookName, restricted };
+  const state = new UnitState(await store.load());
+
+  let reactor: Reactor;
+  let run: HookRun;
+  try {
+    reactor = typeof options.charm === 'function' ? await options.charm() : options.charm;
+    options.observe?.(reactor.events);
+    run = reactor.beginHook({ hookName, state, metadata: options.metadata, services: options.services });
+  } catch (error) {
+    if (isHookExit(error) && error.exitCode === 0) return commit(options, state, base, undefined);
+    return failure(base, 'load', error);
+  }
+
+  return run.run(async () => {
+    const context = run.context;
+    const config = new ConfigFlags(state, options.config ?? {}, options.configOptions);
+    // atexit order as registered in the original; they run reversed.
+    const atexit: LifecycleCallback[] = [
+      (ctx) => config.clear(ctx),
+      () => run.clearTriggers(),
+      ...reactor.atexitCallbacks,
+    ];
+    const atstart: LifecycleCallback[] = [
+      (ctx) => {
+        config.set(ctx);
+        // charm-helpers registers the config snapshot save the first time config is read.
+        atexit.push(() => config.save(state));
+      },
+      seriesUpgradeFlag,
+      ...reactor.atstartCallbacks,
+    ];
+
+    let stage: 'atstart' | 'dispatch' = 'atstart';
+    let result: DispatchResult | undefined;
+    try {
+      if (!restricted) for (const callback of atstart) await callback(context);
+      stage = 'dispatch';
+      result = await run.dispatch(restricted);
+    } catch (error) {
+      if (!isHookExit(error) || error.exitCode !== 0) return failure(base, stage, error);
+    }
+
+    if (!restricted) {
+      try {
+        for (const callback of [...atexit].reverse()) await callback(context);
+      } catch (error) {
+        if (isHookExit(error) && error.exitCode === 0) return { ...base, ok: true, committed: false, exitCode: 0, dispatch: result };
+        return failure(base, 'atexit', error);
+      }
+    }
+    return commit(options, state, base, result);
+  });
+}
+
+function seriesUpgradeFlag(context: ReactiveContext): void {
+  if (context.hookName === 'pre-series-upgrade') context.setFlag(SERIES_UPGRADE_FLAG);
+  else if (context.hookName === 'post-series-upgrade') context.clearFlag(SERIES_UPGRADE_FLAG);
+}
+
+async function commit(
+  options: RunHookOptions,
+  state: UnitState,
+  base: { hookName: string; restricted: boolean },
+  result: DispatchResult | undefined,
+): Promise<HookOutcome> {
+  try {
+    await options.store.commit(state.snapshot());
+  } catch (error) {
+    return failure(base, 'commit', error);
+  }
+  return { ...base, ok: true, committed: true, exitCode: 0, dispatch: result };
+}
+
+function failure(
+  base: { hookName: string; restricted: boolean },
+  stage: NonNullable<HookOutcome['stage']>,
+  error: unknown,
+): HookOutcome {
+  const exitCode = isHookExit(error) ? error.exitCode : 1;
+  return { ...base, ok: false, committed: false, exitCode, error, stage };
+}
