@@ -85,7 +85,7 @@ const FLAG_KIND = {
  */
 export function specPredicates(spec: HandlerSpec, where: string): Predicate[] {
   const predicates: Predicate[] = (spec.decorators ?? []).map((decorator) => {
-    if (!decorator || typeof decorator !== 'object' || !('predicate' in decorator)) {
+    if (!decorator || (typeof decorator !== 'object' && typeof decorator !== 'function') || !('predicate' in decorator)) {
       throw new InvalidHandlerError(spec.id, `${where}: 'decorators' holds something that is not a reactive decorator such as when('flag')`);
     }
     return decorator.predicate;

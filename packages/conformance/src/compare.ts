@@ -1,0 +1,58 @@
+import type { FixtureResult, HookResult, RoundResult } from './fixture-schema.js';
+
+/** The first place where an actual result departs from the expected one. */
+export interface Difference {
+  /** The hook's index in the fixture, or null for the number of hooks. */
+  readonly hookIndex: number | null;
+  readonly field: string;
+  readonly expected: unknown;
+  readonly actual: unknown;
+}
+
+/**
+ * Compares results by the rules of shared/conformance/README.md §4: per hook, `invoked`
+ * and `final_flags` exactly, `error` by category (`exit` with its code), `rounds`
+ * exactly. `error_detail` and `flags_at_error` are informational and ignored.
+ */
+export function firstDifference(expected: FixtureResult, actual: FixtureResult): Difference | undefined {
+  if (expected.hooks.length !== actual.hooks.length) {
+    return { hookIndex: null, field: 'hooks.length', expected: expected.hooks.length, actual: actual.hooks.length };
+  }
+  for (const [index, want] of expected.hooks.entries()) {
+    const got = actual.hooks[index]!;
+    const difference = hookDifference(want, got);
+    if (difference) return { hookIndex: index, ...difference };
+  }
+  return undefined;
+}
+
+function hookDifference(want: HookResult, got: HookResult): Omit<Difference, 'hookIndex'> | undefined {
+  if (want.hook !== got.hook) return { field: 'hook', expected: want.hook, actual: got.hook };
+  if (!sameList(want.invoked, got.invoked)) return { field: 'invoked', expected: want.invoked, actual: got.invoked };
+  if (!sameList(want.final_flags, got.final_flags)) {
+    return { field: 'final_flags', expected: want.final_flags, actual: got.final_flags };
+  }
+  if (errorCategory(want.error) !== errorCategory(got.error)) return { field: 'error', expected: want.error, actual: got.error };
+  const rounds = Math.max(want.rounds.length, got.rounds.length);
+  for (let i = 0; i < rounds; i += 1) {
+    const w = want.rounds[i];
+    const g = got.rounds[i];
+    if (!w || !g || !sameRound(w, g)) return { field: `rounds[${i}]`, expected: w ?? null, actual: g ?? null };
+  }
+  return undefined;
+}
+
+/** `null`, `loop`, `exception` or `exit:<N>`: what must match of an error. */
+export function errorCategory(error: string | null): string | null {
+  if (error === null) return null;
+  const [kind, code] = error.split(':');
+  return kind === 'exit' ? `exit:${code}` : kind!;
+}
+
+function sameRound(a: RoundResult, b: RoundResult): boolean {
+  return a.phase === b.phase && a.iteration === b.iteration && sameList(a.queued, b.queued) && sameList(a.invoked, b.invoked);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}

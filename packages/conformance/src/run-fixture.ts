@@ -1,0 +1,108 @@
+import {
+  HandlerError,
+  InvalidTriggerError,
+  isHookExit,
+  MemoryUnitStateStore,
+  TriggerCycleError,
+  type RelationMetadata,
+} from '@charms/reactive';
+import { runHook, type HookOutcome } from '@charms/runtime';
+import { FixtureRaise, fixtureCharm } from './fixture-charm.js';
+import type { Fixture, FixtureResult, HookResult, RoundResult } from './fixture-schema.js';
+
+interface HookEntry {
+  readonly hook: string;
+  readonly config: Record<string, unknown>;
+}
+
+/**
+ * Runs every hook of a fixture as the original's harness did: one fresh charm per
+ * hook over one persistent in-memory store, and builds the result in the fixture
+ * format (rounds from the engine's event stream, flags from the committed store).
+ */
+export async function runFixture(fixture: Fixture): Promise<FixtureResult> {
+  const initialFlags = Object.fromEntries((fixture.initial_flags ?? []).map((flag) => [flag, null]));
+  const store = new MemoryUnitStateStore({ flags: initialFlags, data: {} });
+  const entries: HookEntry[] = (fixture.hooks ?? [fixture.hook!]).map((entry) =>
+    typeof entry === 'string' ? { hook: entry, config: {} } : { hook: entry.hook, config: entry.config ?? {} },
+  );
+  const configOptions = fixture.config_options
+    ? Object.fromEntries(Object.entries(fixture.config_options).map(([name, spec]) => [name, { default: spec?.default ?? null }]))
+    : undefined;
+
+  let userConfig: Record<string, unknown> = { ...(fixture.config ?? {}) };
+  const hooks: HookResult[] = [];
+  for (const entry of entries) {
+    userConfig = { ...userConfig, ...entry.config };
+    const rounds: RoundResult[] = [];
+    const invoked: string[] = [];
+    const outcome = await runHook({
+      hookName: entry.hook,
+      store,
+      charm: () => fixtureCharm(fixture),
+      config: effectiveConfig(configOptions, userConfig),
+      configOptions,
+      metadata: fixture.metadata as RelationMetadata | undefined,
+      observe: (events) => {
+        events.on('round', ({ phase, iteration, queue }) => {
+          if (queue.length > 0) rounds.push({ phase, iteration, queued: [...queue], invoked: [] });
+        });
+        events.on('handler:start', ({ handlerId }) => {
+          rounds.at(-1)?.invoked.push(handlerId);
+          invoked.push(handlerId);
+        });
+      },
+    });
+    const result: HookResult = {
+      hook: entry.hook,
+      invoked,
+      final_flags: Object.keys(store.peek()?.flags ?? {}).sort(),
+      error: hookError(outcome),
+      rounds,
+    };
+    if (!outcome.ok && !isHookExit(outcome.error)) result.error_detail = errorMessage(outcome.error).slice(0, 500);
+    hooks.push(result);
+  }
+
+  const firstError = hooks.findIndex((h) => h.error !== null);
+  return {
+    name: fixture.name,
+    invoked: hooks.flatMap((h) => h.invoked),
+    final_flags: hooks.at(-1)?.final_flags ?? [],
+    error: firstError === -1 ? null : `${firstError}:${hooks[firstError]!.hook}:${hooks[firstError]!.error}`,
+    hooks,
+  };
+}
+
+/** What `config-get --all` prints: every option, the user's value, else its default, else null; sorted. */
+function effectiveConfig(
+  options: Record<string, { default: unknown }> | undefined,
+  user: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!options) return {};
+  const config: Record<string, unknown> = {};
+  for (const name of Object.keys(options).sort()) {
+    config[name] = Object.hasOwn(user, name) ? user[name] : (options[name]!.default ?? null);
+  }
+  return config;
+}
+
+/**
+ * The fixture's error value. The original's Python class names stand for the port's
+ * own errors: a handler's raise → HandlerError, a rejected trigger → ValueError, a
+ * trigger cycle → RecursionError.
+ */
+function hookError(outcome: HookOutcome): string | null {
+  if (outcome.ok) return outcome.dispatch?.capReached ? 'loop' : null;
+  const error = outcome.error instanceof HandlerError ? outcome.error.cause : outcome.error;
+  if (isHookExit(error)) return `exit:${error.exitCode}`;
+  if (error instanceof TriggerCycleError) return 'exception:RecursionError';
+  if (error instanceof InvalidTriggerError) return 'exception:ValueError';
+  if (error instanceof FixtureRaise) return 'exception:HandlerError';
+  return `exception:${error instanceof Error ? error.name : 'Error'}`;
+}
+
+function errorMessage(error: unknown): string {
+  const cause = error instanceof HandlerError ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
