@@ -42,6 +42,7 @@ export async function runFixture(fixture: Fixture): Promise<FixtureResult> {
       charm: () => fixtureCharm(fixture),
       config: effectiveConfig(configOptions, userConfig),
       configOptions,
+      configFlags: fixture.layer_basic !== false,
       metadata: fixture.metadata as RelationMetadata | undefined,
       observe: (events) => {
         events.on('round', ({ phase, iteration, queue }) => {

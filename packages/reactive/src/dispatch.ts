@@ -103,11 +103,10 @@ export async function dispatch(
         const queue = startRound(i);
         if (queue.length === 0) break;
         iterations += 1;
+        // The last allowed iteration has work: the cap is reached whatever happens next.
+        if (i === MAX_ITERATIONS - 1) capReached = true;
         await runRound(queue);
-        if (i === MAX_ITERATIONS - 1) {
-          capReached = true;
-          emitter.emit('dispatch:cap', { iterations: MAX_ITERATIONS, queue: queue.map((h) => h.id) });
-        }
+        if (capReached) emitter.emit('dispatch:cap', { iterations: MAX_ITERATIONS, queue: queue.map((h) => h.id) });
       }
       watch.reset();
     }

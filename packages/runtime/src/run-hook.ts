@@ -34,6 +34,11 @@ export interface RunHookOptions {
   readonly configOptions?: Readonly<Record<string, ConfigOption>>;
   /** metadata.yaml, for `{role:interface}` hook patterns. */
   readonly metadata?: RelationMetadata;
+  /**
+   * Manage layer-basic's `config.*` flags and config snapshot (default true). Off, the
+   * hook runs as a charm without layer-basic would.
+   */
+  readonly configFlags?: boolean;
   /** Extra members for handler and callback contexts. */
   readonly services?: object;
   /** Called with the reactor's event stream once the charm is built, before anything runs. */
@@ -90,17 +95,22 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
     const context = run.context;
     const config = new ConfigFlags(state, options.config ?? {}, options.configOptions);
     // atexit order as registered in the original; they run reversed.
+    const layerBasic = options.configFlags !== false;
     const atexit: LifecycleCallback[] = [
-      (ctx) => config.clear(ctx),
+      ...(layerBasic ? [(ctx: ReactiveContext) => config.clear(ctx)] : []),
       () => run.clearTriggers(),
       ...reactor.atexitCallbacks,
     ];
     const atstart: LifecycleCallback[] = [
-      (ctx) => {
-        config.set(ctx);
-        // charm-helpers registers the config snapshot save the first time config is read.
-        atexit.push(() => config.save(state));
-      },
+      ...(layerBasic
+        ? [
+            (ctx: ReactiveContext) => {
+              config.set(ctx);
+              // charm-helpers registers the snapshot save when config is first read.
+              atexit.push(() => config.save(state));
+            },
+          ]
+        : []),
       seriesUpgradeFlag,
       ...reactor.atstartCallbacks,
     ];
