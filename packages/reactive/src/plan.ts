@@ -22,14 +22,13 @@ export function passes<C>(handler: Handler<C>, session: HookSession): boolean {
 }
 
 /**
- * The queue at the start of a round, in registration order. Iterations after the
- * first only test the watchers of changed flags and the handlers that watch nothing;
- * every other handler would fail the flag-watch gate anyway.
+ * The queue at the start of a round, in registration order: the handlers the registry
+ * says could pass in this phase and iteration, kept if they pass their test.
  */
 export function roundQueue<C>(registry: HandlerRegistry<C>, session: HookSession): Handler<C>[] {
-  const gated = session.phase === 'other' && session.watch.iteration > 0;
-  const candidates = gated ? registry.candidates(session.watch.changes) : registry.all;
-  return candidates.filter((handler) => passes(handler, session));
+  const phase = session.phase!;
+  const changed = phase === 'other' && session.watch.iteration > 0 ? session.watch.changes : undefined;
+  return registry.candidates(phase, session.state.flags.keys(), changed).filter((handler) => passes(handler, session));
 }
 
 /** After a clear: the rest of the queue, keeping only those that still pass. */

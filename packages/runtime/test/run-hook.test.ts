@@ -71,6 +71,24 @@ describe('runHook: commit and rollback (spec §1.1)', () => {
     expect(committedFlags(store)).toEqual(['seen']);
   });
 
+  it('a hook that reaches the cap saves the config snapshot like any successful hook', async () => {
+    const store = seeded();
+    const charm = createReactor().handle({ id: 'loop', decorators: [when()] }, () => {});
+    await runHook({ hookName: 'config-changed', store, charm, config: { port: 1 }, configOptions: { port: {} } });
+    expect(store.peek()?.data[CONFIG_SNAPSHOT_KEY]).toEqual({ port: 1 });
+  });
+
+  it('an invalid registerTrigger inside a handler fails the hook at that point', async () => {
+    const store = seeded(['go']);
+    const charm = createReactor().handle({ id: 'h', when: 'go' }, (ctx) => {
+      ctx.setFlag('before');
+      ctx.registerTrigger({ when: 'a', whenNot: 'b', setFlag: 'c' });
+    });
+    const outcome = await runHook({ hookName: 'start', store, charm });
+    expect(outcome).toMatchObject({ ok: false, stage: 'dispatch', error: { code: 'HANDLER_FAILED', cause: { code: 'INVALID_TRIGGER' } } });
+    expect(committedFlags(store)).toEqual(['go']);
+  });
+
   it('a charm that fails to load (invalid trigger, duplicate id) fails the hook before anything runs', async () => {
     const store = seeded(['a']);
     const outcome = await runHook({
