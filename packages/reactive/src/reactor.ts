@@ -82,7 +82,15 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     return this.#registry.all.map(({ id, order, predicates, watched }) => ({ id, order, predicates, watched }));
   }
 
-  handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>, prefix = ''): this {
+  handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>): this {
+    return this.#handle(spec, handler, '');
+  }
+
+  register(target: object | (new () => object)): this {
+    return this.#register(target, '');
+  }
+
+  #handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>, prefix: string): this {
     const id = spec?.id ?? (typeof handler === 'function' ? handler.name : undefined);
     const fullId = typeof id === 'string' && id.length > 0 ? prefix + id : id;
     const predicates = specPredicates((spec ?? {}) as HandlerSpec, `handler '${String(fullId ?? '?')}'`);
@@ -91,7 +99,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     return this;
   }
 
-  register(target: object | (new () => object), prefix = ''): this {
+  #register(target: object | (new () => object), prefix: string): this {
     const instance = typeof target === 'function' ? new (target as new () => object)() : target;
     const className = (instance as { constructor?: { name?: string } }).constructor?.name || 'anonymous';
     const methods = decoratedMethods(instance);
@@ -126,11 +134,11 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     const reactor = this;
     const registrar: Registrar<F> = {
       handle(spec, handler) {
-        reactor.handle(spec, handler, prefix);
+        reactor.#handle(spec, handler, prefix);
         return this;
       },
       register(target) {
-        reactor.register(target, prefix);
+        reactor.#register(target, prefix);
         return this;
       },
       registerTrigger(options) {
