@@ -1,0 +1,101 @@
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { HookContextError } from './errors.js';
+
+/** Everything Juju tells a hook through its environment, read once and frozen. */
+export interface HookContext {
+  /** `hook` for a hook, `action` for an action. */
+  readonly kind: 'hook' | 'action';
+  /** The hook name (`config-changed`) or, for an action, the action name. */
+  readonly hookName: string;
+  readonly unitName: string;
+  readonly appName: string;
+  readonly unitNumber: number;
+  readonly modelName: string;
+  readonly modelUuid: string | undefined;
+  readonly charmDir: string;
+  readonly jujuVersion: string;
+  /** In relation hooks: the endpoint name, e.g. `db`. */
+  readonly relationName: string | undefined;
+  /** In relation hooks: `db:3`. */
+  readonly relationId: string | undefined;
+  readonly remoteUnit: string | undefined;
+  readonly remoteApp: string | undefined;
+  readonly departingUnit: string | undefined;
+  readonly actionName: string | undefined;
+  readonly actionUuid: string | undefined;
+}
+
+const UNIT = /^([a-z][a-z0-9-]*)\/(\d+)$/;
+const RELATION_ID = /^[a-z][a-z0-9-]*:\d+$/;
+const DISPATCH_PATH = /^(hooks|actions)\/([^/]+)$/;
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const environment = z.object({
+  JUJU_UNIT_NAME: z.string({ error: 'is not set' }).regex(UNIT, 'must look like app/0'),
+  JUJU_MODEL_NAME: z.string({ error: 'is not set' }).min(1, 'is empty'),
+  JUJU_MODEL_UUID: optional,
+  JUJU_CHARM_DIR: optional,
+  CHARM_DIR: optional,
+  JUJU_DISPATCH_PATH: optional.refine((v) => v === undefined || DISPATCH_PATH.test(v), 'must be hooks/<name> or actions/<name>'),
+  JUJU_HOOK_NAME: optional,
+  JUJU_VERSION: optional.refine((v) => v === undefined || /^\d+\.\d+/.test(v), 'must be a version such as 2.9.44'),
+  JUJU_RELATION: optional,
+  JUJU_RELATION_ID: optional.refine((v) => v === undefined || RELATION_ID.test(v), 'must look like db:3'),
+  JUJU_REMOTE_UNIT: optional.refine((v) => v === undefined || UNIT.test(v), 'must look like app/0'),
+  JUJU_REMOTE_APP: optional,
+  JUJU_DEPARTING_UNIT: optional.refine((v) => v === undefined || UNIT.test(v), 'must look like app/0'),
+  JUJU_ACTION_NAME: optional,
+  JUJU_ACTION_UUID: optional,
+});
+
+/**
+ * Reads and checks the hook environment once. The hook name comes from
+ * `JUJU_DISPATCH_PATH` (`hooks/<name>` or `actions/<name>`), else `JUJU_HOOK_NAME`, else
+ * the name the program was started as (`hooks/install` run directly on old Juju).
+ *
+ * @throws HookContextError (`HOOK_CONTEXT_INVALID`) naming every missing or malformed variable.
+ * @example const context = readHookContext(process.env, process.argv);
+ */
+export function readHookContext(env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): HookContext {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    throw new HookContextError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), problem: issue.message })));
+  }
+  const vars = parsed.data;
+  const problems: { variable: string; problem: string }[] = [];
+
+  const charmDir = vars.JUJU_CHARM_DIR ?? vars.CHARM_DIR;
+  if (!charmDir) problems.push({ variable: 'JUJU_CHARM_DIR', problem: 'is not set' });
+
+  const dispatch = vars.JUJU_DISPATCH_PATH ? DISPATCH_PATH.exec(vars.JUJU_DISPATCH_PATH) : null;
+  const invokedAs = argv[1] ? basename(argv[1]) : undefined;
+  const kind = dispatch?.[1] === 'actions' ? 'action' : 'hook';
+  const hookName = dispatch?.[2] ?? vars.JUJU_HOOK_NAME ?? (invokedAs && !/\.(m?js|cjs|ts)$/.test(invokedAs) ? invokedAs : undefined);
+  if (!hookName) problems.push({ variable: 'JUJU_DISPATCH_PATH', problem: 'is not set (nor JUJU_HOOK_NAME)' });
+
+  if (problems.length > 0) throw new HookContextError(problems);
+  const [, appName, unitNumber] = UNIT.exec(vars.JUJU_UNIT_NAME)!;
+  return Object.freeze({
+    kind,
+    hookName: hookName!,
+    unitName: vars.JUJU_UNIT_NAME,
+    appName: appName!,
+    unitNumber: Number(unitNumber),
+    modelName: vars.JUJU_MODEL_NAME,
+    modelUuid: vars.JUJU_MODEL_UUID,
+    charmDir: charmDir!,
+    jujuVersion: vars.JUJU_VERSION ?? '0.0.0',
+    relationName: vars.JUJU_RELATION,
+    relationId: vars.JUJU_RELATION_ID,
+    remoteUnit: vars.JUJU_REMOTE_UNIT,
+    remoteApp: vars.JUJU_REMOTE_APP,
+    departingUnit: vars.JUJU_DEPARTING_UNIT,
+    actionName: kind === 'action' ? hookName : vars.JUJU_ACTION_NAME,
+    actionUuid: vars.JUJU_ACTION_UUID,
+  } satisfies HookContext);
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { HookContextError, readHookContext } from '@charms/hooktools';
+
+const base = {
+  JUJU_UNIT_NAME: 'minio/0',
+  JUJU_MODEL_NAME: 'kubeflow',
+  JUJU_MODEL_UUID: 'c0ffee',
+  JUJU_CHARM_DIR: '/var/lib/juju/agents/unit-minio-0/charm',
+  JUJU_VERSION: '2.9.44',
+};
+
+describe('readHookContext', () => {
+  it('reads the hook name from JUJU_DISPATCH_PATH and freezes the result', () => {
+    const context = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/config-changed', JUJU_HOOK_NAME: 'ignored' });
+    expect(context).toMatchObject({
+      kind: 'hook',
+      hookName: 'config-changed',
+      unitName: 'minio/0',
+      appName: 'minio',
+      unitNumber: 0,
+      modelName: 'kubeflow',
+      charmDir: '/var/lib/juju/agents/unit-minio-0/charm',
+      jujuVersion: '2.9.44',
+    });
+    expect(Object.isFrozen(context)).toBe(true);
+  });
+
+  it('falls back to JUJU_HOOK_NAME, then to the name the program was run as', () => {
+    expect(readHookContext({ ...base, JUJU_HOOK_NAME: 'install' }).hookName).toBe('install');
+    expect(readHookContext(base, ['/usr/bin/node', '/charm/hooks/start']).hookName).toBe('start');
+  });
+
+  it('reads relation hooks and actions', () => {
+    const relation = readHookContext({
+      ...base,
+      JUJU_DISPATCH_PATH: 'hooks/db-relation-changed',
+      JUJU_RELATION: 'db',
+      JUJU_RELATION_ID: 'db:3',
+      JUJU_REMOTE_UNIT: 'mariadb/0',
+      JUJU_REMOTE_APP: 'mariadb',
+    });
+    expect(relation).toMatchObject({ relationName: 'db', relationId: 'db:3', remoteUnit: 'mariadb/0', remoteApp: 'mariadb' });
+    const action = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'actions/backup', JUJU_ACTION_UUID: '42' });
+    expect(action).toMatchObject({ kind: 'action', hookName: 'backup', actionName: 'backup', actionUuid: '42' });
+  });
+
+  it('treats empty variables as unset (Juju sets JUJU_REMOTE_UNIT empty in relation-broken)', () => {
+    const context = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/db-relation-broken', JUJU_REMOTE_UNIT: '' });
+    expect(context.remoteUnit).toBeUndefined();
+  });
+
+  it('names every missing or malformed variable at once', () => {
+    const error = (() => {
+      try {
+        readHookContext({ JUJU_UNIT_NAME: 'minio', JUJU_DISPATCH_PATH: 'hook/install', JUJU_RELATION_ID: 'db' });
+      } catch (e) {
+        return e as HookContextError;
+      }
+    })();
+    expect(error).toBeInstanceOf(HookContextError);
+    expect(error?.code).toBe('HOOK_CONTEXT_INVALID');
+    expect(error?.problems.map((p) => p.variable).sort()).toEqual(['JUJU_DISPATCH_PATH', 'JUJU_MODEL_NAME', 'JUJU_RELATION_ID', 'JUJU_UNIT_NAME']);
+    expect(error?.message).toContain('JUJU_UNIT_NAME must look like app/0');
+  });
+
+  it('requires a charm dir and a hook name', () => {
+    expect(() => readHookContext({ JUJU_UNIT_NAME: 'minio/0', JUJU_MODEL_NAME: 'm' })).toThrowError(
+      expect.objectContaining({
+        problems: [
+          { variable: 'JUJU_CHARM_DIR', problem: 'is not set' },
+          { variable: 'JUJU_DISPATCH_PATH', problem: 'is not set (nor JUJU_HOOK_NAME)' },
+        ],
+      }),
+    );
+  });
+});
