@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadYamlFile } from './load-yaml.js';
+
+const TYPE_CHECK: Record<string, (value: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  secret: (v) => typeof v === 'string',
+  int: (v) => typeof v === 'number' && Number.isInteger(v),
+  float: (v) => typeof v === 'number',
+  boolean: (v) => typeof v === 'boolean',
+};
+
+const option = z
+  .strictObject({
+    type: z.enum(['string', 'int', 'float', 'boolean', 'secret']),
+    default: z.unknown().optional(),
+    description: z.string().optional(),
+  })
+  .refine((o) => o.default === undefined || o.default === null || TYPE_CHECK[o.type]!(o.default), {
+    message: "the default does not have the option's type",
+    path: ['default'],
+  });
+
+/** config.yaml. */
+export const configSchema = z.strictObject({ options: z.record(z.string(), option).default({}) });
+
+export type ConfigOptionSpec = z.infer<typeof option>;
+export type CharmConfigYaml = z.infer<typeof configSchema>;
+
+/** Reads `<charmDir>/config.yaml`; `undefined` when the charm has none. @throws ManifestError */
+export function loadConfigYaml(charmDir: string): CharmConfigYaml | undefined {
+  return loadYamlFile(join(charmDir, 'config.yaml'), configSchema, { optional: true });
+}
+
+/** True when `value` fits the option's type (`null` always fits: it means unset). */
+export function configValueFits(spec: ConfigOptionSpec, value: unknown): boolean {
+  return value === null || value === undefined || TYPE_CHECK[spec.type]!(value);
+}

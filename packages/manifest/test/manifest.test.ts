@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  endpoints,
+  isKubernetesCharm,
+  loadConfigYaml,
+  loadLayerYaml,
+  loadMetadata,
+  ManifestError,
+  type ManifestProblem,
+} from '@charms/manifest';
+
+function charmDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function problems(fn: () => unknown): ManifestProblem[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManifestError);
+    return [...(error as ManifestError).problems];
+  }
+  throw new Error('expected a ManifestError');
+}
+
+describe('metadata.yaml', () => {
+  it('loads a podspec charm with its relations and resources', () => {
+    const dir = charmDir({
+      'metadata.yaml': [
+        'name: minio',
+        'summary: Object storage for AI',
+        'series: [kubernetes]',
+        'provides:',
+        '  minio:',
+        '    interface: minio',
+        'resources:',
+        '  oci-image:',
+        '    type: oci-image',
+        '    auto-fetch: true',
+      ].join('\n'),
+    });
+    const metadata = loadMetadata(dir);
+    expect(isKubernetesCharm(metadata)).toBe(true);
+    expect(endpoints(metadata)).toEqual([{ name: 'minio', role: 'provides', interface: 'minio' }]);
+    expect(metadata.resources?.['oci-image']).toEqual({ type: 'oci-image', 'auto-fetch': true });
+  });
+
+  it('reports every schema problem with file, line and column', () => {
+    const dir = charmDir({
+      'metadata.yaml': ['name: MinIO', 'requires:', '  db:', '    scope: everywhere', 'resources:', '  img:', '    type: docker'].join('\n'),
+    });
+    const found = problems(() => loadMetadata(dir));
+    const file = join(dir, 'metadata.yaml');
+    expect(found.map((p) => [p.file, p.line, p.col, p.code, p.message.split(':')[0]])).toEqual([
+      [file, 1, 7, 'SCHEMA', 'name'],
+      [file, 4, 5, 'SCHEMA', 'requires.db.interface'],
+      [file, 4, 12, 'SCHEMA', 'requires.db.scope'],
+      [file, 7, 11, 'SCHEMA', 'resources.img.type'],
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const dir = charmDir({ 'metadata.yaml': 'name: minio\nsummary: [unclosed\n' });
+    const [problem] = problems(() => loadMetadata(dir));
+    expect(problem).toMatchObject({ code: 'YAML_SYNTAX', line: 3 });
+    expect(String(new ManifestError([problem!]).message)).toMatch(/metadata\.yaml:3:\d+ YAML_SYNTAX /);
+  });
+
+  it('a missing metadata.yaml is NOT_FOUND', () => {
+    expect(problems(() => loadMetadata(charmDir({})))[0]).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('config.yaml', () => {
+  it('loads options; a charm without config.yaml has none', () => {
+    const dir = charmDir({
+      'config.yaml': 'options:\n  port:\n    type: int\n    default: 9000\n  secret-key:\n    type: string\n    default: minio123\n',
+    });
+    expect(loadConfigYaml(dir)?.options.port).toEqual({ type: 'int', default: 9000 });
+    expect(loadConfigYaml(charmDir({}))).toBeUndefined();
+  });
+
+  it('rejects a default of the wrong type and an unknown key', () => {
+    const dir = charmDir({ 'config.yaml': 'options:\n  port:\n    type: int\n    default: "9000"\n    defualt: 1\n' });
+    const found = problems(() => loadConfigYaml(dir));
+    expect(found.map((p) => [p.line, p.message])).toEqual([
+      [3, expect.stringContaining('Unrecognized key: "defualt"')],
+      [4, "options.port.default: the default does not have the option's type"],
+    ]);
+  });
+});
+
+describe('layer.yaml', () => {
+  it('loads includes and options', () => {
+    const dir = charmDir({ 'layer.yaml': "includes: ['layer:caas-base', 'layer:docker-resource']\noptions:\n  docker-resource:\n    set-status: false\n" });
+    expect(loadLayerYaml(dir)).toEqual({
+      includes: ['layer:caas-base', 'layer:docker-resource'],
+      options: { 'docker-resource': { 'set-status': false } },
+    });
+  });
+
+  it('rejects an include that is not layer:NAME or interface:NAME', () => {
+    const dir = charmDir({ 'layer.yaml': 'includes: [caas-base]\n' });
+    expect(problems(() => loadLayerYaml(dir))[0]).toMatchObject({ line: 1, col: 12, code: 'SCHEMA' });
+  });
+});
