@@ -62,7 +62,9 @@ const environment = z.object({
  * @example const context = readHookContext(process.env, process.argv);
  */
 export function readHookContext(env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): HookContext {
-  const parsed = environment.safeParse(env);
+  // Juju sets some variables empty rather than leaving them out; empty means unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environment.safeParse(present);
   if (!parsed.success) {
     throw new HookContextError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), problem: issue.message })));
   }

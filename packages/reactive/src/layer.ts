@@ -6,20 +6,23 @@ import type { TriggerOptions } from './triggers.js';
 /** A callback run at the start or end of every (non-restricted) hook. */
 export type LifecycleCallback = (context: ReactiveContext) => void | Promise<void>;
 
-/** A function handler: receives the handler context. */
-export type HandlerFunction<F extends string = string> = (context: HandlerContext<F>) => unknown;
+/**
+ * A function handler: receives the handler context. `C` is the context type the
+ * charm runs with (the runtime's `CharmContext` adds hook tools, config, logging).
+ */
+export type HandlerFunction<F extends string = string, C = HandlerContext<F>> = (context: C) => unknown;
 
 /**
  * What a layer or charm uses to declare its handlers, triggers and lifecycle
  * callbacks. Everything is recorded in call order, and that order is the dispatch order.
  */
-export interface Registrar<F extends string = string> {
+export interface Registrar<F extends string = string, C = HandlerContext<F>> {
   /**
    * Registers a handler function. Its id is `spec.id` or the function's name
    * (prefixed with `<layer>:` inside a layer).
    * @throws InvalidHandlerError, DuplicateHandlerError, InvalidFlagError
    */
-  handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>): this;
+  handle(spec: HandlerSpec<F>, handler: HandlerFunction<F, C>): this;
   /**
    * Registers the decorated methods of a class (instantiated with no arguments) or of
    * an instance, in declaration order. Ids are `<Class>.<method>`.
@@ -39,9 +42,9 @@ export interface Registrar<F extends string = string> {
 }
 
 /** A named bundle of registrations: what a layer package or a charm exports. */
-export interface Layer<F extends string = string> {
+export interface Layer<F extends string = string, C = HandlerContext<F>> {
   readonly name: string;
-  readonly setup: (registrar: Registrar<F>) => void;
+  readonly setup: (registrar: Registrar<F, C>) => void;
 }
 
 /**
@@ -55,7 +58,10 @@ export interface Layer<F extends string = string> {
  *     async function start(ctx) { ... });
  * });
  */
-export function defineLayer<F extends string = string>(name: string, setup: (registrar: Registrar<F>) => void): Layer<F> {
+export function defineLayer<F extends string = string, C = HandlerContext<F>>(
+  name: string,
+  setup: (registrar: Registrar<F, C>) => void,
+): Layer<F, C> {
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     throw new InvalidLayerError(name);
   }

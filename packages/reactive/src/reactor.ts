@@ -44,8 +44,11 @@ export interface HookRun {
  * one hook over them. Build a fresh one per process (or per test).
  */
 export interface Reactor<F extends string = string> extends Registrar<F> {
-  /** Registers a layer's contents, with handler ids prefixed by `<layer>:`. */
-  use(layer: Layer<F>): this;
+  /**
+   * Registers a layer's contents, with handler ids prefixed by `<layer>:`. The layer's
+   * context type is the caller's promise: the runtime supplies the extra members.
+   */
+  use<C>(layer: Layer<F, C>): this;
   /** The typed event stream: dispatch rounds, handlers, flag changes, triggers. */
   readonly events: ReactiveEmitter;
   /** The registered handlers in dispatch order. */
@@ -129,12 +132,12 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     return this;
   }
 
-  use(layer: Layer<F>): this {
+  use<C>(layer: Layer<F, C>): this {
     const prefix = `${layer.name}:`;
     const reactor = this;
-    const registrar: Registrar<F> = {
+    const registrar: Registrar<F, C> = {
       handle(spec, handler) {
-        reactor.#handle(spec, handler, prefix);
+        reactor.#handle(spec, handler as HandlerFunction<F>, prefix);
         return this;
       },
       register(target) {

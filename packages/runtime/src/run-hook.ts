@@ -41,6 +41,12 @@ export interface RunHookOptions {
   readonly configFlags?: boolean;
   /** Extra members for handler and callback contexts. */
   readonly services?: object;
+  /**
+   * Framework callbacks for the start of a non-restricted hook, run after the automatic
+   * config and series flags and before the layers' atstart callbacks (where the
+   * original manages relation and endpoint flags).
+   */
+  readonly startup?: readonly LifecycleCallback[];
   /** Called with the reactor's event stream once the charm is built, before anything runs. */
   readonly observe?: (events: ReactiveEmitter) => void;
 }
@@ -78,14 +84,25 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   const { hookName, store } = options;
   const restricted = RESTRICTED_HOOKS.has(hookName);
   const base = { hookName, restricted };
-  const state = new UnitState(await store.load());
+  let state: UnitState;
+  try {
+    state = new UnitState(await store.load());
+  } catch (error) {
+    return failure(base, 'load', error);
+  }
+
+  // atexit callbacks in the original's registration order; they run reversed. Handlers
+  // add theirs through the `atexit` member of their context.
+  const atexit: LifecycleCallback[] = [];
+  const layerBasic = options.configFlags !== false;
 
   let reactor: Reactor;
   let run: HookRun;
   try {
     reactor = typeof options.charm === 'function' ? await options.charm() : options.charm;
     options.observe?.(reactor.events);
-    run = reactor.beginHook({ hookName, state, metadata: options.metadata, services: options.services });
+    const services = { ...options.services, atexit: (callback: LifecycleCallback) => void atexit.push(callback) };
+    run = reactor.beginHook({ hookName, state, metadata: options.metadata, services });
   } catch (error) {
     if (isHookExit(error) && error.exitCode === 0) return commit(options, state, base, undefined);
     return failure(base, 'load', error);
@@ -94,13 +111,11 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   return run.run(async () => {
     const context = run.context;
     const config = new ConfigFlags(state, options.config ?? {}, options.configOptions);
-    // atexit order as registered in the original; they run reversed.
-    const layerBasic = options.configFlags !== false;
-    const atexit: LifecycleCallback[] = [
+    atexit.push(
       ...(layerBasic ? [(ctx: ReactiveContext) => config.clear(ctx)] : []),
       () => run.clearTriggers(),
       ...reactor.atexitCallbacks,
-    ];
+    );
     const atstart: LifecycleCallback[] = [
       ...(layerBasic
         ? [
@@ -112,6 +127,7 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
           ]
         : []),
       seriesUpgradeFlag,
+      ...(options.startup ?? []),
       ...reactor.atstartCallbacks,
     ];
 

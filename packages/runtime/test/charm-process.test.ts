@@ -1,0 +1,204 @@
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STATE_KEY } from '@charms/runtime';
+import { buildTestCharm, CharmUnderTest } from './helpers/charm-under-test.js';
+
+// The test charm (fixtures/test-charm) bundled and run through its `dispatch` script as
+// a real child process, with fake Juju tools on PATH.
+
+const SECRET = 's3cret!';
+const config = { port: 8080, fail: false, 'admin-password': SECRET };
+let built: string;
+
+beforeAll(async () => {
+  built = await buildTestCharm();
+}, 30_000);
+
+function charm(world: ConstructorParameters<typeof CharmUnderTest>[1] = {}): CharmUnderTest {
+  const under = new CharmUnderTest(built, { config, relations: {}, ...world });
+  rmSync(join(built, '.unit-state.json'), { force: true });
+  return under;
+}
+
+const stateFile = () => join(built, '.unit-state.json');
+const committed = () => JSON.parse(readFileSync(stateFile(), 'utf8'));
+const flagsLine = (flags: string) => `juju-log --log-level DEBUG -- reactive: flags ${flags}`;
+const CONFIG_SET = '+config.set.port +config.default.port +config.default.fail +config.set.admin-password';
+const CONFIG_CLEARED = '-config.set.port -config.default.port -config.default.fail -config.set.admin-password';
+
+describe('a built charm under fake Juju tools', () => {
+  it('runs install, config-changed and update-status with exactly these tool calls, committing after each', () => {
+    const unit = charm();
+
+    expect(unit.hook('install').status).toBe(0);
+    expect(unit.commandLines()).toEqual([
+      'juju-log --log-level INFO -- Reactive main running for hook install',
+      'config-get --format=json --all',
+      flagsLine(
+        '+config.changed +config.changed.port +config.set.port +config.default.port +config.changed.fail +config.default.fail +config.changed.admin-password +config.set.admin-password',
+      ),
+      'relation-ids --format=json db',
+      'juju-log --log-level DEBUG -- reactive: hooks phase: queued test:install',
+      'juju-log --log-level INFO -- Invoking reactive handler: test:install',
+      'status-set maintenance -- installing',
+      flagsLine('+test.installed'),
+      'juju-log --log-level DEBUG -- reactive: other phase, iteration 0: queued test:configure',
+      'juju-log --log-level INFO -- Invoking reactive handler: test:configure',
+      'status-set active -- listening on 8080',
+      flagsLine(
+        '-config.changed -config.changed.port -config.set.port -config.default.port -config.changed.fail -config.default.fail -config.changed.admin-password -config.set.admin-password',
+      ),
+    ]);
+    const afterInstall = { format: 'charms.unit-state/1', flags: { 'test.installed': null }, data: { 'charms.config.previous': config, port: 8080 } };
+    expect(committed()).toEqual(afterInstall);
+
+    expect(unit.hook('config-changed').status).toBe(0);
+    expect(unit.commandLines()).toEqual([
+      'juju-log --log-level INFO -- Reactive main running for hook config-changed',
+      'config-get --format=json --all',
+      flagsLine(CONFIG_SET),
+      'relation-ids --format=json db',
+      flagsLine(CONFIG_CLEARED),
+    ]);
+    expect(committed()).toEqual(afterInstall);
+
+    unit.juju.update((world) => void (world.config = { ...config, port: 9000 }));
+    expect(unit.hook('config-changed').status).toBe(0);
+    expect(unit.commandLines()).toContain('status-set active -- listening on 9000');
+    expect(committed().data).toEqual({ 'charms.config.previous': { ...config, port: 9000 }, port: 9000 });
+
+    expect(unit.hook('update-status').status).toBe(0);
+    expect(unit.commandLines()).toEqual([
+      'juju-log --log-level INFO -- Reactive main running for hook update-status',
+      'config-get --format=json --all',
+      flagsLine('+config.set.port +config.default.fail +config.set.admin-password'),
+      'relation-ids --format=json db',
+      'juju-log --log-level DEBUG -- reactive: hooks phase: queued test:updateStatus',
+      'juju-log --log-level INFO -- Invoking reactive handler: test:updateStatus',
+      'juju-log --log-level INFO -- greeting: hello',
+      flagsLine('-config.set.port -config.default.fail -config.set.admin-password'),
+    ]);
+    expect(readFileSync(stateFile()).length).toBeGreaterThan(0);
+  });
+
+  it('creates the state file readable by its owner only', () => {
+    const unit = charm();
+    unit.hook('install');
+    expect(statSync(stateFile()).mode & 0o777).toBe(0o600);
+  });
+
+  it('a failing hook exits non-zero, logs the handler at ERROR without the secret, and leaves the state byte for byte', () => {
+    const unit = charm();
+    unit.hook('install');
+    const before = readFileSync(stateFile());
+    unit.juju.update((world) => void (world.config = { ...config, fail: true, port: 1234 }));
+
+    const result = unit.hook('config-changed');
+    expect(result.status).toBe(1);
+    expect(readFileSync(stateFile())).toEqual(before);
+    const errors = unit.juju.world().logs!.filter((log) => log.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^Hook error: hook config-changed failed \(dispatch\): handler test:fail failed: Error: asked to fail; the password \*\*\* must not leak/);
+    const everything = JSON.stringify(unit.juju.world().logs) + result.stderr + unit.commandLines().join('\n');
+    expect(everything).not.toContain(SECRET);
+
+    // Juju retries the hook from the same state: the port change is seen again.
+    unit.juju.update((world) => void (world.config = { ...config, port: 1234 }));
+    expect(unit.hook('config-changed').status).toBe(0);
+    expect(unit.commandLines()).toContain('status-set active -- listening on 1234');
+  });
+
+  it('sets endpoint flags in relation hooks and publishes through relation-set', () => {
+    const unit = charm();
+    unit.hook('install');
+    unit.juju.update((world) => {
+      world.relations = { 'db:0': { endpoint: 'db', app: 'mariadb', units: { 'mariadb/0': { password: 'from-db' } } } };
+    });
+    const result = unit.hook('db-relation-changed', {
+      JUJU_RELATION: 'db',
+      JUJU_RELATION_ID: 'db:0',
+      JUJU_REMOTE_UNIT: 'mariadb/0',
+      JUJU_REMOTE_APP: 'mariadb',
+    });
+    expect(result.status).toBe(0);
+    expect(unit.commandLines()).toEqual(
+      expect.arrayContaining([
+        'relation-ids --format=json db',
+        'relation-list --format=json -r db:0',
+        'relation-get --format=json -r db:0 - mariadb/0',
+        'juju-log --log-level INFO -- Invoking reactive handler: test:dbReady',
+        'relation-set -r db:0 --file - <<< {"database":"test"}',
+      ]),
+    );
+    expect(Object.keys(committed().flags).sort()).toEqual(['endpoint.db.changed', 'endpoint.db.joined', 'test.installed']);
+    expect(unit.juju.world().relations!['db:0']!.local).toEqual({ database: 'test' });
+  });
+
+  it('keeps state on the controller with state-get/state-set when told to (podspec charms do by default)', () => {
+    const unit = charm({ controllerState: {} });
+    expect(unit.hook('install', { CHARMS_STATE_STORE: 'controller' }).status).toBe(0);
+    const lines = unit.commandLines();
+    expect(lines[2]).toBe('state-get --format=json -');
+    expect(lines.at(-1)).toMatch(/^state-set --file - <<< /);
+    expect(existsSync(stateFile())).toBe(false);
+    const stored = JSON.parse(unit.juju.world().controllerState![STATE_KEY]!);
+    expect(stored.flags).toEqual({ 'test.installed': null });
+  });
+});
+
+describe('faults lose nothing committed', () => {
+  it('a truncated state file stops the hook with an error naming the file, and is left as it is', () => {
+    const unit = charm();
+    unit.hook('install');
+    const whole = readFileSync(stateFile(), 'utf8');
+    writeFileSync(stateFile(), whole.slice(0, 20));
+    const result = unit.hook('update-status');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`the unit state in ${stateFile()} cannot be used: it is not valid JSON`);
+    expect(unit.juju.world().logs!.some((l) => l.level === 'ERROR' && l.message.includes(stateFile()))).toBe(true);
+    expect(readFileSync(stateFile(), 'utf8')).toBe(whole.slice(0, 20));
+  });
+
+  it('a state file of another format is refused the same way', () => {
+    const unit = charm();
+    writeFileSync(stateFile(), '{"flags":{}}');
+    const result = unit.hook('install');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('is not a charms.unit-state/1 document');
+    expect(readFileSync(stateFile(), 'utf8')).toBe('{"flags":{}}');
+  });
+
+  it('a hook tool that exits 1 fails the hook with its command and error text', () => {
+    const unit = charm();
+    unit.hook('install');
+    const before = readFileSync(stateFile());
+    unit.juju.update((world) => void (world.fail = { 'config-get': { exit: 1, stderr: 'ERROR connection is shut down\n' } }));
+    const result = unit.hook('config-changed');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('config-get --format=json --all exited 1: ERROR connection is shut down');
+    expect(readFileSync(stateFile())).toEqual(before);
+  });
+
+  it('state-set failing at commit fails the hook and leaves the controller state as it was', () => {
+    const unit = charm({ controllerState: {} });
+    unit.hook('install', { CHARMS_STATE_STORE: 'controller' });
+    const before = unit.juju.world().controllerState;
+    unit.juju.update((world) => {
+      world.config = { ...config, port: 4321 };
+      world.fail = { 'state-set': { exit: 1, stderr: 'ERROR cannot set state: quota exceeded\n' } };
+    });
+    const result = unit.hook('config-changed', { CHARMS_STATE_STORE: 'controller' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('state-set failed');
+    expect(result.stderr).toContain('quota exceeded');
+    expect(unit.juju.world().controllerState).toEqual(before);
+  });
+
+  it('a process without the Juju environment says which variables are missing', () => {
+    const unit = charm();
+    const result = unit.hook('install', { JUJU_UNIT_NAME: '', JUJU_MODEL_NAME: '' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('JUJU_UNIT_NAME is not set; JUJU_MODEL_NAME is not set');
+  });
+});
