@@ -5,6 +5,10 @@
  */
 export type { HookTools, WorkloadStatus, LogLevel, StatusInfo, PortRange, NetworkInfo, GoalState, SpecDocument } from './hook-tools.js';
 export { ProcessHookTools } from './process-hook-tools.js';
+export { MemoryHookTools } from './memory-hook-tools.js';
+export type { MemoryWorld, MemoryRelation, RecordedCall } from './memory-hook-tools.js';
+export { toolCommands } from './tool-commands.js';
+export type { ToolCommand } from './tool-commands.js';
 export { runTool } from './run-tool.js';
 export type { RunToolOptions } from './run-tool.js';
 export { interpretFailure } from './interpret-failure.js';

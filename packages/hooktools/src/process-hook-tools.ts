@@ -12,8 +12,9 @@ import type {
   StatusInfo,
   WorkloadStatus,
 } from './hook-tools.js';
-import { interpretFailure, type ToolRun } from './interpret-failure.js';
+import { interpretFailure } from './interpret-failure.js';
 import { runTool, type RunToolOptions } from './run-tool.js';
+import { documentText, toolCommands as cmd, type ToolCommand } from './tool-commands.js';
 
 /**
  * {@link HookTools} over the real tools on `PATH`, as Juju provides them to a hook.
@@ -48,24 +49,32 @@ export class ProcessHookTools implements HookTools {
     return result.stdout;
   }
 
-  /** Runs a tool that prints JSON and parses it. */
-  async #json<T>(tool: string, argv: readonly string[]): Promise<T> {
-    const stdout = await this.run(tool, argv);
+  async #exec(command: ToolCommand): Promise<string> {
+    return this.run(command.tool, command.argv, command.stdin);
+  }
+
+  /** Runs a command that prints JSON and parses it; Juju's `null` becomes `fallback`. */
+  async #json<T>(command: ToolCommand, fallback: T): Promise<T> {
+    const stdout = await this.#exec(command);
+    let value: T | null;
     try {
-      return JSON.parse(stdout) as T;
+      value = JSON.parse(stdout) as T | null;
     } catch {
-      const run: ToolRun = { tool, argv, exitCode: 0, stdout, stderr: '' };
-      throw new HookToolError(run, 'HOOK_TOOL_OUTPUT', `${tool} ${argv.join(' ')} printed something that is not JSON: ${JSON.stringify(stdout.slice(0, 200))}`);
+      throw new HookToolError(
+        { tool: command.tool, argv: command.argv, exitCode: 0, stderr: '' },
+        'HOOK_TOOL_OUTPUT',
+        `${command.tool} ${command.argv.join(' ')} printed something that is not JSON: ${JSON.stringify(stdout.slice(0, 200))}`,
+      );
     }
+    return value ?? fallback;
   }
 
   async statusSet(status: WorkloadStatus, message = '', options: { application?: boolean } = {}): Promise<void> {
-    await this.run('status-set', [...(options.application ? ['--application'] : []), status, '--', message]);
+    await this.#exec(cmd.statusSet(status, message, options.application));
   }
 
   async statusGet(options: { application?: boolean } = {}): Promise<StatusInfo> {
-    const argv = ['--format=json', '--include-data', ...(options.application ? ['--application'] : [])];
-    const raw = await this.#json<Record<string, unknown>>('status-get', argv);
+    const raw = await this.#json<Record<string, unknown>>(cmd.statusGet(options.application), {});
     const info = (options.application ? raw['application-status'] : raw) as Record<string, unknown> | undefined;
     return {
       status: String(info?.status ?? ''),
@@ -75,52 +84,48 @@ export class ProcessHookTools implements HookTools {
   }
 
   async applicationVersionSet(version: string): Promise<void> {
-    await this.run('application-version-set', ['--', version]);
+    await this.#exec(cmd.applicationVersionSet(version));
   }
 
-  async configGet(): Promise<Record<string, unknown>> {
-    return (await this.#json<Record<string, unknown> | null>('config-get', ['--format=json', '--all'])) ?? {};
+  configGet(): Promise<Record<string, unknown>> {
+    return this.#json(cmd.configGet(), {});
   }
 
   async isLeader(): Promise<boolean> {
-    return (await this.#json<boolean>('is-leader', ['--format=json'])) === true;
+    return (await this.#json(cmd.isLeader(), false)) === true;
   }
 
-  async leaderGet(): Promise<Record<string, string>> {
-    return (await this.#json<Record<string, string> | null>('leader-get', ['--format=json', '-'])) ?? {};
+  leaderGet(): Promise<Record<string, string>> {
+    return this.#json(cmd.leaderGet(), {});
   }
 
   async leaderSet(settings: Readonly<Record<string, string>>): Promise<void> {
-    const pairs = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
-    if (pairs.length > 0) await this.run('leader-set', pairs);
+    if (Object.keys(settings).length > 0) await this.#exec(cmd.leaderSet(settings));
   }
 
-  async relationIds(endpoint: string): Promise<string[]> {
-    return (await this.#json<string[] | null>('relation-ids', ['--format=json', endpoint])) ?? [];
+  relationIds(endpoint: string): Promise<string[]> {
+    return this.#json(cmd.relationIds(endpoint), []);
   }
 
-  async relationList(relationId?: string): Promise<string[]> {
-    return (await this.#json<string[] | null>('relation-list', ['--format=json', ...relationFlag(relationId)])) ?? [];
+  relationList(relationId?: string): Promise<string[]> {
+    return this.#json(cmd.relationList(relationId), []);
   }
 
   async relationRemoteApp(relationId?: string): Promise<string> {
-    return String((await this.#json<string | null>('relation-list', ['--format=json', '--app', ...relationFlag(relationId)])) ?? '');
+    return String(await this.#json(cmd.relationRemoteApp(relationId), ''));
   }
 
-  async relationGet(options: { relationId?: string; unit?: string; app?: boolean } = {}): Promise<Record<string, string>> {
-    const argv = ['--format=json', ...relationFlag(options.relationId), ...(options.app ? ['--app'] : []), '-'];
-    if (options.unit) argv.push(options.unit);
-    return (await this.#json<Record<string, string> | null>('relation-get', argv)) ?? {};
+  relationGet(options: { relationId?: string; unit?: string; app?: boolean } = {}): Promise<Record<string, string>> {
+    return this.#json(cmd.relationGet(options.relationId, options.unit, options.app), {});
   }
 
   async relationSet(data: Readonly<Record<string, string>>, options: { relationId?: string; app?: boolean } = {}): Promise<void> {
-    const argv = [...relationFlag(options.relationId), ...(options.app ? ['--app'] : []), '--file', '-'];
-    await this.run('relation-set', argv, JSON.stringify(data));
+    await this.#exec(cmd.relationSet(data, options.relationId, options.app));
   }
 
   async resourceGet(name: string): Promise<string> {
     // Juju prints the path without a newline; tolerate one from other implementations.
-    return (await this.run('resource-get', [name])).replace(/\n$/, '');
+    return (await this.#exec(cmd.resourceGet(name))).replace(/\n$/, '');
   }
 
   podSpecSet(spec: SpecDocument, options: { k8sResources?: SpecDocument } = {}): Promise<void> {
@@ -132,101 +137,79 @@ export class ProcessHookTools implements HookTools {
   }
 
   async k8sRawSet(spec: SpecDocument): Promise<void> {
-    await this.run('k8s-raw-set', ['--file', '-'], documentText(spec));
+    await this.#exec(cmd.k8sRawSet(spec));
   }
 
-  async #specSet(tool: string, spec: SpecDocument, k8sResources: SpecDocument | undefined): Promise<void> {
+  async #specSet(tool: 'pod-spec-set' | 'k8s-spec-set', spec: SpecDocument, k8sResources: SpecDocument | undefined): Promise<void> {
     if (k8sResources === undefined) {
-      await this.run(tool, ['--file', '-'], documentText(spec));
+      await this.#exec(cmd.specSet(tool, spec));
       return;
     }
-    // The spec goes through stdin, so the resources need a file; only we can read it.
+    // The spec goes through stdin, so the resources need a file that only we can read.
     const folder = await mkdtemp(join(tmpdir(), 'charms-k8s-resources-'));
     const file = join(folder, 'k8s-resources.yaml');
     try {
       await writeFile(file, documentText(k8sResources), { mode: 0o600 });
-      await this.run(tool, ['--file', '-', '--k8s-resources', file], documentText(spec));
+      await this.#exec(cmd.specSet(tool, spec, file));
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   }
 
   async openPort(port: PortRange, protocol?: 'tcp' | 'udp', options: { endpoints?: readonly string[] } = {}): Promise<void> {
-    await this.run('open-port', portArgs(port, protocol, options.endpoints));
+    await this.#exec(cmd.openPort(port, protocol, options.endpoints));
   }
 
   async closePort(port: PortRange, protocol?: 'tcp' | 'udp', options: { endpoints?: readonly string[] } = {}): Promise<void> {
-    await this.run('close-port', portArgs(port, protocol, options.endpoints));
+    await this.#exec(cmd.closePort(port, protocol, options.endpoints));
   }
 
-  async openedPorts(): Promise<string[]> {
-    return (await this.#json<string[] | null>('opened-ports', ['--format=json'])) ?? [];
+  openedPorts(): Promise<string[]> {
+    return this.#json(cmd.openedPorts(), []);
   }
 
-  async networkGet(binding: string, options: { relationId?: string } = {}): Promise<NetworkInfo> {
-    return (await this.#json<NetworkInfo | null>('network-get', ['--format=json', ...relationFlag(options.relationId), binding])) ?? {};
+  networkGet(binding: string, options: { relationId?: string } = {}): Promise<NetworkInfo> {
+    return this.#json(cmd.networkGet(binding, options.relationId), {});
   }
 
   async unitGet(setting: 'private-address' | 'public-address'): Promise<string> {
-    return String((await this.#json<string | null>('unit-get', ['--format=json', setting])) ?? '');
+    return String(await this.#json(cmd.unitGet(setting), ''));
   }
 
-  async actionGet(): Promise<Record<string, unknown>> {
-    return (await this.#json<Record<string, unknown> | null>('action-get', ['--format=json'])) ?? {};
+  actionGet(): Promise<Record<string, unknown>> {
+    return this.#json(cmd.actionGet(), {});
   }
 
   async actionSet(results: Readonly<Record<string, unknown>>): Promise<void> {
-    const pairs = flatten(results).map(([key, value]) => `${key}=${value}`);
-    if (pairs.length > 0) await this.run('action-set', pairs);
+    const command = cmd.actionSet(results);
+    if (command.argv.length > 0) await this.#exec(command);
   }
 
   async actionFail(message?: string): Promise<void> {
-    await this.run('action-fail', message === undefined ? [] : ['--', message]);
+    await this.#exec(cmd.actionFail(message));
   }
 
   async actionLog(message: string): Promise<void> {
-    await this.run('action-log', ['--', message]);
+    await this.#exec(cmd.actionLog(message));
   }
 
-  async stateGet(): Promise<Record<string, string>> {
-    return (await this.#json<Record<string, string> | null>('state-get', ['--format=json', '-'])) ?? {};
+  stateGet(): Promise<Record<string, string>> {
+    return this.#json(cmd.stateGet(), {});
   }
 
   async stateSet(data: Readonly<Record<string, string>>): Promise<void> {
-    await this.run('state-set', ['--file', '-'], JSON.stringify(data));
+    await this.#exec(cmd.stateSet(data));
   }
 
   async stateDelete(key: string): Promise<void> {
-    await this.run('state-delete', [key]);
+    await this.#exec(cmd.stateDelete(key));
   }
 
-  async goalState(): Promise<GoalState> {
-    return this.#json<GoalState>('goal-state', ['--format=json']);
+  goalState(): Promise<GoalState> {
+    return this.#json(cmd.goalState(), { units: {}, relations: {} });
   }
 
   async jujuLog(message: string, level: LogLevel = 'INFO'): Promise<void> {
-    await this.run('juju-log', ['--log-level', level, '--', message]);
+    await this.#exec(cmd.jujuLog(message, level));
   }
-}
-
-function relationFlag(relationId: string | undefined): string[] {
-  return relationId ? ['-r', relationId] : [];
-}
-
-function portArgs(port: PortRange, protocol: string | undefined, endpoints: readonly string[] | undefined): string[] {
-  const target = port === 'icmp' || protocol === undefined ? String(port) : `${port}/${protocol}`;
-  return [...(endpoints && endpoints.length > 0 ? ['--endpoints', endpoints.join(',')] : []), target];
-}
-
-function documentText(document: SpecDocument): string {
-  return typeof document === 'string' ? document : JSON.stringify(document);
-}
-
-/** `{a: {b: 1}}` → `[['a.b', '1']]`, as action-set wants its keys. */
-function flatten(value: Readonly<Record<string, unknown>>, prefix = ''): [string, string][] {
-  return Object.entries(value).flatMap(([key, inner]) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? flatten(inner as Record<string, unknown>, `${prefix}${key}.`)
-      : [[`${prefix}${key}`, typeof inner === 'string' ? inner : JSON.stringify(inner)] as [string, string]],
-  );
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryHookTools, NotLeaderError, ProcessHookTools, RelationNotFoundError, type HookTools } from '@charms/hooktools';
+import { FakeJuju } from './fixtures/fake-juju.js';
+
+const relations = { 'db:3': { endpoint: 'db', app: 'mariadb', units: { 'mariadb/0': { password: 'pw' } } } };
+
+/** The same calls, made through any HookTools. */
+async function script(tools: HookTools): Promise<unknown[]> {
+  return [
+    await tools.configGet(),
+    await tools.isLeader(),
+    await tools.statusSet('maintenance', 'starting'),
+    await tools.relationIds('db'),
+    await tools.relationList('db:3'),
+    await tools.relationGet({ relationId: 'db:3', unit: 'mariadb/0' }),
+    await tools.relationSet({ host: 'minio' }, { relationId: 'db:3' }),
+    await tools.resourceGet('oci-image'),
+    await tools.podSpecSet({ version: 3 }),
+    await tools.stateSet({ k: 'v' }),
+    await tools.stateGet(),
+    await tools.leaderSet({ a: '1' }),
+    await tools.leaderGet(),
+    await tools.jujuLog('hello', 'DEBUG'),
+  ];
+}
+
+describe('MemoryHookTools', () => {
+  it('makes the same calls, with the same argv and answers, as ProcessHookTools over Juju-like tools', async () => {
+    const world = { leader: true, config: { port: 9000 }, resources: { 'oci-image': '/r/oci-image/content.yaml' }, relations };
+    const juju = new FakeJuju(world);
+    const process = await script(new ProcessHookTools({ env: juju.env({ JUJU_UNIT_NAME: 'minio/0' }) }));
+    const memory = new MemoryHookTools({ unitName: 'minio/0', ...world });
+    expect(await script(memory)).toEqual(process);
+    expect(memory.calls).toEqual(juju.calls());
+  });
+
+  it('applies Juju rules: leader-only tools, unknown relations, missing resources', async () => {
+    const tools = new MemoryHookTools({ unitName: 'minio/1', leader: false });
+    await expect(tools.podSpecSet('version: 3')).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(tools.relationList('db:9')).rejects.toBeInstanceOf(RelationNotFoundError);
+    await expect(tools.resourceGet('oci-image')).rejects.toMatchObject({
+      code: 'HOOK_TOOL_FAILED',
+      stderr: 'ERROR could not download resource: resource#minio/oci-image not found\n',
+    });
+    await expect(tools.actionGet()).rejects.toMatchObject({ code: 'NOT_IN_ACTION' });
+  });
+
+  it('keeps the status history and the current status', async () => {
+    const tools = new MemoryHookTools();
+    expect(tools.status).toEqual({ status: 'unknown', message: '' });
+    await tools.statusSet('blocked', 'need a resource');
+    await tools.statusSet('active');
+    expect(tools.status).toEqual({ status: 'active', message: '' });
+    expect(tools.world.statusHistory).toHaveLength(2);
+  });
+});
