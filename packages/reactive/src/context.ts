@@ -46,6 +46,12 @@ export interface ReactiveContext<F extends string = string> {
   /** Free-form unit data, committed with the hook. */
   readonly kv: UnitKeyValue;
   /**
+   * A value that lives in memory for this hook only, created on first use: what a
+   * Python layer kept in module globals (queued statuses, say). Keyed by an object or
+   * symbol the layer owns, so layers cannot collide.
+   */
+  memo<T>(key: object | symbol, create: () => T): T;
+  /**
    * Ends the hook now, like `sys.exit(code)`: 0 stops dispatch and still commits;
    * anything else fails the hook.
    */

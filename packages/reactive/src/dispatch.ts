@@ -1,4 +1,4 @@
-import type { HandlerContext } from './context.js';
+import { runWithContext, type HandlerContext } from './context.js';
 import { HandlerError } from './errors.js';
 import type { Handler } from './handler.js';
 import { isHookExit } from './hook-exit.js';
@@ -47,7 +47,9 @@ export async function dispatch(
       iteration: session.phase === 'other' ? watch.iteration : null,
     });
     try {
-      await handler.run(Object.create(session.context, { handlerId: { value: handler.id, enumerable: true } }));
+      const context: HandlerContext = Object.create(session.context, { handlerId: { value: handler.id, enumerable: true } });
+      // Module-level functions called from the handler see its context, handler id included.
+      await runWithContext(context, () => handler.run(context));
     } catch (error) {
       emitter.emit('handler:end', { handlerId: handler.id, ok: false });
       if (isHookExit(error)) throw error;

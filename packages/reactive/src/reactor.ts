@@ -53,6 +53,8 @@ export interface Reactor<F extends string = string> extends Registrar<F> {
   readonly events: ReactiveEmitter;
   /** The registered handlers in dispatch order. */
   readonly handlers: readonly HandlerInfo[];
+  /** The names of the layers `use`d, in include order (the charm's own layer last). */
+  readonly layers: readonly string[];
   /** Load-time atstart callbacks, in registration order. */
   readonly atstartCallbacks: readonly LifecycleCallback[];
   /** Load-time atexit callbacks, in registration order (they run reversed). */
@@ -78,6 +80,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
   readonly events = createEmitter();
   readonly atstartCallbacks: LifecycleCallback[] = [];
   readonly atexitCallbacks: LifecycleCallback[] = [];
+  readonly layers: string[] = [];
   readonly #registry = new HandlerRegistry<HandlerContext>();
   readonly #triggers: TriggerDefinition<ReactiveContext>[] = [];
 
@@ -134,6 +137,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
 
   use<C>(layer: Layer<F, C>): this {
     const prefix = `${layer.name}:`;
+    this.layers.push(layer.name);
     const reactor = this;
     const registrar: Registrar<F, C> = {
       handle(spec, handler) {

@@ -55,6 +55,7 @@ export class HookSession implements PredicateView {
   readonly #metadata: RelationMetadata;
   readonly #hookMatches = new WeakMap<readonly string[], boolean>();
   readonly #transitions: string[] = [];
+  readonly #memos = new Map<object | symbol, unknown>();
 
   constructor(options: HookSessionOptions) {
     this.hookName = options.hookName;
@@ -175,6 +176,10 @@ export class HookSession implements PredicateView {
       },
       isDataChanged,
       kv,
+      memo: <T>(key: object | symbol, create: () => T): T => {
+        if (!this.#memos.has(key)) this.#memos.set(key, create());
+        return this.#memos.get(key) as T;
+      },
       exit: (code = 0): never => {
         throw new HookExit(code);
       },

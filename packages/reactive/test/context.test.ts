@@ -74,3 +74,30 @@ describe('module-level author functions', () => {
     expect(seen).toEqual(['fake-tools', 'function']);
   });
 });
+
+describe('per-hook memory and the current handler', () => {
+  it('memo keeps one value per key for the hook, shared by handlers and callbacks', async () => {
+    const key = Symbol('queue');
+    const seen: unknown[] = [];
+    const r = createReactor()
+      .handle({ id: 'a', when: 'go' }, (ctx) => void ctx.memo(key, () => [] as string[]).push('a'))
+      .handle({ id: 'b', when: 'go' }, (ctx) => void seen.push(ctx.memo(key, () => ['fresh'])));
+    await dispatchOnce(r, { flags: ['go'] });
+    expect(seen).toEqual([['a']]);
+    // A new hook starts with nothing.
+    const again: unknown[] = [];
+    const r2 = createReactor().handle({ id: 'c', when: 'go' }, (ctx) => void again.push(ctx.memo(key, () => 'new')));
+    await dispatchOnce(r2, { flags: ['go'] });
+    expect(again).toEqual(['new']);
+  });
+
+  it('inside a handler, currentContext() carries the handler id', async () => {
+    const ids: unknown[] = [];
+    const r = createReactor().handle({ id: 'mine', when: 'go' }, async () => {
+      await Promise.resolve();
+      ids.push((currentContext() as { handlerId?: string }).handlerId);
+    });
+    await dispatchOnce(r, { flags: ['go'] });
+    expect(ids).toEqual(['mine']);
+  });
+});

@@ -24,7 +24,27 @@ export interface CharmServices {
   endpoint(name: string): Endpoint;
   /** Runs `callback` at the end of this hook if it succeeds, before earlier-registered ones. */
   atexit(callback: LifecycleCallback): void;
+  /** The charm's layers in include order, the charm's own layer last. */
+  readonly layers: readonly string[];
+  /**
+   * Routes this hook's calls of one hook-tool method through `handler`, which gets the
+   * arguments and the tool itself (`direct`) to call when it wants to. layer-status
+   * uses it to catch other code's `status-set` calls, as its `patch-hookenv` option
+   * did in Python. The last interceptor registered for a method wins.
+   */
+  interceptTool<M extends ToolMethod>(method: M, handler: ToolInterceptor<M>): void;
 }
+
+/** A method of {@link HookTools}. */
+export type ToolMethod = {
+  [K in keyof HookTools]: HookTools[K] extends (...args: never[]) => Promise<unknown> ? K : never;
+}[keyof HookTools];
+
+/** Handles an intercepted call: the call's arguments, and the tool to reach Juju. */
+export type ToolInterceptor<M extends ToolMethod> = (
+  args: Parameters<HookTools[M]>,
+  direct: HookTools[M],
+) => ReturnType<HookTools[M]>;
 
 /** The context a charm's handlers receive under the runtime. */
 export type CharmContext<F extends string = string> = HandlerContext<F> & CharmServices;

@@ -1,16 +1,10 @@
 import { join } from 'node:path';
 import { ProcessHookTools, readHookContext, type HookContext, type HookTools } from '@charms/hooktools';
-import { endpoints, isKubernetesCharm, loadConfigYaml, loadLayerYaml, loadMetadata, type CharmMetadata } from '@charms/manifest';
-import { HandlerError, type Reactor, type UnitStateStore } from '@charms/reactive';
-import type { CharmServices } from './charm-context.js';
-import { charmConfig } from './charm-config.js';
+import { isKubernetesCharm, loadConfigYaml, loadLayerYaml, loadMetadata, type CharmMetadata } from '@charms/manifest';
+import type { Reactor, UnitStateStore } from '@charms/reactive';
 import { ControllerStateStore } from './controller-state-store.js';
-import { Endpoint, manageEndpointFlags } from './endpoints.js';
 import { FileStateStore, STATE_FILE } from './file-state-store.js';
-import { JujuLogger } from './juju-logger.js';
-import { isSecretOption, Redactor } from './redactor.js';
-import { RESTRICTED_HOOKS, runHook } from './run-hook.js';
-import { SerialTools } from './serial-tools.js';
+import { runCharmHook } from './run-charm-hook.js';
 
 /** Where unit state is kept: chosen from metadata (`auto`), or forced. */
 export type StoreChoice = 'auto' | 'file' | 'controller';
@@ -49,95 +43,26 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
   }
+  const tools = options.tools ?? new ProcessHookTools({ env: env as NodeJS.ProcessEnv, cwd: juju.charmDir });
 
-  const redactor = new Redactor();
-  const direct = options.tools ?? new ProcessHookTools({ env: env as NodeJS.ProcessEnv, cwd: juju.charmDir });
-  const serial = new SerialTools(direct);
-  const tools = serial.tools;
-  // The logger queues its own calls on `serial`, so it must call the tools directly.
-  const logger = new JujuLogger(serial, direct, redactor);
-  const restricted = RESTRICTED_HOOKS.has(juju.hookName);
-
-  const report = async (error: unknown, where: string): Promise<number> => {
-    const detail = error instanceof HandlerError ? describeHandlerError(error) : String((error as Error)?.stack ?? error);
-    logger.flushFlagChanges();
-    await logger.log(`Hook error: ${where}: ${detail}`, 'ERROR');
-    process.stderr.write(`${redactor.redact(`${where}: ${detail}`)}\n`);
-    await serial.drain();
-    return 1;
-  };
-
-  void logger.log(`Reactive main running for hook ${juju.hookName}`, 'INFO');
-  if (restricted) void logger.log('Restricted mode.', 'INFO');
-
-  let metadata: CharmMetadata;
-  let setup: Awaited<ReturnType<typeof loadCharmFiles>>;
+  let files: { metadata: CharmMetadata; configYaml: ReturnType<typeof loadConfigYaml>; layerYaml: ReturnType<typeof loadLayerYaml> };
   try {
-    metadata = loadMetadata(juju.charmDir);
-    setup = await loadCharmFiles(juju.charmDir, tools, restricted, redactor);
+    files = { metadata: loadMetadata(juju.charmDir), configYaml: loadConfigYaml(juju.charmDir), layerYaml: loadLayerYaml(juju.charmDir) };
   } catch (error) {
-    return report(error, `cannot start hook ${juju.hookName}`);
+    const message = `cannot start hook ${juju.hookName}: ${(error as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    await tools.jujuLog(message, 'ERROR').catch(() => undefined);
+    return 1;
   }
-  for (const mismatch of setup.mismatches) void logger.log(`config: ${mismatch}`, 'WARNING');
 
-  const specs = endpoints(metadata);
-  const endpointObjects = new Map(specs.map((spec) => [spec.name, new Endpoint(spec, tools)]));
-  const services: Omit<CharmServices, 'atexit'> = {
-    tools,
-    juju,
-    metadata,
-    config: setup.config,
-    log: (message, level) => logger.log(message, level),
-    layerOptions: (layer) => Object.freeze({ ...(setup.layerOptions[layer] ?? {}) }),
-    endpoint: (name) => {
-      const endpoint = endpointObjects.get(name);
-      if (!endpoint) throw new Error(`no endpoint '${name}' in metadata.yaml; it has: ${[...endpointObjects.keys()].join(', ') || 'none'}`);
-      return endpoint;
-    },
-  };
-
-  const store = chooseStore(options.store ?? (env.CHARMS_STATE_STORE as StoreChoice | undefined) ?? 'auto', metadata, juju, tools);
-  const outcome = await runHook({
-    hookName: juju.hookName,
-    store,
-    charm,
-    config: setup.config,
-    configOptions: setup.configOptions,
-    metadata: { requires: metadata.requires, provides: metadata.provides, peers: metadata.peers },
-    services,
-    startup: [(context) => manageEndpointFlags(context, tools, specs, juju.departingUnit)],
-    observe: (events) => logger.follow(events),
-  });
-
-  if (!outcome.ok) return report(outcome.error, `hook ${juju.hookName} failed (${outcome.stage})`).then(() => outcome.exitCode || 1);
-  logger.flushFlagChanges();
-  await serial.drain();
-  return outcome.exitCode;
-}
-
-async function loadCharmFiles(charmDir: string, tools: HookTools, restricted: boolean, redactor: Redactor) {
-  const configYaml = loadConfigYaml(charmDir);
-  const layerYaml = loadLayerYaml(charmDir);
-  // Juju allows almost no tools in restricted hooks, and the config flags are not managed there.
-  const fromJuju = restricted ? {} : await tools.configGet();
-  const { config, mismatches } = charmConfig(fromJuju, configYaml);
-  for (const [name, spec] of Object.entries(configYaml?.options ?? {})) if (isSecretOption(name, spec.type)) redactor.add(config[name]);
-  const layerOptions = Object.fromEntries(Object.entries(layerYaml?.options ?? {}).map(([layer, values]) => [layer, values ?? {}]));
-  return {
-    config,
-    mismatches,
-    configOptions: configYaml ? configYaml.options : undefined,
-    layerOptions: layerOptions as Record<string, Record<string, unknown>>,
-  };
+  const choice = options.store ?? (env.CHARMS_STATE_STORE as StoreChoice | undefined) ?? 'auto';
+  const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
+  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files });
+  return exitCode;
 }
 
 function chooseStore(choice: StoreChoice | UnitStateStore, metadata: CharmMetadata, juju: HookContext, tools: HookTools): UnitStateStore {
   if (typeof choice === 'object') return choice;
   const controller = choice === 'controller' || (choice !== 'file' && isKubernetesCharm(metadata));
   return controller ? new ControllerStateStore(tools) : new FileStateStore(join(juju.charmDir, STATE_FILE));
-}
-
-function describeHandlerError(error: HandlerError): string {
-  const cause = error.cause as Error | undefined;
-  return `handler ${error.handlerId} failed: ${cause?.stack ?? String(cause)}`;
 }

@@ -101,7 +101,11 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   try {
     reactor = typeof options.charm === 'function' ? await options.charm() : options.charm;
     options.observe?.(reactor.events);
-    const services = { ...options.services, atexit: (callback: LifecycleCallback) => void atexit.push(callback) };
+    const services = {
+      ...options.services,
+      atexit: (callback: LifecycleCallback) => void atexit.push(callback),
+      layers: reactor.layers,
+    };
     run = reactor.beginHook({ hookName, state, metadata: options.metadata, services });
   } catch (error) {
     if (isHookExit(error) && error.exitCode === 0) return commit(options, state, base, undefined);
