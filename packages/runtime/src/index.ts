@@ -8,6 +8,8 @@ export type { RunHookOptions, HookOutcome } from './run-hook.js';
 export { main } from './main.js';
 export type { MainOptions, StoreChoice } from './main.js';
 export { runCharmHook } from './run-charm-hook.js';
+export { syntheticHookContext } from './synthetic-hook-context.js';
+export type { SyntheticHookOptions } from './synthetic-hook-context.js';
 export type { CharmHookInput, CharmHookResult } from './run-charm-hook.js';
 export type { CharmContext, CharmCallbackContext, CharmServices, ToolMethod, ToolInterceptor } from './charm-context.js';
 export { Endpoint, manageEndpointFlags } from './endpoints.js';
