@@ -25,6 +25,8 @@ export async function buildTestCharm(): Promise<string> {
     format: 'esm',
     target: 'node20',
     conditions: ['source'],
+    // Handler ids default to function names, which bundling must keep.
+    keepNames: true,
     nodePaths: [join(repoRoot, 'node_modules')],
     // Some dependencies (yaml) ship CommonJS for Node; give the ESM bundle a require().
     banner: { js: "import { createRequire as __charmsRequire } from 'node:module'; const require = __charmsRequire(import.meta.url);" },
