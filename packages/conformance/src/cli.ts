@@ -56,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const { fixture, expected } = loaded.data;
     let difference: Difference | undefined;
     try {
-      difference = firstDifference(expected, await runFixture(fixture));
+      difference = firstDifference(expected, await runFixture(fixture, { configOptionOrder: loaded.configOptionOrder }));
     } catch (error) {
       failed += 1;
       console.log(`FAIL ${fixture.name} (${shown}): the runner crashed: ${(error as Error).stack ?? String(error)}`);

@@ -1,10 +1,17 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { fixtureFileSchema, type FixtureFile } from './fixture-schema.js';
 
 /** A fixture file, read and validated, or the reason it could not be. */
 export type LoadedFixture =
-  | { readonly file: string; readonly ok: true; readonly data: FixtureFile }
+  | {
+      readonly file: string;
+      readonly ok: true;
+      readonly data: FixtureFile;
+      /** `config_options` names in file order (JSON.parse moves integer-like names first). */
+      readonly configOptionOrder: readonly string[];
+    }
   | { readonly file: string; readonly ok: false; readonly problem: string };
 
 /**
@@ -40,8 +47,10 @@ async function jsonFilesUnder(folder: string): Promise<string[]> {
 /** Reads and validates one fixture file; every problem names the file and the JSON path. */
 export async function loadFixture(file: string): Promise<LoadedFixture> {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
+    json = JSON.parse(text);
   } catch (error) {
     return { file, ok: false, problem: `not readable JSON: ${(error as Error).message}` };
   }
@@ -50,5 +59,11 @@ export async function loadFixture(file: string): Promise<LoadedFixture> {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
     return { file, ok: false, problem: `not in the fixture format: ${problems.join('; ')}` };
   }
-  return { file, ok: true, data: parsed.data };
+  return { file, ok: true, data: parsed.data, configOptionOrder: keyOrder(text, ['fixture', 'config_options']) };
+}
+
+/** The keys of the JSON object at `path`, in the order the text has them. */
+function keyOrder(text: string, path: readonly string[]): string[] {
+  const node = parseDocument(text).getIn(path, true);
+  return isMap(node) ? node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
 }

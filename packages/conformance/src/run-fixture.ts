@@ -20,14 +20,18 @@ interface HookEntry {
  * hook over one persistent in-memory store, and builds the result in the fixture
  * format (rounds from the engine's event stream, flags from the committed store).
  */
-export async function runFixture(fixture: Fixture): Promise<FixtureResult> {
+export async function runFixture(fixture: Fixture, options: { configOptionOrder?: readonly string[] } = {}): Promise<FixtureResult> {
   const initialFlags = Object.fromEntries((fixture.initial_flags ?? []).map((flag) => [flag, null]));
   const store = new MemoryUnitStateStore({ flags: initialFlags, data: {} });
   const entries: HookEntry[] = (fixture.hooks ?? [fixture.hook!]).map((entry) =>
     typeof entry === 'string' ? { hook: entry, config: {} } : { hook: entry.hook, config: entry.config ?? {} },
   );
-  const configOptions = fixture.config_options
-    ? Object.fromEntries(Object.entries(fixture.config_options).map(([name, spec]) => [name, { default: spec?.default ?? null }]))
+  // A Map keeps config.yaml order even for integer-like option names. A null option
+  // stays null: layer-basic fails on it, and so does the runtime.
+  const declared = fixture.config_options;
+  const order = options.configOptionOrder?.length ? options.configOptionOrder : Object.keys(declared ?? {});
+  const configOptions = declared
+    ? new Map(order.map((name) => [name, declared[name] === null ? null : { default: declared[name]?.default ?? null }]))
     : undefined;
 
   let userConfig: Record<string, unknown> = { ...(fixture.config ?? {}) };
@@ -77,13 +81,13 @@ export async function runFixture(fixture: Fixture): Promise<FixtureResult> {
 
 /** What `config-get --all` prints: every option, the user's value, else its default, else null; sorted. */
 function effectiveConfig(
-  options: Record<string, { default: unknown }> | undefined,
+  options: ReadonlyMap<string, { default: unknown } | null> | undefined,
   user: Record<string, unknown>,
 ): Record<string, unknown> {
   if (!options) return {};
   const config: Record<string, unknown> = {};
-  for (const name of Object.keys(options).sort()) {
-    config[name] = Object.hasOwn(user, name) ? user[name] : (options[name]!.default ?? null);
+  for (const name of [...options.keys()].sort()) {
+    config[name] = Object.hasOwn(user, name) ? user[name] : (options.get(name)?.default ?? null);
   }
   return config;
 }

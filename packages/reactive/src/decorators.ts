@@ -99,10 +99,11 @@ export const whenNotAll = flagDecorator('whenNotAll', 'whenNotAll');
 /**
  * `@hook(...patterns)`: runs in the hooks phase when the hook name matches a pattern.
  * Patterns take `{a,b}` alternatives and `{role:interface}` relation names.
- * @throws InvalidHandlerError for a pattern that is not a non-empty string.
+ * An empty pattern matches no hook (as in the original).
+ * @throws InvalidHandlerError for a pattern that is not a string.
  */
 export function hook(...patterns: string[]): ReactiveDecorator {
-  if (patterns.some((p) => typeof p !== 'string' || p.length === 0)) {
+  if (patterns.some((p) => typeof p !== 'string')) {
     throw new InvalidHandlerError(undefined, `@hook takes hook name patterns as strings, got ${JSON.stringify(patterns)}`);
   }
   return decorate({ kind: 'hook', patterns });

@@ -95,7 +95,8 @@ export function specPredicates(spec: HandlerSpec, where: string): Predicate[] {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'hook') {
       const patterns = typeof value === 'string' ? [value] : (value as readonly unknown[]);
-      if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string' || p.length === 0)) {
+      // An empty pattern is allowed, as in the original: it matches no hook.
+      if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string')) {
         throw new InvalidHandlerError(spec.id, `${where}: 'hook' must be a hook name pattern or a list of them, got ${JSON.stringify(value)}`);
       }
       if (patterns.length > 0) predicates.push({ kind: 'hook', patterns: [...patterns] as string[] });

@@ -121,7 +121,7 @@ export class HookSession implements PredicateView {
 
   #fire(on: 'set' | 'clear', flag: string): void {
     const fired = this.triggers.lookup(on, flag);
-    if (!fired) return;
+    if (fired.setFlags.length === 0 && fired.clearFlags.length === 0 && fired.callbacks.length === 0) return;
     this.#transitions.push(`${on}:${flag}`);
     try {
       if (this.#transitions.length > MAX_TRIGGER_DEPTH) {

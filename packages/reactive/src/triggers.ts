@@ -42,16 +42,20 @@ export function validateTrigger<C>(options: TriggerOptions<C>): TriggerDefinitio
   if (callback && typeof callback !== 'function') {
     throw new InvalidTriggerError(`registerTrigger: callback must be a function, got ${typeof callback}`, options);
   }
+  // As in the original, the checks above use truthiness but the kind is chosen by
+  // presence: `{ when: '', whenNot: 'a' }` is a trigger on the flag '' (it never fires).
+  const on = when !== undefined && when !== null ? 'set' : 'clear';
+  const flag = on === 'set' ? when : whenNot;
   return {
-    on: when ? 'set' : 'clear',
-    flag: assertFlag(when || whenNot, 'registerTrigger'),
+    on,
+    flag: flag === '' ? '' : assertFlag(flag, 'registerTrigger'),
     setFlag: setFlag ? assertFlag(setFlag, 'registerTrigger setFlag') : undefined,
     clearFlag: clearFlag ? assertFlag(clearFlag, 'registerTrigger clearFlag') : undefined,
     callback: callback || undefined,
   };
 }
 
-/** What fires on one transition: flag lists from unit state, callbacks from memory. */
+/** What fires on one transition: flag lists from unit state, callbacks from memory (live). */
 export interface FiredTrigger<C> {
   readonly setFlags: readonly string[];
   readonly clearFlags: readonly string[];
@@ -92,24 +96,35 @@ export class TriggerTable<C> {
       this.#state.data.set(key, lists);
     }
     if (trigger.callback) {
-      const callbacks = this.#callbacks.get(key) ?? [];
+      const callbacks = this.#liveCallbacks(key);
       if (!callbacks.includes(trigger.callback)) callbacks.push(trigger.callback);
-      this.#callbacks.set(key, callbacks);
     }
   }
 
   /** What fires when `flag` becomes set (`on: 'set'`) or unset (`on: 'clear'`). */
-  lookup(on: 'set' | 'clear', flag: string): FiredTrigger<C> | undefined {
+  lookup(on: 'set' | 'clear', flag: string): FiredTrigger<C> {
     const key = (on === 'set' ? SET_PREFIX : CLEAR_PREFIX) + flag;
     const stored = this.#state.data.get(key) as StoredLists | undefined;
-    const callbacks = this.#callbacks.get(key);
-    if (!stored && !callbacks) return undefined;
     return {
       // Copies: the original iterates lists freshly read from storage.
       setFlags: stored ? [...stored.set_flag] : [],
       clearFlags: stored ? [...stored.clear_flag] : [],
-      callbacks: callbacks ?? [],
+      callbacks: this.#liveCallbacks(key),
     };
+  }
+
+  /**
+   * The callbacks of `key`, created empty if there are none: the original hands the
+   * firing loop this very list, so a callback registered on the same flag while it
+   * fires still runs in that firing.
+   */
+  #liveCallbacks(key: string): ((context: C) => void)[] {
+    let callbacks = this.#callbacks.get(key);
+    if (!callbacks) {
+      callbacks = [];
+      this.#callbacks.set(key, callbacks);
+    }
+    return callbacks;
   }
 
   /** Deletes every stored flag list (the original's atexit `_clear_triggers`). */

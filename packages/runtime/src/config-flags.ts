@@ -8,6 +8,12 @@ export interface ConfigOption {
   readonly description?: string;
 }
 
+/**
+ * config.yaml's options in file order. A `Map` keeps the order of any name; a plain
+ * object puts integer-like names first, as JavaScript objects do.
+ */
+export type ConfigOptions = ReadonlyMap<string, ConfigOption | null> | Readonly<Record<string, ConfigOption | null>>;
+
 /** Where the config seen by the last successful hook is kept in unit data. */
 export const CONFIG_SNAPSHOT_KEY = 'charms.config.previous';
 
@@ -22,15 +28,21 @@ export const CONFIG_SNAPSHOT_KEY = 'charms.config.previous';
 export class ConfigFlags {
   readonly current: Record<string, unknown>;
   readonly #previous: Record<string, unknown> | undefined;
-  readonly #options: Readonly<Record<string, ConfigOption>>;
+  readonly #options: readonly [string, ConfigOption | null][];
+  /** Keys in the order clear() visits them: Juju's sorted config-get output, then merged ones. */
+  readonly #keys: readonly string[];
 
-  constructor(state: UnitState, config: Readonly<Record<string, unknown>>, options: Readonly<Record<string, ConfigOption>> | undefined) {
+  constructor(state: UnitState, config: Readonly<Record<string, unknown>>, options: ConfigOptions | undefined) {
     this.#previous = state.data.get(CONFIG_SNAPSHOT_KEY) as Record<string, unknown> | undefined;
-    this.#options = options ?? {};
+    this.#options = options instanceof Map ? [...options.entries()] : Object.entries(options ?? {});
     this.current = { ...config };
+    const keys = Object.keys(config).sort(byCodePoint);
     for (const [key, value] of Object.entries(this.#previous ?? {})) {
-      if (!Object.hasOwn(this.current, key)) this.current[key] = value;
+      if (Object.hasOwn(this.current, key)) continue;
+      this.current[key] = value;
+      keys.push(key);
     }
+    this.#keys = keys;
   }
 
   changed(option: string): boolean {
@@ -40,9 +52,13 @@ export class ConfigFlags {
   /**
    * atstart, in config.yaml order: `config.changed` and `config.changed.<opt>` when the
    * option changed, then `config.set.<opt>` and `config.default.<opt>` toggled.
+   * @throws Error for an option without a definition, before any flag is touched (as
+   * layer-basic fails reading its defaults).
    */
   set(context: ReactiveContext): void {
-    for (const [option, spec] of Object.entries(this.#options)) {
+    const undefinedOption = this.#options.find(([, spec]) => spec === null || typeof spec !== 'object');
+    if (undefinedOption) throw new Error(`config.yaml option '${undefinedOption[0]}' has no definition (type, default, description)`);
+    for (const [option, spec] of this.#options) {
       if (this.changed(option)) {
         context.setFlag('config.changed');
         context.setFlag(`config.changed.${option}`);
@@ -56,7 +72,7 @@ export class ConfigFlags {
   /** atexit, last of all: clear `config.changed`, then each key's three flags. */
   clear(context: ReactiveContext): void {
     context.clearFlag('config.changed');
-    for (const option of Object.keys(this.current)) {
+    for (const option of this.#keys) {
       context.clearFlag(`config.changed.${option}`);
       context.clearFlag(`config.set.${option}`);
       context.clearFlag(`config.default.${option}`);
@@ -67,4 +83,9 @@ export class ConfigFlags {
   save(state: UnitState): void {
     state.data.set(CONFIG_SNAPSHOT_KEY, structuredClone(this.current));
   }
+}
+
+// Python's sorted() order for str keys.
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -20,6 +20,6 @@ export { StateStoreError } from './state-errors.js';
 export type { StateErrorCode } from './state-errors.js';
 export { STATE_FORMAT } from './state-document.js';
 export { ConfigFlags, CONFIG_SNAPSHOT_KEY } from './config-flags.js';
-export type { ConfigOption } from './config-flags.js';
+export type { ConfigOption, ConfigOptions } from './config-flags.js';
 export { pythonEquals, pythonTruthy } from './python-values.js';
 export { Redactor, isSecretOption } from './redactor.js';

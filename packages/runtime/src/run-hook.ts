@@ -8,9 +8,10 @@ import {
   type ReactiveEmitter,
   type Reactor,
   type RelationMetadata,
+  type UnitStateSnapshot,
   type UnitStateStore,
 } from '@charms/reactive';
-import { ConfigFlags, type ConfigOption } from './config-flags.js';
+import { CONFIG_SNAPSHOT_KEY, ConfigFlags, type ConfigOptions } from './config-flags.js';
 
 /** Hooks in which Juju forbids most tools; the original runs one restricted round. */
 export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set(['collect-metrics', 'meter-status-changed']);
@@ -30,8 +31,8 @@ export interface RunHookOptions {
   readonly charm: Reactor | (() => Reactor | Promise<Reactor>);
   /** What `config-get --all` prints: every option, `null` where unset. */
   readonly config?: Readonly<Record<string, unknown>>;
-  /** config.yaml's options; without them (no config.yaml) no `config.*` flags are managed. */
-  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
+  /** config.yaml's options, in file order; without them (no config.yaml) no `config.*` flags are managed. */
+  readonly configOptions?: ConfigOptions;
   /** metadata.yaml, for `{role:interface}` hook patterns. */
   readonly metadata?: RelationMetadata;
   /**
@@ -79,17 +80,20 @@ export interface HookOutcome {
  * On failure nothing is committed: the next hook starts from the last committed state.
  * `exitHook(0)` ends the stage it is in and the hook still succeeds, except inside an
  * atexit callback, where, as in the original, the process ends before the commit.
+ * One thing outlives a failure late in atexit: the config snapshot, once saved (the
+ * original keeps it in a file of its own), so the next hook does not see the change again.
  */
 export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   const { hookName, store } = options;
   const restricted = RESTRICTED_HOOKS.has(hookName);
   const base = { hookName, restricted };
-  let state: UnitState;
+  let committed: UnitStateSnapshot | undefined;
   try {
-    state = new UnitState(await store.load());
+    committed = await store.load();
   } catch (error) {
     return failure(base, 'load', error);
   }
+  const state = new UnitState(committed);
 
   // atexit callbacks in the original's registration order; they run reversed. Handlers
   // add theirs through the `atexit` member of their context.
@@ -120,13 +124,19 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
       () => run.clearTriggers(),
       ...reactor.atexitCallbacks,
     );
+    // charm-helpers saves the snapshot to a file of its own, outside the transaction
+    // that a failure rolls back; `snapshotSaved` lets a later failure keep it too.
+    let snapshotSaved = false;
     const atstart: LifecycleCallback[] = [
       ...(layerBasic
         ? [
             (ctx: ReactiveContext) => {
+              // Registered when config is first read, before any flag is set.
+              atexit.push(() => {
+                config.save(state);
+                snapshotSaved = true;
+              });
               config.set(ctx);
-              // charm-helpers registers the snapshot save when config is first read.
-              atexit.push(() => config.save(state));
             },
           ]
         : []),
@@ -149,12 +159,23 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
       try {
         for (const callback of [...atexit].reverse()) await callback(context);
       } catch (error) {
+        if (snapshotSaved) await keepConfigSnapshot(store, committed, config.current);
         if (isHookExit(error) && error.exitCode === 0) return { ...base, ok: true, committed: false, exitCode: 0, dispatch: result };
         return failure(base, 'atexit', error);
       }
     }
     return commit(options, state, base, result);
   });
+}
+
+/**
+ * After a failure late in atexit: commit the previous state with only the new config
+ * snapshot, as the original's separate snapshot file would have kept it. Best effort:
+ * the hook has failed already.
+ */
+async function keepConfigSnapshot(store: UnitStateStore, committed: UnitStateSnapshot | undefined, snapshot: unknown): Promise<void> {
+  const previous = committed ?? { flags: {}, data: {} };
+  await store.commit({ flags: previous.flags, data: { ...previous.data, [CONFIG_SNAPSHOT_KEY]: structuredClone(snapshot) } }).catch(() => undefined);
 }
 
 function seriesUpgradeFlag(context: ReactiveContext): void {

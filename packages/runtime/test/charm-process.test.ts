@@ -25,7 +25,7 @@ const stateFile = () => join(built, '.unit-state.json');
 const committed = () => JSON.parse(readFileSync(stateFile(), 'utf8'));
 const flagsLine = (flags: string) => `juju-log --log-level DEBUG -- reactive: flags ${flags}`;
 const CONFIG_SET = '+config.set.port +config.default.port +config.default.fail +config.set.admin-password';
-const CONFIG_CLEARED = '-config.set.port -config.default.port -config.default.fail -config.set.admin-password';
+const CONFIG_CLEARED = '-config.set.admin-password -config.default.fail -config.set.port -config.default.port';
 
 describe('a built charm under fake Juju tools', () => {
   it('runs install, config-changed and update-status with exactly these tool calls, committing after each', () => {
@@ -47,7 +47,8 @@ describe('a built charm under fake Juju tools', () => {
       'juju-log --log-level INFO -- Invoking reactive handler: test:configure',
       'status-set active -- listening on 8080',
       flagsLine(
-        '-config.changed -config.changed.port -config.set.port -config.default.port -config.changed.fail -config.default.fail -config.changed.admin-password -config.set.admin-password',
+        // At the end, keys in config-get order, which Juju sorts.
+        '-config.changed -config.changed.admin-password -config.set.admin-password -config.changed.fail -config.default.fail -config.changed.port -config.set.port -config.default.port',
       ),
     ]);
     const afterInstall = { format: 'charms.unit-state/1', flags: { 'test.installed': null }, data: { 'charms.config.previous': config, port: 8080 } };
@@ -77,7 +78,7 @@ describe('a built charm under fake Juju tools', () => {
       'juju-log --log-level DEBUG -- reactive: hooks phase: queued test:updateStatus',
       'juju-log --log-level INFO -- Invoking reactive handler: test:updateStatus',
       'juju-log --log-level INFO -- greeting: hello',
-      flagsLine('-config.set.port -config.default.fail -config.set.admin-password'),
+      flagsLine('-config.set.admin-password -config.default.fail -config.set.port'),
     ]);
     expect(readFileSync(stateFile()).length).toBeGreaterThan(0);
   });

@@ -201,7 +201,8 @@ describe('runHook: lifecycle order (spec §1.2)', () => {
       .handle({ id: 'h', hook: 'install' }, (ctx) => ctx.setFlag('lost'));
     const outcome = await runHook({ hookName: 'install', store, charm });
     expect(outcome).toMatchObject({ ok: true, committed: false, exitCode: 0 });
-    expect(store.peek()).toEqual({ flags: {}, data: {} });
+    // The flag is lost; only the config snapshot, saved earlier in atexit, is kept.
+    expect(store.peek()).toEqual({ flags: {}, data: { [CONFIG_SNAPSHOT_KEY]: {} } });
   });
 
   it('an error in an atexit callback fails the hook and commits nothing', async () => {
