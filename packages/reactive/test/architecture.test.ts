@@ -13,11 +13,12 @@ const RANK: Record<string, number> = {
   manifest: 0,
   runtime: 1,
   'layer-status': 2,
-  'layer-docker-resource': 2,
   'layer-caas-base': 2,
-  model: 3,
-  conformance: 3,
-  cli: 4,
+  // Includes layer:status, and uses it.
+  'layer-docker-resource': 3,
+  model: 4,
+  conformance: 4,
+  cli: 5,
 };
 
 function sourceFiles(folder: string): string[] {

@@ -13,6 +13,11 @@ export interface CharmServices {
   readonly metadata: CharmMetadata;
   /** The charm's config (`config-get --all`, defaults from config.yaml filled in), frozen. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Marks a value as secret for the rest of the hook: it is replaced by `***` in every
+   * log line and in stderr (registry passwords, tokens read from resources).
+   */
+  secret(value: string): void;
   /** Logs through juju-log (secrets redacted); the line keeps its place among tool calls. */
   log(message: string, level?: LogLevel): Promise<void>;
   /** The options the built charm's layer.yaml gives for `layer` (`{}` if none). */

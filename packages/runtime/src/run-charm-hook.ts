@@ -80,6 +80,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     juju,
     metadata: input.metadata,
     config,
+    secret: (value) => redactor.add(value),
     log: (message, level) => logger.log(message, level),
     layerOptions: (layer) => Object.freeze({ ...(layerOptions[layer] ?? {}) }),
     endpoint: (name) => {
