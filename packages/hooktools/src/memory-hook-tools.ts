@@ -9,6 +9,7 @@ import type {
   StatusInfo,
   WorkloadStatus,
 } from './hook-tools.js';
+import { interpretFailure } from './interpret-failure.js';
 import { toolCommands as cmd, type ToolCommand } from './tool-commands.js';
 
 /** One relation as the in-memory twin holds it. */
@@ -41,6 +42,8 @@ export interface MemoryWorld {
   openedPorts: string[];
   applicationVersion?: string;
   action?: { params: Record<string, unknown>; results: Record<string, unknown>; failed?: string; log: string[] };
+  /** Tools made to fail, as Juju would: `{ 'pod-spec-set': { exitCode: 1, stderr: 'ERROR …\n' } }`. */
+  failures?: Record<string, { exitCode: number; stderr: string }>;
 }
 
 /** One recorded call: the command line `ProcessHookTools` would run. */
@@ -79,9 +82,11 @@ export class MemoryHookTools implements HookTools {
     return last ? { status: last.status, message: last.message } : { status: 'unknown', message: '' };
   }
 
-  /** Records the command and returns its argv, for error reports. */
+  /** Records the command and returns its argv; fails it if the world says so. */
   #record(command: ToolCommand): readonly string[] {
     this.calls.push(command);
+    const failure = this.world.failures?.[command.tool];
+    if (failure) throw interpretFailure({ tool: command.tool, argv: command.argv, exitCode: failure.exitCode, stdout: '', stderr: failure.stderr });
     return command.argv;
   }
 
