@@ -1,3 +1,4 @@
+// One build for every package: run from the package folder by its `build` script.
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
