@@ -2,7 +2,7 @@
  * @charms/manifest: a charm's YAML files, validated with zod and reported as
  * `file:line:col code message`, every problem at once.
  */
-export { loadYamlFile, parseYamlText } from './load-yaml.js';
+export { loadYamlFile, parseYamlText, parseCharmYaml, locate } from './load-yaml.js';
 export { ManifestError, formatProblem } from './manifest-error.js';
 export type { ManifestProblem } from './manifest-error.js';
 export { metadataSchema, loadMetadata, isKubernetesCharm, endpoints } from './metadata.js';
@@ -11,3 +11,5 @@ export { configSchema, loadConfigYaml, configValueFits } from './config.js';
 export type { ConfigOptionSpec, CharmConfigYaml } from './config.js';
 export { layerYamlSchema, loadLayerYaml } from './layer-yaml.js';
 export type { LayerYaml } from './layer-yaml.js';
+export { actionsSchema, loadActionsYaml } from './actions.js';
+export type { CharmActions } from './actions.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ManifestError, type ManifestProblem } from './manifest-error.js';
 
@@ -24,10 +24,18 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, optio
   return parseYamlText(file, text, schema);
 }
 
+/**
+ * Parses charm YAML as Juju does: YAML 1.1, so `yes`/`no`/`on`/`off` are booleans
+ * (Juju reads charm files with go-yaml v2). A `%YAML 1.2` directive in the file wins.
+ */
+export function parseCharmYaml(text: string, lineCounter?: LineCounter): Document {
+  return parseDocument(text, { lineCounter, prettyErrors: false, version: '1.1' });
+}
+
 /** {@link loadYamlFile} for text already read; `file` names it in problems. */
 export function parseYamlText<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const document = parseCharmYaml(text, lineCounter);
   if (document.errors.length > 0) {
     throw new ManifestError(
       document.errors.map((error) => {
@@ -40,15 +48,30 @@ export function parseYamlText<S extends z.ZodType>(file: string, text: string, s
   if (parsed.success) return parsed.data;
   throw new ManifestError(
     parsed.error.issues.map((issue): ManifestProblem => {
-      const { line, col } = locate(document, lineCounter, issue.path);
+      const { line, col } = locate(document, lineCounter, issue.path, issue.code === 'invalid_key');
       const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
       return { file, line, col, code: 'SCHEMA', message: `${where}${issue.message}` };
     }),
   );
 }
 
-/** The position of the deepest node on `path` that exists (the parent, for a missing key). */
-function locate(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): { line: number; col: number } {
+/**
+ * The position of the deepest node on `path` that exists (the parent, for a missing
+ * key); with `atKey`, of the last key itself rather than its value.
+ */
+export function locate(
+  document: Document,
+  lineCounter: LineCounter,
+  path: readonly PropertyKey[],
+  atKey = false,
+): { line: number; col: number } {
+  if (atKey && path.length > 0) {
+    const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1) as unknown[], true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(path.at(-1)));
+      if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]);
+    }
+  }
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth) as unknown[], true);
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]);

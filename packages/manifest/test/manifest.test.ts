@@ -109,3 +109,20 @@ describe('layer.yaml', () => {
     expect(problems(() => loadLayerYaml(dir))[0]).toMatchObject({ line: 1, col: 12, code: 'SCHEMA' });
   });
 });
+
+describe('YAML version', () => {
+  it('reads charm files as YAML 1.1, like Juju: yes/no/on/off are booleans', () => {
+    const dir = charmDir({ 'config.yaml': 'options:\n  debug:\n    type: boolean\n    default: yes\n  verbose:\n    type: boolean\n    default: off\n' });
+    expect(loadConfigYaml(dir)?.options).toEqual({ debug: { type: 'boolean', default: true }, verbose: { type: 'boolean', default: false } });
+  });
+});
+
+describe('actions.yaml', () => {
+  it('loads actions and rejects a bad action name', async () => {
+    const { loadActionsYaml } = await import('@charms/manifest');
+    const good = charmDir({ 'actions.yaml': 'backup:\n  description: Back up the data\n  params:\n    target: {type: string}\n' });
+    expect(loadActionsYaml(good)?.backup?.params?.target).toEqual({ type: 'string' });
+    const bad = charmDir({ 'actions.yaml': 'Backup:\n  description: x\n' });
+    expect(problems(() => loadActionsYaml(bad))[0]).toMatchObject({ code: 'SCHEMA', line: 1 });
+  });
+});

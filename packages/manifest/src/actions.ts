@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadYamlFile } from './load-yaml.js';
+
+const action = z.looseObject({
+  description: z.string().optional(),
+  /** JSON-Schema properties of the action's parameters. */
+  params: z.record(z.string(), z.looseObject({ type: z.string().optional(), description: z.string().optional() })).optional(),
+  required: z.array(z.string()).optional(),
+  additionalProperties: z.boolean().optional(),
+});
+
+/** actions.yaml: action name → description and parameters. */
+export const actionsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'action names are lower-case letters, digits and hyphens'), action);
+
+export type CharmActions = z.infer<typeof actionsSchema>;
+
+/** Reads `<charmDir>/actions.yaml`; `undefined` when the charm has none. @throws ManifestError */
+export function loadActionsYaml(charmDir: string): CharmActions | undefined {
+  return loadYamlFile(join(charmDir, 'actions.yaml'), actionsSchema, { optional: true });
+}
