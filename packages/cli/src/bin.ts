@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManifestError } from '@charms/manifest';
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import yoctoSpinner from 'yocto-spinner';
+import { buildCharm } from './build/build-charm.js';
+import { CliError } from './cli-error.js';
+import { packCharm } from './pack/pack-charm.js';
+
+const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Runs `charms` with `argv` (without node and the script); returns the exit status. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = new Command('charms')
+    .description('Build, pack and run reactive Juju charms written in TypeScript.')
+    .version(version, '-V, --version')
+    .option('--debug', 'show stack traces on errors')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('build')
+    .description('merge a charm with its layers and bundle it into a charm directory Juju can run')
+    .argument('[charm-dir]', 'the charm source', '.')
+    .option('-o, --output <dir>', 'where to write the built charm (default: <charm-dir>/build/<name>)')
+    .option('-f, --force', 'overwrite files changed by hand since the last build')
+    .action(async (charmDir: string, options: { output?: string; force?: boolean }) => {
+      const spinner = yoctoSpinner({ text: 'building', stream: process.stderr });
+      if (process.stderr.isTTY) spinner.start();
+      try {
+        const summary = await buildCharm({ charmDir, outDir: options.output, force: options.force, onStep: (step) => void (spinner.text = step) });
+        spinner.stop();
+        const where = relative(process.cwd(), summary.outDir) || '.';
+        console.log(`${pc.green('built')} ${summary.name} → ${where}`);
+        console.log(`  layers: ${summary.layers.join(' → ')}`);
+        console.log(`  ${summary.files} files, ${summary.hooks} hooks, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);
+      } finally {
+        spinner.stop();
+      }
+    });
+
+  program
+    .command('pack')
+    .description('zip a built charm into a .charm file for juju deploy')
+    .argument('[built-dir]', 'a directory written by charms build', '.')
+    .option('-o, --output <file>', 'the .charm file (default: ./<name>.charm)')
+    .option('--with-node', 'embed a Node.js runtime, for Juju hosts without node (podspec operator pods)')
+    .action(async (builtDir: string, options: { output?: string; withNode?: boolean }) => {
+      const spinner = yoctoSpinner({ text: 'packing', stream: process.stderr });
+      if (process.stderr.isTTY) spinner.start();
+      try {
+        const summary = await packCharm({ builtDir, output: options.output, withNode: options.withNode, onStep: (step) => void (spinner.text = step) });
+        spinner.stop();
+        console.log(`${pc.green('packed')} ${relative(process.cwd(), summary.file) || summary.file}: ${summary.entries} files, ${(summary.bytes / 1024 / 1024).toFixed(1)} MiB`);
+        if (summary.embeddedNode) console.log(`  with Node ${process.version} embedded as bin/charm`);
+      } finally {
+        spinner.stop();
+      }
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError || error instanceof ManifestError) {
+      process.stderr.write(`${pc.red('error:')} ${error.message}\n`);
+      if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+      return 1;
+    }
+    process.stderr.write(`${pc.red('error:')} ${(error as Error)?.message ?? String(error)}\n`);
+    if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
+    else process.stderr.write('(run again with --debug for the stack trace)\n');
+    return 1;
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2));

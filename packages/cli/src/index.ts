@@ -1,0 +1,11 @@
+/** @charms/cli: the charms command, and its build and pack steps as functions for tests and tools. */
+export { buildCharm } from './build/build-charm.js';
+export type { BuildOptions, BuildSummary } from './build/build-charm.js';
+export { packCharm } from './pack/pack-charm.js';
+export type { PackOptions, PackSummary } from './pack/pack-charm.js';
+export { resolveLayers } from './build/resolve-layers.js';
+export type { ResolvedLayer } from './build/resolve-layers.js';
+export { deepMerge, applyDeletes } from './build/deep-merge.js';
+export { hookNames, STANDARD_HOOKS } from './build/hooks.js';
+export { CliError } from './cli-error.js';
+export type { CliErrorCode } from './cli-error.js';

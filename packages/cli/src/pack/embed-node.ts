@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'postject';
+import { commonJsBundle } from '../build/bundle.js';
+import { CliError } from '../cli-error.js';
+
+/** The marker Node looks for to know it carries an application (Node's SEA documentation). */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/**
+ * Makes a Node single executable application of the charm: the bundle as CommonJS,
+ * turned into a blob by `node --experimental-sea-config`, injected with postject into a
+ * copy of this Node binary. Returns the executable's path in `workDir`.
+ * @throws CliError `EMBED_FAILED` with the step that failed.
+ */
+export async function embedNode(bundlePath: string, workDir: string): Promise<string> {
+  const script = join(workDir, 'charm.cjs');
+  const blob = join(workDir, 'charm.blob');
+  const executable = join(workDir, 'charm');
+  writeFileSync(script, await commonJsBundle(bundlePath));
+  writeFileSync(join(workDir, 'sea-config.json'), JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
+  const prepared = spawnSync(process.execPath, ['--experimental-sea-config', join(workDir, 'sea-config.json')], { encoding: 'utf8' });
+  if (prepared.status !== 0) throw new CliError('EMBED_FAILED', `node --experimental-sea-config failed: ${prepared.stderr.trim()}`);
+  copyFileSync(process.execPath, executable);
+  chmodSync(executable, 0o755);
+  try {
+    await inject(executable, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  } catch (error) {
+    throw new CliError('EMBED_FAILED', `cannot embed the charm into ${process.execPath}: ${(error as Error).message}`, [], { cause: error });
+  }
+  return executable;
+}
