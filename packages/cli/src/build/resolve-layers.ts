@@ -37,11 +37,12 @@ export function resolveLayers(charmDir: string, indexRoot: string): ResolvedLaye
   const index = loadYamlFile(join(indexRoot, 'layer.yaml'), indexSchema, { optional: true }) ?? { layers: {}, interfaces: {} };
   const ordered: ResolvedLayer[] = [];
   const done = new Set<string>();
+  const charmRoot = resolve(charmDir);
 
   const visit = (dir: string, ref: string, kind: ResolvedLayer['kind'], chain: string[]): void => {
     if (done.has(dir)) return;
     if (chain.includes(dir)) {
-      const names = [...chain.slice(chain.indexOf(dir)), dir].map((d) => relative(indexRoot, d) || '.');
+      const names = [...chain.slice(chain.indexOf(dir)), dir].map((d) => relative(charmRoot, d) || '.');
       throw new CliError('INCLUDE_CYCLE', `layers include each other in a cycle: ${names.join(' → ')}. Remove one of these includes.`);
     }
     const layerYaml = loadLayerYaml(dir) ?? {};
@@ -51,7 +52,7 @@ export function resolveLayers(charmDir: string, indexRoot: string): ResolvedLaye
       visit(target.dir, include, target.kind, [...chain, dir]);
     }
     done.add(dir);
-    const name = layerYaml.name ?? (ref.startsWith('layer:') ? ref.slice('layer:'.length) : basename(dir));
+    const name = layerYaml.name ?? (kind === 'charm' ? charmName(dir) : ref.startsWith('layer:') ? ref.slice('layer:'.length) : basename(dir));
     ordered.push({ name, ref, dir, layerYaml, kind, entry: kind === 'workspace' ? packageEntry(dir) : undefined });
   };
 
@@ -94,4 +95,10 @@ function packageEntry(dir: string): string {
   const source = manifest.exports?.['.']?.source;
   if (!source) throw new CliError('LAYER_NOT_FOUND', `${join(dir, 'package.json')} has no exports["."].source: it is not a layer package`);
   return resolve(dir, source);
+}
+
+/** The charm's own layer is named after the charm (metadata.yaml `name`), as charm-tools does. */
+function charmName(dir: string): string {
+  const metadata = loadYamlFile(join(dir, 'metadata.yaml'), z.looseObject({ name: z.string().optional() }), { optional: true });
+  return metadata?.name ?? basename(dir);
 }
