@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManifestError } from '@charms/manifest';
 import { Command, CommanderError } from 'commander';
@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import yoctoSpinner from 'yocto-spinner';
 import { buildCharm } from './build/build-charm.js';
 import { CliError } from './cli-error.js';
+import { configTypes } from './config-types.js';
 import { packCharm } from './pack/pack-charm.js';
 
 const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -59,6 +60,17 @@ export async function run(argv: readonly string[]): Promise<number> {
       } finally {
         spinner.stop();
       }
+    });
+
+  program
+    .command('types')
+    .description("write TypeScript types for the charm's merged config (ctx.config.port is a number)")
+    .argument('[charm-dir]', 'the charm source', '.')
+    .option('-o, --output <file>', 'where to write them (default: <charm-dir>/charm-config.ts)')
+    .action((charmDir: string, options: { output?: string }) => {
+      const file = resolve(options.output ?? join(charmDir, 'charm-config.ts'));
+      writeFileSync(file, configTypes(charmDir));
+      console.log(`${pc.green('wrote')} ${relative(process.cwd(), file) || file}`);
     });
 
   try {

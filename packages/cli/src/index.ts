@@ -9,3 +9,4 @@ export { deepMerge, applyDeletes } from './build/deep-merge.js';
 export { hookNames, STANDARD_HOOKS } from './build/hooks.js';
 export { CliError } from './cli-error.js';
 export type { CliErrorCode } from './cli-error.js';
+export { configTypes } from './config-types.js';

@@ -325,3 +325,13 @@ function unzip(file: string): Promise<string> {
     });
   });
 }
+
+describe('charms types', () => {
+  it('writes the merged config as a typed interface and a context type', async () => {
+    const { configTypes } = await import('@charms/cli');
+    const text = configTypes(join(fixture, 'charm'));
+    expect(text).toContain('  /** Port of the website Default: 80. */\n  readonly "port": number;');
+    expect(text).toContain('  readonly "greeting": string;');
+    expect(text).toContain('export type Context = CharmContext & { readonly config: Config };');
+  });
+});

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'postject';
+import { createRequire } from 'node:module';
 import { commonJsBundle } from '../build/bundle.js';
 import { CliError } from '../cli-error.js';
 
@@ -24,10 +24,12 @@ export async function embedNode(bundlePath: string, workDir: string): Promise<st
   if (prepared.status !== 0) throw new CliError('EMBED_FAILED', `node --experimental-sea-config failed: ${prepared.stderr.trim()}`);
   copyFileSync(process.execPath, executable);
   chmodSync(executable, 0o755);
-  try {
-    await inject(executable, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
-  } catch (error) {
-    throw new CliError('EMBED_FAILED', `cannot embed the charm into ${process.execPath}: ${(error as Error).message}`, [], { cause: error });
+  // postject's native part prints harmless warnings about ELF notes: run it apart and
+  // show its output only if it fails.
+  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+  const injected = spawnSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8' });
+  if (injected.status !== 0) {
+    throw new CliError('EMBED_FAILED', `cannot embed the charm into a copy of ${process.execPath}: ${(injected.stderr || injected.stdout).trim()}`);
   }
   return executable;
 }
