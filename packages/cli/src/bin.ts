@@ -29,18 +29,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option('-o, --output <dir>', 'where to write the built charm (default: <charm-dir>/build/<name>)')
     .option('-f, --force', 'overwrite files changed by hand since the last build')
     .action(async (charmDir: string, options: { output?: string; force?: boolean }) => {
-      const spinner = yoctoSpinner({ text: 'building', stream: process.stderr });
-      if (process.stderr.isTTY) spinner.start();
-      try {
-        const summary = await buildCharm({ charmDir, outDir: options.output, force: options.force, onStep: (step) => void (spinner.text = step) });
-        spinner.stop();
-        const where = relative(process.cwd(), summary.outDir) || '.';
-        console.log(`${pc.green('built')} ${summary.name} → ${where}`);
-        console.log(`  layers: ${summary.layers.join(' → ')}`);
-        console.log(`  ${summary.files} files, ${summary.hooks} hooks, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);
-      } finally {
-        spinner.stop();
-      }
+      const summary = await withSpinner('building', (onStep) => buildCharm({ charmDir, outDir: options.output, force: options.force, onStep }));
+      console.log(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), summary.outDir) || '.'}`);
+      console.log(`  layers: ${summary.layers.join(' → ')}`);
+      console.log(`  ${summary.files} files, ${summary.hooks} hooks, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);
     });
 
   program
@@ -50,16 +42,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     .option('-o, --output <file>', 'the .charm file (default: ./<name>.charm)')
     .option('--with-node', 'embed a Node.js runtime, for Juju hosts without node (podspec operator pods)')
     .action(async (builtDir: string, options: { output?: string; withNode?: boolean }) => {
-      const spinner = yoctoSpinner({ text: 'packing', stream: process.stderr });
-      if (process.stderr.isTTY) spinner.start();
-      try {
-        const summary = await packCharm({ builtDir, output: options.output, withNode: options.withNode, onStep: (step) => void (spinner.text = step) });
-        spinner.stop();
-        console.log(`${pc.green('packed')} ${relative(process.cwd(), summary.file) || summary.file}: ${summary.entries} files, ${(summary.bytes / 1024 / 1024).toFixed(1)} MiB`);
-        if (summary.embeddedNode) console.log(`  with Node ${process.version} embedded as bin/charm`);
-      } finally {
-        spinner.stop();
-      }
+      const summary = await withSpinner('packing', (onStep) => packCharm({ builtDir, output: options.output, withNode: options.withNode, onStep }));
+      console.log(`${pc.green('packed')} ${relative(process.cwd(), summary.file) || summary.file}: ${summary.entries} files, ${(summary.bytes / 1024 / 1024).toFixed(1)} MiB`);
+      if (summary.embeddedNode) console.log(`  with Node ${process.version} embedded as bin/charm`);
     });
 
   program
@@ -87,6 +72,17 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
     else process.stderr.write('(run again with --debug for the stack trace)\n');
     return 1;
+  }
+}
+
+/** Runs a slow step with a spinner on stderr (when it is a terminal), its text following the step. */
+async function withSpinner<T>(text: string, work: (onStep: (step: string) => void) => Promise<T>): Promise<T> {
+  const spinner = yoctoSpinner({ text, stream: process.stderr });
+  if (process.stderr.isTTY) spinner.start();
+  try {
+    return await work((step) => void (spinner.text = step));
+  } finally {
+    spinner.stop();
   }
 }
 
