@@ -3,7 +3,7 @@ import { currentContext } from '@charms/reactive';
 import type { CharmCallbackContext } from '@charms/runtime';
 import { parse, stringify } from 'yaml';
 import { PodSpecError } from './pod-spec-error.js';
-import { podSpecV3Schema, type PodSpecV3 } from './pod-spec.js';
+import { podSpecV3Schema, type PodSpecV3 } from '@charms/manifest';
 
 // Juju says this when a hook of an application being removed sets its spec; harmless.
 const NOT_ALIVE = /^ERROR application [\w-]+ not alive$/m;

@@ -13,3 +13,5 @@ export { layerYamlSchema, loadLayerYaml } from './layer-yaml.js';
 export type { LayerYaml } from './layer-yaml.js';
 export { actionsSchema, loadActionsYaml } from './actions.js';
 export type { CharmActions } from './actions.js';
+export { podSpecV3Schema } from './pod-spec.js';
+export type { PodSpecV3 } from './pod-spec.js';

@@ -1,0 +1,96 @@
+/** A status as Juju keeps it: the value, its message, and when it was set (virtual clock). */
+export interface StatusRecord {
+  status: string;
+  message: string;
+  since: string;
+}
+
+/** One queued hook of a unit. */
+export interface HookEvent {
+  hook: string;
+  relationId?: number;
+  remoteUnit?: string;
+  remoteApp?: string;
+  departingUnit?: string;
+}
+
+export interface UnitRecord {
+  name: string;
+  workload: StatusRecord;
+  /** idle, executing, or error (then `error` says which hook failed). */
+  agent: StatusRecord;
+  error?: HookEvent;
+  /** Hooks still to run, first first; a failed hook stays at the head until resolved. */
+  queue: HookEvent[];
+  controllerState: Record<string, string>;
+  openedPorts: string[];
+}
+
+export interface ResourceRecord {
+  image: string;
+  username: string;
+  password: string;
+  revision: number;
+}
+
+export interface AppRecord {
+  name: string;
+  charm: string;
+  /** The charm's files in the model directory (relative path). */
+  charmDir: string;
+  revision: number;
+  /** Config values the user set (not defaults). */
+  config: Record<string, unknown>;
+  resources: Record<string, ResourceRecord>;
+  units: UnitRecord[];
+  nextUnit: number;
+  leader?: string;
+  podSpec?: { spec: string; k8sResources?: string; revision: number };
+  leaderSettings: Record<string, string>;
+  applicationStatus?: StatusRecord;
+  version?: string;
+}
+
+export interface RelationEnd {
+  app: string;
+  endpoint: string;
+  role: 'provides' | 'requires' | 'peers';
+}
+
+export interface RelationRecord {
+  id: number;
+  interface: string;
+  ends: [RelationEnd, RelationEnd];
+  /** Data bags by unit name or application name. */
+  data: Record<string, Record<string, string>>;
+  /** For each unit: the remote units it has joined (seen relation-joined for). */
+  joined: Record<string, string[]>;
+}
+
+/** Everything the model remembers, in `model.json`. */
+export interface ModelRecord {
+  version: 1;
+  apps: Record<string, AppRecord>;
+  relations: RelationRecord[];
+  nextRelationId: number;
+  /** Virtual time in milliseconds since the model was created. */
+  clock: number;
+  hookCounter: number;
+}
+
+export function emptyModel(): ModelRecord {
+  return { version: 1, apps: {}, relations: [], nextRelationId: 0, clock: 0, hookCounter: 0 };
+}
+
+/** What a hook has asked Juju to do when (and only if) it succeeds. */
+export interface PendingChanges {
+  podSpec?: { spec: string; k8sResources?: string };
+  k8sRaw?: string;
+  relationSets: { relationId: number; bag: string; data: Record<string, string> }[];
+  ports: { action: 'open' | 'close'; port: string }[];
+  state: Record<string, string | null>;
+}
+
+export function noChanges(): PendingChanges {
+  return { relationSets: [], ports: [], state: {} };
+}

@@ -1,0 +1,124 @@
+import { chmodSync, closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { HOOK_TOOLS } from './hook-tool-server.js';
+import type { ToolResult } from './tool-output.js';
+
+/** One tool call as a shim sends it. */
+export interface ShimRequest {
+  readonly contextId: string;
+  readonly tool: string;
+  readonly argv: readonly string[];
+  readonly stdin: string;
+}
+
+// Tools that read stdin: always, unless given --file <path>; or only with --file -.
+const STDIN_BY_DEFAULT = ['pod-spec-set', 'k8s-spec-set', 'k8s-raw-set'];
+const STDIN_WITH_FILE_DASH = ['relation-set', 'state-set'];
+
+/**
+ * The hook-tool shims: one small `/bin/sh` script per tool on the hook's PATH. A call
+ * costs a shell, not a Node start: the shim writes its arguments (and stdin, for the
+ * tools that read it) to a fresh folder, names that folder on the model's request FIFO,
+ * and waits on a FIFO of its own for the exit code, then prints the answer.
+ */
+export function writeShims(binDir: string): void {
+  mkdirSync(binDir, { recursive: true });
+  for (const tool of Object.keys(HOOK_TOOLS)) {
+    const path = join(binDir, tool);
+    writeFileSync(path, shimScript(tool));
+    chmodSync(path, 0o755);
+  }
+}
+
+function shimScript(tool: string): string {
+  const stdinRule = STDIN_BY_DEFAULT.includes(tool)
+    ? `reads=yes; prev=; for a in "$@"; do if [ "$prev" = --file ] && [ "$a" != - ]; then reads=no; fi; case "$a" in --file=-) ;; --file=*) reads=no ;; esac; prev=$a; done`
+    : STDIN_WITH_FILE_DASH.includes(tool)
+      ? `reads=no; prev=; for a in "$@"; do if [ "$prev" = --file ] && [ "$a" = - ]; then reads=yes; fi; if [ "$a" = --file=- ]; then reads=yes; fi; prev=$a; done`
+      : 'reads=no';
+  return `#!/bin/sh
+# charms local model: the ${tool} hook tool (a front for the model process).
+if [ -z "$CHARMS_TOOL_FIFO" ] || [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
+req=$(mktemp -d "\${CHARMS_TOOL_TMP:-/tmp}/charms-tool.XXXXXX") || exit 1
+for a in "$@"; do printf '%s\\0' "$a"; done > "$req/argv"
+${stdinRule}
+if [ "$reads" = yes ]; then cat > "$req/stdin"; fi
+mkfifo "$req/done" || exit 1
+printf '%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" > "$CHARMS_TOOL_FIFO"
+code=$(cat "$req/done")
+cat "$req/stdout"
+cat "$req/stderr" >&2
+rm -rf "$req"
+exit "\${code:-1}"
+`;
+}
+
+/**
+ * The model's end of the shims: reads requests from the FIFO and answers each with
+ * `handle`. The FIFO is opened read-write, so it never reports end-of-file between
+ * callers; `close()` wakes the reader with a last line and stops.
+ */
+export class ShimServer {
+  readonly fifo: string;
+  readonly #fd: number;
+  readonly #stream: ReadStream;
+  readonly #done: Promise<void>;
+
+  constructor(fifo: string, handle: (request: ShimRequest) => Promise<ToolResult>) {
+    this.fifo = fifo;
+    if (existsSync(fifo)) rmSync(fifo);
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    this.#fd = openSync(fifo, 'r+');
+    this.#stream = createReadStream('', { fd: this.#fd, autoClose: false });
+    // A read still queued when the descriptor closes fails with EBADF: expected at close.
+    this.#stream.on('error', () => undefined);
+    const lines = createInterface({ input: this.#stream });
+    const pending: Promise<void>[] = [];
+    this.#done = (async () => {
+      for await (const line of lines) {
+        if (line === 'stop') break;
+        const [contextId, tool, dir] = line.split('\t');
+        if (!contextId || !tool || !dir) continue;
+        pending.push(answer(dir, { contextId, tool, argv: readArgv(join(dir, 'argv')), stdin: readStdin(join(dir, 'stdin')) }, handle));
+      }
+      await Promise.all(pending);
+      lines.close();
+    })();
+  }
+
+  async close(): Promise<void> {
+    // A line of our own unblocks the read, then the descriptor can go.
+    writeFileSync(this.fifo, 'stop\n');
+    await this.#done;
+    this.#stream.destroy();
+    // Wake a read that may still wait in the thread pool, so the process can exit.
+    writeFileSync(this.fifo, '\n');
+    closeSync(this.#fd);
+    rmSync(this.fifo, { force: true });
+  }
+}
+
+async function answer(dir: string, request: ShimRequest, handle: (request: ShimRequest) => Promise<ToolResult>): Promise<void> {
+  let result: ToolResult;
+  try {
+    result = await handle(request);
+  } catch (error) {
+    result = { stdout: '', stderr: `ERROR ${(error as Error).message}\n`, exitCode: 1 };
+  }
+  writeFileSync(join(dir, 'stdout'), result.stdout);
+  writeFileSync(join(dir, 'stderr'), result.stderr);
+  // Opening the FIFO waits for the shim, which is already reading it.
+  await writeFile(join(dir, 'done'), String(result.exitCode));
+}
+
+function readArgv(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  return text === '' ? [] : text.slice(0, -1).split('\0');
+}
+
+function readStdin(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
