@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import { stringify, parse } from 'yaml';
+
+/** What Juju would create in Kubernetes for an application's committed pod spec. */
+export interface RenderedManifests {
+  /** Multi-document YAML, ready for `kubectl apply -f`. */
+  readonly yaml: string;
+  readonly objects: readonly Record<string, unknown>[];
+}
+
+interface Container {
+  name: string;
+  image?: string;
+  imageDetails?: { imagePath: string; username?: string; password?: string };
+  imagePullPolicy?: string;
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  envConfig?: Record<string, unknown>;
+  volumeConfig?: { name: string; mountPath: string; files?: { path: string; content?: string; mode?: number }[] }[];
+  kubernetes?: Record<string, unknown>;
+}
+
+interface PodSpec {
+  containers: Container[];
+  kubernetesResources?: {
+    secrets?: { name: string; type?: string; data?: Record<string, string>; stringData?: Record<string, string>; annotations?: Record<string, string> }[];
+    pod?: { annotations?: Record<string, string>; labels?: Record<string, string>; [key: string]: unknown };
+  };
+}
+
+/** An application's facts the rendering needs besides the spec. */
+export interface RenderInput {
+  readonly app: string;
+  readonly scale: number;
+  readonly spec: string;
+  readonly k8sResources?: string;
+  /** metadata.yaml `storage`: filesystem storage becomes PersistentVolumeClaims. */
+  readonly storage?: Record<string, { type?: string; location?: string }>;
+  /** metadata.yaml `deployment.type`. */
+  readonly deploymentType?: string;
+}
+
+/**
+ * Renders a committed pod spec (v3) as Juju 2.9 would create it: a StatefulSet (with a
+ * volume claim per filesystem storage) or a Deployment, a Service for the container
+ * ports, Secrets from `kubernetesResources`, ConfigMaps for `volumeConfig` files and an
+ * image-pull Secret for private images. Every object is checked against the Kubernetes
+ * schemas (kubernetes-models).
+ * @throws Error naming the object and the schema violation.
+ */
+export function renderManifests(input: RenderInput): RenderedManifests {
+  const spec = { ...(parse(input.spec) as PodSpec), ...((input.k8sResources ? parse(input.k8sResources) : {}) as Partial<PodSpec>) };
+  const labels = { 'app.kubernetes.io/name': input.app };
+  const objects: { validate(): void; toJSON(): Record<string, unknown> }[] = [];
+  const pullSecrets: { name: string }[] = [];
+  const volumes: Record<string, unknown>[] = [];
+
+  for (const secret of spec.kubernetesResources?.secrets ?? []) {
+    objects.push(new Secret({ metadata: { name: secret.name, labels, annotations: secret.annotations }, type: secret.type ?? 'Opaque', data: secret.data, stringData: secret.stringData }));
+  }
+
+  const containers = spec.containers.map((container) => {
+    if (container.imageDetails?.username) {
+      const name = `${input.app}-${container.name}-secret`;
+      const auth = Buffer.from(`${container.imageDetails.username}:${container.imageDetails.password ?? ''}`).toString('base64');
+      const registry = container.imageDetails.imagePath.split('/')[0]!;
+      objects.push(new Secret({
+        metadata: { name, labels },
+        type: 'kubernetes.io/dockerconfigjson',
+        data: { '.dockerconfigjson': Buffer.from(JSON.stringify({ auths: { [registry]: { auth } } })).toString('base64') },
+      }));
+      pullSecrets.push({ name });
+    }
+    const mounts: Record<string, unknown>[] = [];
+    for (const volume of container.volumeConfig ?? []) {
+      const configMap = `${input.app}-${volume.name}`;
+      objects.push(new ConfigMap({ metadata: { name: configMap, labels }, data: Object.fromEntries((volume.files ?? []).map((f) => [f.path, f.content ?? ''])) }));
+      if (!volumes.some((v) => v.name === volume.name)) volumes.push({ name: volume.name, configMap: { name: configMap } });
+      mounts.push({ name: volume.name, mountPath: volume.mountPath });
+    }
+    for (const [name, storage] of Object.entries(input.storage ?? {})) {
+      if ((storage.type ?? 'filesystem') === 'filesystem') mounts.push({ name: `${input.app}-${name}`, mountPath: storage.location ?? `/var/lib/juju/storage/${name}` });
+    }
+    return {
+      name: container.name,
+      image: container.imageDetails?.imagePath ?? container.image,
+      imagePullPolicy: container.imagePullPolicy,
+      command: container.command,
+      args: container.args,
+      workingDir: container.workingDir,
+      ports: container.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+      env: Object.entries(container.envConfig ?? {}).map(([name, value]) => envVar(name, value)),
+      volumeMounts: mounts.length > 0 ? mounts : undefined,
+      ...(container.kubernetes ?? {}),
+    };
+  });
+
+  const podAnnotations = {
+    ...(spec.kubernetesResources?.pod?.annotations ?? {}),
+    // Juju restarts pods when the spec changes; the hash makes that visible.
+    'charms.ts/pod-spec-hash': createHash('sha256').update(input.spec).update(input.k8sResources ?? '').digest('hex').slice(0, 16),
+  };
+  // The pod template is built from user data: its types are checked by validate() below.
+  const template: never = {
+    metadata: { labels, annotations: podAnnotations },
+    spec: { containers, imagePullSecrets: pullSecrets.length > 0 ? pullSecrets : undefined, volumes: volumes.length > 0 ? volumes : undefined },
+  } as never;
+  const claims = Object.entries(input.storage ?? {})
+    .filter(([, s]) => (s.type ?? 'filesystem') === 'filesystem')
+    .map(([name]) => new PersistentVolumeClaim({
+      metadata: { name: `${input.app}-${name}` },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }).toJSON());
+  const stateful = claims.length > 0 || input.deploymentType === 'stateful';
+  objects.push(
+    stateful
+      ? new StatefulSet({
+          metadata: { name: input.app, labels },
+          spec: { replicas: input.scale, serviceName: `${input.app}-endpoints`, selector: { matchLabels: labels }, template, volumeClaimTemplates: (claims.length > 0 ? claims : undefined) as never },
+        })
+      : new Deployment({ metadata: { name: input.app, labels }, spec: { replicas: input.scale, selector: { matchLabels: labels }, template } }),
+  );
+
+  const ports = spec.containers.flatMap((c) => c.ports ?? []);
+  if (ports.length > 0) {
+    objects.push(new Service({
+      metadata: { name: input.app, labels },
+      spec: {
+        selector: labels,
+        type: 'ClusterIP',
+        ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort, protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP' })),
+      },
+    }));
+  }
+
+  const documents = objects.map((object) => {
+    const json = prune(object.toJSON()) as Record<string, unknown>;
+    try {
+      object.validate();
+    } catch (error) {
+      throw new Error(`rendered ${String(json.kind)} ${String((json.metadata as { name?: string })?.name)} does not pass the Kubernetes schema: ${(error as Error).message}`);
+    }
+    return json;
+  });
+  return { yaml: documents.map((d) => stringify(d)).join('---\n'), objects: documents };
+}
+
+/** envConfig values: a string (or number, bool) as a value; `{secret: {name, key}}` as a Secret reference. */
+function envVar(name: string, value: unknown): Record<string, unknown> {
+  if (value && typeof value === 'object') {
+    const ref = value as { secret?: { name: string; key: string }; field?: { path: string } };
+    if (ref.secret) return { name, valueFrom: { secretKeyRef: { name: ref.secret.name, key: ref.secret.key } } };
+    if (ref.field) return { name, valueFrom: { fieldRef: { fieldPath: ref.field.path } } };
+    return { name, value: JSON.stringify(value) };
+  }
+  return { name, value: String(value) };
+}
+
+/** Drops undefined members, so that the YAML holds only what was given. */
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, prune(v)]));
+  }
+  return value;
+}

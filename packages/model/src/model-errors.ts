@@ -1,0 +1,26 @@
+/** Stable codes of the local model's refusals. */
+export type ModelErrorCode =
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'INVALID_CONFIG'
+  | 'INVALID_CHARM'
+  | 'INVALID_RELATION'
+  | 'INVALID_RESOURCE'
+  | 'HOOK_LOOP'
+  | 'MODEL_CORRUPT';
+
+/**
+ * A command the model refuses. Nothing was changed: every check runs before the first
+ * change. `problems` lists each bad value when there are several.
+ */
+export class ModelError extends Error {
+  readonly code: ModelErrorCode;
+  readonly problems: readonly string[];
+
+  constructor(code: ModelErrorCode, message: string, problems: readonly string[] = []) {
+    super(problems.length > 0 ? `${message}\n  ${problems.join('\n  ')}` : message);
+    this.name = 'ModelError';
+    this.code = code;
+    this.problems = problems;
+  }
+}
