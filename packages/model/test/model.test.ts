@@ -1,0 +1,186 @@
+import { mkdtempSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCharm } from '@charms/cli';
+import { createModel, ModelError, statusTable, type LocalModel } from '@charms/model';
+import { Service } from 'kubernetes-models/v1';
+import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { parseAllDocuments } from 'yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let built: string;
+
+beforeAll(async () => {
+  built = join(mkdtempSync(join(tmpdir(), 'kv-built-')), 'kv');
+  await buildCharm({ charmDir: join(here, 'fixtures', 'podspec-charm'), outDir: built });
+}, 60_000);
+
+async function deployed(options: Parameters<LocalModel['deploy']>[1] = { resources: { image: 'example/kv:1' } }) {
+  const hooks: string[] = [];
+  const model = await createModel({ onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`) });
+  await model.deploy(built, options);
+  return { model, hooks };
+}
+
+const unitState = (model: LocalModel, unit: string) => {
+  const app = model.snapshot().apps[unit.split('/')[0]!]!;
+  const record = app.units.find((u) => u.name === unit)!;
+  return JSON.parse(record.controllerState['charms.unit-state'] ?? '{"flags":{},"data":{}}') as { flags: Record<string, unknown>; data: Record<string, unknown> };
+};
+
+describe('the local model', () => {
+  it('deploys a podspec charm: setup hooks in Juju 2.9 order, active, pod spec committed, state on the controller', async () => {
+    const { model, hooks } = await deployed();
+    expect(hooks).toEqual(['kv/0 install', 'kv/0 leader-elected', 'kv/0 config-changed', 'kv/0 start']);
+    const status = model.status();
+    expect(status.applications.kv!.units['kv/0']).toMatchObject({
+      'workload-status': { current: 'active', message: 'serving' },
+      'juju-status': { current: 'idle' },
+      leader: true,
+    });
+    expect(model.podSpec('kv')).toContain('imagePath: example/kv:1');
+    expect(Object.keys(unitState(model, 'kv/0').flags)).toContain('kv.configured');
+    expect(statusTable(status)).toMatch(/kv\/0\*\s+active\s+idle\s+10\.1\.1\.10\s+serving/);
+  }, 30_000);
+
+  it('records the tool calls of each hook in the timeline, with commits', async () => {
+    const { model } = await deployed();
+    const install = model.timeline('kv/0').filter((e) => e.hook === 'install');
+    const tools = install.filter((e) => e.kind === 'tool').map((e) => e.tool);
+    expect(tools.slice(0, 2)).toEqual(['juju-log', 'config-get']);
+    expect(tools).toEqual(expect.arrayContaining(['state-get', 'resource-get', 'is-leader', 'pod-spec-set', 'state-set']));
+    expect(install.at(0)?.kind).toBe('hook-start');
+    expect(install.at(-1)).toMatchObject({ kind: 'commit', exitCode: 0 });
+  }, 30_000);
+
+  it('renders the pod spec as manifests that pass the Kubernetes schemas', async () => {
+    const { model } = await deployed();
+    const documents = parseAllDocuments(readFileSync(model.manifestsPath('kv')!, 'utf8')).map((d) => d.toJS());
+    expect(documents.map((d) => d.kind)).toEqual(['StatefulSet', 'Service']);
+    new StatefulSet(documents[0]).validate();
+    new Service(documents[1]).validate();
+    expect(documents[0].spec.volumeClaimTemplates[0].metadata.name).toBe('kv-data');
+    expect(documents[1].spec.ports).toEqual([{ name: 'kv', port: 7000, targetPort: 7000, protocol: 'TCP' }]);
+  }, 30_000);
+
+  it('a failing hook puts the unit in error, holds its queue and rolls back; resolve retries', async () => {
+    const { model, hooks } = await deployed();
+    const before = model.snapshot();
+    hooks.length = 0;
+    await model.setConfig('kv', { 'fail-config': 'true', port: '7001' });
+    expect(hooks).toEqual(['kv/0 config-changed FAILED']);
+    const unit = model.status().applications.kv!.units['kv/0']!;
+    expect(unit['workload-status']).toMatchObject({ current: 'error', message: 'hook failed: "config-changed"' });
+    expect(unit['juju-status'].current).toBe('error');
+    // Rolled back: the unit state and the pod spec are as before the hook.
+    expect(model.snapshot().apps.kv!.units[0]!.controllerState).toEqual(before.apps.kv!.units[0]!.controllerState);
+    expect(model.podSpec('kv')).toContain('containerPort: 7000');
+    expect(model.log('kv/0').some((l) => l.level === 'ERROR' && l.message === 'hook "config-changed" failed: exit status 1')).toBe(true);
+
+    // Held: nothing else runs for the unit until it is resolved.
+    await model.run('kv/0', 'update-status');
+    expect(hooks).toEqual(['kv/0 config-changed FAILED']);
+
+    await model.setConfig('kv', { 'fail-config': 'false' });
+    await model.resolve('kv/0');
+    expect(hooks.slice(1)).toEqual(['kv/0 config-changed', 'kv/0 update-status', 'kv/0 config-changed']);
+    expect(model.podSpec('kv')).toContain('containerPort: 7001');
+    expect(model.status().applications.kv!.units['kv/0']!['workload-status'].current).toBe('active');
+  }, 60_000);
+
+  it('resolve --no-retry skips the failed hook', async () => {
+    const { model, hooks } = await deployed();
+    await model.setConfig('kv', { 'fail-config': true });
+    await model.setConfig('kv', { 'fail-config': false });
+    hooks.length = 0;
+    await model.resolve('kv/0', { retry: false });
+    expect(hooks).toEqual(['kv/0 config-changed']);
+  }, 60_000);
+
+  it('refuses bad config and leaves the model as it was', async () => {
+    const { model } = await deployed();
+    const before = model.snapshot();
+    const error = await model.setConfig('kv', { port: 'seven', colour: 'blue' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG', problems: ['option "port" expected int, got "seven"', 'unknown option "colour"'] });
+    expect(model.snapshot()).toEqual(before);
+  }, 30_000);
+
+  it('relates two applications: both sides run their hooks and see each other’s data', async () => {
+    const { model, hooks } = await deployed();
+    await model.deploy(built, { app: 'client', resources: { image: 'example/kv:1' } });
+    hooks.length = 0;
+    await model.relate('client:backend', 'kv:kv');
+    expect(hooks).toEqual(
+      expect.arrayContaining([
+        'kv/0 kv-relation-created',
+        'client/0 backend-relation-created',
+        'kv/0 kv-relation-joined',
+        'kv/0 kv-relation-changed',
+        'client/0 backend-relation-joined',
+        'client/0 backend-relation-changed',
+      ]),
+    );
+    const relation = model.snapshot().relations[0]!;
+    expect(relation.data['kv/0']).toEqual({ port: '7000', password: 's3cret-pass' });
+    expect(unitState(model, 'client/0').data['backend-port']).toBe('7000');
+    expect(model.status().applications.kv!.relations).toEqual({ kv: ['client'] });
+
+    // A config change republishes; the client sees relation-changed.
+    hooks.length = 0;
+    await model.setConfig('kv', { port: 7002 });
+    expect(hooks).toContain('client/0 backend-relation-changed');
+    expect(unitState(model, 'client/0').data['backend-port']).toBe('7002');
+
+    hooks.length = 0;
+    await model.unrelate('client', 'kv');
+    expect(hooks).toEqual(expect.arrayContaining(['kv/0 kv-relation-departed', 'kv/0 kv-relation-broken', 'client/0 backend-relation-broken']));
+    expect(model.snapshot().relations).toEqual([]);
+  }, 90_000);
+
+  it('a second unit waits for the leader; only the leader sets the pod spec', async () => {
+    const { model, hooks } = await deployed();
+    hooks.length = 0;
+    await model.addUnit('kv');
+    expect(hooks).toEqual(['kv/1 install', 'kv/1 leader-settings-changed', 'kv/1 config-changed', 'kv/1 start']);
+    expect(model.status().applications.kv!.units['kv/1']!['workload-status']).toMatchObject({
+      current: 'waiting',
+      message: 'waiting for the leader to set the pod spec',
+    });
+    expect(model.timeline('kv/1').some((e) => e.tool === 'pod-spec-set')).toBe(false);
+  }, 60_000);
+
+  it('attach-resource runs upgrade-charm and config-changed', async () => {
+    const { model, hooks } = await deployed();
+    hooks.length = 0;
+    await model.attachResource('kv', 'image', 'example/kv:2');
+    expect(hooks).toEqual(['kv/0 upgrade-charm', 'kv/0 config-changed']);
+    expect(model.status().applications.kv!.resources).toEqual({ image: { image: 'example/kv:2', revision: 2 } });
+  }, 30_000);
+
+  it('moves the virtual clock: update-status every five minutes', async () => {
+    const { model, hooks } = await deployed();
+    hooks.length = 0;
+    await model.tick(11 * 60 * 1000);
+    expect(hooks).toEqual(['kv/0 update-status', 'kv/0 update-status']);
+  }, 30_000);
+
+  it('removes an application: stop and remove on every unit', async () => {
+    const { model, hooks } = await deployed();
+    hooks.length = 0;
+    await model.remove('kv');
+    expect(hooks).toEqual(['kv/0 stop', 'kv/0 remove']);
+    expect(model.status().applications).toEqual({});
+  }, 30_000);
+
+  it('never puts config secrets in the environment of a hook', async () => {
+    const { model } = await deployed();
+    // The charm publishes its password through relation data only.
+    const env = readFileSync(join(model.dir, 'units', 'kv-0', 'charm', 'dispatch'), 'utf8');
+    expect(env).not.toContain('s3cret-pass');
+    expect(JSON.stringify(model.timeline())).not.toContain('s3cret-pass');
+  }, 30_000);
+});
