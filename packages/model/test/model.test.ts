@@ -136,7 +136,7 @@ describe('the local model', () => {
     expect(unitState(model, 'client/0').data['backend-port']).toBe('7002');
 
     hooks.length = 0;
-    await model.unrelate('client', 'kv');
+    await model.unrelate('client:backend', 'kv:kv');
     expect(hooks).toEqual(expect.arrayContaining(['kv/0 kv-relation-departed', 'kv/0 kv-relation-broken', 'client/0 backend-relation-broken']));
     expect(model.snapshot().relations).toEqual([]);
   }, 90_000);
