@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runHookTool, type ModelRecord, type ToolContext } from '@charms/model';
+import { ShimServer, writeShims } from '../src/shim-server.js';
+
+/** A unit of app `kv` in a one-relation model; `leader` decides leadership. */
+function context(leader: boolean, event: ToolContext['event'] = { hook: 'install' }): ToolContext {
+  const unit = { name: 'kv/0', workload: { status: 'maintenance', message: '', since: '' }, agent: { status: 'executing', message: '', since: '' }, queue: [], controllerState: {}, openedPorts: [] };
+  const app = {
+    name: 'kv', charm: 'kv', charmDir: 'charms/kv', revision: 1, config: { port: 7001 }, resources: { image: { image: 'example/kv:1', username: '', password: '', revision: 1 } },
+    units: [unit], nextUnit: 1, leader: leader ? 'kv/0' : 'kv/1', leaderSettings: {},
+  };
+  const model: ModelRecord = {
+    version: 1, apps: { kv: app }, nextRelationId: 4, clock: 0, hookCounter: 0,
+    relations: [{ id: 3, interface: 'kv', ends: [{ app: 'kv', endpoint: 'kv', role: 'provides' }, { app: 'client', endpoint: 'backend', role: 'requires' }], data: { 'client/0': { a: 'b' } }, joined: { 'kv/0': ['client/0'] } }],
+  };
+  const logs: string[] = [];
+  return {
+    model, app, unit, event, pending: { relationSets: [], ports: [], state: {} },
+    configYaml: { options: { port: { type: 'int', default: 7000 }, name: { type: 'string' } } },
+    metadata: { resources: { image: { type: 'oci-image' }, missing: { type: 'oci-image' } }, endpoints: ['kv', 'backend'] },
+    now: () => '2026-01-01T00:00:00.000Z',
+    writeResource: (name) => `/model/units/kv-0/resources/${name}/content.yaml`,
+    log: (level, message) => void logs.push(`${level} ${message}`),
+    leaderSettingsChanged: () => undefined,
+    // For the juju-log rows.
+    ...({ logs } as object),
+  } as ToolContext;
+}
+
+// [tool, argv, leader, exit code, stdout, stderr] — texts from spec/hook-tools.md §2–3.
+const TABLE: [string, string[], boolean, number, string, string][] = [
+  ['status-set', [], true, 2, '', 'ERROR invalid args, require <status> [message]\n'],
+  ['status-set', ['idle'], true, 2, '', 'ERROR invalid status "idle", expected one of [maintenance blocked waiting active]\n'],
+  ['status-set', ['active', 'a', 'b'], true, 2, '', 'ERROR unrecognized args: ["b"]\n'],
+  ['status-set', ['--application', 'active'], false, 1, '', 'ERROR this unit is not the leader\n'],
+  ['status-set', ['--foo', 'active'], true, 2, '', 'ERROR option provided but not defined: --foo\n'],
+  ['status-set', ['active', '--', '-starts with a dash'], true, 0, '', ''],
+  ['status-get', ['--application'], false, 1, '', 'ERROR finding application status: this unit is not the leader\n'],
+  ['config-get', ['--all', 'port'], true, 2, '', 'ERROR cannot use argument --all together with key "port"\n'],
+  ['config-get', ['port'], true, 0, '7001\n', ''],
+  ['config-get', ['nope'], true, 0, '', ''],
+  ['config-get', ['--format=json', 'nope'], true, 0, 'null\n', ''],
+  ['config-get', ['--format=json'], true, 0, '{"port":7001}\n', ''],
+  ['config-get', ['--format=json', '--all'], true, 0, '{"name":null,"port":7001}\n', ''],
+  ['config-get', ['--format=xml'], true, 2, '', 'ERROR invalid value "xml" for option --format: unknown format "xml"\n'],
+  ['is-leader', [], true, 0, 'True\n', ''],
+  ['is-leader', ['--format=json'], false, 0, 'false\n', ''],
+  ['resource-get', [], true, 2, '', 'ERROR missing required resource name\n'],
+  ['resource-get', ['a', 'b'], true, 2, '', 'ERROR unrecognized args: ["b"]\n'],
+  ['resource-get', ['missing'], true, 1, '', 'ERROR could not download resource: resource#kv/missing not found\n'],
+  ['resource-get', ['image'], true, 0, '/model/units/kv-0/resources/image/content.yaml', ''],
+  ['pod-spec-set', [], true, 1, '', 'ERROR no pod spec specified: pipe pod spec to command, or specify a file with --file\n'],
+  ['pod-spec-set', ['extra'], true, 2, '', 'ERROR unrecognized args: ["extra"]\n'],
+  ['k8s-spec-set', [], true, 1, '', 'ERROR no k8s spec specified: pipe k8s spec to command, or specify a file with --file\n'],
+  ['juju-log', [], true, 2, '', 'ERROR no message specified\n'],
+  ['juju-log', ['--format', 'json', 'hi'], true, 0, '', '--format flag deprecated for command "juju-log"\n'],
+  ['leader-get', ['a=b'], true, 2, '', 'ERROR invalid key "a=b"\n'],
+  ['leader-set', ['foo'], true, 2, '', 'ERROR expected "key=value", got "foo"\n'],
+  ['leader-set', ['a=1', 'a=2'], true, 2, '', 'ERROR key "a" specified more than once\n'],
+  ['leader-set', ['a=1'], false, 1, '', 'ERROR cannot write leadership settings: cannot write settings: not the leader\n'],
+  ['relation-list', [], true, 2, '', 'ERROR no relation id specified\n'],
+  ['relation-list', ['-r', 'x'], true, 2, '', 'ERROR invalid value "x" for option -r: invalid relation id\n'],
+  ['relation-list', ['-r', '9'], true, 2, '', 'ERROR invalid value "9" for option -r: relation not found\n'],
+  ['relation-list', ['-r', 'kv:3', '--format=json'], true, 0, '["client/0"]\n', ''],
+  ['relation-ids', [], true, 2, '', 'ERROR no endpoint name specified\n'],
+  ['relation-ids', ['kv'], true, 0, 'kv:3\n', ''],
+  ['relation-ids', ['nope', '--format=json'], true, 0, '[]\n', ''],
+  ['relation-get', ['-r', '3'], true, 2, '', 'ERROR no unit or application specified\n'],
+  ['relation-get', ['-r', '3', '--format=json', '-', 'client/0'], true, 0, '{"a":"b"}\n', ''],
+  ['relation-set', ['-r', '3', 'haha'], true, 2, '', 'ERROR expected "key=value", got "haha"\n'],
+  ['relation-set', ['-r', '3', '--app', 'a=b'], false, 1, '', 'ERROR cannot write relation settings\n'],
+  ['application-version-set', [], true, 2, '', 'ERROR no version specified\n'],
+  ['open-port', [], true, 2, '', 'ERROR no port or range specified\n'],
+  ['unit-get', [], true, 2, '', 'ERROR no setting specified\n'],
+  ['unit-get', ['foo'], true, 2, '', 'ERROR unknown setting "foo"\n'],
+  ['network-get', [], true, 2, '', 'ERROR no arguments specified\n'],
+  ['network-get', ['nope'], true, 1, '', 'ERROR no network config found for binding "nope"\n'],
+  ['state-get', ['--strict', 'nope'], true, 1, '', 'ERROR key "nope" not found\n'],
+  ['action-get', [], true, 1, '', 'ERROR not running an action\n'],
+  ['goal-state', ['--format=smart'], true, 2, '', 'ERROR invalid value "smart" for option --format: unknown format "smart"\n'],
+  ['no-such-tool', [], true, 1, '', 'ERROR bad request: unknown hook command: no-such-tool\n'],
+];
+
+describe('hook tools of the local model', () => {
+  it.each(TABLE)('%s %j (leader %s) exits %i', (tool, argv, leader, exitCode, stdout, stderr) => {
+    expect(runHookTool(tool, argv, '', context(leader))).toEqual({ exitCode, stdout, stderr });
+  });
+
+  it('an invalid log level is logged as a warning and the message goes out at INFO', () => {
+    const ctx = context(true);
+    expect(runHookTool('juju-log', ['-l', 'LOUD', 'hello'], '', ctx).exitCode).toBe(0);
+    expect((ctx as unknown as { logs: string[] }).logs).toEqual(['WARNING Specified log level of "LOUD" is not valid', 'INFO hello']);
+  });
+
+  it('transactional tools only record pending changes; status-set applies at once', () => {
+    const ctx = context(true);
+    runHookTool('status-set', ['active', 'ready'], '', ctx);
+    runHookTool('state-set', ['--file', '-'], '{"k": "v"}', ctx);
+    runHookTool('relation-set', ['-r', '3', 'x=1'], '', ctx);
+    runHookTool('pod-spec-set', [], 'version: 3\ncontainers: [{name: kv, imageDetails: {imagePath: i}}]\n', ctx);
+    expect(ctx.unit.workload).toMatchObject({ status: 'active', message: 'ready' });
+    expect(ctx.unit.controllerState).toEqual({});
+    expect(ctx.pending).toMatchObject({ state: { k: 'v' }, relationSets: [{ relationId: 3, bag: 'kv/0', data: { x: '1' } }], podSpec: { spec: expect.stringContaining('version: 3') } });
+    expect(runHookTool('state-get', ['k'], '', ctx).stdout).toBe('v\n');
+  });
+
+  it('pod-spec-set checks the spec strictly, as Juju decodes it', () => {
+    const ctx = context(true);
+    const unknown = runHookTool('pod-spec-set', [], 'version: 3\ncontainers: [{name: kv, imageDetails: {imagePath: i}, replicaz: 2}]\n', ctx);
+    expect(unknown).toMatchObject({ exitCode: 1, stderr: 'ERROR json: unknown field "replicaz"\n' });
+    const none = runHookTool('pod-spec-set', [], 'version: 3\ncontainers: []\n', ctx);
+    expect(none).toMatchObject({ exitCode: 1, stderr: 'ERROR containers: require at least one container spec\n' });
+    expect(ctx.pending.podSpec).toBeUndefined();
+  });
+
+  it('the /bin/sh shims carry arguments, stdin, stdout, stderr and the exit code unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shims-'));
+    writeShims(join(dir, 'bin'));
+    const ctx = context(false);
+    const server = new ShimServer(join(dir, 'tools.fifo'), async (request) => runHookTool(request.tool, request.argv, request.stdin, ctx));
+    const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, CHARMS_TOOL_FIFO: join(dir, 'tools.fifo'), JUJU_CONTEXT_ID: 'kv/0-install-1', CHARMS_TOOL_TMP: dir };
+    const call = (tool: string, args: string[], input?: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(tool, args, { env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.stdin.end(input ?? '');
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    try {
+      expect(await call('pod-spec-set', [], 'version: 3\n')).toEqual({ code: 1, stdout: '', stderr: 'ERROR this unit is not the leader\n' });
+      expect(await call('resource-get', ['image'])).toEqual({ code: 0, stdout: '/model/units/kv-0/resources/image/content.yaml', stderr: '' });
+      expect(await call('status-set', ['blocked', '--', 'two words\nand a line'])).toEqual({ code: 0, stdout: '', stderr: '' });
+      expect(ctx.unit.workload.message).toBe('two words\nand a line');
+      expect(await call('relation-set', ['-r', 'kv:3', '--file', '-'], 'port: "7000"\n')).toMatchObject({ code: 0 });
+      expect(ctx.pending.relationSets).toEqual([{ relationId: 3, bag: 'kv/0', data: { port: '7000' } }]);
+      expect(await call('config-get', ['--bad'])).toEqual({ code: 2, stdout: '', stderr: 'ERROR option provided but not defined: --bad\n' });
+    } finally {
+      await server.close();
+    }
+  });
+});
