@@ -2,11 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManifestError } from '@charms/manifest';
+import { ModelError } from '@charms/model';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import yoctoSpinner from 'yocto-spinner';
 import { buildCharm } from './build/build-charm.js';
 import { CliError } from './cli-error.js';
+import { addModelCommands } from './commands/model-commands.js';
 import { configTypes } from './config-types.js';
 import { packCharm } from './pack/pack-charm.js';
 
@@ -19,6 +21,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     .description('Build, pack and run reactive Juju charms written in TypeScript.')
     .version(version, '-V, --version')
     .option('--debug', 'show stack traces on errors')
+    .option('--model <dir>', 'the local model directory (default: $CHARMS_MODEL, else ./.charms-model)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
@@ -58,12 +61,14 @@ export async function run(argv: readonly string[]): Promise<number> {
       console.log(`${pc.green('wrote')} ${relative(process.cwd(), file) || file}`);
     });
 
+  addModelCommands(program);
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof CliError || error instanceof ManifestError) {
+    if (error instanceof CliError || error instanceof ManifestError || error instanceof ModelError) {
       process.stderr.write(`${pc.red('error:')} ${error.message}\n`);
       if (debug) process.stderr.write(`${(error as Error).stack}\n`);
       return 1;

@@ -335,3 +335,43 @@ describe('charms types', () => {
     expect(text).toContain('export type Context = CharmContext & { readonly config: Config };');
   });
 });
+
+describe('the local model from the command line', () => {
+  const kvCharm = join(repo, 'packages', 'model', 'test', 'fixtures', 'podspec-charm');
+  const modelDir = mkdtempSync(join(tmpdir(), 'cli-model-'));
+  const charms = (...args: string[]) =>
+    spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), '--model', modelDir, ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+
+  it('deploys a charm source folder, printing each hook and the status', () => {
+    const result = charms('deploy', kvCharm, '--resource', 'image=example/kv:1', '--config', 'port=7100');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/kv\/0\s+install\s+ok/);
+    expect(result.stdout).toMatch(/kv\/0\s+start\s+ok/);
+    expect(result.stdout).toMatch(/kv\/0\*\s+active\s+idle/);
+    expect(result.stdout).toContain('Manifests for kv:');
+  }, 60_000);
+
+  it('status --format json has Juju’s shape', () => {
+    const status = JSON.parse(charms('status', '--format', 'json').stdout);
+    expect(status.applications.kv.units['kv/0']['workload-status'].current).toBe('active');
+    expect(status.applications.kv.units['kv/0']['juju-status'].current).toBe('idle');
+    expect(status.applications.kv.units['kv/0'].leader).toBe(true);
+  }, 30_000);
+
+  it('config shows values; a bad value is refused with exit 1 and changes nothing', () => {
+    expect(charms('config', 'kv').stdout).toContain('port: 7100');
+    const bad = charms('config', 'kv', 'port=lots');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('option "port" expected int, got "lots"');
+    expect(charms('config', 'kv').stdout).toContain('port: 7100');
+  }, 30_000);
+
+  it('log and timeline show what the charm did', () => {
+    expect(charms('log', 'kv/0').stdout).toContain('Invoking reactive handler: kv:Kv.configure');
+    expect(charms('timeline', 'kv').stdout).toMatch(/kv\/0 install: pod-spec-set --file - → 0/);
+  }, 30_000);
+});

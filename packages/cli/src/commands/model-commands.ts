@@ -1,0 +1,236 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LocalModel, statusTable, type HookReport } from '@charms/model';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { buildCharm } from '../build/build-charm.js';
+
+/** Where the model lives: --model, else CHARMS_MODEL, else .charms-model here. */
+function modelDir(program: Command): string {
+  const option = program.opts<{ model?: string }>().model;
+  return resolve(option ?? process.env.CHARMS_MODEL ?? '.charms-model');
+}
+
+/** One line per hook as it finishes: unit, hook, result, seconds. */
+function progress(report: HookReport): void {
+  const result = report.ok ? pc.green('ok') : pc.red('failed');
+  process.stdout.write(`  ${report.unit.padEnd(12)} ${report.hook.padEnd(28)} ${result} ${(report.ms / 1000).toFixed(2)}s\n`);
+}
+
+function open(program: Command, quiet = false): Promise<LocalModel> {
+  return LocalModel.open({ dir: modelDir(program), onHook: quiet ? undefined : progress });
+}
+
+/** `k=v` arguments as a map; `--config k=v` may repeat. */
+function pairs(values: readonly string[], what: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0) throw new Error(`${what} must look like key=value, got "${value}"`);
+    result[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return result;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function printStatus(model: LocalModel, apps: readonly string[] = []): void {
+  process.stdout.write(`\n${statusTable(model.status())}`);
+  for (const app of apps) {
+    const manifests = model.manifestsPath(app);
+    if (manifests) process.stdout.write(`\nManifests for ${app}: ${relative(process.cwd(), manifests) || manifests} (kubectl apply -f)\n`);
+  }
+}
+
+/** Adds the local model's commands to the charms program. */
+export function addModelCommands(program: Command): void {
+  program
+    .command('deploy')
+    .description('deploy a charm on the local model (a source folder is built first; a .charm is unpacked)')
+    .argument('<charm>', 'a charm source folder, a built charm folder, or a .charm file')
+    .option('--app <name>', 'the application name (default: the charm name)')
+    .option('--config <key=value>', 'a config value (repeatable)', collect, [])
+    .option('--resource <name=image>', 'an oci-image resource (repeatable)', collect, [])
+    .option('-n, --num-units <n>', 'how many units', '1')
+    .option('--timings', 'print where the time went')
+    .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: string; timings?: boolean }) => {
+      const timings: [string, number][] = [];
+      let started = performance.now();
+      let built = resolve(source);
+      if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) {
+        const summary = await buildCharm({ charmDir: built, force: true });
+        built = summary.outDir;
+        process.stdout.write(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), built)}\n`);
+        timings.push(['build', performance.now() - started]);
+      }
+      started = performance.now();
+      const model = await open(program);
+      timings.push(['open model', performance.now() - started]);
+      process.stdout.write(`${pc.bold('deploying')} ${options.app ?? source}\n`);
+      started = performance.now();
+      const reports = await model.deploy(built, {
+        app: options.app,
+        config: pairs(options.config, '--config'),
+        resources: pairs(options.resource, '--resource'),
+        units: Number(options.numUnits),
+      });
+      const total = performance.now() - started;
+      const hooks = reports.reduce((sum, r) => sum + r.ms, 0);
+      timings.push(['hooks', hooks], ['model (deploy, tools, commits)', total - hooks]);
+      const app = options.app ?? model.snapshot().apps[Object.keys(model.snapshot().apps).at(-1)!]?.name;
+      printStatus(model, app ? [app] : []);
+      if (options.timings) {
+        process.stdout.write('\nTimings\n');
+        for (const [step, ms] of timings) process.stdout.write(`  ${step.padEnd(32)} ${(ms / 1000).toFixed(2)}s\n`);
+      }
+    });
+
+  program
+    .command('status')
+    .description('show the applications and units, like juju status')
+    .option('--format <format>', 'tabular or json', 'tabular')
+    .action(async (options: { format: string }) => {
+      const model = await open(program, true);
+      if (options.format === 'json') process.stdout.write(`${JSON.stringify(model.status(), null, 2)}\n`);
+      else process.stdout.write(statusTable(model.status()));
+    });
+
+  program
+    .command('config')
+    .description('show an application’s config, or change it (then config-changed runs on every unit)')
+    .argument('<app>')
+    .argument('[key=value...]')
+    .option('--reset <key>', 'back to the default (repeatable)', collect, [])
+    .action(async (app: string, values: string[], options: { reset: string[] }) => {
+      const model = await open(program);
+      if (values.length === 0 && options.reset.length === 0) {
+        for (const [key, value] of Object.entries(model.config(app))) process.stdout.write(`${key}: ${JSON.stringify(value)}\n`);
+        return;
+      }
+      await model.setConfig(app, pairs(values, 'config'), options.reset);
+      printStatus(model);
+    });
+
+  program
+    .command('attach-resource')
+    .description('attach a new image to an oci-image resource (then upgrade-charm runs)')
+    .argument('<app>')
+    .argument('<name=image>')
+    .action(async (app: string, pair: string) => {
+      const model = await open(program);
+      const [[name, image]] = Object.entries(pairs([pair], 'the resource')) as [[string, string]];
+      await model.attachResource(app, name, image);
+      printStatus(model, [app]);
+    });
+
+  program
+    .command('upgrade')
+    .description('replace an application’s charm with a new build (then upgrade-charm runs)')
+    .argument('<app>')
+    .argument('<charm>', 'a charm source folder, a built charm folder, or a .charm file')
+    .action(async (app: string, source: string) => {
+      let built = resolve(source);
+      if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) built = (await buildCharm({ charmDir: built, force: true })).outDir;
+      const model = await open(program);
+      await model.upgrade(app, built);
+      printStatus(model, [app]);
+    });
+
+  for (const [name, description] of [
+    ['relate', 'relate two applications (app or app:endpoint), with both sides’ hooks'],
+    ['unrelate', 'remove a relation: departed and broken on both sides'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<a>')
+      .argument('<b>')
+      .action(async (a: string, b: string) => {
+        const model = await open(program);
+        await (name === 'relate' ? model.relate(a, b) : model.unrelate(a, b));
+        printStatus(model);
+      });
+  }
+
+  program
+    .command('run')
+    .description('run a hook on a unit, e.g. update-status')
+    .argument('<unit>')
+    .argument('<hook>')
+    .action(async (unit: string, hook: string) => {
+      const model = await open(program);
+      await model.run(unit, hook);
+    });
+
+  program
+    .command('resolve')
+    .description('retry a unit’s failed hook (or skip it with --no-retry)')
+    .argument('<unit>')
+    .option('--no-retry', 'mark the failed hook done without running it again')
+    .action(async (unit: string, options: { retry: boolean }) => {
+      const model = await open(program);
+      await model.resolve(unit, { retry: options.retry });
+      printStatus(model);
+    });
+
+  program
+    .command('add-unit')
+    .description('add units to an application')
+    .argument('<app>')
+    .option('-n, --num-units <n>', 'how many', '1')
+    .action(async (app: string, options: { numUnits: string }) => {
+      const model = await open(program);
+      await model.addUnit(app, Number(options.numUnits));
+      printStatus(model);
+    });
+
+  program
+    .command('remove-unit')
+    .description('remove a unit: its relations depart, then stop and remove')
+    .argument('<unit>')
+    .action(async (unit: string) => {
+      const model = await open(program);
+      await model.removeUnit(unit);
+      printStatus(model);
+    });
+
+  program
+    .command('remove')
+    .description('remove an application')
+    .argument('<app>')
+    .action(async (app: string) => {
+      const model = await open(program);
+      await model.remove(app);
+      printStatus(model);
+    });
+
+  program
+    .command('log')
+    .description('what the charm logged (juju-log, stdout at DEBUG, stderr at WARNING)')
+    .argument('[unit]', 'a unit or an application')
+    .option('--level <level>', 'the lowest level shown', 'INFO')
+    .action(async (unit: string | undefined, options: { level: string }) => {
+      const levels = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+      const lowest = levels.indexOf(options.level.toUpperCase());
+      const model = await open(program, true);
+      for (const entry of model.log(unit)) {
+        if (levels.indexOf(entry.level) < lowest) continue;
+        process.stdout.write(`${entry.time} ${entry.level.padEnd(7)} ${entry.unit} ${entry.hook}: ${entry.message}\n`);
+      }
+    });
+
+  program
+    .command('timeline')
+    .description('hooks, tool calls, commits and discards, with durations')
+    .argument('[unit]', 'a unit or an application')
+    .action(async (unit: string | undefined) => {
+      const model = await open(program, true);
+      for (const entry of model.timeline(unit)) {
+        const detail =
+          entry.kind === 'tool' ? `${entry.tool} ${(entry.argv ?? []).join(' ')} → ${entry.exitCode}` : entry.kind === 'hook-start' ? 'start' : `${entry.kind} (exit ${entry.exitCode})`;
+        const ms = entry.ms === undefined ? '' : ` ${entry.ms}ms`;
+        process.stdout.write(`${entry.time} ${entry.unit} ${entry.hook}: ${detail}${ms}\n`);
+      }
+    });
+}
