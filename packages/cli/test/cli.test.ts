@@ -255,6 +255,7 @@ describe('the charms command', () => {
     spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), ...args], {
       cwd: repo,
       encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
     });
 
   it('has --help, --version and per-command help', () => {
@@ -343,6 +344,7 @@ describe('the local model from the command line', () => {
     spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), '--model', modelDir, ...args], {
       cwd: repo,
       encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
     });
 
   it('deploys a charm source folder, printing each hook and the status', () => {

@@ -57,7 +57,7 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
 
   const choice = options.store ?? (env.CHARMS_STATE_STORE as StoreChoice | undefined) ?? 'auto';
   const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
-  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files });
+  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true });
   return exitCode;
 }
 

@@ -24,6 +24,8 @@ export interface CharmHookInput {
   readonly configYaml?: CharmConfigYaml;
   /** The built charm's layer.yaml (for layer options). */
   readonly layerYaml?: LayerYaml;
+  /** Also print a failure on stderr (a hook process does, for Juju's log; in-process runs need not). */
+  readonly printErrors?: boolean;
 }
 
 /** What happened, and the exit code for Juju. */
@@ -51,7 +53,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     const detail = error instanceof HandlerError ? describeHandlerError(error) : String((error as Error)?.stack ?? error);
     logger.flushFlagChanges();
     await logger.log(`Hook error: ${where}: ${detail}`, 'ERROR');
-    process.stderr.write(`${redactor.redact(`${where}: ${detail}`)}\n`);
+    if (input.printErrors) process.stderr.write(`${redactor.redact(`${where}: ${detail}`)}\n`);
     await serial.drain();
     return 1;
   };
