@@ -39,7 +39,7 @@ export interface RenderInput {
   readonly spec: string;
   readonly k8sResources?: string;
   /** metadata.yaml `storage`: filesystem storage becomes PersistentVolumeClaims. */
-  readonly storage?: Record<string, { type?: string; location?: string }>;
+  readonly storage?: Record<string, { type?: string; location?: string; 'minimum-size'?: string }>;
   /** metadata.yaml `deployment.type`. */
   readonly deploymentType?: string;
 }
@@ -111,9 +111,10 @@ export function renderManifests(input: RenderInput): RenderedManifests {
   } as never;
   const claims = Object.entries(input.storage ?? {})
     .filter(([, s]) => (s.type ?? 'filesystem') === 'filesystem')
-    .map(([name]) => new PersistentVolumeClaim({
+    .map(([name, storage]) => new PersistentVolumeClaim({
       metadata: { name: `${input.app}-${name}` },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      // Juju's default size for filesystem storage is 1 GiB; metadata's minimum-size wins.
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storage['minimum-size'] ?? '1Gi' } } },
     }).toJSON());
   const stateful = claims.length > 0 || input.deploymentType === 'stateful';
   objects.push(

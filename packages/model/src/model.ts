@@ -547,7 +547,7 @@ export class LocalModel {
   }
 
   #renderManifests(app: AppRecord): void {
-    const metadata = this.#metadata(app) as CharmMetadata & { storage?: Record<string, { type?: string; location?: string }> };
+    const metadata = this.#metadata(app) as CharmMetadata & { storage?: Record<string, { type?: string; location?: string; 'minimum-size'?: string }> };
     const rendered = renderManifests({
       app: app.name,
       scale: app.units.length,

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { getInfo } from '@charms/layer-docker-resource';
+import { podSpecSet, type PodSpecV3 } from '@charms/layer-caas-base';
+import { active, blocked, maintenance, waiting } from '@charms/layer-status';
+import { hook, when, whenAny, whenNot } from '@charms/reactive';
+import type { Context } from '../charm-config.js';
+
+const STARTED = 'charm.minio.started';
+const IMAGE_AVAILABLE = 'layer.docker-resource.oci-image.available';
+const DEFAULT_SECRET_KEY = 'minio123';
+
+/**
+ * The MinIO charm: once the image is known, the leader sets a pod spec running
+ * `minio server /data`; a config or image change starts it again. Credentials go into a
+ * Kubernetes Secret that the container reads through envConfig, never into plain values.
+ */
+export default class Minio {
+  @hook('upgrade-charm')
+  upgrade(ctx: Context) {
+    ctx.clearFlag(STARTED);
+  }
+
+  // @whenAny, not @when: either change alone must restart (the classic charm's bug).
+  @whenAny('layer.docker-resource.oci-image.changed', 'config.changed')
+  restart(ctx: Context) {
+    ctx.clearFlag(STARTED);
+  }
+
+  @when(IMAGE_AVAILABLE)
+  @whenNot(STARTED)
+  async start(ctx: Context) {
+    const problem = configProblem(ctx.config);
+    if (problem) {
+      await blocked(problem);
+      return;
+    }
+    if (!(await ctx.tools.isLeader())) {
+      await waiting('waiting for the leader to set the pod spec');
+      return;
+    }
+    if (ctx.config['secret-key'] === DEFAULT_SECRET_KEY) {
+      await ctx.log('secret-key is still the default: set your own with `charms config minio secret-key=...`', 'WARNING');
+    }
+    await maintenance('configuring container');
+    const { spec, resources } = podSpec(ctx.juju.appName, ctx.config, getInfo('oci-image'));
+    await podSpecSet(spec, resources);
+    await maintenance('creating container');
+    ctx.setFlag(STARTED);
+  }
+
+  @when(STARTED)
+  async ready(ctx: Context) {
+    await active(`serving on port ${ctx.config.port}`);
+  }
+
+  @when('endpoint.object-storage.joined')
+  async publish(ctx: Context) {
+    await ctx.endpoint('object-storage').publish({
+      service: ctx.juju.appName,
+      namespace: ctx.juju.modelName,
+      port: String(ctx.config.port),
+      'access-key': ctx.config['access-key'],
+      'secret-key': ctx.config['secret-key'],
+      secure: 'false',
+    });
+  }
+}
+
+/** Why the config cannot be used, or undefined. */
+export function configProblem(config: Context['config']): string | undefined {
+  if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) return `port must be between 1 and 65535, not ${config.port}`;
+  if (config['access-key'].length < 3) return 'access-key must be at least 3 characters long';
+  if (config['secret-key'].length < 8) return 'secret-key must be at least 8 characters long';
+  return undefined;
+}
+
+/** The pod spec (v3) and its Kubernetes resources. */
+export function podSpec(
+  app: string,
+  config: Context['config'],
+  image: { registryPath: string; username: string; password: string },
+): { spec: PodSpecV3; resources: Record<string, unknown> } {
+  const secret = `${app}-secret`;
+  const probe = (path: string) => ({ httpGet: { path, port: config.port }, initialDelaySeconds: 10, periodSeconds: 10 });
+  // A hash of the config in the pod template: a config change rolls the pods.
+  const configHash = createHash('sha256').update(JSON.stringify([config.port, config['access-key'], config['secret-key']])).digest('hex');
+  return {
+    spec: {
+      version: 3,
+      containers: [
+        {
+          name: 'minio',
+          imageDetails: { imagePath: image.registryPath, username: image.username, password: image.password },
+          args: ['server', '/data'],
+          ports: [{ name: 'minio', containerPort: config.port }],
+          envConfig: {
+            MINIO_ACCESS_KEY: { secret: { name: secret, key: 'access-key' } },
+            MINIO_SECRET_KEY: { secret: { name: secret, key: 'secret-key' } },
+          },
+          kubernetes: { readinessProbe: probe('/minio/health/ready'), livenessProbe: probe('/minio/health/live') },
+        },
+      ],
+    },
+    resources: {
+      kubernetesResources: {
+        secrets: [{ name: secret, type: 'Opaque', stringData: { 'access-key': config['access-key'], 'secret-key': config['secret-key'] } }],
+        pod: { annotations: { 'minio.charm/config-hash': configHash } },
+      },
+    },
+  };
+}
