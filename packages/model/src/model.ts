@@ -66,6 +66,7 @@ export interface DeployOptions {
 const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
 const MAX_HOOKS_PER_SETTLE = 2000;
 const MODEL_NAME = 'local';
+const INSTALLING = 'installing agent';
 
 /**
  * A Juju model on this machine. It keeps its state in a directory, runs each hook of a
@@ -423,6 +424,8 @@ export class LocalModel {
     if (exitCode === 0) {
       unit.queue.shift();
       unit.agent = { status: 'idle', message: '', since: this.#now() };
+      // Juju shows "unknown" once the agent runs if the charm never set a status.
+      if (unit.workload.status === 'waiting' && unit.workload.message === INSTALLING) unit.workload = { status: 'unknown', message: '', since: this.#now() };
       this.#commit(app, unit, pending);
       this.#timeline({ unit: unit.name, hook: event.hook, kind: 'commit', exitCode, ms });
       this.#afterHook(app, unit, event);
@@ -564,7 +567,7 @@ export class LocalModel {
     const name = `${app.name}/${app.nextUnit++}`;
     const unit: UnitRecord = {
       name,
-      workload: { status: 'waiting', message: 'installing agent', since: this.#now() },
+      workload: { status: 'waiting', message: INSTALLING, since: this.#now() },
       agent: { status: 'allocating', message: '', since: this.#now() },
       queue: [],
       controllerState: {},
