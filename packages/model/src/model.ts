@@ -52,6 +52,8 @@ export interface ModelOptions {
   readonly onHook?: (report: HookReport) => void;
   /** A seed to run units in a reproducible shuffled order; without it, round-robin. */
   readonly seed?: number;
+  /** Extra environment for every hook process (NODE_OPTIONS for profiling, say); never secrets. */
+  readonly hookEnv?: Readonly<Record<string, string>>;
 }
 
 export interface DeployOptions {
@@ -472,6 +474,7 @@ export class LocalModel {
             ...(event.departingUnit ? { JUJU_DEPARTING_UNIT: event.departingUnit } : {}),
           }
         : {}),
+      ...this.#options.hookEnv,
     };
     return new Promise((done) => {
       const child = spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
