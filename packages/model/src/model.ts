@@ -30,6 +30,8 @@ export interface TimelineEntry {
   readonly unit: string;
   readonly hook: string;
   readonly kind: 'hook-start' | 'tool' | 'commit' | 'discard';
+  /** On hook-start: the file of the hook's trace (for charms explain), relative to the model. */
+  readonly trace?: string;
   readonly tool?: string;
   readonly argv?: readonly string[];
   readonly exitCode?: number;
@@ -331,6 +333,13 @@ export class LocalModel {
     return readLines<LogEntry>(this.#file('log.jsonl')).filter((entry) => !unit || entry.unit === unit || entry.unit.split('/')[0] === unit);
   }
 
+  /** A unit's hooks in order, each with its trace file (absent when the charm wrote none). */
+  hooks(unit: string): { index: number; hook: string; trace?: string }[] {
+    return this.timeline(unit)
+      .filter((entry) => entry.kind === 'hook-start' && entry.unit === unit)
+      .map((entry, index) => ({ index, hook: entry.hook, ...(entry.trace && existsSync(this.#file(entry.trace)) ? { trace: this.#file(entry.trace) } : {}) }));
+  }
+
   timeline(unit?: string): TimelineEntry[] {
     return readLines<TimelineEntry>(this.#file('timeline.jsonl')).filter((entry) => !unit || entry.unit === unit || entry.unit.split('/')[0] === unit);
   }
@@ -416,9 +425,11 @@ export class LocalModel {
     };
     this.#contexts.set(contextId, ctx);
     unit.agent = { status: 'executing', message: `running ${event.hook} hook`, since: this.#now() };
-    this.#timeline({ unit: unit.name, hook: event.hook, kind: 'hook-start' });
+    const trace = join('traces', `${this.#state.hookCounter}.json`);
+    this.#timeline({ unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
     const started = performance.now();
-    const exitCode = await this.#spawnDispatch(app, unit, event, contextId);
+    mkdirSync(this.#file('traces'), { recursive: true });
+    const exitCode = await this.#spawnDispatch(app, unit, event, contextId, this.#file(trace));
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
     this.#state.clock += 1000;
@@ -440,7 +451,7 @@ export class LocalModel {
     return { unit: unit.name, hook: event.hook, ok: exitCode === 0, ms };
   }
 
-  #spawnDispatch(app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string): Promise<number> {
+  #spawnDispatch(app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string): Promise<number> {
     const charmDir = join(this.#unitDir(unit), 'charm');
     const relation = event.relationId === undefined ? undefined : this.#state.relations.find((r) => r.id === event.relationId);
     const end = relation?.ends.find((e) => e.app === app.name);
@@ -451,6 +462,8 @@ export class LocalModel {
       CHARMS_TOOL_FIFO: join(this.dir, 'run', 'tools.fifo'),
       CHARMS_TOOL_TMP: this.#file('run'),
       JUJU_CONTEXT_ID: contextId,
+      // The runtime writes what it did here, for charms explain (flag names, never values).
+      CHARMS_TRACE_FILE: traceFile,
       JUJU_CHARM_DIR: charmDir,
       CHARM_DIR: charmDir,
       JUJU_UNIT_NAME: unit.name,

@@ -23,3 +23,5 @@ export { ConfigFlags, CONFIG_SNAPSHOT_KEY } from './config-flags.js';
 export type { ConfigOption, ConfigOptions } from './config-flags.js';
 export { pythonEquals, pythonTruthy } from './python-values.js';
 export { Redactor, isSecretOption } from './redactor.js';
+export { recordTrace } from './hook-trace.js';
+export type { HookTraceRecord, TraceEvent } from './hook-trace.js';

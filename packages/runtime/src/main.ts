@@ -57,7 +57,8 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
 
   const choice = options.store ?? (env.CHARMS_STATE_STORE as StoreChoice | undefined) ?? 'auto';
   const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
-  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true });
+  const traceFile = env.CHARMS_TRACE_FILE || undefined;
+  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile });
   return exitCode;
 }
 

@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import type { HookContext, HookTools } from '@charms/hooktools';
 import { endpoints, type CharmConfigYaml, type CharmMetadata, type LayerYaml } from '@charms/manifest';
 import { HandlerError, type Reactor, type UnitStateStore } from '@charms/reactive';
 import type { CharmServices } from './charm-context.js';
 import { charmConfig } from './charm-config.js';
 import { Endpoint, manageEndpointFlags } from './endpoints.js';
+import { recordTrace, type HookTraceRecord } from './hook-trace.js';
 import { JujuLogger } from './juju-logger.js';
 import { isSecretOption, Redactor } from './redactor.js';
 import { RESTRICTED_HOOKS, runHook, type HookOutcome } from './run-hook.js';
@@ -26,6 +28,8 @@ export interface CharmHookInput {
   readonly layerYaml?: LayerYaml;
   /** Also print a failure on stderr (a hook process does, for Juju's log; in-process runs need not). */
   readonly printErrors?: boolean;
+  /** Write the hook's trace (for `charms explain`) to this file. */
+  readonly traceFile?: string;
 }
 
 /** What happened, and the exit code for Juju. */
@@ -94,6 +98,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
   };
 
   const { requires, provides, peers } = input.metadata;
+  let trace: HookTraceRecord | undefined;
   const outcome = await runHook({
     hookName: juju.hookName,
     store: typeof input.store === 'function' ? input.store(tools) : input.store,
@@ -103,8 +108,15 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     metadata: { requires, provides, peers },
     services,
     startup: [(context) => manageEndpointFlags(context, tools, specs, juju.departingUnit)],
-    observe: (events) => logger.follow(events),
+    observe: (events, start) => {
+      logger.follow(events);
+      if (input.traceFile) trace = recordTrace(events, start, juju.hookName, juju.unitName);
+    },
   });
+  if (trace && input.traceFile) {
+    trace.outcome = { ok: outcome.ok, stage: outcome.stage, ...(outcome.ok ? {} : { error: redactor.redact(String((outcome.error as Error)?.message ?? outcome.error)) }) };
+    writeFileSync(input.traceFile, `${JSON.stringify(trace)}\n`);
+  }
 
   if (!outcome.ok) {
     await report(outcome.error, `hook ${juju.hookName} failed (${outcome.stage})`);

@@ -49,7 +49,7 @@ export interface RunHookOptions {
    */
   readonly startup?: readonly LifecycleCallback[];
   /** Called with the reactor's event stream once the charm is built, before anything runs. */
-  readonly observe?: (events: ReactiveEmitter) => void;
+  readonly observe?: (events: ReactiveEmitter, start: { committed: UnitStateSnapshot | undefined; handlers: Reactor['handlers'] }) => void;
 }
 
 /** What happened in one hook. */
@@ -104,7 +104,7 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   let run: HookRun;
   try {
     reactor = typeof options.charm === 'function' ? await options.charm() : options.charm;
-    options.observe?.(reactor.events);
+    options.observe?.(reactor.events, { committed, handlers: reactor.handlers });
     const services = {
       ...options.services,
       atexit: (callback: LifecycleCallback) => void atexit.push(callback),

@@ -4,7 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { LocalModel, statusTable, type HookReport } from '@charms/model';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { readFileSync } from 'node:fs';
+import type { HookTraceRecord } from '@charms/runtime';
 import { buildCharm } from '../build/build-charm.js';
+import { explainTrace } from '../tools/explain.js';
 
 /** Where the model lives: --model, else CHARMS_MODEL, else .charms-model here. */
 function modelDir(program: Command): string {
@@ -218,6 +221,23 @@ export function addModelCommands(program: Command): void {
         if (levels.indexOf(entry.level) < lowest) continue;
         process.stdout.write(`${entry.time} ${entry.level.padEnd(7)} ${entry.unit} ${entry.hook}: ${entry.message}\n`);
       }
+    });
+
+  program
+    .command('explain')
+    .description('why each handler ran or did not, in one recorded hook of a unit')
+    .argument('<unit>')
+    .argument('[hook-index]', 'which hook of the unit, from 0 (default: the last; negative counts from the end)')
+    .action(async (unit: string, index: string | undefined) => {
+      const model = await open(program, true);
+      const hooks = model.hooks(unit);
+      if (hooks.length === 0) throw new Error(`unit ${unit} has run no hook`);
+      const wanted = index === undefined ? hooks.length - 1 : Number(index) < 0 ? hooks.length + Number(index) : Number(index);
+      const hook = hooks[wanted];
+      if (!hook) throw new Error(`unit ${unit} has hooks 0 to ${hooks.length - 1}:\n${hooks.map((h) => `  ${h.index} ${h.hook}`).join('\n')}`);
+      if (!hook.trace) throw new Error(`hook ${hook.index} (${hook.hook}) of ${unit} left no trace: the charm did not run the charms.ts runtime`);
+      const trace = JSON.parse(readFileSync(hook.trace, 'utf8')) as HookTraceRecord;
+      process.stdout.write(explainTrace(trace, `${unit} hook ${hook.index}`));
     });
 
   program
