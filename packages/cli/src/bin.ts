@@ -10,6 +10,9 @@ import { buildCharm } from './build/build-charm.js';
 import { CliError } from './cli-error.js';
 import { addModelCommands } from './commands/model-commands.js';
 import { configTypes } from './config-types.js';
+import { analyzeCharm } from './tools/charm-analysis.js';
+import { charmGraph, toDot, toHtml, toMermaid, toSvg, type CharmGraph } from './tools/graph.js';
+import { formatFindings, lintCharm } from './tools/lint.js';
 import { packCharm } from './pack/pack-charm.js';
 
 const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -61,11 +64,46 @@ export async function run(argv: readonly string[]): Promise<number> {
       console.log(`${pc.green('wrote')} ${relative(process.cwd(), file) || file}`);
     });
 
+  program
+    .command('lint')
+    .description('find handlers that can never run, flags nothing sets, @when meant as OR, and more')
+    .argument('[charm-dir]', 'the charm source', '.')
+    .action(async (charmDir: string) => {
+      const findings = lintCharm(await analyzeCharm(charmDir));
+      if (findings.length === 0) {
+        console.log(`${pc.green('no findings')} in ${charmDir}`);
+        return;
+      }
+      console.log(formatFindings(findings, process.cwd()));
+      const errors = findings.filter((f) => f.level === 'error').length;
+      console.log(`${errors} error(s), ${findings.length - errors} warning(s)`);
+      if (errors > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('graph')
+    .description('draw which handlers wait for which flags, and which flags they set or clear')
+    .argument('[charm-dir]', 'the charm source', '.')
+    .option('--format <format>', 'mermaid, dot, svg or html', 'mermaid')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (charmDir: string, options: { format: string; output?: string }) => {
+      const formats: Record<string, (g: CharmGraph, title: string) => string> = { mermaid: toMermaid, dot: toDot, svg: toSvg, html: toHtml };
+      const render = formats[options.format];
+      if (!render) throw new CliError('NOT_A_CHARM', `unknown format ${options.format}: use mermaid, dot, svg or html`);
+      const analysis = await analyzeCharm(charmDir);
+      const text = render(charmGraph(analysis), `${analysis.name}: handlers and flags`);
+      if (options.output) {
+        writeFileSync(options.output, text);
+        console.log(`${pc.green('wrote')} ${options.output}`);
+      } else process.stdout.write(text);
+    });
+
   addModelCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may report failure without throwing (lint with errors).
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError || error instanceof ManifestError || error instanceof ModelError) {

@@ -45,6 +45,8 @@ export interface Handler<C = unknown> {
   readonly watched: readonly string[];
   readonly onlyOnce: boolean;
   readonly run: (context: C) => unknown;
+  /** The handler's own code (for lint and graph), when known. */
+  readonly source?: string;
 }
 
 /** The public description of a handler, for tools such as explain and graph. */
@@ -53,6 +55,8 @@ export interface HandlerInfo {
   readonly order: number;
   readonly predicates: readonly Predicate[];
   readonly watched: readonly string[];
+  /** The handler's own code, as written (tools read the flags it sets from it). */
+  readonly source?: string;
 }
 
 // Source order of the shorthand keys, top to bottom, as documented for fixtures.
@@ -124,6 +128,7 @@ export function createHandler<C>(
   order: number,
   sourceOrder: readonly Predicate[],
   run: (context: C) => unknown,
+  source?: string,
 ): Handler<C> {
   if (typeof id !== 'string' || id.length === 0) {
     throw new InvalidHandlerError(
@@ -150,5 +155,6 @@ export function createHandler<C>(
     watched,
     onlyOnce: predicates.some((p) => p.kind === 'onlyOnce'),
     run,
+    source,
   };
 }

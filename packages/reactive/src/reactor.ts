@@ -85,7 +85,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
   readonly #triggers: TriggerDefinition<ReactiveContext>[] = [];
 
   get handlers(): HandlerInfo[] {
-    return this.#registry.all.map(({ id, order, predicates, watched }) => ({ id, order, predicates, watched }));
+    return this.#registry.all.map(({ id, order, predicates, watched, source }) => ({ id, order, predicates, watched, source }));
   }
 
   handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>): this {
@@ -101,7 +101,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     const fullId = typeof id === 'string' && id.length > 0 ? prefix + id : id;
     const predicates = specPredicates((spec ?? {}) as HandlerSpec, `handler '${String(fullId ?? '?')}'`);
     const run = handler as (context: HandlerContext) => unknown;
-    this.#registry.add(createHandler(fullId, this.#registry.nextOrder, predicates, run));
+    this.#registry.add(createHandler(fullId, this.#registry.nextOrder, predicates, run, typeof handler === 'function' ? handler.toString() : undefined));
     return this;
   }
 
@@ -115,7 +115,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     for (const method of methods) {
       const bound = method.get(instance);
       const run = (context: HandlerContext) => bound.call(instance, context);
-      this.#registry.add(createHandler(`${prefix}${className}.${method.name}`, this.#registry.nextOrder, method.predicates, run));
+      this.#registry.add(createHandler(`${prefix}${className}.${method.name}`, this.#registry.nextOrder, method.predicates, run, bound.toString()));
     }
     return this;
   }

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfigYaml, loadMetadata, endpoints } from '@charms/manifest';
+import { createReactor, defineLayer, type Layer, type Predicate } from '@charms/reactive';
+import { entryModules } from '../build/bundle.js';
+import { resolveLayers } from '../build/resolve-layers.js';
+import { indexRootFor } from '../workspace.js';
+
+/** A handler as the tools see it: its conditions, where it is, and the flags its code changes. */
+export interface AnalyzedHandler {
+  readonly id: string;
+  readonly layer: string;
+  readonly name: string;
+  readonly predicates: readonly Predicate[];
+  readonly file: string;
+  readonly line: number;
+  /** Flags its code sets or clears, as far as the code names them (literals and string constants). */
+  readonly sets: readonly string[];
+  readonly clears: readonly string[];
+}
+
+export interface CharmAnalysis {
+  readonly name: string;
+  readonly layers: readonly string[];
+  readonly handlers: readonly AnalyzedHandler[];
+  /** Flags the runtime and the workspace layers set by themselves. */
+  isAutomatic(flag: string): boolean;
+}
+
+/**
+ * Loads a charm's source and layers the way the built charm registers them (include
+ * order, then file order) and reads each handler's conditions and the flags its code
+ * sets and clears.
+ */
+export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
+  const dir = resolve(charmDir);
+  const metadata = loadMetadata(dir);
+  const options = Object.keys(loadConfigYaml(dir)?.options ?? {});
+  const layers = resolveLayers(dir, indexRootFor(dir));
+  const reactor = createReactor();
+  const origin = new Map<string, { path: string; layer: string }>();
+  for (const module of entryModules(layers)) {
+    const exported = ((await import(pathToFileURL(module.path).href)) as { default: unknown }).default;
+    const layer = typeof exported === 'function' ? defineLayer(module.layer, (r) => r.register(exported as new () => object)) : (exported as Layer);
+    const before = reactor.handlers.length;
+    reactor.use(layer);
+    for (const handler of reactor.handlers.slice(before)) origin.set(handler.id, { path: module.path, layer: layer.name });
+  }
+
+  const handlers = reactor.handlers.map((handler): AnalyzedHandler => {
+    const { path, layer } = origin.get(handler.id)!;
+    const text = readFileSync(path, 'utf8');
+    const name = handler.id.slice(handler.id.indexOf(':') + 1).split('.').at(-1)!.replace(/^#/, '');
+    const constants = stringConstants(text);
+    const changed = (verb: 'setFlag' | 'clearFlag') => flagArguments(handler.source ?? '', verb, constants);
+    return {
+      id: handler.id,
+      layer,
+      name,
+      predicates: handler.predicates,
+      file: path,
+      line: lineOf(text, name),
+      sets: [...changed('setFlag'), ...flagArguments(handler.source ?? '', 'toggleFlag', constants)],
+      clears: changed('clearFlag'),
+    };
+  });
+
+  const endpointNames = endpoints(metadata).map((e) => e.name);
+  const resources = Object.keys(metadata.resources ?? {});
+  const layerNames = layers.map((l) => l.name);
+  const automatic = new Set<string>(['config.changed', 'upgrade.series.in-progress']);
+  for (const option of options) for (const kind of ['changed', 'set', 'default']) automatic.add(`config.${kind}.${option}`);
+  for (const endpoint of endpointNames) for (const kind of ['joined', 'changed', 'departed']) automatic.add(`endpoint.${endpoint}.${kind}`);
+  if (layerNames.includes('docker-resource')) {
+    automatic.add('layer.docker-resource.pending').add('layer.docker-resource.auto-fetched');
+    for (const resource of resources) for (const kind of ['fetched', 'available', 'failed', 'changed']) automatic.add(`layer.docker-resource.${resource}.${kind}`);
+  }
+  return {
+    name: metadata.name,
+    layers: layerNames,
+    handlers,
+    isAutomatic: (flag) => automatic.has(flag) || endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)),
+  };
+}
+
+/** `const NAME = 'value'` in a module. */
+function stringConstants(text: string): Map<string, string> {
+  return new Map([...text.matchAll(/\bconst\s+([A-Za-z_$][\w$]*)\s*=\s*(['"`])([^'"`]+)\2/g)].map((m) => [m[1]!, m[3]!]));
+}
+
+/** The flags named by `verb(…)` calls in `code`: string literals, or constants of the module. */
+function flagArguments(code: string, verb: string, constants: Map<string, string>): string[] {
+  const found = new Set<string>();
+  for (const match of code.matchAll(new RegExp(`\\b${verb}\\(\\s*(?:(['"\`])([^'"\`]+)\\1|([A-Za-z_$][\\w$]*))`, 'g'))) {
+    const flag = match[2] ?? constants.get(match[3] ?? '');
+    // A template literal with placeholders names no fixed flag.
+    if (flag && !flag.includes('${')) found.add(flag);
+  }
+  return [...found];
+}
+
+/** The line where a method or function called `name` is defined (1 when not found). */
+function lineOf(text: string, name: string): number {
+  const definition = new RegExp(`^\\s*(?:async\\s+)?(?:function\\s+)?${name.replace(/[$]/g, '\\$')}\\s*\\(`, 'm');
+  const match = definition.exec(text) ?? new RegExp(`function\\s+${name}\\b`).exec(text);
+  return match ? text.slice(0, match.index).split('\n').length + (match[0].startsWith('\n') ? 1 : 0) : 1;
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import type { AnalyzedHandler, CharmAnalysis } from './charm-analysis.js';
+
+/** One finding of `charms lint`. */
+export interface LintFinding {
+  readonly file: string;
+  readonly line: number;
+  readonly level: 'error' | 'warning';
+  readonly code: 'never-runs' | 'no-flags' | 'unset-flag' | 'and-or' | 'never-cleared';
+  readonly handler: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/**
+ * The mistakes reactive charms are known for: handlers that can never run, handlers
+ * that wait for a flag nothing sets, `@when(a, b)` where OR was meant, handlers that run
+ * in every iteration, and flags set once and never cleared that re-run their handlers in
+ * every hook.
+ */
+export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const setByCode = new Set(analysis.handlers.flatMap((h) => h.sets));
+  const clearedByCode = new Set(analysis.handlers.flatMap((h) => h.clears));
+  const canBeSet = (flag: string) => setByCode.has(flag) || analysis.isAutomatic(flag);
+  const add = (handler: AnalyzedHandler, finding: Omit<LintFinding, 'file' | 'line' | 'handler'>) =>
+    findings.push({ file: handler.file, line: handler.line, handler: handler.id, ...finding });
+
+  for (const handler of analysis.handlers) {
+    const kinds = handler.predicates.map((p) => p.kind);
+    const flagged = kinds.some((k) => k.startsWith('when'));
+    if ((kinds.includes('hook') && flagged) || (kinds.includes('restrictedHook') && (flagged || kinds.includes('hook')))) {
+      add(handler, {
+        level: 'error',
+        code: 'never-runs',
+        message: `${handler.id} combines @hook (or a metrics hook) with @when…: hook handlers run before any flag is tested, so it can never run`,
+        fix: 'split it in two: a @hook handler that sets a flag, and a @when handler on that flag',
+      });
+    }
+    const flagless = handler.predicates.filter((p) => p.kind.startsWith('when'));
+    if (flagless.length > 0 && flagless.every((p) => 'flags' in p && p.flags.length === 0) && !kinds.includes('onlyOnce')) {
+      add(handler, {
+        level: 'error',
+        code: 'no-flags',
+        message: `${handler.id} watches no flag: it runs in every iteration, up to the 100-iteration cap, in every hook`,
+        fix: 'give it the flag it waits for, or make it @hook(...) or @onlyOnce',
+      });
+    }
+    for (const predicate of handler.predicates) {
+      if (predicate.kind === 'whenAll') {
+        for (const flag of predicate.flags) {
+          if (!canBeSet(flag)) {
+            add(handler, { level: 'error', code: 'unset-flag', message: `${handler.id} waits for ${flag}, which nothing sets`, fix: `set ${flag} in a handler, or check its spelling` });
+          }
+        }
+        if (predicate.flags.length >= 2 && looksLikeOr(handler)) {
+          add(handler, {
+            level: 'warning',
+            code: 'and-or',
+            message: `${handler.id} uses @when(${predicate.flags.join(', ')}), which needs all of them, but its name or comment says "or"`,
+            fix: `use @whenAny(${predicate.flags.map((f) => `'${f}'`).join(', ')}) to run when any of them is set`,
+          });
+        }
+      }
+      if (predicate.kind === 'whenAny' && predicate.flags.length > 0 && !predicate.flags.some(canBeSet)) {
+        add(handler, { level: 'error', code: 'unset-flag', message: `${handler.id} waits for any of ${predicate.flags.join(', ')}, and nothing sets them`, fix: 'set one of them in a handler, or check their spelling' });
+      }
+    }
+  }
+
+  // A flag the charm sets and never clears keeps every handler waiting on it running in every hook.
+  for (const flag of setByCode) {
+    if (clearedByCode.has(flag) || analysis.isAutomatic(flag)) continue;
+    for (const handler of analysis.handlers) {
+      const waits = handler.predicates.some((p) => p.kind === 'whenAll' && p.flags.includes(flag));
+      const guarded = handler.predicates.some((p) => (p.kind === 'whenNone' || p.kind === 'whenNotAll') && p.flags.length > 0);
+      if (waits && !guarded && handler.sets.length + handler.clears.length > 0) {
+        add(handler, {
+          level: 'warning',
+          code: 'never-cleared',
+          message: `${handler.id} runs in every hook (even update-status): it waits for ${flag}, which is set once and never cleared`,
+          fix: `guard it with @whenNot('<a flag it sets>'), or clear ${flag} when the work is done`,
+        });
+      }
+    }
+  }
+  return findings.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+}
+
+/** The handler's name, or a comment just above it, reads as "either/or". */
+function looksLikeOr(handler: AnalyzedHandler): boolean {
+  const lines = readFileSync(handler.file, 'utf8').split('\n');
+  const before = lines.slice(Math.max(0, handler.line - 4), handler.line).join(' ');
+  const words = `${handler.name.replace(/([a-z])([A-Z])/g, '$1 $2')} ${before.split(/\/\/|\/\*|\*/).slice(1).join(' ')}`;
+  return /\b(or|either|any)\b/i.test(words) || /Or[A-Z]/.test(handler.name);
+}
+
+/** `file:line:col level code message (fix: …)` lines. */
+export function formatFindings(findings: readonly LintFinding[], cwd: string): string {
+  return findings
+    .map((f) => `${f.file.startsWith(cwd) ? f.file.slice(cwd.length + 1) : f.file}:${f.line}:1 ${f.level} ${f.code} ${f.message}\n    fix: ${f.fix}`)
+    .join('\n');
+}
