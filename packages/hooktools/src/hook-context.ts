@@ -28,7 +28,8 @@ export interface HookContext {
 
 const UNIT = /^([a-z][a-z0-9-]*)\/(\d+)$/;
 const RELATION_ID = /^[a-z][a-z0-9-]*:\d+$/;
-const DISPATCH_PATH = /^(hooks|actions)\/([^/]+)$/;
+// `hooks/<name>` from Juju; a path ending so (a hook file run directly by old Juju) too.
+const DISPATCH_PATH = /(?:^|\/)(hooks|actions)\/([^/]+)$/;
 
 const optional = z
   .string()

@@ -25,6 +25,10 @@ describe('readHookContext', () => {
     expect(Object.isFrozen(context)).toBe(true);
   });
 
+  it('takes a dispatch path that ends in hooks/<name>, as when old Juju runs a hook file', () => {
+    expect(readHookContext({ ...base, JUJU_DISPATCH_PATH: '/var/lib/juju/agents/unit-minio-0/charm/hooks/install' }).hookName).toBe('install');
+  });
+
   it('falls back to JUJU_HOOK_NAME, then to the name the program was run as', () => {
     expect(readHookContext({ ...base, JUJU_HOOK_NAME: 'install' }).hookName).toBe('install');
     expect(readHookContext(base, ['/usr/bin/node', '/charm/hooks/start']).hookName).toBe('start');
