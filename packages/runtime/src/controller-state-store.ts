@@ -17,6 +17,8 @@ export const MAX_STATE_VALUE_BYTES = 64 * 1024;
  */
 export class ControllerStateStore implements UnitStateStore {
   readonly #tools: HookTools;
+  /** The text loaded at the start of the hook: an unchanged state is not sent again. */
+  #loaded: string | undefined;
 
   constructor(tools: HookTools) {
     this.#tools = tools;
@@ -29,12 +31,14 @@ export class ControllerStateStore implements UnitStateStore {
   /** @throws StateStoreError `STATE_CORRUPT`; HookToolError when state-get fails. */
   async load(): Promise<UnitStateSnapshot | undefined> {
     const text = (await this.#tools.stateGet())[STATE_KEY];
+    this.#loaded = text;
     return text === undefined || text === '' ? undefined : parseState(text, this.location);
   }
 
   /** @throws StateStoreError `STATE_TOO_LARGE`, `STATE_WRITE_FAILED` (state-set failed). */
   async commit(snapshot: UnitStateSnapshot): Promise<void> {
     const text = serializeState(snapshot);
+    if (text === this.#loaded) return;
     const size = Buffer.byteLength(text);
     if (size > MAX_STATE_VALUE_BYTES) {
       throw new StateStoreError(
@@ -46,6 +50,7 @@ export class ControllerStateStore implements UnitStateStore {
     }
     try {
       await this.#tools.stateSet({ [STATE_KEY]: text });
+      this.#loaded = text;
     } catch (error) {
       throw new StateStoreError('STATE_WRITE_FAILED', this.location, `state-set failed: ${(error as Error).message}. Nothing was committed.`, {
         cause: error,

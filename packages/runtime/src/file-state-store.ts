@@ -17,6 +17,8 @@ export const STATE_FILE = '.unit-state.json';
  */
 export class FileStateStore implements UnitStateStore {
   readonly path: string;
+  /** The text loaded at the start of the hook: an unchanged state is not written again. */
+  #loaded: string | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -33,22 +35,27 @@ export class FileStateStore implements UnitStateStore {
         cause: error,
       });
     }
-    return parseState(text, this.path);
+    const state = parseState(text, this.path);
+    this.#loaded = text;
+    return state;
   }
 
   /** @throws StateStoreError `STATE_WRITE_FAILED`; the previous file is then unchanged. */
   async commit(snapshot: UnitStateSnapshot): Promise<void> {
+    const text = serializeState(snapshot);
+    if (text === this.#loaded) return;
     const temporary = join(dirname(this.path), `${STATE_FILE}.${process.pid}.tmp`);
     try {
       const fd = openSync(temporary, 'w', 0o600);
       try {
-        writeSync(fd, serializeState(snapshot));
+        writeSync(fd, text);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       renameSync(temporary, this.path);
       syncDirectory(dirname(this.path));
+      this.#loaded = text;
     } catch (error) {
       rmSync(temporary, { force: true, recursive: true });
       throw new StateStoreError(
