@@ -1,5 +1,4 @@
-import { chmodSync, closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, constants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -47,8 +46,11 @@ for a in "$@"; do printf '%s\\0' "$a"; done > "$req/argv"
 ${stdinRule}
 if [ "$reads" = yes ]; then cat > "$req/stdin"; fi
 mkfifo "$req/done" || exit 1
+# Open our answer FIFO first (read-write does not block), so the model can always write to it.
+exec 3<>"$req/done"
 printf '%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" > "$CHARMS_TOOL_FIFO"
-code=$(cat "$req/done")
+read -r code <&3
+exec 3<&-
 cat "$req/stdout"
 cat "$req/stderr" >&2
 rm -rf "$req"
@@ -110,8 +112,32 @@ async function answer(dir: string, request: ShimRequest, handle: (request: ShimR
   }
   writeFileSync(join(dir, 'stdout'), result.stdout);
   writeFileSync(join(dir, 'stderr'), result.stderr);
-  // Opening the FIFO waits for the shim, which is already reading it.
-  await writeFile(join(dir, 'done'), String(result.exitCode));
+  await signalDone(join(dir, 'done'), String(result.exitCode));
+}
+
+/**
+ * Writes the exit code to the shim's FIFO, which the shim holds open before it asks.
+ * The open does not block, so a shim that died (its hook was killed) cannot hang the
+ * model: its FIFO has no reader any more (ENXIO) and the answer is dropped.
+ */
+async function signalDone(fifo: string, code: string): Promise<void> {
+  for (let waited = 0; waited < 200; waited += 5) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code;
+      if (reason !== 'ENXIO') return; // The folder is gone: the shim gave up.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      continue;
+    }
+    try {
+      writeSync(fd, `${code}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
 }
 
 function readArgv(path: string): string[] {

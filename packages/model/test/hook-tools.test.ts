@@ -146,3 +146,25 @@ describe('hook tools of the local model', () => {
     }
   });
 });
+
+describe('a shim whose caller died', () => {
+  it('does not hang the model: the answer is dropped and the server closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shims-dead-'));
+    writeShims(join(dir, 'bin'));
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    const server = new ShimServer(join(dir, 'tools.fifo'), async () => {
+      // Answer only after the shim has been killed.
+      await answered;
+      return { stdout: '', stderr: '', exitCode: 0 };
+    });
+    const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, CHARMS_TOOL_FIFO: join(dir, 'tools.fifo'), JUJU_CONTEXT_ID: 'kv/0-install-1', CHARMS_TOOL_TMP: dir };
+    const child = spawn('is-leader', [], { env, stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    release();
+    const closed = await Promise.race([server.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('hung'), 5000))]);
+    expect(closed).toBe('closed');
+  });
+});
