@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, constants, createReadStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, type ReadStream } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -65,19 +66,18 @@ exit "\${code:-1}"
  */
 export class ShimServer {
   readonly fifo: string;
-  readonly #fd: number;
-  readonly #stream: ReadStream;
+  readonly #socket: Socket;
   readonly #done: Promise<void>;
 
   constructor(fifo: string, handle: (request: ShimRequest) => Promise<ToolResult>) {
     this.fifo = fifo;
     if (existsSync(fifo)) rmSync(fifo);
     execFileSync('mkfifo', ['-m', '600', fifo]);
-    this.#fd = openSync(fifo, 'r+');
-    this.#stream = createReadStream('', { fd: this.#fd, autoClose: false });
-    // A read still queued when the descriptor closes fails with EBADF: expected at close.
-    this.#stream.on('error', () => undefined);
-    const lines = createInterface({ input: this.#stream });
+    // Read-write and non-blocking: the FIFO never reports end-of-file between callers,
+    // and libuv watches it with epoll instead of parking a thread-pool thread on read().
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    this.#socket = new Socket({ fd, readable: true, writable: false });
+    const lines = createInterface({ input: this.#socket });
     const pending: Promise<void>[] = [];
     this.#done = (async () => {
       for await (const line of lines) {
@@ -92,13 +92,15 @@ export class ShimServer {
   }
 
   async close(): Promise<void> {
-    // A line of our own unblocks the read, then the descriptor can go.
-    writeFileSync(this.fifo, 'stop\n');
+    // The last line through the FIFO ends the loop once every earlier request is answered.
+    const fd = openSync(this.fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      writeSync(fd, 'stop\n');
+    } finally {
+      closeSync(fd);
+    }
     await this.#done;
-    this.#stream.destroy();
-    // Wake a read that may still wait in the thread pool, so the process can exit.
-    writeFileSync(this.fifo, '\n');
-    closeSync(this.#fd);
+    this.#socket.destroy();
     rmSync(this.fifo, { force: true });
   }
 }
