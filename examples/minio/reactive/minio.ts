@@ -91,7 +91,7 @@ export function podSpec(
         {
           name: 'minio',
           imageDetails: { imagePath: image.registryPath, username: image.username, password: image.password },
-          args: ['server', '/data'],
+          args: ['server', '/data', '--address', `:${config.port}`],
           ports: [{ name: 'minio', containerPort: config.port }],
           envConfig: {
             MINIO_ACCESS_KEY: { secret: { name: secret, key: 'access-key' } },

@@ -51,7 +51,7 @@ describe('the MinIO charm on the local model', () => {
       expect.objectContaining({
         name: 'minio',
         imageDetails: { imagePath: IMAGE, username: '', password: '' },
-        args: ['server', '/data'],
+        args: ['server', '/data', '--address', ':9000'],
         ports: [{ name: 'minio', containerPort: 9000 }],
         envConfig: {
           MINIO_ACCESS_KEY: { secret: { name: 'minio-secret', key: 'access-key' } },

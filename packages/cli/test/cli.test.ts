@@ -160,6 +160,22 @@ describe('charms build', () => {
   }, 60_000);
 });
 
+describe('charms build leaves out what is not the charm', () => {
+  it('hidden folders, local models and earlier builds are never copied', async () => {
+    const { charm } = copyFixture();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(charm, '.charms-model'));
+    writeFileSync(join(charm, '.charms-model', 'model.json'), '{"secret": "TopSecret123"}');
+    mkdirSync(join(charm, 'out'));
+    writeFileSync(join(charm, 'out', '.build.manifest'), '{}');
+    writeFileSync(join(charm, 'out', 'metadata.yaml'), 'name: old\n');
+    const target = out();
+    await buildCharm({ charmDir: charm, outDir: target });
+    const manifest = JSON.parse(readFileSync(join(target, '.build.manifest'), 'utf8'));
+    expect(Object.keys(manifest.signatures).filter((p) => p.startsWith('.charms-model') || p.startsWith('out/'))).toEqual([]);
+  }, 60_000);
+});
+
 describe('charms build refuses broken inputs, naming file:line:col', () => {
   it('bad YAML', async () => {
     const { charm } = copyFixture();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
 import { parse as parseYaml } from 'yaml';
 import type { AppRecord, HookEvent, ModelRecord, PendingChanges, RelationRecord, UnitRecord } from './model-state.js';
@@ -22,6 +23,10 @@ export interface ToolContext {
   log(level: string, message: string): void;
   /** leader-set applies at once: tell the other units. */
   leaderSettingsChanged(): void;
+  /** The caller's working folder, for relative --file paths. */
+  readonly cwd?: string;
+  /** Checks that a pod spec can be created in Kubernetes; returns the problem, if any. */
+  checkPodSpec?(spec: string, k8sResources: string | undefined): string | undefined;
 }
 
 const WORKLOAD = ['maintenance', 'blocked', 'waiting', 'active'];
@@ -115,7 +120,7 @@ export const HOOK_TOOLS: Record<string, ToolHandler> = {
   'k8s-raw-set': (args, stdin, ctx) => {
     const { options, positional } = parseArgs(args, { file: 'value' });
     noExtra(positional);
-    const text = options.file && options.file !== '-' ? readFile(String(options.file)) : stdin;
+    const text = options.file && options.file !== '-' ? readFile(String(options.file), ctx.cwd) : stdin;
     if (!text.trim()) failure('no k8s raw spec specified: pipe k8s raw spec to command, or specify a file with --file');
     if (ctx.app.leader !== ctx.unit.name) failure('this unit is not the leader');
     ctx.pending.k8sRaw = text;
@@ -138,7 +143,7 @@ export const HOOK_TOOLS: Record<string, ToolHandler> = {
 
   'state-set': (args, stdin, ctx) => {
     const { options, positional } = parseArgs(args, { file: 'value' });
-    const fromFile = options.file === undefined ? {} : yamlMap(options.file === '-' ? stdin : readFile(String(options.file)));
+    const fromFile = options.file === undefined ? {} : yamlMap(options.file === '-' ? stdin : readFile(String(options.file), ctx.cwd));
     const data = { ...fromFile, ...keyValues(positional) };
     for (const [key, value] of Object.entries(data)) {
       if (Buffer.byteLength(key) > 256) failure(`key "${key.slice(0, 20)}…" exceeds the 256 byte limit`);
@@ -201,7 +206,7 @@ export const HOOK_TOOLS: Record<string, ToolHandler> = {
   'relation-set': (args, stdin, ctx) => {
     const { options, positional } = parseArgs(args, { ...RELATION, app: 'bool', file: 'value', format: 'value' });
     const relation = relationFor(ctx, options);
-    const fromFile = options.file === undefined ? {} : yamlMap(options.file === '-' ? stdin : readFile(String(options.file)));
+    const fromFile = options.file === undefined ? {} : yamlMap(options.file === '-' ? stdin : readFile(String(options.file), ctx.cwd));
     const data = { ...fromFile, ...keyValues(positional) };
     if (options.app && ctx.app.leader !== ctx.unit.name) failure('cannot write relation settings');
     const size = JSON.stringify(data).length;
@@ -303,9 +308,9 @@ export function runHookTool(tool: string, args: readonly string[], stdin: string
 function specSet(tool: string, noun: string, args: readonly string[], stdin: string, ctx: ToolContext): ToolResult {
   const { options, positional } = parseArgs(args, { file: 'value', 'k8s-resources': 'value' });
   if (positional.length > 0) usage(`unrecognized args: ${goList(positional)}`);
-  const spec = options.file && options.file !== '-' ? readFile(String(options.file)) : stdin;
+  const spec = options.file && options.file !== '-' ? readFile(String(options.file), ctx.cwd) : stdin;
   if (!spec.trim()) failure(`no ${noun} spec specified: pipe ${noun} spec to command, or specify a file with --file`);
-  const resources = options['k8s-resources'] ? readFile(String(options['k8s-resources'])) : undefined;
+  const resources = options['k8s-resources'] ? readFile(String(options['k8s-resources']), ctx.cwd) : undefined;
   if (ctx.app.leader !== ctx.unit.name) {
     ctx.log('WARNING', `"${ctx.unit.name}" is not the leader but is setting application k8s spec`);
     failure('this unit is not the leader');
@@ -323,6 +328,8 @@ function specSet(tool: string, noun: string, args: readonly string[], stdin: str
     const issue = checked.error.issues[0]!;
     failure(issue.code === 'unrecognized_keys' ? `json: unknown field ${JSON.stringify(issue.keys[0])}` : `${issue.path.join('.')}: ${issue.message}`);
   }
+  const unrenderable = ctx.checkPodSpec?.(spec, resources);
+  if (unrenderable) failure(unrenderable);
   ctx.pending.podSpec = { spec, ...(resources === undefined ? {} : { k8sResources: resources }) };
   return ok();
 }
@@ -391,9 +398,9 @@ function yamlMap(text: string): Record<string, string> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
-function readFile(path: string): string {
+function readFile(path: string, cwd = '/'): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(resolvePath(cwd, path), 'utf8');
   } catch (error) {
     return failure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }

@@ -304,6 +304,13 @@ export class LocalModel {
     return this.#operation(async () => {
       const record = this.#app(app);
       for (const unit of record.units) this.#teardown(unit);
+      // The other side of each relation sees the whole application go: broken, then the relation ends.
+      for (const relation of this.#state.relations.filter((r) => r.ends.some((e) => e.app === app))) {
+        const remote = otherEnd(relation, app);
+        if (remote.app === app) continue;
+        for (const other of this.#unitsOf(remote.app)) other.queue.push({ hook: `${remote.endpoint}-relation-broken`, relationId: relation.id, remoteApp: app });
+        (relation as RelationRecord & { dying?: boolean }).dying = true;
+      }
       (record as AppRecord & { dying?: boolean }).dying = true;
     });
   }
@@ -372,8 +379,12 @@ export class LocalModel {
       const ctx = this.#contexts.get(request.contextId);
       if (!ctx) return { stdout: '', stderr: `ERROR bad request: wrong context ID; got "${request.contextId}"\n`, exitCode: 1 };
       const started = performance.now();
-      const result = runHookTool(request.tool, request.argv, request.stdin, ctx);
-      this.#timeline({ unit: ctx.unit.name, hook: ctx.event.hook, kind: 'tool', tool: request.tool, argv: request.argv, exitCode: result.exitCode, ms: round(performance.now() - started) });
+      const result = runHookTool(request.tool, request.argv, request.stdin, { ...ctx, cwd: request.cwd });
+      // Values given as key=value arguments may be secrets: the timeline keeps the keys only.
+      const argv = ['leader-set', 'action-set', 'relation-set', 'state-set'].includes(request.tool)
+        ? request.argv.map((arg) => (/^[^-][^=]*=/.test(arg) ? `${arg.slice(0, arg.indexOf('='))}=***` : arg))
+        : request.argv;
+      this.#timeline({ unit: ctx.unit.name, hook: ctx.event.hook, kind: 'tool', tool: request.tool, argv, exitCode: result.exitCode, ms: round(performance.now() - started) });
       return result;
     });
     try {
@@ -421,6 +432,14 @@ export class LocalModel {
       log: (level, message) => this.#log(unit.name, event.hook, level, message),
       leaderSettingsChanged: () => {
         for (const other of app.units) if (other.name !== unit.name) other.queue.push({ hook: 'leader-settings-changed' });
+      },
+      checkPodSpec: (spec, k8sResources) => {
+        try {
+          this.#render(app, spec, k8sResources);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
       },
     };
     this.#contexts.set(contextId, ctx);
@@ -546,7 +565,12 @@ export class LocalModel {
   }
 
   #afterHook(app: AppRecord, unit: UnitRecord, event: HookEvent): void {
-    if (event.hook === 'remove') app.units = app.units.filter((u) => u.name !== unit.name);
+    if (event.hook !== 'remove') return;
+    app.units = app.units.filter((u) => u.name !== unit.name);
+    if (app.leader !== unit.name) return;
+    // Juju elects another leader when the leader goes.
+    app.leader = app.units[0]?.name;
+    app.units[0]?.queue.push({ hook: 'leader-elected' });
   }
 
   /** Drops relations and applications whose last hooks have run. */
@@ -565,16 +589,14 @@ export class LocalModel {
     }
   }
 
-  #renderManifests(app: AppRecord): void {
+  #render(app: AppRecord, spec: string, k8sResources: string | undefined) {
     const metadata = this.#metadata(app) as CharmMetadata & { storage?: Record<string, { type?: string; location?: string; 'minimum-size'?: string }> };
-    const rendered = renderManifests({
-      app: app.name,
-      scale: app.units.length,
-      spec: app.podSpec!.spec,
-      k8sResources: app.podSpec!.k8sResources,
-      storage: metadata.storage,
-      deploymentType: metadata.deployment?.type,
-    });
+    return renderManifests({ app: app.name, scale: app.units.length, spec, k8sResources, storage: metadata.storage, deploymentType: metadata.deployment?.type });
+  }
+
+  /** Writes the committed spec's manifests; pod-spec-set checked that it renders. */
+  #renderManifests(app: AppRecord): void {
+    const rendered = this.#render(app, app.podSpec!.spec, app.podSpec!.k8sResources);
     mkdirSync(this.#file('manifests'), { recursive: true });
     writeFileSync(this.#file('manifests', `${app.name}.yaml`), rendered.yaml, { mode: 0o600 });
   }
@@ -708,11 +730,11 @@ export class LocalModel {
   }
 
   #log(unit: string, hook: string, level: string, message: string): void {
-    appendFileSync(this.#file('log.jsonl'), `${JSON.stringify({ time: this.#now(), unit, hook, level, message } satisfies LogEntry)}\n`);
+    appendFileSync(this.#file('log.jsonl'), `${JSON.stringify({ time: this.#now(), unit, hook, level, message } satisfies LogEntry)}\n`, { mode: 0o600 });
   }
 
   #timeline(entry: Omit<TimelineEntry, 'time'>): void {
-    appendFileSync(this.#file('timeline.jsonl'), `${JSON.stringify({ time: this.#now(), ...entry })}\n`);
+    appendFileSync(this.#file('timeline.jsonl'), `${JSON.stringify({ time: this.#now(), ...entry })}\n`, { mode: 0o600 });
   }
 
   #load(): void {

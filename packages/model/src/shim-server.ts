@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,8 @@ export interface ShimRequest {
   readonly tool: string;
   readonly argv: readonly string[];
   readonly stdin: string;
+  /** The caller's working folder: relative `--file` paths are read from there, as Juju does. */
+  readonly cwd: string;
 }
 
 // Tools that read stdin: always, unless given --file <path>; or only with --file -.
@@ -28,8 +30,14 @@ export function writeShims(binDir: string): void {
   mkdirSync(binDir, { recursive: true });
   for (const tool of Object.keys(HOOK_TOOLS)) {
     const path = join(binDir, tool);
-    writeFileSync(path, shimScript(tool));
-    chmodSync(path, 0o755);
+    const script = shimScript(tool);
+    // Another command may be running hooks with these shims: never touch one that is right,
+    // and replace a wrong one in one step.
+    if (existsSync(path) && readFileSync(path, 'utf8') === script) continue;
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, script);
+    chmodSync(temporary, 0o755);
+    renameSync(temporary, path);
   }
 }
 
@@ -49,7 +57,7 @@ if [ "$reads" = yes ]; then cat > "$req/stdin"; fi
 mkfifo "$req/done" || exit 1
 # Open our answer FIFO first (read-write does not block), so the model can always write to it.
 exec 3<>"$req/done"
-printf '%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" > "$CHARMS_TOOL_FIFO"
+printf '%s\\t%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" "$PWD" > "$CHARMS_TOOL_FIFO"
 read -r code <&3
 exec 3<&-
 cat "$req/stdout"
@@ -82,9 +90,9 @@ export class ShimServer {
     this.#done = (async () => {
       for await (const line of lines) {
         if (line === 'stop') break;
-        const [contextId, tool, dir] = line.split('\t');
+        const [contextId, tool, dir, cwd] = line.split('\t');
         if (!contextId || !tool || !dir) continue;
-        pending.push(answer(dir, { contextId, tool, argv: readArgv(join(dir, 'argv')), stdin: readStdin(join(dir, 'stdin')) }, handle));
+        pending.push(answer(dir, { contextId, tool, argv: readArgv(join(dir, 'argv')), stdin: readStdin(join(dir, 'stdin')), cwd: cwd ?? '/' }, handle));
       }
       await Promise.all(pending);
       lines.close();

@@ -183,4 +183,38 @@ describe('the local model', () => {
     expect(env).not.toContain('s3cret-pass');
     expect(JSON.stringify(model.timeline())).not.toContain('s3cret-pass');
   }, 30_000);
+
+  it('elects a new leader when the leader is removed', async () => {
+    const { model, hooks } = await deployed({ resources: { image: 'example/kv:1' }, units: 2 });
+    hooks.length = 0;
+    await model.removeUnit('kv/0');
+    expect(hooks).toEqual(['kv/0 stop', 'kv/0 remove', 'kv/1 leader-elected']);
+    expect(model.status().applications.kv!.units['kv/1']!.leader).toBe(true);
+    expect(model.status().applications.kv!.units['kv/1']!['workload-status'].current).toBe('active');
+  }, 60_000);
+
+  it('removing an application breaks its relations on the other side and ends them', async () => {
+    const { model, hooks } = await deployed();
+    await model.deploy(built, { app: 'client', resources: { image: 'example/kv:1' } });
+    await model.relate('client:backend', 'kv:kv');
+    hooks.length = 0;
+    await model.remove('client');
+    expect(hooks).toContain('kv/0 kv-relation-broken');
+    expect(model.snapshot().relations).toEqual([]);
+    expect(model.status().applications.kv!.relations).toEqual({});
+  }, 90_000);
+
+  it('refuses a pod spec Kubernetes would reject, at pod-spec-set, so the hook fails instead of the model', async () => {
+    const model = await createModel();
+    const ctxSpec = 'version: 3\ncontainers: [{name: kv, imageDetails: {imagePath: i}, kubernetes: {readinessProbe: 5}}]\n';
+    const { runHookTool } = await import('@charms/model');
+    await model.deploy(built, { resources: { image: 'example/kv:1' } });
+    const app = model.snapshot().apps.kv!;
+    const result = runHookTool('pod-spec-set', [], ctxSpec, {
+      model: model.snapshot(), app, unit: app.units[0]!, event: { hook: 'config-changed' }, pending: { relationSets: [], ports: [], state: {} },
+      configYaml: undefined, metadata: { endpoints: [] }, now: () => '', writeResource: () => '', log: () => undefined, leaderSettingsChanged: () => undefined,
+      checkPodSpec: () => 'rendered StatefulSet kv does not pass the Kubernetes schema: readinessProbe must be object',
+    });
+    expect(result).toMatchObject({ exitCode: 1, stderr: 'ERROR rendered StatefulSet kv does not pass the Kubernetes schema: readinessProbe must be object\n' });
+  }, 60_000);
 });

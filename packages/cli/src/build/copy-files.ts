@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ResolvedLayer } from './resolve-layers.js';
 
-/** Files and folders of a layer that the build handles itself, or that are not charm files. */
+/** Files and folders of a layer that the build handles itself, or that are not charm files (hidden ones never are). */
 const NOT_COPIED = [
   'layer.yaml',
   'metadata.yaml',
@@ -19,8 +19,6 @@ const NOT_COPIED = [
   'package.json',
   'tsconfig.json',
   '.build.manifest',
-  '.git',
-  '.gitignore',
 ];
 
 /** A file copied into the built charm: the last layer providing a path wins. */
@@ -55,9 +53,11 @@ export function plainFiles(layers: readonly ResolvedLayer[]): Map<string, Copied
 
 function walk(root: string, dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => !(dir === root && NOT_COPIED.includes(entry.name)) && !entry.name.endsWith('.ts'))
+    .filter((entry) => !(dir === root && NOT_COPIED.includes(entry.name)) && !entry.name.endsWith('.ts') && !entry.name.startsWith('.'))
     .flatMap((entry) => {
       const full = join(dir, entry.name);
+      // Never copy a built charm or a local model (they hold secrets and earlier builds).
+      if (entry.isDirectory() && (existsSync(join(full, '.build.manifest')) || existsSync(join(full, 'model.json')))) return [];
       if (entry.isDirectory()) return walk(root, full);
       return entry.isFile() ? [relative(root, full).split(sep).join('/')] : [];
     })

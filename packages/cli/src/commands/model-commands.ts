@@ -38,6 +38,13 @@ function pairs(values: readonly string[], what: string): Record<string, string> 
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** A unit count: a whole number from 1. */
+function unitCount(text: string): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`the number of units must be a whole number from 1, got "${text}"`);
+  return count;
+}
+
 function printStatus(model: LocalModel, apps: readonly string[] = []): void {
   process.stdout.write(`\n${statusTable(model.status())}`);
   for (const app of apps) {
@@ -62,7 +69,7 @@ export function addModelCommands(program: Command): void {
       let started = performance.now();
       let built = resolve(source);
       if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) {
-        const summary = await buildCharm({ charmDir: built, force: true });
+        const summary = await buildCharm({ charmDir: built });
         built = summary.outDir;
         process.stdout.write(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), built)}\n`);
         timings.push(['build', performance.now() - started]);
@@ -76,7 +83,7 @@ export function addModelCommands(program: Command): void {
         app: options.app,
         config: pairs(options.config, '--config'),
         resources: pairs(options.resource, '--resource'),
-        units: Number(options.numUnits),
+        units: unitCount(options.numUnits),
       });
       const total = performance.now() - started;
       const hooks = reports.reduce((sum, r) => sum + r.ms, 0);
@@ -134,7 +141,7 @@ export function addModelCommands(program: Command): void {
     .argument('<charm>', 'a charm source folder, a built charm folder, or a .charm file')
     .action(async (app: string, source: string) => {
       let built = resolve(source);
-      if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) built = (await buildCharm({ charmDir: built, force: true })).outDir;
+      if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) built = (await buildCharm({ charmDir: built })).outDir;
       const model = await open(program);
       await model.upgrade(app, built);
       printStatus(model, [app]);
@@ -184,7 +191,7 @@ export function addModelCommands(program: Command): void {
     .option('-n, --num-units <n>', 'how many', '1')
     .action(async (app: string, options: { numUnits: string }) => {
       const model = await open(program);
-      await model.addUnit(app, Number(options.numUnits));
+      await model.addUnit(app, unitCount(options.numUnits));
       printStatus(model);
     });
 
