@@ -179,7 +179,7 @@ export const HOOK_TOOLS: Record<string, ToolHandler> = {
     noExtra(positional);
     const relation = relationFor(ctx, options);
     if (options.app) return ok(formatValue(remoteEnd(ctx, relation).app, outputFormat(options)));
-    return ok(formatValue([...(relation.joined[ctx.unit.name] ?? [])].sort(), outputFormat(options)));
+    return ok(formatValue([...(relation.inScope?.[ctx.unit.name] ?? [])].sort(), outputFormat(options)));
   },
 
   'relation-get': (args, _stdin, ctx) => {

@@ -63,8 +63,14 @@ export interface RelationRecord {
   ends: [RelationEnd, RelationEnd];
   /** Data bags by unit name or application name. */
   data: Record<string, Record<string, string>>;
-  /** For each unit: the remote units it has joined (seen relation-joined for). */
+  /** For each unit: the remote units whose relation-joined it has been given (queued). */
   joined: Record<string, string[]>;
+  /**
+   * For each unit: the remote units in scope, as `relation-list` reports them: added when
+   * the unit's `-relation-joined` for them runs, removed when `-relation-departed` runs,
+   * emptied by `-relation-broken`.
+   */
+  inScope?: Record<string, string[]>;
 }
 
 /** Everything the model remembers, in `model.json`. */

@@ -443,6 +443,7 @@ export class LocalModel {
       },
     };
     this.#contexts.set(contextId, ctx);
+    this.#updateScope(unit, event);
     unit.agent = { status: 'executing', message: `running ${event.hook} hook`, since: this.#now() };
     const trace = join('traces', `${this.#state.hookCounter}.json`);
     this.#timeline({ unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
@@ -522,6 +523,16 @@ export class LocalModel {
       });
       child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
     });
+  }
+
+  /** Who is in a relation's scope for this unit, as its relation hook starts (Juju's order). */
+  #updateScope(unit: UnitRecord, event: HookEvent): void {
+    const relation = event.relationId === undefined ? undefined : this.#state.relations.find((r) => r.id === event.relationId);
+    if (!relation) return;
+    const scope = ((relation.inScope ??= {})[unit.name] ??= []);
+    if (event.hook.endsWith('-relation-joined') && event.remoteUnit && !scope.includes(event.remoteUnit)) scope.push(event.remoteUnit);
+    if (event.hook.endsWith('-relation-departed')) relation.inScope[unit.name] = scope.filter((u) => u !== event.departingUnit);
+    if (event.hook.endsWith('-relation-broken')) relation.inScope[unit.name] = [];
   }
 
   /** What Juju's HookContext.Flush writes when a hook succeeded. */

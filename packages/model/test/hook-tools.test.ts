@@ -15,7 +15,7 @@ function context(leader: boolean, event: ToolContext['event'] = { hook: 'install
   };
   const model: ModelRecord = {
     version: 1, apps: { kv: app }, nextRelationId: 4, clock: 0, hookCounter: 0,
-    relations: [{ id: 3, interface: 'kv', ends: [{ app: 'kv', endpoint: 'kv', role: 'provides' }, { app: 'client', endpoint: 'backend', role: 'requires' }], data: { 'client/0': { a: 'b' } }, joined: { 'kv/0': ['client/0'] } }],
+    relations: [{ id: 3, interface: 'kv', ends: [{ app: 'kv', endpoint: 'kv', role: 'provides' }, { app: 'client', endpoint: 'backend', role: 'requires' }], data: { 'client/0': { a: 'b' } }, joined: { 'kv/0': ['client/0'] }, inScope: { 'kv/0': ['client/0'] } }],
   };
   const logs: string[] = [];
   return {

@@ -135,8 +135,12 @@ describe('the local model', () => {
     expect(hooks).toContain('client/0 backend-relation-changed');
     expect(unitState(model, 'client/0').data['backend-port']).toBe('7002');
 
+    expect(model.snapshot().relations[0]!.inScope).toEqual({ 'kv/0': ['client/0'], 'client/0': ['kv/0'] });
+
     hooks.length = 0;
     await model.unrelate('client:backend', 'kv:kv');
+    // In departed and broken, relation-list no longer lists the unit, so the endpoint is not joined.
+    expect(model.log('kv/0').filter((l) => l.hook === 'kv-relation-broken' && l.message.includes('Kv.republish'))).toEqual([]);
     expect(hooks).toEqual(expect.arrayContaining(['kv/0 kv-relation-departed', 'kv/0 kv-relation-broken', 'client/0 backend-relation-broken']));
     expect(model.snapshot().relations).toEqual([]);
   }, 90_000);
