@@ -10,7 +10,7 @@ export interface Difference {
 }
 
 /**
- * Compares results by the rules of shared/conformance/README.md §4: per hook, `invoked`
+ * Compares results by the rules of shared/README.md §4: per hook, `invoked`
  * and `final_flags` exactly, `error` by category (`exit` with its code), `rounds`
  * exactly. `error_detail` and `flags_at_error` are informational and ignored.
  */

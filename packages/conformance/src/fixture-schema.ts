@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The conformance fixture format (shared/conformance/README.md §1, §3), strict: an
+ * The conformance fixture format (shared/README.md §1, §3), strict: an
  * unknown key anywhere is an error, so a change of format cannot pass unnoticed.
  */
 

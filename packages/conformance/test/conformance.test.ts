@@ -8,7 +8,7 @@ import { firstDifference, fixtureFileSchema, runFixture, type FixtureFile } from
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
-const cases = join(repo, '..', 'shared', 'conformance', 'cases');
+const cases = join(here, '..', 'shared', 'cases');
 
 function readCase(name: string): FixtureFile {
   return fixtureFileSchema.parse(JSON.parse(readFileSync(join(cases, `${name}.json`), 'utf8')));
