@@ -1,9 +1,8 @@
 import { HookToolError, NotLeaderError, type SpecDocument } from '@charms/hooktools';
 import { currentContext } from '@charms/reactive';
 import type { CharmCallbackContext } from '@charms/runtime';
-import { parse, stringify } from 'yaml';
 import { PodSpecError } from './pod-spec-error.js';
-import { podSpecV3Schema, type PodSpecV3 } from '@charms/manifest';
+import { podSpecV3Schema, readCharmYaml, stringifyCharmYaml, type PodSpecV3 } from '@charms/manifest';
 
 // Juju says this when a hook of an application being removed sets its spec; harmless.
 const NOT_ALIVE = /^ERROR application [\w-]+ not alive$/m;
@@ -21,7 +20,7 @@ const NOT_ALIVE = /^ERROR application [\w-]+ not alive$/m;
 export async function podSpecSet(spec: PodSpecV3 | string, k8sResources?: Record<string, unknown> | string): Promise<void> {
   const context = currentContext('podSpecSet') as CharmCallbackContext;
   const text = checkedSpecText(spec, k8sResources);
-  const resources = k8sResources === undefined ? undefined : typeof k8sResources === 'string' ? k8sResources : stringify(k8sResources);
+  const resources = k8sResources === undefined ? undefined : typeof k8sResources === 'string' ? k8sResources : stringifyCharmYaml(k8sResources);
   await runSpecTool(context, 'pod-spec-set', () => context.tools.podSpecSet(text, resources === undefined ? {} : { k8sResources: resources }));
 }
 
@@ -31,7 +30,7 @@ export async function podSpecSet(spec: PodSpecV3 | string, k8sResources?: Record
  */
 export async function k8sRawSet(spec: Record<string, unknown> | string): Promise<void> {
   const context = currentContext('k8sRawSet') as CharmCallbackContext;
-  const text: SpecDocument = typeof spec === 'string' ? spec : stringify(spec);
+  const text: SpecDocument = typeof spec === 'string' ? spec : stringifyCharmYaml(spec);
   await runSpecTool(context, 'k8s-raw-set', () => context.tools.k8sRawSet(text));
 }
 
@@ -45,12 +44,13 @@ function checkedSpecText(spec: PodSpecV3 | string, k8sResources: Record<string, 
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(spec)'}: ${issue.message}`);
     throw new PodSpecError('POD_SPEC_INVALID', `the pod spec is not valid, nothing was sent:\n  ${problems.join('\n  ')}`, problems);
   }
-  return typeof spec === 'string' ? spec : stringify(spec);
+  return typeof spec === 'string' ? spec : stringifyCharmYaml(spec);
 }
 
 function parseDocument(text: string, what: string): unknown {
   try {
-    return parse(text) ?? {};
+    // As Juju reads it: YAML 1.1, so `on` in the text is the boolean Juju will see.
+    return readCharmYaml(text) ?? {};
   } catch (error) {
     throw new PodSpecError('POD_SPEC_INVALID', `${what} is not YAML: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -3,7 +3,7 @@ import { MemoryHookTools } from '@charms/hooktools';
 import { createReactor, defineLayer, MemoryUnitStateStore } from '@charms/reactive';
 import { runCharmHook, syntheticHookContext, type CharmContext } from '@charms/runtime';
 import caasBase, { k8sRawSet, PodSpecError, podSpecSet, type PodSpecV3 } from '@charms/layer-caas-base';
-import { parse } from 'yaml';
+import { readCharmYaml } from '@charms/manifest';
 
 const spec: PodSpecV3 = {
   version: 3,
@@ -49,15 +49,21 @@ describe('layer-caas-base', () => {
     expect(result.exitCode).toBe(0);
     expect(specCalls).toHaveLength(1);
     expect(specCalls[0]!.argv).toEqual(['--file', '-']);
-    expect(parse(specCalls[0]!.stdin!)).toEqual(spec);
+    expect(readCharmYaml(specCalls[0]!.stdin!)).toEqual(spec);
     expect(tools.world.podSpec?.spec).toBe(specCalls[0]!.stdin);
+  });
+
+  it('quotes strings Juju would read as booleans or numbers (it reads YAML 1.1)', async () => {
+    const container = { ...spec.containers[0]!, envConfig: { MINIO_BROWSER: 'on', DEBUG: 'yes', MODE: '010' } };
+    const { specCalls } = await install(() => podSpecSet({ ...spec, containers: [container] }));
+    expect(readCharmYaml(specCalls[0]!.stdin!)).toEqual({ ...spec, containers: [container] });
   });
 
   it('sends k8s resources with --k8s-resources, checked together with the spec', async () => {
     const resources = { kubernetesResources: { secrets: [{ name: 'minio-secret', type: 'Opaque', stringData: { key: 'v' } }] } };
     const { specCalls, tools } = await install(() => podSpecSet(spec, resources));
     expect(specCalls[0]!.argv).toEqual(['--file', '-', '--k8s-resources', '<k8s-resources file>']);
-    expect(parse(tools.world.podSpec!.k8sResources!)).toEqual(resources);
+    expect(readCharmYaml(tools.world.podSpec!.k8sResources!)).toEqual(resources);
   });
 
   it('refuses an invalid spec before sending it, naming every bad field', async () => {

@@ -2,7 +2,7 @@
  * @charms/manifest: a charm's YAML files, validated with zod and reported as
  * `file:line:col code message`, every problem at once.
  */
-export { loadYamlFile, parseYamlText, parseCharmYaml, locate } from './load-yaml.js';
+export { loadYamlFile, parseYamlText, parseCharmYaml, readCharmYaml, stringifyCharmYaml, locate } from './load-yaml.js';
 export { ManifestError, formatProblem } from './manifest-error.js';
 export type { ManifestProblem } from './manifest-error.js';
 export { metadataSchema, loadMetadata, isKubernetesCharm, endpoints } from './metadata.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ManifestError, type ManifestProblem } from './manifest-error.js';
 
@@ -30,6 +30,25 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, optio
  */
 export function parseCharmYaml(text: string, lineCounter?: LineCounter): Document {
   return parseDocument(text, { lineCounter, prettyErrors: false, version: '1.1' });
+}
+
+/**
+ * The value of a YAML text read as Juju reads it ({@link parseCharmYaml}).
+ * @throws YAMLParseError the first syntax error.
+ */
+export function readCharmYaml(text: string): unknown {
+  const document = parseCharmYaml(text);
+  if (document.errors[0]) throw document.errors[0];
+  return document.toJS();
+}
+
+/**
+ * Writes YAML that Juju (go-yaml v2) and kubectl read back as the same values: YAML 1.1,
+ * so a string such as `yes`, `on` or `010` is quoted instead of turning into a boolean
+ * or a number on the other side. Long strings are never folded.
+ */
+export function stringifyCharmYaml(value: unknown): string {
+  return stringify(value, { version: '1.1', lineWidth: 0 });
 }
 
 /** {@link loadYamlFile} for text already read; `file` names it in problems. */

@@ -9,6 +9,8 @@ import {
   loadLayerYaml,
   loadMetadata,
   ManifestError,
+  readCharmYaml,
+  stringifyCharmYaml,
   type ManifestProblem,
 } from '@charms/manifest';
 
@@ -114,6 +116,11 @@ describe('YAML version', () => {
   it('reads charm files as YAML 1.1, like Juju: yes/no/on/off are booleans', () => {
     const dir = charmDir({ 'config.yaml': 'options:\n  debug:\n    type: boolean\n    default: yes\n  verbose:\n    type: boolean\n    default: off\n' });
     expect(loadConfigYaml(dir)?.options).toEqual({ debug: { type: 'boolean', default: true }, verbose: { type: 'boolean', default: false } });
+  });
+
+  it('writes YAML that reads back as the same values under YAML 1.1', () => {
+    const value = { strings: ['yes', 'No', 'on', 'OFF', 'y', '010', '1_000', '0x1F', '1:20', '~'], flag: true, port: 9000 };
+    expect(readCharmYaml(stringifyCharmYaml(value))).toEqual(value);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
+import { podSpecV3Schema, readCharmYaml, type CharmConfigYaml } from '@charms/manifest';
 import { parse as parseYaml } from 'yaml';
 import type { AppRecord, HookEvent, ModelRecord, PendingChanges, RelationRecord, UnitRecord } from './model-state.js';
 import { keyValues, outputFormat, parseArgs, type ParsedArgs } from './tool-args.js';
@@ -319,7 +319,7 @@ function specSet(tool: string, noun: string, args: readonly string[], stdin: str
   const joined = resources === undefined ? spec : `${spec.replace(/\n?$/, '\n')}${resources}`;
   let document: unknown;
   try {
-    document = parseYaml(joined);
+    document = readCharmYaml(joined);
   } catch (error) {
     failure(`yaml: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
-import { stringify, parse } from 'yaml';
+import { readCharmYaml, stringifyCharmYaml } from '@charms/manifest';
 
 /** What Juju would create in Kubernetes for an application's committed pod spec. */
 export interface RenderedManifests {
@@ -53,7 +53,7 @@ export interface RenderInput {
  * @throws Error naming the object and the schema violation.
  */
 export function renderManifests(input: RenderInput): RenderedManifests {
-  const spec = { ...(parse(input.spec) as PodSpec), ...((input.k8sResources ? parse(input.k8sResources) : {}) as Partial<PodSpec>) };
+  const spec = { ...(readCharmYaml(input.spec) as PodSpec), ...((input.k8sResources ? readCharmYaml(input.k8sResources) : {}) as Partial<PodSpec>) };
   const labels = { 'app.kubernetes.io/name': input.app };
   const objects: { validate(): void; toJSON(): Record<string, unknown> }[] = [];
   const pullSecrets: { name: string }[] = [];
@@ -147,7 +147,7 @@ export function renderManifests(input: RenderInput): RenderedManifests {
     }
     return json;
   });
-  return { yaml: documents.map((d) => stringify(d)).join('---\n'), objects: documents };
+  return { yaml: documents.map((d) => stringifyCharmYaml(d)).join('---\n'), objects: documents };
 }
 
 /** envConfig values: a string (or number, bool) as a value; `{secret: {name, key}}` as a Secret reference. */

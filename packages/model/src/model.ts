@@ -5,7 +5,6 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { endpoints, loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import lockfile from 'proper-lockfile';
-import { parse as parseYaml } from 'yaml';
 import { unpackCharm } from './charm-source.js';
 import { checkConfig } from './config-values.js';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
@@ -804,5 +803,3 @@ function readLines<T>(path: string): T[] {
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
-
-void parseYaml;

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { stringifyCharmYaml as yaml } from '@charms/manifest';
 import { CliError } from '../cli-error.js';
 import { indexRootFor } from '../workspace.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';
@@ -105,8 +105,4 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
     files: files.size + 1,
     bundleBytes: Buffer.byteLength(bundle),
   };
-}
-
-function yaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
 }

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadMetadata } from '@charms/manifest';
-import { stringify } from 'yaml';
+import { stringifyCharmYaml } from '@charms/manifest';
 import yazl from 'yazl';
 import { listFiles, MANIFEST_FILE } from '../build/build-manifest.js';
 import { CliError } from '../cli-error.js';
@@ -74,7 +74,7 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
 /** charmcraft's manifest.yaml: how the charm was made, and the bases it runs on. */
 function manifestYaml(series: readonly string[]): string {
   const kubernetes = series.includes('kubernetes');
-  return stringify({
+  return stringifyCharmYaml({
     'charmcraft-version': 'charms.ts',
     analysis: { attributes: [{ name: 'language', result: 'typescript' }, { name: 'framework', result: 'reactive' }] },
     bases: [{ name: 'ubuntu', channel: kubernetes ? '20.04' : '22.04', architectures: ['amd64'] }],
