@@ -15,7 +15,7 @@ export const statusLayer = defineLayer<string, CharmContext>('status', (r) => {
     queue.initialized = true;
     if (ctx.layerOptions('status')['patch-hookenv'] === false) return;
     ctx.interceptTool('statusSet', async ([status, message = '', options], direct) => {
-      if (queue.sending || options?.application) return direct(status, message, options);
+      if (options?.application) return direct(status, message, options);
       return requestStatus(ctx, status, message, callerLayer());
     });
   });

@@ -22,8 +22,6 @@ export class StatusQueue {
   initialized = false;
   /** The end-of-hook status was sent; later requests are sent at once. */
   finalized = false;
-  /** True while the layer itself is calling status-set (so its own call is not caught). */
-  sending = false;
   readonly records: StatusRecord[] = [];
 
   /** The record to send, or undefined when nothing was asked for. */

@@ -63,16 +63,13 @@ export async function finalize(context: CharmCallbackContext): Promise<void> {
 }
 
 async function send(context: CharmCallbackContext, status: WorkloadStatus, message: string): Promise<void> {
-  const queue = statusQueue(context);
   await context.log(`status-set: ${status}: ${message}`, 'INFO');
-  queue.sending = true;
   try {
-    await context.tools.statusSet(status, message);
+    // directTools: the layer's own call must not come back through its interceptor.
+    await context.directTools.statusSet(status, message);
   } catch (error) {
     // As in the original, a status that cannot be set does not fail the hook.
     await context.log(`status-set ${status} failed: ${(error as Error).message}`, 'WARNING');
-  } finally {
-    queue.sending = false;
   }
 }
 

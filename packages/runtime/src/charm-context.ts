@@ -38,6 +38,11 @@ export interface CharmServices {
    * did in Python. The last interceptor registered for a method wins.
    */
   interceptTool<M extends ToolMethod>(method: M, handler: ToolInterceptor<M>): void;
+  /**
+   * The same tools as `tools`, in the same queue, but never intercepted: for the layer
+   * that intercepts a method to reach Juju itself (layer-status sending its status).
+   */
+  readonly directTools: HookTools;
 }
 
 /** A method of {@link HookTools}. */

@@ -95,6 +95,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
       return endpoint;
     },
     interceptTool: (method, handler) => serial.intercept(method, handler),
+    directTools: serial.direct,
   };
 
   const { requires, provides, peers } = input.metadata;
