@@ -49,7 +49,7 @@ export type { RelationMetadata } from './hook-patterns.js';
 export type { ReactiveEvents, ReactiveEmitter, Phase } from './events.js';
 export type { DispatchResult } from './dispatch.js';
 export { MAX_ITERATIONS } from './dispatch.js';
-export { MAX_TRIGGER_DEPTH } from './session.js';
+export { MAX_TRIGGER_DEPTH, invokedHandlerIds } from './session.js';
 export {
   ReactiveError,
   InvalidFlagError,

@@ -20,6 +20,13 @@ export const MAX_TRIGGER_DEPTH = 1000;
 const INVOKED_PREFIX = 'reactive.invoked.';
 const DATA_CHANGED_PREFIX = 'reactive.data_changed.';
 
+/** The ids of the `onlyOnce` handlers that have run, from a unit's committed data. */
+export function invokedHandlerIds(data: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(data)
+    .filter((key) => key.startsWith(INVOKED_PREFIX) && data[key])
+    .map((key) => key.slice(INVOKED_PREFIX.length));
+}
+
 /** Options for one hook's session. */
 export interface HookSessionOptions {
   readonly hookName: string;

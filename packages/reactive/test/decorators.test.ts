@@ -4,6 +4,7 @@ import {
   createReactor,
   hook,
   InvalidHandlerError,
+  invokedHandlerIds,
   onlyOnce,
   when,
   whenAny,
@@ -63,6 +64,12 @@ describe('TC39 decorators', () => {
     expect(invoked).toEqual(['Minio.start', 'Minio.announce']);
     expect(minio.calls).toEqual(['start:Minio.start', 'announce']);
     expect(flags).toContain('charm.minio.started');
+  });
+
+  it('an @onlyOnce handler that ran is recorded in the unit data, and invokedHandlerIds reads it back', async () => {
+    const { state } = await dispatchOnce(createReactor().register(new Minio()), { flags: ['layer.docker-resource.oci-image.available'] });
+    expect(invokedHandlerIds(state.snapshot().data)).toEqual(['Minio.announce']);
+    expect(invokedHandlerIds({ 'reactive.invoked.gone': false, 'other.key': true })).toEqual([]);
   });
 
   it('@onlyOnce and @collectMetrics work bare and called', () => {

@@ -1,4 +1,4 @@
-import type { Predicate, ReactiveEmitter, Reactor, UnitStateSnapshot } from '@charms/reactive';
+import { invokedHandlerIds, type Predicate, type ReactiveEmitter, type Reactor, type UnitStateSnapshot } from '@charms/reactive';
 
 /** One thing that happened in a hook, as a trace records it. */
 export type TraceEvent =
@@ -34,14 +34,13 @@ export function recordTrace(
   hook: string,
   unit: string,
 ): HookTraceRecord {
-  const data = start.committed?.data ?? {};
   const trace: HookTraceRecord = {
     format: 'charms.hook-trace/1',
     hook,
     unit,
     handlers: start.handlers.map(({ id, predicates, watched }) => ({ id, predicates, watched })),
     flagsAtStart: Object.keys(start.committed?.flags ?? {}).sort(),
-    alreadyRan: Object.keys(data).filter((key) => key.startsWith('reactive.invoked.') && data[key]).map((key) => key.slice('reactive.invoked.'.length)),
+    alreadyRan: invokedHandlerIds(start.committed?.data ?? {}),
     events: [{ t: 'stage', stage: 'atstart' }],
   };
   const running: string[] = [];
