@@ -1,6 +1,6 @@
 import { defineLayer } from '@charms/reactive';
 import type { CharmContext } from '@charms/runtime';
-import { changedThisHook, fetchQueued, PREFIX, queueFetch, resourceFlag } from './docker-resource.js';
+import { fetchQueued, PREFIX, queueFetch, resourceFlag } from './docker-resource.js';
 
 /**
  * layer:docker-resource: fetches every `oci-image` resource marked `auto-fetch: true`
@@ -27,8 +27,9 @@ export const dockerResourceLayer = defineLayer<string, CharmContext>('docker-res
   });
 
   // Unlike the original, `.changed` lasts only for the hook that set it, so a charm
-  // does not restart its workload in every later hook.
+  // does not restart its workload in every later hook. Every hook that commits clears
+  // them here, so any `.changed` flag still set was set in this hook.
   r.atexit((ctx) => {
-    for (const name of changedThisHook(ctx)) ctx.clearFlag(resourceFlag(name, 'changed'));
+    for (const flag of ctx.getFlags()) if (flag.startsWith(`${PREFIX}.`) && flag.endsWith('.changed')) ctx.clearFlag(flag);
   });
 });

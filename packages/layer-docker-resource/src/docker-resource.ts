@@ -7,7 +7,6 @@ import { imageInfo, readImageFile, type DockerImageInfo } from './image-info.js'
 /** The flag prefix of this layer; a resource's flags are `<prefix>.<name>.<state>`. */
 export const PREFIX = 'layer.docker-resource';
 const PENDING = `${PREFIX}.pending`;
-const CHANGED_THIS_HOOK = Symbol.for('@charms/layer-docker-resource.changed');
 
 /** The flag `layer.docker-resource.<name>.<state>`. */
 export function resourceFlag(name: string, state: 'fetched' | 'available' | 'failed' | 'changed'): string {
@@ -64,7 +63,6 @@ export async function fetchQueued(context: CharmCallbackContext): Promise<void> 
       context.setFlag(flag('available'));
       context.clearFlag(flag('failed'));
       context.toggleFlag(flag('changed'), wasAvailable && isChanged);
-      if (wasAvailable && isChanged) changedThisHook(context).add(name);
     } catch (error) {
       await context.log(`unable to fetch docker resource ${name}: ${(error as Error).message}`, 'ERROR');
       failed.push(name);
@@ -80,9 +78,4 @@ export async function fetchQueued(context: CharmCallbackContext): Promise<void> 
     context.kv.set(PENDING, []);
     context.clearFlag(PENDING);
   }
-}
-
-/** Resources whose `.changed` flag this hook set; the layer clears them at its end. */
-export function changedThisHook(context: ReactiveContext): Set<string> {
-  return context.memo(CHANGED_THIS_HOOK, () => new Set<string>());
 }
