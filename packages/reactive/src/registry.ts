@@ -16,7 +16,7 @@ import type { Phase } from './events.js';
  */
 export class HandlerRegistry<C> {
   readonly #handlers: Handler<C>[] = [];
-  readonly #byId = new Map<string, Handler<C>>();
+  readonly #ids = new Set<string>();
   readonly #hooksPhase: Handler<C>[] = [];
   readonly #restrictedPhase: Handler<C>[] = [];
   /** Other-phase handlers that no set flag is required for. */
@@ -30,9 +30,9 @@ export class HandlerRegistry<C> {
 
   /** @throws DuplicateHandlerError (`DUPLICATE_HANDLER`) when the id is taken. */
   add(handler: Handler<C>): void {
-    if (this.#byId.has(handler.id)) throw new DuplicateHandlerError(handler.id);
+    if (this.#ids.has(handler.id)) throw new DuplicateHandlerError(handler.id);
     this.#handlers.push(handler);
-    this.#byId.set(handler.id, handler);
+    this.#ids.add(handler.id);
 
     let flagged = false;
     let hooked = false;
@@ -56,10 +56,6 @@ export class HandlerRegistry<C> {
   /** Every handler, in registration order. */
   get all(): readonly Handler<C>[] {
     return this.#handlers;
-  }
-
-  get(id: string): Handler<C> | undefined {
-    return this.#byId.get(id);
   }
 
   /** The next order number to give a handler. */

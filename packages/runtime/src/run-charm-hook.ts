@@ -42,7 +42,8 @@ export interface CharmHookResult {
  * Runs one hook of a charm against given inputs: config from the tools, the charm
  * services on every context, endpoint flags, logging through `juju-log` with secrets
  * redacted, and `runHook`. This is `main()` without the reading of the environment and
- * the charm's files, so layers and the local model can run hooks in-process.
+ * the charm's files, so tests of layers and charms can run hooks in-process. (The local
+ * model runs the built charm's `dispatch` as a child process, as Juju does.)
  */
 export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResult> {
   const { juju } = input;
