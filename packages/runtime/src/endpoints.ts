@@ -10,14 +10,17 @@ export interface EndpointSpec {
 
 /**
  * A relation endpoint for handlers: which relations it has, who is on the other side,
- * what they sent, and a way to publish. Reads go to Juju each time; writes are
- * `relation-set`, which Juju applies when the hook succeeds.
+ * what they sent, and a way to publish. One object lives for one hook: the relations
+ * and their units are asked of Juju once (they are fixed for the hook's duration), what
+ * units sent is read each time; writes are `relation-set`, applied when the hook succeeds.
  */
 export class Endpoint {
   readonly name: string;
   readonly role: EndpointSpec['role'];
   readonly interface: string;
   readonly #tools: HookTools;
+  #relationIds: Promise<string[]> | undefined;
+  readonly #units = new Map<string, Promise<string[]>>();
 
   constructor(spec: EndpointSpec, tools: HookTools) {
     this.name = spec.name;
@@ -28,12 +31,14 @@ export class Endpoint {
 
   /** Relation ids such as `db:3`. */
   relationIds(): Promise<string[]> {
-    return this.#tools.relationIds(this.name);
+    return (this.#relationIds ??= this.#tools.relationIds(this.name));
   }
 
   /** Remote units of one relation. */
   units(relationId: string): Promise<string[]> {
-    return this.#tools.relationList(relationId);
+    let units = this.#units.get(relationId);
+    if (!units) this.#units.set(relationId, (units = this.#tools.relationList(relationId)));
+    return units;
   }
 
   /** What a remote unit (or, with `app: true`, the remote application) published. */
@@ -58,19 +63,19 @@ export class Endpoint {
  */
 export async function manageEndpointFlags(
   context: ReactiveContext,
-  tools: HookTools,
-  specs: readonly EndpointSpec[],
+  endpoints: Iterable<Endpoint>,
   departingUnit: string | undefined,
 ): Promise<void> {
-  for (const { name } of specs) {
+  for (const endpoint of endpoints) {
+    const { name } = endpoint;
     const flag = (suffix: string) => `endpoint.${name}.${suffix}`;
     const alreadyJoined = context.isFlagSet(flag('joined'));
     const relationHook = context.hookName.startsWith(`${name}-relation-`);
     const departedHook = relationHook && context.hookName.endsWith('-departed');
 
     const units: [relationId: string, unit: string][] = [];
-    for (const relationId of await tools.relationIds(name)) {
-      for (const unit of await tools.relationList(relationId)) if (unit !== departingUnit) units.push([relationId, unit]);
+    for (const relationId of await endpoint.relationIds()) {
+      for (const unit of await endpoint.units(relationId)) if (unit !== departingUnit) units.push([relationId, unit]);
     }
     const joined = units.length > 0;
     context.toggleFlag(flag('joined'), joined);
@@ -81,7 +86,7 @@ export async function manageEndpointFlags(
     // the controller (the original's rule).
     if (alreadyJoined && !relationHook) continue;
     for (const [relationId, unit] of units) {
-      const data = await tools.relationGet({ relationId, unit });
+      const data = await endpoint.received(relationId, unit);
       for (const [key, value] of Object.entries(data)) {
         if (context.dataChanged(`endpoint.${name}.${relationId}.${unit}.${key}`, value)) {
           context.setFlag(flag('changed'));

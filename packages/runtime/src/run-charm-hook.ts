@@ -109,7 +109,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     configOptions: input.configYaml?.options,
     metadata: { requires, provides, peers },
     services,
-    startup: [(context) => manageEndpointFlags(context, tools, specs, juju.departingUnit)],
+    startup: [(context) => manageEndpointFlags(context, endpointObjects.values(), juju.departingUnit)],
     observe: (events, start) => {
       logger.follow(events);
       if (input.traceFile) trace = recordTrace(events, start, juju.hookName, juju.unitName);

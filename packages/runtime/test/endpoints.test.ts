@@ -11,7 +11,7 @@ async function hook(store: MemoryUnitStateStore, tools: MemoryHookTools, hookNam
     hookName,
     store,
     charm: createReactor(),
-    startup: [(context) => manageEndpointFlags(context, tools, specs, departingUnit)],
+    startup: [(context) => manageEndpointFlags(context, specs.map((spec) => new Endpoint(spec, tools)), departingUnit)],
   });
   return Object.keys(store.peek()?.flags ?? {}).sort();
 }
@@ -66,6 +66,16 @@ describe('endpoint flags (spec §8)', () => {
     await db.publish({ database: 'minio' });
     expect(tools.world.relations['db:1']!.local).toEqual({ database: 'minio' });
     expect(tools.world.relations['db:2']!.local).toEqual({ database: 'minio' });
+  });
+
+  it('an Endpoint asks Juju for its relations and their units once per hook', async () => {
+    const tools = new MemoryHookTools({ relations: relation({ 'mariadb/0': { port: '3306' } }) });
+    const db = new Endpoint(specs[0]!, tools);
+    await db.relationIds();
+    await db.units('db:1');
+    await db.publish({ database: 'minio' });
+    expect(await db.units('db:1')).toEqual(['mariadb/0']);
+    expect(tools.calls.map((c) => c.tool)).toEqual(['relation-ids', 'relation-list', 'relation-set']);
   });
 });
 
