@@ -43,6 +43,9 @@ describe('charms graph', () => {
     expect(graph.edges).toContainEqual({ from: 'minio:Minio.start', to: 'charm.minio.started', kind: 'sets' });
     expect(graph.edges).toContainEqual({ from: 'minio:Minio.restart', to: 'charm.minio.started', kind: 'clears' });
     expect(graph.flags.some((f) => f.includes('${'))).toBe(false);
+    // Flags the docker-resource layer sets inside its library functions are drawn too.
+    expect(graph.edges).toContainEqual({ from: 'docker-resource:fetch', to: 'layer.docker-resource.oci-image.available', kind: 'sets' });
+    expect(graph.edges).toContainEqual({ from: 'docker-resource:autoFetch', to: 'layer.docker-resource.pending', kind: 'sets' });
   });
 
   it('DOT output parses, with a cluster per layer', async () => {

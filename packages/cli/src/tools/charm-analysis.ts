@@ -48,8 +48,10 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     for (const handler of reactor.handlers.slice(before)) origin.set(handler.id, { path: module.path, layer: layer.name });
   }
 
+  const effects = libraryEffects(metadata.resources ?? {});
   const handlers = reactor.handlers.map((handler): AnalyzedHandler => {
     const { path, layer } = origin.get(handler.id)!;
+    const known = effects[handler.id];
     const text = readFileSync(path, 'utf8');
     const name = handler.id.slice(handler.id.indexOf(':') + 1).split('.').at(-1)!.replace(/^#/, '');
     const constants = stringConstants(text);
@@ -61,8 +63,8 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
       predicates: handler.predicates,
       file: path,
       line: lineOf(text, name),
-      sets: [...changed('setFlag'), ...flagArguments(handler.source ?? '', 'toggleFlag', constants)],
-      clears: changed('clearFlag'),
+      sets: known?.sets ?? [...changed('setFlag'), ...flagArguments(handler.source ?? '', 'toggleFlag', constants)],
+      clears: known?.clears ?? changed('clearFlag'),
     };
   });
 
@@ -81,6 +83,29 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     layers: layerNames,
     handlers,
     isAutomatic: (flag) => automatic.has(flag) || endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)),
+  };
+}
+
+/**
+ * What the handlers of the workspace's own layers set and clear. Their flags are built
+ * from resource names inside library functions, where reading the source finds nothing,
+ * so they are written down here, next to the layer's flag table in
+ * docs/reference/layer-docker-resource.md.
+ */
+function libraryEffects(resources: Record<string, { type?: string; 'auto-fetch'?: unknown }>): Record<string, { sets: string[]; clears: string[] }> {
+  const prefix = 'layer.docker-resource';
+  const images = Object.entries(resources).filter(([, r]) => r.type === 'oci-image');
+  const fetched = (names: [string, unknown][]) => names.map(([name]) => `${prefix}.${name}.fetched`);
+  return {
+    'docker-resource:autoFetch': {
+      sets: [`${prefix}.auto-fetched`, `${prefix}.pending`, ...fetched(images.filter(([, r]) => r['auto-fetch'] === true))],
+      clears: [],
+    },
+    'docker-resource:fetch': {
+      sets: images.flatMap(([name]) => ['available', 'failed', 'changed'].map((kind) => `${prefix}.${name}.${kind}`)),
+      clears: [`${prefix}.pending`, ...images.flatMap(([name]) => ['available', 'failed', 'changed'].map((kind) => `${prefix}.${name}.${kind}`))],
+    },
+    'docker-resource:checkUpdates': { sets: [`${prefix}.pending`, ...fetched(images)], clears: [] },
   };
 }
 

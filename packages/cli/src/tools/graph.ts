@@ -87,9 +87,10 @@ export function toDot(graph: CharmGraph): string {
 export function toSvg(graph: CharmGraph): string {
   const rowHeight = 30;
   const flagX = 20;
-  const flagWidth = 330;
-  const handlerX = 560;
-  const handlerWidth = 300;
+  const flagWidth = boxWidth(graph.flags);
+  // Room between the columns for the edges to fan out.
+  const handlerX = flagX + flagWidth + 210;
+  const handlerWidth = boxWidth(graph.handlers.map((h) => h.label));
   const flagY = new Map(graph.flags.map((flag, i) => [flag, 40 + i * rowHeight]));
   const handlerY = new Map<string, number>();
   const groups: string[] = [];
@@ -142,6 +143,16 @@ export function toHtml(graph: CharmGraph, title: string): string {
 <p class="legend"><span style="color:#3366cc">— waits for (dashed: waits for it to be unset)</span><span style="color:#2e8b57">— sets</span><span style="color:#cc3333">— clears</span></p>
 ${toSvg(graph)}</body></html>
 `;
+}
+
+/**
+ * A box wide enough for the longest label at font-size 12. DejaVu Sans (Debian's
+ * sans-serif) draws MinIO's flag names at about 5.4 px a character; 7.2 leaves room for
+ * wider fonts and capitals. The browser test checks every label fits.
+ */
+function boxWidth(labels: readonly string[]): number {
+  const longest = Math.max(0, ...labels.map((label) => label.length));
+  return Math.max(160, Math.ceil(longest * 7.2) + 24);
 }
 
 function layersOf(graph: CharmGraph): string[] {

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeCharm, charmGraph, toHtml, toMermaid, toSvg, type CharmGraph } from '@charms/cli';
+import { chromiumPath } from './helpers/chromium.js';
+
+// The graphs of the MinIO example, drawn by a real browser: headless Chromium opens the
+// SVG and the HTML page, and Mermaid's own library (in the same browser) parses and
+// lays out the Mermaid text.
+
+const here = dirname(fileURLToPath(import.meta.url));
+const minio = join(here, '..', '..', '..', 'examples', 'minio');
+const mermaidScript = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
+
+// The few page globals the code run inside the browser uses. Declared here, in this
+// module only: the workspace's TypeScript has no DOM library, and should not get one.
+interface Mermaid {
+  initialize(options: object): void;
+  parse(text: string): Promise<unknown>;
+  render(id: string, text: string): Promise<{ svg: string }>;
+}
+interface PageElement {
+  innerHTML: string;
+  textContent: string | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+}
+declare const window: { mermaid: Mermaid };
+declare const document: { createElement(tag: string): PageElement; body: { append(element: PageElement): void } };
+
+/** What the browser drew for the nodes of a graph: each box and the label inside it. */
+interface DrawnNode {
+  readonly label: string;
+  readonly box: { x: number; y: number; width: number; height: number };
+  readonly textWidth: number;
+}
+
+let browser: Browser;
+let graph: CharmGraph;
+let work: string;
+let profile: string;
+
+beforeAll(async () => {
+  graph = charmGraph(await analyzeCharm(minio));
+  work = mkdtempSync(join(tmpdir(), 'graph-browser-'));
+  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+  browser = await puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    userDataDir: profile,
+    // Root in CI: Chromium's sandbox refuses to start as root.
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const dir of [work, profile]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(file: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1000, height: 800 });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/** Every `<g>` of the drawing that holds a box and a label, as laid out by the browser. */
+async function drawnNodes(page: Page): Promise<DrawnNode[]> {
+  return page.$$eval('svg g', (groups) =>
+    groups.flatMap((g) => {
+      const rect = g.querySelector('rect');
+      const text = g.querySelector('text');
+      if (!rect || !text) return [];
+      const box = rect.getBBox();
+      return [{ label: text.textContent ?? '', box: { x: box.x, y: box.y, width: box.width, height: box.height }, textWidth: text.getComputedTextLength() }];
+    }),
+  );
+}
+
+function overlaps(a: DrawnNode['box'], b: DrawnNode['box']): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** A drawing a person can read: every flag and handler drawn once, labels inside their boxes, no box on another. */
+function expectReadable(nodes: DrawnNode[]): void {
+  expect(nodes.map((n) => n.label).sort()).toEqual([...graph.flags, ...graph.handlers.map((h) => h.label)].sort());
+  for (const node of nodes) {
+    expect(node.textWidth, `label "${node.label}" is drawn`).toBeGreaterThan(10);
+    expect(node.textWidth, `label "${node.label}" fits its box`).toBeLessThan(node.box.width - 8);
+  }
+  for (const [i, a] of nodes.entries()) {
+    for (const b of nodes.slice(i + 1)) expect(overlaps(a.box, b.box), `"${a.label}" and "${b.label}" overlap`).toBe(false);
+  }
+}
+
+describe('charms graph in headless Chromium', () => {
+  it('the SVG renders readably, with every edge drawn', async () => {
+    const file = join(work, 'minio.svg');
+    writeFileSync(file, toSvg(graph));
+    const page = await open(file);
+    expectReadable(await drawnNodes(page));
+    const edgeLengths = await page.$$eval('svg path[marker-end]', (paths) => paths.map((p) => p.getTotalLength()));
+    expect(edgeLengths).toHaveLength(graph.edges.length);
+    for (const length of edgeLengths) expect(length).toBeGreaterThan(50);
+    const png = await page.screenshot({ fullPage: true });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
+  });
+
+  it('the HTML page shows the title, the legend and the drawing', async () => {
+    const file = join(work, 'minio.html');
+    writeFileSync(file, toHtml(graph, 'minio'));
+    const page = await open(file);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('minio');
+    expect(await page.$eval('.legend', (p) => p.innerText)).toContain('sets');
+    expectReadable(await drawnNodes(page));
+    // Drawn at its own size, not squeezed into the page.
+    const size = await page.$eval('svg', (svg) => ({ drawn: svg.getBoundingClientRect().width, declared: Number(svg.getAttribute('width')) }));
+    expect(size.drawn).toBe(size.declared);
+    await page.close();
+  });
+
+  it("Mermaid's own parser accepts the Mermaid text and lays out every node", async () => {
+    const page = await open(join(work, 'minio.html'));
+    await page.addScriptTag({ path: mermaidScript });
+    const text = toMermaid(graph);
+    const result = await page.evaluate(async (source) => {
+      const { mermaid } = window;
+      mermaid.initialize({ startOnLoad: false });
+      const parsed = await mermaid.parse(source);
+      const { svg } = await mermaid.render('minio-graph', source);
+      const holder = document.createElement('div');
+      holder.innerHTML = svg;
+      document.body.append(holder);
+      return {
+        parsed: Boolean(parsed),
+        nodes: holder.querySelectorAll('g.node').length,
+        edges: holder.querySelectorAll('path.flowchart-link').length,
+        clusters: Array.from(holder.querySelectorAll('g.cluster'), (c) => c.textContent?.trim()),
+      };
+    }, text);
+    expect(result.parsed).toBe(true);
+    expect(result.nodes).toBe(graph.flags.length + graph.handlers.length);
+    expect(result.edges).toBe(graph.edges.length);
+    expect(result.clusters.sort()).toEqual(['layer docker-resource', 'layer minio']);
+    // The check can fail: Mermaid refuses text with an edge to nowhere.
+    const broken = await page.evaluate(async (source) => {
+      return window.mermaid.parse(source).then(() => 'accepted', (error: unknown) => String(error));
+    }, `${text}  f0 -->|sets|\n`);
+    expect(broken).not.toBe('accepted');
+    await page.close();
+  });
+});
