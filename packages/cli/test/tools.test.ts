@@ -76,6 +76,12 @@ describe('charms graph', () => {
     expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThanOrEqual(graph.flags.length + graph.handlers.length);
     expect(toHtml(graph, 'minio')).toContain('<svg ');
   });
+
+  it("the README's picture is the MinIO graph as charms graph draws it today", async () => {
+    const picture = readFileSync(join(repo, 'docs', 'images', 'minio-graph.svg'), 'utf8');
+    const regenerate = 'regenerate it: pnpm exec charms graph examples/minio --format svg -o docs/images/minio-graph.svg';
+    expect(picture, regenerate).toBe(toSvg(charmGraph(await analyzeCharm(minio))));
+  });
 });
 
 describe('charms explain', () => {
