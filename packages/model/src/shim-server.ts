@@ -23,7 +23,7 @@ const STDIN_WITH_FILE_DASH = ['relation-set', 'state-set'];
 /**
  * The hook-tool shims: one small `/bin/sh` script per tool on the hook's PATH. A call
  * costs a shell, not a Node start: the shim writes its arguments (and stdin, for the
- * tools that read it) to a fresh folder, names that folder on the model's request FIFO,
+ * tools that read it) to files of its own, names them on the model's request FIFO,
  * and waits on a FIFO of its own for the exit code, then prints the answer.
  */
 export function writeShims(binDir: string): void {
@@ -49,20 +49,23 @@ function shimScript(tool: string): string {
       : 'reads=no';
   return `#!/bin/sh
 # charms local model: the ${tool} hook tool (a front for the model process).
-if [ -z "$CHARMS_TOOL_FIFO" ] || [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
-req=$(mktemp -d "\${CHARMS_TOOL_TMP:-/tmp}/charms-tool.XXXXXX") || exit 1
-for a in "$@"; do printf '%s\\0' "$a"; done > "$req/argv"
+if [ -z "$CHARMS_TOOL_FIFO" ] || [ -z "$CHARMS_TOOL_TMP" ] || [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
+# One set of files per call, named by this shell's PID in the model's private folder.
+# A shim killed mid-call can leave files under a PID that is ours now: clear them then.
+req="$CHARMS_TOOL_TMP/tool.$$"
+mkfifo -m 600 "$req.done" 2>/dev/null || { rm -f "$req".*; mkfifo -m 600 "$req.done"; } || exit 1
+for a in "$@"; do printf '%s\\0' "$a"; done > "$req.argv"
 ${stdinRule}
-if [ "$reads" = yes ]; then cat > "$req/stdin"; fi
-mkfifo "$req/done" || exit 1
+if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
 # Open our answer FIFO first (read-write does not block), so the model can always write to it.
-exec 3<>"$req/done"
+exec 3<>"$req.done"
 printf '%s\\t%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" "$PWD" > "$CHARMS_TOOL_FIFO"
 read -r code <&3
 exec 3<&-
-cat "$req/stdout"
-cat "$req/stderr" >&2
-rm -rf "$req"
+# Most tools print nothing: a test (a shell builtin) is cheaper than starting cat.
+if [ -s "$req.stdout" ]; then cat "$req.stdout"; fi
+if [ -s "$req.stderr" ]; then cat "$req.stderr" >&2; fi
+rm -f "$req".*
 exit "\${code:-1}"
 `;
 }
@@ -90,9 +93,9 @@ export class ShimServer {
     this.#done = (async () => {
       for await (const line of lines) {
         if (line === 'stop') break;
-        const [contextId, tool, dir, cwd] = line.split('\t');
-        if (!contextId || !tool || !dir) continue;
-        pending.push(answer(dir, { contextId, tool, argv: readArgv(join(dir, 'argv')), stdin: readStdin(join(dir, 'stdin')), cwd: cwd ?? '/' }, handle));
+        const [contextId, tool, files, cwd] = line.split('\t');
+        if (!contextId || !tool || !files) continue;
+        pending.push(answer(files, { contextId, tool, argv: readArgv(`${files}.argv`), stdin: readStdin(`${files}.stdin`), cwd: cwd ?? '/' }, handle));
       }
       await Promise.all(pending);
       lines.close();
@@ -113,16 +116,17 @@ export class ShimServer {
   }
 }
 
-async function answer(dir: string, request: ShimRequest, handle: (request: ShimRequest) => Promise<ToolResult>): Promise<void> {
+/** Answers one call; `files` is the path prefix of the call's `.argv`, `.stdout`, … files. */
+async function answer(files: string, request: ShimRequest, handle: (request: ShimRequest) => Promise<ToolResult>): Promise<void> {
   let result: ToolResult;
   try {
     result = await handle(request);
   } catch (error) {
     result = { stdout: '', stderr: `ERROR ${(error as Error).message}\n`, exitCode: 1 };
   }
-  writeFileSync(join(dir, 'stdout'), result.stdout);
-  writeFileSync(join(dir, 'stderr'), result.stderr);
-  await signalDone(join(dir, 'done'), String(result.exitCode));
+  writeFileSync(`${files}.stdout`, result.stdout);
+  writeFileSync(`${files}.stderr`, result.stderr);
+  await signalDone(`${files}.done`, String(result.exitCode));
 }
 
 /**
@@ -137,7 +141,7 @@ async function signalDone(fifo: string, code: string): Promise<void> {
       fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code;
-      if (reason !== 'ENXIO') return; // The folder is gone: the shim gave up.
+      if (reason !== 'ENXIO') return; // The FIFO is gone: the shim gave up.
       await new Promise((resolve) => setTimeout(resolve, 5));
       continue;
     }
