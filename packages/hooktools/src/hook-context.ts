@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { z } from 'zod';
 import { HookContextError } from './errors.js';
 
 /** Everything Juju tells a hook through its environment, read once and frozen. */
@@ -31,28 +30,48 @@ const RELATION_ID = /^[a-z][a-z0-9-]*:\d+$/;
 // `hooks/<name>` from Juju; a path ending so (a hook file run directly by old Juju) too.
 const DISPATCH_PATH = /(?:^|\/)(hooks|actions)\/([^/]+)$/;
 
-const optional = z
-  .string()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
+/**
+ * The variables read, with the form each must have when set. A table rather than a zod
+ * schema: this runs first in every hook, and loading zod costs more than the whole check.
+ */
+const VARIABLES = {
+  JUJU_UNIT_NAME: { required: true, pattern: UNIT, problem: 'must look like app/0' },
+  JUJU_MODEL_NAME: { required: true },
+  JUJU_MODEL_UUID: {},
+  JUJU_CHARM_DIR: {},
+  CHARM_DIR: {},
+  JUJU_DISPATCH_PATH: { pattern: DISPATCH_PATH, problem: 'must be hooks/<name> or actions/<name>' },
+  JUJU_HOOK_NAME: {},
+  JUJU_VERSION: { pattern: /^\d+\.\d+/, problem: 'must be a version such as 2.9.44' },
+  JUJU_RELATION: {},
+  JUJU_RELATION_ID: { pattern: RELATION_ID, problem: 'must look like db:3' },
+  JUJU_REMOTE_UNIT: { pattern: UNIT, problem: 'must look like app/0' },
+  JUJU_REMOTE_APP: {},
+  JUJU_DEPARTING_UNIT: { pattern: UNIT, problem: 'must look like app/0' },
+  JUJU_ACTION_NAME: {},
+  JUJU_ACTION_UUID: {},
+} satisfies Record<string, { required?: true; pattern?: RegExp; problem?: string }>;
 
-const environment = z.object({
-  JUJU_UNIT_NAME: z.string({ error: 'is not set' }).regex(UNIT, 'must look like app/0'),
-  JUJU_MODEL_NAME: z.string({ error: 'is not set' }).min(1, 'is empty'),
-  JUJU_MODEL_UUID: optional,
-  JUJU_CHARM_DIR: optional,
-  CHARM_DIR: optional,
-  JUJU_DISPATCH_PATH: optional.refine((v) => v === undefined || DISPATCH_PATH.test(v), 'must be hooks/<name> or actions/<name>'),
-  JUJU_HOOK_NAME: optional,
-  JUJU_VERSION: optional.refine((v) => v === undefined || /^\d+\.\d+/.test(v), 'must be a version such as 2.9.44'),
-  JUJU_RELATION: optional,
-  JUJU_RELATION_ID: optional.refine((v) => v === undefined || RELATION_ID.test(v), 'must look like db:3'),
-  JUJU_REMOTE_UNIT: optional.refine((v) => v === undefined || UNIT.test(v), 'must look like app/0'),
-  JUJU_REMOTE_APP: optional,
-  JUJU_DEPARTING_UNIT: optional.refine((v) => v === undefined || UNIT.test(v), 'must look like app/0'),
-  JUJU_ACTION_NAME: optional,
-  JUJU_ACTION_UUID: optional,
-});
+type Variable = keyof typeof VARIABLES;
+type Variables = { JUJU_UNIT_NAME: string; JUJU_MODEL_NAME: string } & Partial<Record<Variable, string>>;
+
+/** The variables Juju set, or every problem with them. Juju sets some empty rather than leaving them out: empty means unset. */
+function readVariables(env: Readonly<Record<string, string | undefined>>): Variables {
+  const vars: Partial<Record<Variable, string>> = {};
+  const problems: { variable: string; problem: string }[] = [];
+  for (const [variable, rule] of Object.entries(VARIABLES) as [Variable, { required?: true; pattern?: RegExp; problem?: string }][]) {
+    const value = env[variable];
+    if (value === undefined || value === '') {
+      if (rule.required) problems.push({ variable, problem: 'is not set' });
+    } else if (rule.pattern && !rule.pattern.test(value)) {
+      problems.push({ variable, problem: rule.problem! });
+    } else {
+      vars[variable] = value;
+    }
+  }
+  if (problems.length > 0) throw new HookContextError(problems);
+  return vars as Variables;
+}
 
 /**
  * Reads and checks the hook environment once. The hook name comes from
@@ -63,13 +82,7 @@ const environment = z.object({
  * @example const context = readHookContext(process.env, process.argv);
  */
 export function readHookContext(env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): HookContext {
-  // Juju sets some variables empty rather than leaving them out; empty means unset.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = environment.safeParse(present);
-  if (!parsed.success) {
-    throw new HookContextError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), problem: issue.message })));
-  }
-  const vars = parsed.data;
+  const vars = readVariables(env);
   const problems: { variable: string; problem: string }[] = [];
 
   const charmDir = vars.JUJU_CHARM_DIR ?? vars.CHARM_DIR;

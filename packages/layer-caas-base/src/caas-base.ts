@@ -1,8 +1,13 @@
 import { HookToolError, NotLeaderError, type SpecDocument } from '@charms/hooktools';
 import { currentContext } from '@charms/reactive';
 import type { CharmCallbackContext } from '@charms/runtime';
+import type { PodSpecV3 } from '@charms/manifest';
 import { PodSpecError } from './pod-spec-error.js';
-import { podSpecV3Schema, readCharmYaml, stringifyCharmYaml, type PodSpecV3 } from '@charms/manifest';
+
+// The pod spec schema and the YAML reader and writer load on first use: most hooks set
+// no spec, and loading them costs a hook tens of milliseconds.
+type Manifest = typeof import('@charms/manifest');
+const loadManifest = (): Promise<Manifest> => import('@charms/manifest');
 
 // Juju says this when a hook of an application being removed sets its spec; harmless.
 const NOT_ALIVE = /^ERROR application [\w-]+ not alive$/m;
@@ -19,8 +24,9 @@ const NOT_ALIVE = /^ERROR application [\w-]+ not alive$/m;
  */
 export async function podSpecSet(spec: PodSpecV3 | string, k8sResources?: Record<string, unknown> | string): Promise<void> {
   const context = currentContext('podSpecSet') as CharmCallbackContext;
-  const text = checkedSpecText(spec, k8sResources);
-  const resources = k8sResources === undefined ? undefined : typeof k8sResources === 'string' ? k8sResources : stringifyCharmYaml(k8sResources);
+  const manifest = await loadManifest();
+  const text = checkedSpecText(manifest, spec, k8sResources);
+  const resources = k8sResources === undefined ? undefined : typeof k8sResources === 'string' ? k8sResources : manifest.stringifyCharmYaml(k8sResources);
   await runSpecTool(context, 'pod-spec-set', () => context.tools.podSpecSet(text, resources === undefined ? {} : { k8sResources: resources }));
 }
 
@@ -30,27 +36,27 @@ export async function podSpecSet(spec: PodSpecV3 | string, k8sResources?: Record
  */
 export async function k8sRawSet(spec: Record<string, unknown> | string): Promise<void> {
   const context = currentContext('k8sRawSet') as CharmCallbackContext;
-  const text: SpecDocument = typeof spec === 'string' ? spec : stringifyCharmYaml(spec);
+  const text: SpecDocument = typeof spec === 'string' ? spec : (await loadManifest()).stringifyCharmYaml(spec);
   await runSpecTool(context, 'k8s-raw-set', () => context.tools.k8sRawSet(text));
 }
 
 /** The spec as YAML, after checking it (and its k8s resources) against pod spec v3. */
-function checkedSpecText(spec: PodSpecV3 | string, k8sResources: Record<string, unknown> | string | undefined): string {
-  const value = typeof spec === 'string' ? parseDocument(spec, 'the pod spec') : spec;
-  const resources = k8sResources === undefined ? {} : typeof k8sResources === 'string' ? parseDocument(k8sResources, 'the k8s resources') : k8sResources;
+function checkedSpecText(manifest: Manifest, spec: PodSpecV3 | string, k8sResources: Record<string, unknown> | string | undefined): string {
+  const value = typeof spec === 'string' ? parseDocument(manifest, spec, 'the pod spec') : spec;
+  const resources = k8sResources === undefined ? {} : typeof k8sResources === 'string' ? parseDocument(manifest, k8sResources, 'the k8s resources') : k8sResources;
   // Juju concatenates the two files into one document, so check them together.
-  const parsed = podSpecV3Schema.safeParse({ ...(value as object), ...(resources as object) });
+  const parsed = manifest.podSpecV3Schema.safeParse({ ...(value as object), ...(resources as object) });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(spec)'}: ${issue.message}`);
     throw new PodSpecError('POD_SPEC_INVALID', `the pod spec is not valid, nothing was sent:\n  ${problems.join('\n  ')}`, problems);
   }
-  return typeof spec === 'string' ? spec : stringifyCharmYaml(spec);
+  return typeof spec === 'string' ? spec : manifest.stringifyCharmYaml(spec);
 }
 
-function parseDocument(text: string, what: string): unknown {
+function parseDocument(manifest: Manifest, text: string, what: string): unknown {
   try {
     // As Juju reads it: YAML 1.1, so `on` in the text is the boolean Juju will see.
-    return readCharmYaml(text) ?? {};
+    return manifest.readCharmYaml(text) ?? {};
   } catch (error) {
     throw new PodSpecError('POD_SPEC_INVALID', `${what} is not YAML: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -10,6 +10,6 @@ import { caasBaseLayer } from './caas-base-layer.js';
 export default caasBaseLayer;
 export { caasBaseLayer };
 export { podSpecSet, k8sRawSet } from './caas-base.js';
-export { podSpecV3Schema, type PodSpecV3 } from '@charms/manifest';
+export type { PodSpecV3 } from '@charms/manifest';
 export { PodSpecError } from './pod-spec-error.js';
 export type { PodSpecErrorCode } from './pod-spec-error.js';

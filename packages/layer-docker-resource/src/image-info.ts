@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 
 /** What a charm needs to pull an OCI image: the pod spec's `imageDetails`. */
 export interface DockerImageInfo {
@@ -18,9 +17,12 @@ export interface DockerImageInfo {
 export async function readImageFile(path: string): Promise<Record<string, unknown>> {
   if (!path) throw new Error('no filename returned');
   const text = await readFile(path, 'utf8');
+  // The YAML reader loads on first use: only hooks that fetch a resource need it. YAML
+  // 1.1, as the original layer's PyYAML read it.
+  const { readCharmYaml } = await import('@charms/manifest');
   let data: unknown;
   try {
-    data = parse(text);
+    data = readCharmYaml(text);
   } catch (error) {
     throw new Error(`${path} is not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }

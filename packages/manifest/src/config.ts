@@ -1,14 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { OPTION_TYPE_CHECK } from './config-value.js';
 import { loadYamlFile } from './load-yaml.js';
-
-const TYPE_CHECK: Record<string, (value: unknown) => boolean> = {
-  string: (v) => typeof v === 'string',
-  secret: (v) => typeof v === 'string',
-  int: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number',
-  boolean: (v) => typeof v === 'boolean',
-};
 
 const option = z
   .strictObject({
@@ -16,7 +9,7 @@ const option = z
     default: z.unknown().optional(),
     description: z.string().optional(),
   })
-  .refine((o) => o.default === undefined || o.default === null || TYPE_CHECK[o.type]!(o.default), {
+  .refine((o) => o.default === undefined || o.default === null || OPTION_TYPE_CHECK[o.type]!(o.default), {
     message: "the default does not have the option's type",
     path: ['default'],
   });
@@ -30,9 +23,4 @@ export type CharmConfigYaml = z.infer<typeof configSchema>;
 /** Reads `<charmDir>/config.yaml`; `undefined` when the charm has none. @throws ManifestError */
 export function loadConfigYaml(charmDir: string): CharmConfigYaml | undefined {
   return loadYamlFile(join(charmDir, 'config.yaml'), configSchema, { optional: true });
-}
-
-/** True when `value` fits the option's type (`null` always fits: it means unset). */
-export function configValueFits(spec: ConfigOptionSpec, value: unknown): boolean {
-  return value === null || value === undefined || TYPE_CHECK[spec.type]!(value);
 }

@@ -5,9 +5,11 @@
 export { loadYamlFile, parseYamlText, parseCharmYaml, readCharmYaml, stringifyCharmYaml, locate } from './load-yaml.js';
 export { ManifestError, formatProblem } from './manifest-error.js';
 export type { ManifestProblem } from './manifest-error.js';
-export { metadataSchema, loadMetadata, isKubernetesCharm, endpoints } from './metadata.js';
+export { metadataSchema, loadMetadata } from './metadata.js';
+export { isKubernetesCharm, endpoints } from './metadata-queries.js';
 export type { CharmMetadata } from './metadata.js';
-export { configSchema, loadConfigYaml, configValueFits } from './config.js';
+export { configSchema, loadConfigYaml } from './config.js';
+export { configValueFits } from './config-value.js';
 export type { ConfigOptionSpec, CharmConfigYaml } from './config.js';
 export { layerYamlSchema, loadLayerYaml } from './layer-yaml.js';
 export type { LayerYaml } from './layer-yaml.js';

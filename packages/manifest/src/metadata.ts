@@ -47,15 +47,3 @@ export type CharmMetadata = z.infer<typeof metadataSchema>;
 export function loadMetadata(charmDir: string): CharmMetadata {
   return loadYamlFile(join(charmDir, 'metadata.yaml'), metadataSchema)!;
 }
-
-/** True for a Kubernetes podspec charm (`series: [kubernetes]`). */
-export function isKubernetesCharm(metadata: CharmMetadata): boolean {
-  return metadata.series?.includes('kubernetes') ?? false;
-}
-
-/** Every relation endpoint of the charm with its role, in metadata order. */
-export function endpoints(metadata: CharmMetadata): { name: string; role: 'requires' | 'provides' | 'peers'; interface: string }[] {
-  return (['requires', 'provides', 'peers'] as const).flatMap((role) =>
-    Object.entries(metadata[role] ?? {}).map(([name, spec]) => ({ name, role, interface: spec.interface })),
-  );
-}

@@ -1,5 +1,5 @@
 import type { CharmConfigYaml } from '@charms/manifest';
-import { configValueFits } from '@charms/manifest';
+import { configValueFits } from '@charms/manifest/queries';
 
 /**
  * The charm's config as handlers see it: what `config-get --all` printed, with the

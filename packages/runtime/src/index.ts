@@ -7,6 +7,7 @@ export { runHook, RESTRICTED_HOOKS, SERIES_UPGRADE_FLAG } from './run-hook.js';
 export type { RunHookOptions, HookOutcome } from './run-hook.js';
 export { main } from './main.js';
 export type { MainOptions, StoreChoice } from './main.js';
+export type { CharmFiles } from './charm-files.js';
 export { runCharmHook } from './run-charm-hook.js';
 export { syntheticHookContext } from './synthetic-hook-context.js';
 export type { SyntheticHookOptions } from './synthetic-hook-context.js';

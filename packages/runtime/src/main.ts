@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { ProcessHookTools, readHookContext, type HookContext, type HookTools } from '@charms/hooktools';
-import { isKubernetesCharm, loadConfigYaml, loadLayerYaml, loadMetadata, type CharmMetadata } from '@charms/manifest';
+import type { CharmMetadata } from '@charms/manifest';
+import { isKubernetesCharm } from '@charms/manifest/queries';
 import type { Reactor, UnitStateStore } from '@charms/reactive';
+import { readCharmFiles, type CharmFiles } from './charm-files.js';
 import { ControllerStateStore } from './controller-state-store.js';
 import { FileStateStore, STATE_FILE } from './file-state-store.js';
 import { runCharmHook } from './run-charm-hook.js';
@@ -22,6 +24,12 @@ export interface MainOptions {
    * `series: [kubernetes]` charms and `<charm dir>/.unit-state.json` otherwise.
    */
   readonly store?: StoreChoice | UnitStateStore;
+  /**
+   * The charm's metadata, config and layer options. `charms build` bakes them into the
+   * bundle, checked, so a hook parses no YAML; without them they are read from the
+   * charm directory.
+   */
+  readonly files?: CharmFiles;
 }
 
 /**
@@ -45,9 +53,9 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
   }
   const tools = options.tools ?? new ProcessHookTools({ env: env as NodeJS.ProcessEnv, cwd: juju.charmDir });
 
-  let files: { metadata: CharmMetadata; configYaml: ReturnType<typeof loadConfigYaml>; layerYaml: ReturnType<typeof loadLayerYaml> };
+  let files: CharmFiles;
   try {
-    files = { metadata: loadMetadata(juju.charmDir), configYaml: loadConfigYaml(juju.charmDir), layerYaml: loadLayerYaml(juju.charmDir) };
+    files = options.files ?? (await readCharmFiles(juju.charmDir));
   } catch (error) {
     const message = `cannot start hook ${juju.hookName}: ${(error as Error).message}`;
     process.stderr.write(`${message}\n`);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { HookContext, HookTools } from '@charms/hooktools';
-import { endpoints, type CharmConfigYaml, type CharmMetadata, type LayerYaml } from '@charms/manifest';
+import type { CharmConfigYaml, CharmMetadata, LayerYaml } from '@charms/manifest';
+import { endpoints } from '@charms/manifest/queries';
 import { HandlerError, type Reactor, type UnitStateStore } from '@charms/reactive';
 import type { CharmServices } from './charm-context.js';
 import { charmConfig } from './charm-config.js';

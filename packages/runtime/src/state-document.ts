@@ -1,15 +1,9 @@
 import type { UnitStateSnapshot } from '@charms/reactive';
-import { z } from 'zod';
 import { StateStoreError } from './state-errors.js';
 
 /** The format marker of a committed state document; a newer format is refused, not guessed at. */
 export const STATE_FORMAT = 'charms.unit-state/1';
 
-const documentSchema = z.strictObject({
-  format: z.literal(STATE_FORMAT),
-  flags: z.record(z.string(), z.unknown()),
-  data: z.record(z.string(), z.unknown()),
-});
 
 /** The text committed for a snapshot. */
 export function serializeState(snapshot: UnitStateSnapshot): string {
@@ -27,12 +21,25 @@ export function parseState(text: string, location: string): UnitStateSnapshot {
   } catch (error) {
     throw corrupt(location, `it is not valid JSON (${(error as Error).message}); it may have been truncated`);
   }
-  const parsed = documentSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw corrupt(location, `it is not a ${STATE_FORMAT} document (${issue.path.join('.') || 'top level'}: ${issue.message})`);
-  }
-  return { flags: parsed.data.flags, data: parsed.data.data };
+  const problem = documentProblem(json);
+  if (problem) throw corrupt(location, `it is not a ${STATE_FORMAT} document (${problem})`);
+  const document = json as { flags: Record<string, unknown>; data: Record<string, unknown> };
+  return { flags: document.flags, data: document.data };
+}
+
+/**
+ * What is wrong with a parsed document, if anything: exactly the keys format, flags and
+ * data, the format marker, and two JSON objects. Checked by hand rather than with a
+ * schema library, because every hook reads its state and loading one costs more.
+ */
+function documentProblem(json: unknown): string | undefined {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(json)) return 'top level: not an object';
+  const extra = Object.keys(json).filter((key) => !['format', 'flags', 'data'].includes(key));
+  if (extra.length > 0) return `top level: unknown key ${extra.join(', ')}`;
+  if (json.format !== STATE_FORMAT) return `format: ${JSON.stringify(json.format)} is not ${JSON.stringify(STATE_FORMAT)}`;
+  for (const key of ['flags', 'data']) if (!isObject(json[key])) return `${key}: not an object`;
+  return undefined;
 }
 
 function corrupt(location: string, why: string): StateStoreError {

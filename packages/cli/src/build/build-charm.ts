@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { stringifyCharmYaml as yaml } from '@charms/manifest';
+import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, stringifyCharmYaml as yaml } from '@charms/manifest';
 import { CliError } from '../cli-error.js';
 import { indexRootFor } from '../workspace.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';
@@ -61,20 +61,33 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   const outDir = resolve(options.outDir ?? join(charmDir, 'build', name));
   const previous = checkOutput(outDir, options.force ?? false);
 
+  const includes = layers.slice(0, -1).map((layer) => layer.ref);
+  const texts = {
+    metadata: yaml(merged.metadata),
+    config: merged.config ? yaml(merged.config) : undefined,
+    layer: yaml({ includes, options: layerOptions, is: name }),
+  };
+  // The files as the runtime would read them back (YAML 1.1, schema defaults), baked
+  // into the bundle so that a hook parses no YAML.
+  const charmFiles = {
+    metadata: parseYamlText(join(outDir, 'metadata.yaml'), texts.metadata, metadataSchema),
+    configYaml: texts.config === undefined ? undefined : parseYamlText(join(outDir, 'config.yaml'), texts.config, configSchema),
+    layerYaml: parseYamlText(join(outDir, 'layer.yaml'), texts.layer, layerYamlSchema),
+  };
+
   options.onStep?.('bundling');
-  const bundle = await bundleCharm(charmDir, entryModules(layers));
+  const bundle = await bundleCharm(charmDir, entryModules(layers), charmFiles);
 
   const files = new Map<string, OutputFile>();
   const add = (path: string, content: string | Buffer, origin: string, kind: OutputFile['kind'], mode = 0o644) =>
     files.set(path, { content, mode, origin, kind });
 
   for (const [path, file] of plainFiles(layers)) add(path, readFileSync(file.source), file.origin, 'static', file.mode);
-  add('metadata.yaml', yaml(merged.metadata), merged.origins['metadata.yaml'] ?? 'build', 'dynamic');
-  if (merged.config) add('config.yaml', yaml(merged.config), merged.origins['config.yaml'] ?? 'build', 'dynamic');
+  add('metadata.yaml', texts.metadata, merged.origins['metadata.yaml'] ?? 'build', 'dynamic');
+  if (texts.config !== undefined) add('config.yaml', texts.config, merged.origins['config.yaml'] ?? 'build', 'dynamic');
   if (merged.actions) add('actions.yaml', yaml(merged.actions), merged.origins['actions.yaml'] ?? 'build', 'dynamic');
-  const includes = layers.slice(0, -1).map((layer) => layer.ref);
-  add('layer.yaml', yaml({ includes, options: layerOptions, is: name }), 'build', 'dynamic');
-  add('dist/charm.mjs', bundle, 'build', 'dynamic');
+  add('layer.yaml', texts.layer, 'build', 'dynamic');
+  for (const file of bundle) add(`dist/${file.path}`, file.text, 'build', 'dynamic');
   add('dispatch', DISPATCH_SCRIPT, 'build', 'dynamic', 0o755);
   const hooks = hookNames(merged.metadata);
   for (const hook of hooks) add(`hooks/${hook}`, hookScript(hook), 'build', 'dynamic', 0o755);
@@ -103,6 +116,6 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
     layers: layers.map((layer) => layer.name),
     hooks: hooks.length,
     files: files.size + 1,
-    bundleBytes: Buffer.byteLength(bundle),
+    bundleBytes: Buffer.byteLength(bundle[0]!.text),
   };
 }

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { build, type Message } from 'esbuild';
+import type { CharmFiles } from '@charms/runtime';
 import { CliError } from '../cli-error.js';
 import { WORKSPACE_ROOT } from '../workspace.js';
 import type { ResolvedLayer } from './resolve-layers.js';
@@ -35,7 +36,7 @@ export function entryModules(layers: readonly ResolvedLayer[]): EntryModule[] {
  * The generated entry: imports every module, registers them in order (a Layer as it
  * is, a class as a layer named after its layer), and runs the hook.
  */
-export function entrySource(modules: readonly EntryModule[]): string {
+export function entrySource(modules: readonly EntryModule[], files: CharmFiles): string {
   const imports = modules.map((m, i) => `import m${i} from ${JSON.stringify(m.path)};`);
   const uses = modules.map((m, i) => `    .use(asLayer(${JSON.stringify(m.layer)}, m${i}))`);
   return [
@@ -52,7 +53,10 @@ export function entrySource(modules: readonly EntryModule[]): string {
     ...uses,
     '  ;',
     '',
-    'main(charm).then((code) => {',
+    '// metadata.yaml, config.yaml and layer.yaml of this build, read and checked.',
+    `const files = ${JSON.stringify(files)};`,
+    '',
+    'main(charm, { files }).then((code) => {',
     '  process.exitCode = code;',
     '});',
     '',
@@ -62,17 +66,32 @@ export function entrySource(modules: readonly EntryModule[]): string {
 // Some dependencies (yaml) ship CommonJS for Node: give the ESM bundle a require().
 const ESM_BANNER = "import { createRequire as __charmsCreateRequire } from 'node:module'; const require = __charmsCreateRequire(import.meta.url);";
 
+/** A file of the bundle, by its path under `dist/`. */
+export interface BundleFile {
+  readonly path: string;
+  readonly text: string;
+}
+
 /**
- * Bundles the entry and everything it imports into one ES module: no node_modules at run
- * time. Function names are kept (handler ids default to them).
+ * Bundles the entry and everything it imports into ES modules: no node_modules at run
+ * time. `dist/charm.mjs` is what every hook loads; code the charm imports on demand
+ * (`await import(…)`: the YAML parser and the schemas, for a start) goes to
+ * `dist/chunks/`, so a hook that does not need it does not compile it either. Function
+ * names are kept (handler ids default to them).
  * @throws CliError `BUNDLE_FAILED` with esbuild's messages (file:line:col).
  */
-export async function bundleCharm(charmDir: string, modules: readonly EntryModule[]): Promise<string> {
+export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], files: CharmFiles): Promise<BundleFile[]> {
+  const outdir = join(charmDir, 'dist');
   try {
     const result = await build({
-      stdin: { contents: entrySource(modules), resolveDir: charmDir, sourcefile: 'charm-entry.ts', loader: 'ts' },
+      stdin: { contents: entrySource(modules, files), resolveDir: charmDir, sourcefile: 'charm-entry.ts', loader: 'ts' },
       bundle: true,
       write: false,
+      splitting: true,
+      outdir,
+      entryNames: 'charm',
+      chunkNames: 'chunks/[name]-[hash]',
+      outExtension: { '.js': '.mjs' },
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -84,7 +103,9 @@ export async function bundleCharm(charmDir: string, modules: readonly EntryModul
       legalComments: 'none',
       logLevel: 'silent',
     });
-    return result.outputFiles[0]!.text;
+    return result.outputFiles
+      .map((file) => ({ path: relative(outdir, file.path), text: file.text }))
+      .sort((a, b) => (a.path === 'charm.mjs' ? -1 : b.path === 'charm.mjs' ? 1 : a.path.localeCompare(b.path)));
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
     const problems = errors.map((m) => ({

@@ -1,0 +1,7 @@
+/**
+ * `@charms/manifest/queries`: what a hook asks of files that are already checked, with
+ * neither zod nor the YAML parser behind it. A hook that imported the package's main
+ * entry would load both (~50 ms) before doing anything.
+ */
+export { isKubernetesCharm, endpoints } from './metadata-queries.js';
+export { configValueFits } from './config-value.js';
