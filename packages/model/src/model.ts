@@ -145,6 +145,11 @@ export class LocalModel {
           leaderSettings: {},
         };
         this.#state.apps[name] = app;
+        // Juju makes each peer relation with the application, before any unit exists.
+        for (const peer of endpoints(metadata).filter((e) => e.role === 'peers')) {
+          const end = { app: name, endpoint: peer.name, role: peer.role };
+          this.#state.relations.push({ id: this.#state.nextRelationId++, interface: peer.interface, ends: [end, end], data: {}, joined: {} });
+        }
         for (let i = 0; i < (options.units ?? 1); i += 1) this.#addUnit(app);
         this.#save();
       } finally {
@@ -268,7 +273,11 @@ export class LocalModel {
     return this.#operation(async () => {
       const record = this.#unit(unit);
       if (record.agent.status !== 'error') throw new ModelError('NOT_FOUND', `unit ${unit} is not in error`);
-      if (options.retry === false) record.queue.shift();
+      if (options.retry === false) {
+        const skipped = record.queue.shift();
+        // Juju removes the unit even when its remove hook is skipped.
+        if (skipped) this.#afterHook(this.#app(unit.split('/')[0]!), record, skipped);
+      }
       delete record.error;
       record.agent = { status: 'idle', message: '', since: this.#now() };
     });
@@ -277,17 +286,7 @@ export class LocalModel {
   async addUnit(app: string, count = 1): Promise<HookReport[]> {
     return this.#operation(async () => {
       const record = this.#app(app);
-      for (let i = 0; i < count; i += 1) {
-        const unit = this.#addUnit(record);
-        for (const relation of this.#state.relations.filter((r) => r.ends.some((e) => e.app === app))) {
-          const end = relation.ends.find((e) => e.app === app)!;
-          unit.queue.push({ hook: `${end.endpoint}-relation-created`, relationId: relation.id, remoteApp: otherEnd(relation, app).app });
-          this.#joinRemoteUnits(relation, app, unit);
-          for (const remote of this.#unitsOf(otherEnd(relation, app).app)) {
-            if (remote.name !== unit.name) this.#join(relation, remote, unit.name);
-          }
-        }
-      }
+      for (let i = 0; i < count; i += 1) this.#addUnit(record);
     });
   }
 
@@ -305,10 +304,11 @@ export class LocalModel {
       for (const unit of record.units) this.#teardown(unit);
       // The other side of each relation sees the whole application go: broken, then the relation ends.
       for (const relation of this.#state.relations.filter((r) => r.ends.some((e) => e.app === app))) {
+        (relation as RelationRecord & { dying?: boolean }).dying = true;
         const remote = otherEnd(relation, app);
+        // A peer relation has only this application's units, torn down above.
         if (remote.app === app) continue;
         for (const other of this.#unitsOf(remote.app)) other.queue.push({ hook: `${remote.endpoint}-relation-broken`, relationId: relation.id, remoteApp: app });
-        (relation as RelationRecord & { dying?: boolean }).dying = true;
       }
       (record as AppRecord & { dying?: boolean }).dying = true;
     });
@@ -624,7 +624,19 @@ export class LocalModel {
     app.units.push(unit);
     if (!app.leader) app.leader = name;
     this.#copyCharm(app, unit);
-    unit.queue.push({ hook: 'install' }, { hook: app.leader === name ? 'leader-elected' : 'leader-settings-changed' }, { hook: 'config-changed' }, { hook: 'start' });
+    // Juju 2.9: relation-created for every relation the application is in comes right
+    // after install; the units already there join after start.
+    const relations = this.#state.relations.filter((r) => r.ends.some((e) => e.app === app.name));
+    const created = relations.map((relation) => ({
+      hook: `${relation.ends.find((e) => e.app === app.name)!.endpoint}-relation-created`,
+      relationId: relation.id,
+      remoteApp: otherEnd(relation, app.name).app,
+    }));
+    unit.queue.push({ hook: 'install' }, ...created, { hook: app.leader === name ? 'leader-elected' : 'leader-settings-changed' }, { hook: 'config-changed' }, { hook: 'start' });
+    for (const relation of relations) {
+      this.#joinRemoteUnits(relation, app.name, unit);
+      for (const remote of this.#unitsOf(otherEnd(relation, app.name).app)) if (remote.name !== unit.name) this.#join(relation, remote, unit.name);
+    }
     return unit;
   }
 
@@ -657,8 +669,9 @@ export class LocalModel {
     const app = unit.name.split('/')[0]!;
     for (const relation of this.#state.relations.filter((r) => r.ends.some((e) => e.app === app))) {
       const end = relation.ends.find((e) => e.app === app)!;
+      // The unit going away is the departing unit on both sides, in its own hooks too.
       for (const remote of relation.joined[unit.name] ?? []) {
-        unit.queue.push({ hook: `${end.endpoint}-relation-departed`, relationId: relation.id, remoteUnit: remote, remoteApp: remote.split('/')[0], departingUnit: remote });
+        unit.queue.push({ hook: `${end.endpoint}-relation-departed`, relationId: relation.id, remoteUnit: remote, remoteApp: remote.split('/')[0], departingUnit: unit.name });
       }
       unit.queue.push({ hook: `${end.endpoint}-relation-broken`, relationId: relation.id, remoteApp: otherEnd(relation, app).app });
       // The other side sees this unit depart.
@@ -685,9 +698,13 @@ export class LocalModel {
     const right = resolveEnd(b, a);
     const pairs = left.candidates.flatMap((l) =>
       right.candidates
-        .filter((r) => r.interface === l.interface && ((l.role === 'provides' && r.role === 'requires') || (l.role === 'requires' && r.role === 'provides') || (l.role === 'peers' && r.role === 'peers' && left.appName === right.appName)))
+        .filter((r) => r.interface === l.interface && ((l.role === 'provides' && r.role === 'requires') || (l.role === 'requires' && r.role === 'provides')))
         .map((r) => [l, r] as const),
     );
+    const peer = left.appName === right.appName ? left.candidates.find((e) => e.role === 'peers') : undefined;
+    if (pairs.length === 0 && peer) {
+      throw new ModelError('INVALID_RELATION', `${left.appName}:${peer.name} is a peer relation: Juju makes it when the application is deployed, and it cannot be related by hand`);
+    }
     if (pairs.length !== 1) {
       throw new ModelError(
         'INVALID_RELATION',

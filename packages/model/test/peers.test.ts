@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCharm } from '@charms/cli';
+import { createModel, ModelError } from '@charms/model';
+
+// Relation lifecycles as Juju 2.9 runs them: peer relations made at deploy,
+// relation-created straight after install, and who is departing in -departed hooks.
+
+const here = dirname(fileURLToPath(import.meta.url));
+let builds: string;
+let peer: string;
+let kv: string;
+
+beforeAll(async () => {
+  builds = mkdtempSync(join(tmpdir(), 'peer-built-'));
+  [peer, kv] = await Promise.all([
+    buildCharm({ charmDir: join(here, 'fixtures', 'peer-charm'), outDir: join(builds, 'peer') }).then((b) => b.outDir),
+    buildCharm({ charmDir: join(here, 'fixtures', 'podspec-charm'), outDir: join(builds, 'kv') }).then((b) => b.outDir),
+  ]);
+}, 60_000);
+
+afterAll(() => rmSync(builds, { recursive: true, force: true }));
+
+async function model() {
+  const hooks: string[] = [];
+  const m = await createModel({ onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`) });
+  return { model: m, hooks, of: (unit: string) => hooks.filter((h) => h.startsWith(`${unit} `)).map((h) => h.slice(unit.length + 1)) };
+}
+
+// juju-log puts the relation id first in relation hooks ("cluster:0: …").
+const reports = (m: Awaited<ReturnType<typeof model>>['model'], unit: string) =>
+  m.log(unit).map((l) => l.message.replace(/^cluster:\d+: /, '')).filter((message) => message.startsWith('cluster-relation-'));
+
+describe('peer relations', () => {
+  it('are made at deploy: created after install, and the units join each other after start', async () => {
+    const { model: m, of } = await model();
+    await m.deploy(peer, { units: 2 });
+    expect(of('peer/0')).toEqual(['install', 'cluster-relation-created', 'leader-elected', 'config-changed', 'start', 'cluster-relation-joined', 'cluster-relation-changed']);
+    expect(of('peer/1')).toEqual(['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined', 'cluster-relation-changed']);
+    expect(reports(m, 'peer/1')).toEqual(['cluster-relation-created remote=- app=peer departing=-', 'cluster-relation-joined remote=peer/0 app=peer departing=-']);
+    expect(m.snapshot().relations).toHaveLength(1);
+    expect(m.snapshot().relations[0]!.inScope).toEqual({ 'peer/0': ['peer/1'], 'peer/1': ['peer/0'] });
+  }, 60_000);
+
+  it('cannot be related by hand', async () => {
+    const { model: m } = await model();
+    await m.deploy(peer);
+    const error = await m.relate('peer', 'peer').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as ModelError).message).toMatch(/peer:cluster is a peer relation/);
+  }, 60_000);
+
+  it('a removed unit is the departing unit in its own -departed hooks and in its peers’', async () => {
+    const { model: m } = await model();
+    await m.deploy(peer, { units: 2 });
+    await m.removeUnit('peer/1');
+    expect(reports(m, 'peer/1').slice(-2)).toEqual(['cluster-relation-departed remote=peer/0 app=peer departing=peer/1', 'cluster-relation-broken remote=- app=peer departing=-']);
+    expect(reports(m, 'peer/0').at(-1)).toBe('cluster-relation-departed remote=peer/1 app=peer departing=peer/1');
+    expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0']);
+  }, 60_000);
+
+  it('go with the application', async () => {
+    const { model: m } = await model();
+    await m.deploy(peer, { units: 2 });
+    await m.remove('peer');
+    expect(m.snapshot().relations).toEqual([]);
+    expect(m.status().applications.peer).toBeUndefined();
+  }, 60_000);
+});
+
+describe('a unit added later', () => {
+  it('runs relation-created for existing relations right after install', async () => {
+    const { model: m, of } = await model();
+    await m.deploy(kv, { resources: { image: 'example/kv:1' } });
+    await m.deploy(kv, { app: 'client', resources: { image: 'example/kv:1' } });
+    await m.relate('client:backend', 'kv:kv');
+    await m.addUnit('kv');
+    expect(of('kv/1')).toEqual(['install', 'kv-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'kv-relation-joined', 'kv-relation-changed']);
+  }, 60_000);
+});
+
+describe('resolve --no-retry on a failed remove hook', () => {
+  it('removes the unit, as Juju does', async () => {
+    const { model: m, hooks } = await model();
+    await m.deploy(peer, { units: 2, config: { 'fail-remove': true } });
+    await m.removeUnit('peer/1');
+    expect(hooks.at(-1)).toBe('peer/1 remove FAILED');
+    expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0', 'peer/1']);
+    await m.resolve('peer/1', { retry: false });
+    expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0']);
+  }, 60_000);
+});
