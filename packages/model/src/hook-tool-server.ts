@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { podSpecV3Schema, readCharmYaml, type CharmConfigYaml } from '@charms/manifest';
-import { parse as parseYaml } from 'yaml';
+import { parseCharmYaml, podSpecV3Schema, readCharmYaml, type CharmConfigYaml } from '@charms/manifest';
+import { isMap, isScalar, type Pair } from 'yaml';
 import type { AppRecord, HookEvent, ModelRecord, PendingChanges, RelationRecord, UnitRecord } from './model-state.js';
 import { keyValues, outputFormat, parseArgs, type ParsedArgs } from './tool-args.js';
 import { failure, formatValue, ok, ToolFailure, usage, type ToolResult } from './tool-output.js';
@@ -392,10 +392,23 @@ function goList(values: readonly string[]): string {
   return `[${values.map((v) => JSON.stringify(v)).join(' ')}]`;
 }
 
+/**
+ * A `--file` map as Juju decodes it, go-yaml v2 into map[string]string: each plain
+ * scalar keeps its text (`yes` stays "yes", `010` stays "010"), quoted ones their value,
+ * null is empty (which deletes the key); anything but a map of scalars is refused.
+ */
 function yamlMap(text: string): Record<string, string> {
-  const value = parseYaml(text || '{}') ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) usage('expected YAML map of strings');
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const document = parseCharmYaml(text);
+  if (document.errors[0]) usage(`cannot parse YAML: ${document.errors[0].message.split('\n')[0]}`);
+  const map = document.contents;
+  if (map === null) return {};
+  if (!isMap(map)) return usage('expected YAML map of strings');
+  const scalarText = (node: unknown): string => {
+    if (!isScalar(node)) return usage('expected YAML map of strings');
+    if (node.value === null) return '';
+    return node.type === 'PLAIN' && node.source !== undefined ? node.source : String(node.value);
+  };
+  return Object.fromEntries(map.items.map((pair: Pair) => [scalarText(pair.key), scalarText(pair.value)]));
 }
 
 function readFile(path: string, cwd = '/'): string {

@@ -90,8 +90,9 @@ export class LocalModel {
   private constructor(options: ModelOptions) {
     this.dir = resolve(options.dir);
     this.#options = options;
-    let seed = options.seed ?? 0;
-    this.#random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    // A 32-bit linear congruential generator: exact integer steps, any number as the seed.
+    let seed = (options.seed ?? 0) >>> 0;
+    this.#random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   }
 
   /** Opens (or creates) the model in `options.dir`. */
@@ -475,6 +476,8 @@ export class LocalModel {
     const relation = event.relationId === undefined ? undefined : this.#state.relations.find((r) => r.id === event.relationId);
     const end = relation?.ends.find((e) => e.app === app.name);
     const env: NodeJS.ProcessEnv = {
+      // First, so that nothing given here can replace what the model sets below.
+      ...this.#options.hookEnv,
       PATH: `${join(this.dir, 'run', 'bin')}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
       HOME: process.env.HOME,
       LANG: 'C.UTF-8',
@@ -506,7 +509,6 @@ export class LocalModel {
             ...(event.departingUnit ? { JUJU_DEPARTING_UNIT: event.departingUnit } : {}),
           }
         : {}),
-      ...this.#options.hookEnv,
     };
     return new Promise((done) => {
       const child = spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -577,6 +579,7 @@ export class LocalModel {
   #afterHook(app: AppRecord, unit: UnitRecord, event: HookEvent): void {
     if (event.hook !== 'remove') return;
     app.units = app.units.filter((u) => u.name !== unit.name);
+    if (app.podSpec && app.units.length > 0) this.#renderManifests(app);
     if (app.leader !== unit.name) return;
     // Juju elects another leader when the leader goes.
     app.leader = app.units[0]?.name;
@@ -624,6 +627,8 @@ export class LocalModel {
     app.units.push(unit);
     if (!app.leader) app.leader = name;
     this.#copyCharm(app, unit);
+    // The manifests carry the scale (replicas).
+    if (app.podSpec) this.#renderManifests(app);
     // Juju 2.9: relation-created for every relation the application is in comes right
     // after install; the units already there join after start.
     const relations = this.#state.relations.filter((r) => r.ends.some((e) => e.app === app.name));

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyCharmYaml } from '@charms/manifest';
 
 /** A hook tool's answer: what it prints and its exit code. */
 export interface ToolResult {
@@ -31,14 +31,15 @@ export function ok(stdout = ''): ToolResult {
 /**
  * Juju's output formatters (juju/cmd output.go): `smart` prints nothing for null, a
  * string raw, a list of strings one per line, a bool as True/False, anything else as
- * YAML; `json` is JSON with `null` for null; `yaml` prints nothing for null.
+ * YAML; `json` is JSON with `null` for null; `yaml` prints nothing for null. YAML is
+ * written as go-yaml v2 does, 1.1: a string such as `on` or `010` is quoted.
  */
 export function formatValue(value: unknown, format: string): string {
   if (format === 'json') return `${JSON.stringify(value ?? null)}\n`;
   if (value === null || value === undefined) return '';
-  if (format === 'yaml') return stringify(value).replace(/\n+$/, '\n');
+  if (format === 'yaml') return stringifyCharmYaml(value).replace(/\n+$/, '\n');
   if (typeof value === 'string') return value === '' ? '' : `${value}\n`;
   if (typeof value === 'boolean') return value ? 'True\n' : 'False\n';
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.length === 0 ? '' : `${value.join('\n')}\n`;
-  return stringify(value).replace(/\n+$/, '\n');
+  return stringifyCharmYaml(value).replace(/\n+$/, '\n');
 }

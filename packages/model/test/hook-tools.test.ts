@@ -108,6 +108,20 @@ describe('hook tools of the local model', () => {
     expect(runHookTool('state-get', ['k'], '', ctx).stdout).toBe('v\n');
   });
 
+  it('YAML in and out is 1.1, as go-yaml v2 reads and writes it', () => {
+    const ctx = context(true);
+    ctx.model.relations[0]!.data['client/0'] = { flag: 'on', mode: '010', plain: 'text' };
+    const yaml = runHookTool('relation-get', ['-r', '3', '--format=yaml', '-', 'client/0'], '', ctx).stdout;
+    // Unquoted, Juju's YAML 1.1 reader would take these for a boolean and an octal number.
+    expect(yaml).toMatch(/^flag: "on"$/m);
+    expect(yaml).toMatch(/^mode: "010"$/m);
+    expect(yaml).toMatch(/^plain: text$/m);
+    // Decoded into strings, as Juju does: plain scalars keep their text, null is empty.
+    runHookTool('relation-set', ['-r', '3', '--file', '-'], 'debug: yes\nmode: 010\nn: "on"\ngone: ~\n', ctx);
+    expect(ctx.pending.relationSets[0]!.data).toEqual({ debug: 'yes', mode: '010', n: 'on', gone: '' });
+    expect(runHookTool('relation-set', ['-r', '3', '--file', '-'], 'list: [a, b]\n', ctx)).toMatchObject({ exitCode: 2, stderr: 'ERROR expected YAML map of strings\n' });
+  });
+
   it('pod-spec-set checks the spec strictly, as Juju decodes it', () => {
     const ctx = context(true);
     const unknown = runHookTool('pod-spec-set', [], 'version: 3\ncontainers: [{name: kv, imageDetails: {imagePath: i}, replicaz: 2}]\n', ctx);

@@ -221,4 +221,28 @@ describe('the local model', () => {
     });
     expect(result).toMatchObject({ exitCode: 1, stderr: 'ERROR rendered StatefulSet kv does not pass the Kubernetes schema: readinessProbe must be object\n' });
   }, 60_000);
+
+  it('keeps the manifests at the application’s scale as units come and go', async () => {
+    const { model } = await deployed();
+    const replicas = () => parseAllDocuments(readFileSync(model.manifestsPath('kv')!, 'utf8'))[0]!.toJS().spec.replicas;
+    expect(replicas()).toBe(1);
+    await model.addUnit('kv', 2);
+    expect(replicas()).toBe(3);
+    await model.removeUnit('kv/2');
+    expect(replicas()).toBe(2);
+  }, 60_000);
+
+  it('any seed gives a reproducible order; hookEnv cannot replace what the model sets', async () => {
+    const order = async (seed: number) => {
+      const hooks: string[] = [];
+      const model = await createModel({ seed, onHook: (r) => hooks.push(`${r.unit} ${r.hook}`), hookEnv: { JUJU_UNIT_NAME: 'intruder/7', JUJU_CONTEXT_ID: 'forged' } });
+      await model.deploy(built, { units: 3, resources: { image: 'example/kv:1' } });
+      expect(model.status().applications.kv!.units['kv/2']!['workload-status'].current).toBe('waiting');
+      return hooks;
+    };
+    const first = await order(-7);
+    expect(first).toHaveLength(12);
+    expect(await order(-7)).toEqual(first);
+    expect(await order(2 ** 40 + 3)).toHaveLength(12);
+  }, 120_000);
 });
