@@ -7,7 +7,7 @@ export type { ModelOptions, DeployOptions, HookReport, LogEntry, TimelineEntry }
 export { ModelError } from './model-errors.js';
 export type { ModelErrorCode } from './model-errors.js';
 export { statusTable } from './status.js';
-export type { StatusJson } from './status.js';
+export type { StatusJson, RelationStatus } from './status.js';
 export { renderManifests } from './manifests.js';
 export type { RenderInput, RenderedManifests } from './manifests.js';
 export { HOOK_TOOLS, runHookTool } from './hook-tool-server.js';

@@ -1,6 +1,7 @@
 /** Stable codes of the local model's refusals. */
 export type ModelErrorCode =
   | 'NOT_FOUND'
+  | 'NOT_IN_ERROR'
   | 'ALREADY_EXISTS'
   | 'INVALID_CONFIG'
   | 'INVALID_CHARM'
@@ -10,8 +11,9 @@ export type ModelErrorCode =
   | 'MODEL_CORRUPT';
 
 /**
- * A command the model refuses. Nothing was changed: every check runs before the first
- * change. `problems` lists each bad value when there are several.
+ * A command the model refuses. Nothing was changed, since every check runs before the
+ * first change, except for `HOOK_LOOP`: the hooks that ran before the loop was noticed
+ * stay committed. `problems` lists each bad value when there are several.
  */
 export class ModelError extends Error {
   readonly code: ModelErrorCode;

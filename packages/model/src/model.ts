@@ -12,7 +12,7 @@ import { renderManifests } from './manifests.js';
 import { ModelError } from './model-errors.js';
 import { emptyModel, noChanges, type AppRecord, type HookEvent, type ModelRecord, type RelationRecord, type UnitRecord } from './model-state.js';
 import { ShimServer, writeShims } from './shim-server.js';
-import { modelStatus, type StatusJson } from './status.js';
+import { modelStatus, relationStatus, type RelationStatus, type StatusJson } from './status.js';
 
 /** One line of `charms log`: what the charm logged (juju-log, stdout, stderr). */
 export interface LogEntry {
@@ -273,7 +273,7 @@ export class LocalModel {
   async resolve(unit: string, options: { retry?: boolean } = {}): Promise<HookReport[]> {
     return this.#operation(async () => {
       const record = this.#unit(unit);
-      if (record.agent.status !== 'error') throw new ModelError('NOT_FOUND', `unit ${unit} is not in error`);
+      if (record.agent.status !== 'error') throw new ModelError('NOT_IN_ERROR', `unit ${unit} is not in error: there is nothing to resolve`);
       if (options.retry === false) {
         const skipped = record.queue.shift();
         // Juju removes the unit even when its remove hook is skipped.
@@ -323,6 +323,12 @@ export class LocalModel {
     return modelStatus(this.#state, MODEL_NAME, (app) => this.#metadata(app));
   }
 
+  /** The relations, each once, as the relation section of `juju status` lists them. */
+  relations(): RelationStatus[] {
+    this.#load();
+    return relationStatus(this.#state);
+  }
+
   /** The committed pod spec of an application, as YAML text (k8s resources appended). */
   podSpec(app: string): string | undefined {
     this.#load();
@@ -342,6 +348,7 @@ export class LocalModel {
 
   /** A unit's hooks in order, each with its trace file (absent when the charm wrote none). */
   hooks(unit: string): { index: number; hook: string; trace?: string }[] {
+    if (!unit.includes('/')) throw new ModelError('NOT_FOUND', `hooks are numbered per unit: name one, such as ${unit}/0`);
     return this.timeline(unit)
       .filter((entry) => entry.kind === 'hook-start' && entry.unit === unit)
       .map((entry, index) => ({ index, hook: entry.hook, ...(entry.trace && existsSync(this.#file(entry.trace)) ? { trace: this.#file(entry.trace) } : {}) }));

@@ -29,6 +29,26 @@ export interface StatusJson {
   >;
 }
 
+/** A line of `juju status`'s relation section. */
+export interface RelationStatus {
+  /** `app:endpoint` of the providing side (for a peer relation, the one side). */
+  readonly provider: string;
+  readonly requirer: string;
+  readonly interface: string;
+  readonly type: 'regular' | 'peer';
+}
+
+/** The model's relations as `juju status` lists them: each once, providers first. */
+export function relationStatus(state: ModelRecord): RelationStatus[] {
+  return state.relations.map((relation) => {
+    const [a, b] = relation.ends;
+    const key = (end: typeof a) => `${end.app}:${end.endpoint}`;
+    if (a.role === 'peers') return { provider: key(a), requirer: key(a), interface: relation.interface, type: 'peer' };
+    const [provider, requirer] = a.role === 'provides' ? [a, b] : [b, a];
+    return { provider: key(provider), requirer: key(requirer), interface: relation.interface, type: 'regular' };
+  });
+}
+
 // The order Juju uses to sum up an application's units: the worst wins.
 const SEVERITY = ['error', 'blocked', 'maintenance', 'waiting', 'active', 'unknown'];
 
@@ -85,8 +105,8 @@ function current(status: StatusRecord): { current: string; message: string; sinc
   return { current: status.status, message: status.message, since: status.since };
 }
 
-/** The status as `juju status` prints it: the model, the applications, the units. */
-export function statusTable(status: StatusJson): string {
+/** The status as `juju status` prints it: the model, the applications, the units, and the relations when given. */
+export function statusTable(status: StatusJson, relations: readonly RelationStatus[] = []): string {
   const rows = (header: string[], lines: string[][]) => {
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
     return [header, ...lines].map((line) => line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
@@ -120,7 +140,7 @@ export function statusTable(status: StatusJson): string {
       ]),
     ),
   );
-  const relationLines = apps.flatMap(([name, app]) => Object.entries(app.relations).flatMap(([endpoint, others]) => others.map((other) => [`${name}:${endpoint}`, other])));
-  const relationTable = relationLines.length > 0 ? `\n\n${rows(['Relation provider', 'Requirer'], relationLines)}` : '';
+  const relationLines = relations.map((r) => [r.provider, r.requirer, r.interface, r.type]);
+  const relationTable = relationLines.length > 0 ? `\n\n${rows(['Relation provider', 'Requirer', 'Interface', 'Type'], relationLines)}` : '';
   return `${model}\n\n${appTable}\n\n${unitTable}${relationTable}\n`;
 }

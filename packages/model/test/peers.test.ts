@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/cli';
-import { createModel, ModelError } from '@charms/model';
+import { createModel, ModelError, statusTable } from '@charms/model';
 
 // Relation lifecycles as Juju 2.9 runs them: peer relations made at deploy,
 // relation-created straight after install, and who is departing in -departed hooks.
@@ -43,6 +43,7 @@ describe('peer relations', () => {
     expect(reports(m, 'peer/1')).toEqual(['cluster-relation-created remote=- app=peer departing=-', 'cluster-relation-joined remote=peer/0 app=peer departing=-']);
     expect(m.snapshot().relations).toHaveLength(1);
     expect(m.snapshot().relations[0]!.inScope).toEqual({ 'peer/0': ['peer/1'], 'peer/1': ['peer/0'] });
+    expect(statusTable(m.status(), m.relations())).toMatch(/^Relation provider\s+Requirer\s+Interface\s+Type\npeer:cluster\s+peer:cluster\s+peer-cluster\s+peer\n$/m);
   }, 60_000);
 
   it('cannot be related by hand', async () => {
@@ -77,6 +78,8 @@ describe('a unit added later', () => {
     await m.deploy(kv, { resources: { image: 'example/kv:1' } });
     await m.deploy(kv, { app: 'client', resources: { image: 'example/kv:1' } });
     await m.relate('client:backend', 'kv:kv');
+    // Listed once, provider first, whichever side was named first.
+    expect(m.relations()).toEqual([{ provider: 'kv:kv', requirer: 'client:backend', interface: 'kv', type: 'regular' }]);
     await m.addUnit('kv');
     expect(of('kv/1')).toEqual(['install', 'kv-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'kv-relation-joined', 'kv-relation-changed']);
   }, 60_000);

@@ -46,7 +46,7 @@ function unitCount(text: string): number {
 }
 
 function printStatus(model: LocalModel, apps: readonly string[] = []): void {
-  process.stdout.write(`\n${statusTable(model.status())}`);
+  process.stdout.write(`\n${statusTable(model.status(), model.relations())}`);
   for (const app of apps) {
     const manifests = model.manifestsPath(app);
     if (manifests) process.stdout.write(`\nManifests for ${app}: ${relative(process.cwd(), manifests) || manifests} (kubectl apply -f)\n`);
@@ -103,7 +103,7 @@ export function addModelCommands(program: Command): void {
     .action(async (options: { format: string }) => {
       const model = await open(program, true);
       if (options.format === 'json') process.stdout.write(`${JSON.stringify(model.status(), null, 2)}\n`);
-      else process.stdout.write(statusTable(model.status()));
+      else process.stdout.write(statusTable(model.status(), model.relations()));
     });
 
   program
