@@ -31,7 +31,7 @@ beforeEach(async () => {
   model = await createModel();
 });
 
-afterEach(() => rmSync(model.dir, { recursive: true, force: true }));
+afterEach(() => model.destroy());
 
 const workload = (unit = 'minio/0') => model.status().applications.minio!.units[unit]!['workload-status'];
 

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/cli';
 import { createModel, type LocalModel } from '@charms/model';
 import { Secret, Service } from 'kubernetes-models/v1';
@@ -32,8 +32,13 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 
+// Every model a test makes, deleted at the end.
+const models: LocalModel[] = [];
+afterAll(() => Promise.all(models.map((model) => model.destroy())));
+
 async function deploy(options: Parameters<LocalModel['deploy']>[1] = { resources: { 'oci-image': IMAGE } }, charm = built) {
   const model = await createModel();
+  models.push(model);
   await model.deploy(charm, options);
   return model;
 }

@@ -92,6 +92,7 @@ describe('charms explain', () => {
     await model.deploy(built, { resources: { 'oci-image': 'minio/minio:1' } });
     await model.setConfig('minio', { port: '9001' });
     traces = model.hooks('minio/0').map((h) => ({ hook: h.hook, trace: JSON.parse(readFileSync(h.trace!, 'utf8')) as HookTraceRecord }));
+    await model.destroy();
   }, 60_000);
 
   it('shows each round, what ran and what it changed', () => {

@@ -358,6 +358,16 @@ export class LocalModel {
     return readLines<TimelineEntry>(this.#file('timeline.jsonl')).filter((entry) => !unit || entry.unit === unit || entry.unit.split('/')[0] === unit);
   }
 
+  /**
+   * Deletes the model's folder: its charms, units, state, logs and manifests. For the
+   * temporary models of tests; waits for an operation another process is running.
+   */
+  async destroy(): Promise<void> {
+    const release = await this.#lock();
+    await release();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** The model's state record (a copy), for tools and tests. */
   snapshot(): ModelRecord {
     this.#load();
@@ -366,8 +376,13 @@ export class LocalModel {
 
   // ---- machinery ------------------------------------------------------------------
 
+  /** One process at a time changes the model; others wait (up to about a minute). */
+  #lock(): Promise<() => Promise<void>> {
+    return lockfile.lock(this.dir, { lockfilePath: this.#file('model.lock'), retries: { retries: 100, minTimeout: 50, maxTimeout: 500 } });
+  }
+
   async #operation(change: () => Promise<void>): Promise<HookReport[]> {
-    const release = await lockfile.lock(this.dir, { lockfilePath: this.#file('model.lock'), retries: { retries: 100, minTimeout: 50, maxTimeout: 500 } });
+    const release = await this.#lock();
     try {
       this.#load();
       await change();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/cli';
 import { createModel, ModelError, statusTable, type LocalModel } from '@charms/model';
 import { Service } from 'kubernetes-models/v1';
@@ -18,9 +18,14 @@ beforeAll(async () => {
   await buildCharm({ charmDir: join(here, 'fixtures', 'podspec-charm'), outDir: built });
 }, 60_000);
 
+// Every model a test makes, deleted at the end.
+const models: LocalModel[] = [];
+afterAll(() => Promise.all(models.map((model) => model.destroy())));
+
 async function deployed(options: Parameters<LocalModel['deploy']>[1] = { resources: { image: 'example/kv:1' } }) {
   const hooks: string[] = [];
   const model = await createModel({ onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`) });
+  models.push(model);
   await model.deploy(built, options);
   return { model, hooks };
 }
@@ -210,6 +215,7 @@ describe('the local model', () => {
 
   it('refuses a pod spec Kubernetes would reject, at pod-spec-set, so the hook fails instead of the model', async () => {
     const model = await createModel();
+    models.push(model);
     const ctxSpec = 'version: 3\ncontainers: [{name: kv, imageDetails: {imagePath: i}, kubernetes: {readinessProbe: 5}}]\n';
     const { runHookTool } = await import('@charms/model');
     await model.deploy(built, { resources: { image: 'example/kv:1' } });
@@ -236,6 +242,7 @@ describe('the local model', () => {
     const order = async (seed: number) => {
       const hooks: string[] = [];
       const model = await createModel({ seed, onHook: (r) => hooks.push(`${r.unit} ${r.hook}`), hookEnv: { JUJU_UNIT_NAME: 'intruder/7', JUJU_CONTEXT_ID: 'forged' } });
+      models.push(model);
       await model.deploy(built, { units: 3, resources: { image: 'example/kv:1' } });
       expect(model.status().applications.kv!.units['kv/2']!['workload-status'].current).toBe('waiting');
       return hooks;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/cli';
-import { createModel, ModelError, statusTable } from '@charms/model';
+import { createModel, ModelError, statusTable, type LocalModel } from '@charms/model';
 
 // Relation lifecycles as Juju 2.9 runs them: peer relations made at deploy,
 // relation-created straight after install, and who is departing in -departed hooks.
@@ -22,11 +22,16 @@ beforeAll(async () => {
   ]);
 }, 60_000);
 
-afterAll(() => rmSync(builds, { recursive: true, force: true }));
+const models: LocalModel[] = [];
+afterAll(async () => {
+  await Promise.all(models.map((m) => m.destroy()));
+  rmSync(builds, { recursive: true, force: true });
+});
 
 async function model() {
   const hooks: string[] = [];
   const m = await createModel({ onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`) });
+  models.push(m);
   return { model: m, hooks, of: (unit: string) => hooks.filter((h) => h.startsWith(`${unit} `)).map((h) => h.slice(unit.length + 1)) };
 }
 
