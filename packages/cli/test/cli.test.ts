@@ -148,6 +148,17 @@ describe('charms build', () => {
     expect(readFileSync(join(again, 'dist', 'charm.mjs'))).toEqual(readFileSync(join(built, 'dist', 'charm.mjs')));
   }, 60_000);
 
+  it('bakes the checked files into the bundle, unless JSON would change a value', async () => {
+    expect(readFileSync(join(built, 'dist', 'charm.mjs'), 'utf8')).toContain('main(charm, { files })');
+    const { charm } = copyFixture();
+    writeFileSync(join(charm, 'config.yaml'), `${readFileSync(join(charm, 'config.yaml'), 'utf8')}  ratio:\n    type: float\n    default: .inf\n`);
+    const target = out();
+    await buildCharm({ charmDir: charm, outDir: target });
+    const entry = readFileSync(join(target, 'dist', 'charm.mjs'), 'utf8');
+    expect(entry).toContain('main(charm).then');
+    expect(entry).not.toContain('main(charm, { files })');
+  }, 60_000);
+
   it('refuses to overwrite a hand-edited output without --force', async () => {
     const target = out();
     await buildCharm({ charmDir: join(fixture, 'charm'), outDir: target });

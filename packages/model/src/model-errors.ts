@@ -4,6 +4,7 @@ export type ModelErrorCode =
   | 'NOT_IN_ERROR'
   | 'ALREADY_EXISTS'
   | 'INVALID_CONFIG'
+  | 'INVALID_OPTION'
   | 'INVALID_CHARM'
   | 'INVALID_RELATION'
   | 'INVALID_RESOURCE'

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -70,6 +70,8 @@ const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
 const MAX_HOOKS_PER_SETTLE = 2000;
 const MODEL_NAME = 'local';
 const INSTALLING = 'installing agent';
+// What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to.
+const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|PATH)$/;
 
 /**
  * A Juju model on this machine. It keeps its state in a directory, runs each hook of a
@@ -97,8 +99,15 @@ export class LocalModel {
 
   /** Opens (or creates) the model in `options.dir`. */
   static async open(options: ModelOptions): Promise<LocalModel> {
+    const owned = Object.keys(options.hookEnv ?? {}).filter((name) => MODEL_VARIABLES.test(name));
+    if (owned.length > 0) {
+      throw new ModelError('INVALID_OPTION', `hookEnv cannot set ${owned.join(', ')}: the model sets Juju's variables and its own for every hook`);
+    }
     const model = new LocalModel(options);
     mkdirSync(model.dir, { recursive: true });
+    // Tool calls pass their arguments and answers (secrets among them) through files here.
+    mkdirSync(model.#file('run'), { recursive: true, mode: 0o700 });
+    chmodSync(model.#file('run'), 0o700);
     writeShims(join(model.dir, 'run', 'bin'));
     if (!existsSync(model.#file('model.json'))) model.#save();
     model.#load();
@@ -363,7 +372,10 @@ export class LocalModel {
    * temporary models of tests; waits for an operation another process is running.
    */
   async destroy(): Promise<void> {
+    if (!existsSync(this.dir)) return;
     const release = await this.#lock();
+    // Emptied while locked, so no operation can start on a half-deleted model; the lock goes last.
+    for (const name of readdirSync(this.dir)) if (name !== 'model.lock') rmSync(join(this.dir, name), { recursive: true, force: true });
     await release();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -397,6 +409,8 @@ export class LocalModel {
   async #settle(): Promise<HookReport[]> {
     const reports: HookReport[] = [];
     const fifo = join(this.dir, 'run', 'tools.fifo');
+    // Files of tool calls whose shim was killed: no hook runs now, so none is in use.
+    for (const name of readdirSync(this.#file('run'))) if (name.startsWith('tool.')) rmSync(this.#file('run', name), { force: true });
     this.#shims = new ShimServer(fifo, async (request) => {
       const ctx = this.#contexts.get(request.contextId);
       if (!ctx) return { stdout: '', stderr: `ERROR bad request: wrong context ID; got "${request.contextId}"\n`, exitCode: 1 };
@@ -601,7 +615,7 @@ export class LocalModel {
   #afterHook(app: AppRecord, unit: UnitRecord, event: HookEvent): void {
     if (event.hook !== 'remove') return;
     app.units = app.units.filter((u) => u.name !== unit.name);
-    if (app.podSpec && app.units.length > 0) this.#renderManifests(app);
+    if (app.podSpec) this.#renderManifests(app);
     if (app.leader !== unit.name) return;
     // Juju elects another leader when the leader goes.
     app.leader = app.units[0]?.name;

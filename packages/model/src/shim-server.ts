@@ -49,11 +49,20 @@ function shimScript(tool: string): string {
       : 'reads=no';
   return `#!/bin/sh
 # charms local model: the ${tool} hook tool (a front for the model process).
-if [ -z "$CHARMS_TOOL_FIFO" ] || [ -z "$CHARMS_TOOL_TMP" ] || [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
-# One set of files per call, named by this shell's PID in the model's private folder.
-# A shim killed mid-call can leave files under a PID that is ours now: clear them then.
+if [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi
+if [ -z "$CHARMS_TOOL_FIFO" ] || [ -z "$CHARMS_TOOL_TMP" ]; then echo "ERROR CHARMS_TOOL_FIFO and CHARMS_TOOL_TMP must name the local model's FIFO and folder" >&2; exit 1; fi
+# The call's files hold arguments and answers, secrets among them: this user's alone.
+umask 077
+# One set of files per call, named by this shell's PID. A killed shim can leave files
+# under a PID that is ours now: never reuse them (its answer may still come), take the
+# next free name; the model sweeps leftovers when no hook runs.
 req="$CHARMS_TOOL_TMP/tool.$$"
-mkfifo -m 600 "$req.done" 2>/dev/null || { rm -f "$req".*; mkfifo -m 600 "$req.done"; } || exit 1
+tries=0
+until mkfifo "$req.done" 2>/dev/null; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 5 ]; then echo "ERROR cannot create $req.done" >&2; exit 1; fi
+  req="$req.$tries"
+done
 for a in "$@"; do printf '%s\\0' "$a"; done > "$req.argv"
 ${stdinRule}
 if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
@@ -65,7 +74,7 @@ exec 3<&-
 # Most tools print nothing: a test (a shell builtin) is cheaper than starting cat.
 if [ -s "$req.stdout" ]; then cat "$req.stdout"; fi
 if [ -s "$req.stderr" ]; then cat "$req.stderr" >&2; fi
-rm -f "$req".*
+rm -f "$req.done" "$req.argv" "$req.stdin" "$req.stdout" "$req.stderr"
 exit "\${code:-1}"
 `;
 }
@@ -124,8 +133,8 @@ async function answer(files: string, request: ShimRequest, handle: (request: Shi
   } catch (error) {
     result = { stdout: '', stderr: `ERROR ${(error as Error).message}\n`, exitCode: 1 };
   }
-  writeFileSync(`${files}.stdout`, result.stdout);
-  writeFileSync(`${files}.stderr`, result.stderr);
+  writeFileSync(`${files}.stdout`, result.stdout, { mode: 0o600 });
+  writeFileSync(`${files}.stderr`, result.stderr, { mode: 0o600 });
   await signalDone(`${files}.done`, String(result.exitCode));
 }
 

@@ -1,5 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,7 +190,15 @@ describe('the local model', () => {
     const env = readFileSync(join(model.dir, 'units', 'kv-0', 'charm', 'dispatch'), 'utf8');
     expect(env).not.toContain('s3cret-pass');
     expect(JSON.stringify(model.timeline())).not.toContain('s3cret-pass');
+    // Tool calls pass values (secrets among them) through files in run/: nobody else may look.
+    expect(statSync(join(model.dir, 'run')).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(model.dir, 'run')).filter((name) => name.startsWith('tool.'))).toEqual([]);
   }, 30_000);
+
+  it('refuses hookEnv that would replace what the model tells a hook', async () => {
+    const error = await createModel({ hookEnv: { JUJU_RELATION_ID: 'db:3', NODE_OPTIONS: '' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('JUJU_RELATION_ID') });
+  });
 
   it('elects a new leader when the leader is removed', async () => {
     const { model, hooks } = await deployed({ resources: { image: 'example/kv:1' }, units: 2 });
@@ -236,12 +243,22 @@ describe('the local model', () => {
     expect(replicas()).toBe(3);
     await model.removeUnit('kv/2');
     expect(replicas()).toBe(2);
+    await model.removeUnit('kv/1');
+    await model.removeUnit('kv/0');
+    expect(replicas()).toBe(0);
   }, 60_000);
 
-  it('any seed gives a reproducible order; hookEnv cannot replace what the model sets', async () => {
+  it('destroy() deletes the model, and a second call does nothing', async () => {
+    const model = await createModel();
+    await model.destroy();
+    expect(existsSync(model.dir)).toBe(false);
+    await model.destroy();
+  });
+
+  it('any seed gives a reproducible order', async () => {
     const order = async (seed: number) => {
       const hooks: string[] = [];
-      const model = await createModel({ seed, onHook: (r) => hooks.push(`${r.unit} ${r.hook}`), hookEnv: { JUJU_UNIT_NAME: 'intruder/7', JUJU_CONTEXT_ID: 'forged' } });
+      const model = await createModel({ seed, onHook: (r) => hooks.push(`${r.unit} ${r.hook}`), hookEnv: { CHARMS_TEST_MARK: 'seeded' } });
       models.push(model);
       await model.deploy(built, { units: 3, resources: { image: 'example/kv:1' } });
       expect(model.status().applications.kv!.units['kv/2']!['workload-status'].current).toBe('waiting');

@@ -53,14 +53,25 @@ export function entrySource(modules: readonly EntryModule[], files: CharmFiles):
     ...uses,
     '  ;',
     '',
-    '// metadata.yaml, config.yaml and layer.yaml of this build, read and checked.',
-    `const files = ${JSON.stringify(files)};`,
-    '',
-    'main(charm, { files }).then((code) => {',
+    ...(isJsonSafe(files)
+      ? ['// metadata.yaml, config.yaml and layer.yaml of this build, read and checked.', `const files = ${JSON.stringify(files)};`, '', 'main(charm, { files }).then((code) => {']
+      : ['// These files hold values JSON cannot carry (an infinity, a date): main reads the YAML.', 'main(charm).then((code) => {']),
     '  process.exitCode = code;',
     '});',
     '',
   ].join('\n');
+}
+
+/** True when JSON carries the value unchanged: plain objects, arrays, strings, finite numbers, booleans, null. */
+function isJsonSafe(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonSafe);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    // An undefined property is left out, which reads back the same.
+    return Object.values(value).every((v) => v === undefined || isJsonSafe(v));
+  }
+  return false;
 }
 
 // Some dependencies (yaml) ship CommonJS for Node: give the ESM bundle a require().

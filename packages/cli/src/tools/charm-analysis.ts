@@ -95,17 +95,14 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
 function libraryEffects(resources: Record<string, { type?: string; 'auto-fetch'?: unknown }>): Record<string, { sets: string[]; clears: string[] }> {
   const prefix = 'layer.docker-resource';
   const images = Object.entries(resources).filter(([, r]) => r.type === 'oci-image');
+  const autoFetched = images.filter(([, r]) => r['auto-fetch'] === true);
   const fetched = (names: [string, unknown][]) => names.map(([name]) => `${prefix}.${name}.fetched`);
+  const outcomes = images.flatMap(([name]) => ['available', 'failed', 'changed'].map((kind) => `${prefix}.${name}.${kind}`));
   return {
-    'docker-resource:autoFetch': {
-      sets: [`${prefix}.auto-fetched`, `${prefix}.pending`, ...fetched(images.filter(([, r]) => r['auto-fetch'] === true))],
-      clears: [],
-    },
-    'docker-resource:fetch': {
-      sets: images.flatMap(([name]) => ['available', 'failed', 'changed'].map((kind) => `${prefix}.${name}.${kind}`)),
-      clears: [`${prefix}.pending`, ...images.flatMap(([name]) => ['available', 'failed', 'changed'].map((kind) => `${prefix}.${name}.${kind}`))],
-    },
-    'docker-resource:checkUpdates': { sets: [`${prefix}.pending`, ...fetched(images)], clears: [] },
+    'docker-resource:autoFetch': { sets: [`${prefix}.auto-fetched`, ...(autoFetched.length > 0 ? [`${prefix}.pending`] : []), ...fetched(autoFetched)], clears: [] },
+    'docker-resource:fetch': { sets: outcomes, clears: [`${prefix}.pending`, ...outcomes] },
+    // It queues again every resource fetched before, whatever its type.
+    'docker-resource:checkUpdates': { sets: [`${prefix}.pending`, ...fetched(Object.entries(resources))], clears: [] },
   };
 }
 
