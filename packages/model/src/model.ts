@@ -156,10 +156,7 @@ export class LocalModel {
         };
         this.#state.apps[name] = app;
         // Juju makes each peer relation with the application, before any unit exists.
-        for (const peer of endpoints(metadata).filter((e) => e.role === 'peers')) {
-          const end = { app: name, endpoint: peer.name, role: peer.role };
-          this.#state.relations.push({ id: this.#state.nextRelationId++, interface: peer.interface, ends: [end, end], data: {}, joined: {} });
-        }
+        for (const peer of endpoints(metadata).filter((e) => e.role === 'peers')) this.#peerRelation(name, peer);
         for (let i = 0; i < (options.units ?? 1); i += 1) this.#addUnit(app);
         this.#save();
       } finally {
@@ -205,10 +202,23 @@ export class LocalModel {
     return this.#operation(async () => {
       const record = this.#app(app);
       const staging = mkdtempSync(join(this.dir, '.staging-'));
+      let metadata: CharmMetadata;
       try {
         const charmDir = join(staging, 'charm');
         if (statSync(source).isDirectory()) cpSync(resolve(source), charmDir, { recursive: true });
         else await unpackCharm(resolve(source), charmDir);
+        // Every check before the first change, as for deploy.
+        if (!existsSync(join(charmDir, 'dispatch'))) {
+          throw new ModelError('INVALID_CHARM', `${source} is not a built charm (no dispatch): build it with charms build first`);
+        }
+        metadata = loadMetadata(charmDir);
+        if (metadata.name !== record.charm) {
+          throw new ModelError('INVALID_CHARM', `${source} is the charm "${metadata.name}", not "${record.charm}": an application upgrades to a new revision of its own charm`);
+        }
+        // Juju keeps the settings of options the new revision still has, and drops the others.
+        const options = loadConfigYaml(charmDir)?.options ?? {};
+        const kept = Object.fromEntries(Object.entries(record.config).filter(([name]) => name in options));
+        record.config = checkConfig(loadConfigYaml(charmDir), kept);
         rmSync(this.#file(record.charmDir), { recursive: true, force: true });
         renameSync(charmDir, this.#file(record.charmDir));
       } finally {
@@ -218,6 +228,15 @@ export class LocalModel {
       for (const unit of record.units) {
         this.#copyCharm(record, unit);
         unit.queue.push({ hook: 'upgrade-charm' }, { hook: 'config-changed' });
+      }
+      // A peer endpoint new in this revision gets its relation, as at deploy.
+      for (const peer of endpoints(metadata).filter((e) => e.role === 'peers')) {
+        if (this.#state.relations.some((r) => r.ends.some((e) => e.app === app && e.endpoint === peer.name))) continue;
+        const relation = this.#peerRelation(app, peer);
+        for (const unit of record.units) {
+          unit.queue.push({ hook: `${peer.name}-relation-created`, relationId: relation.id, remoteApp: app });
+          this.#joinRemoteUnits(relation, app, unit);
+        }
       }
     });
   }
@@ -690,6 +709,14 @@ export class LocalModel {
     mkdirSync(dirname(target), { recursive: true });
     cpSync(this.#file(app.charmDir), target, { recursive: true });
     if (state) writeFileSync(stateFile, state, { mode: 0o600 });
+  }
+
+  /** A peer relation of `app` on `peer`: one endpoint, both ends of the record. */
+  #peerRelation(app: string, peer: { name: string; interface: string }): RelationRecord {
+    const end = { app, endpoint: peer.name, role: 'peers' as const };
+    const relation: RelationRecord = { id: this.#state.nextRelationId++, interface: peer.interface, ends: [end, end], data: {}, joined: {} };
+    this.#state.relations.push(relation);
+    return relation;
   }
 
   #joinRemoteUnits(relation: RelationRecord, app: string, unit: UnitRecord): void {

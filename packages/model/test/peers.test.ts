@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,33 @@ describe('peer relations', () => {
     await m.remove('peer');
     expect(m.snapshot().relations).toEqual([]);
     expect(m.status().applications.peer).toBeUndefined();
+  }, 60_000);
+});
+
+describe('upgrade', () => {
+  it('makes the relation of a peer endpoint the new revision adds, and keeps the settings of options it still has', async () => {
+    const source = join(builds, 'peer-v2-source');
+    cpSync(join(here, 'fixtures', 'peer-charm'), source, { recursive: true });
+    writeFileSync(join(source, 'metadata.yaml'), 'name: peer\nsummary: revision 2\nseries: [kubernetes]\npeers:\n  cluster:\n    interface: peer-cluster\n  gossip:\n    interface: peer-gossip\n');
+    writeFileSync(join(source, 'config.yaml'), 'options: {}\n');
+    const v2 = (await buildCharm({ charmDir: source, outDir: join(builds, 'peer-v2') })).outDir;
+
+    const { model: m, of } = await model();
+    await m.deploy(peer, { units: 2, config: { 'fail-remove': false } });
+    const before = of('peer/0').length;
+    await m.upgrade('peer', v2);
+    expect(of('peer/0').slice(before)).toEqual(['upgrade-charm', 'config-changed', 'gossip-relation-created', 'gossip-relation-joined', 'gossip-relation-changed']);
+    expect(m.relations().map((r) => r.provider)).toEqual(['peer:cluster', 'peer:gossip']);
+    expect(m.config('peer')).toEqual({});
+  }, 60_000);
+
+  it('refuses another charm, and changes nothing', async () => {
+    const { model: m } = await model();
+    await m.deploy(peer);
+    const before = m.snapshot();
+    const error = await m.upgrade('peer', kv).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining('is the charm "kv", not "peer"') });
+    expect(m.snapshot()).toEqual(before);
   }, 60_000);
 });
 
