@@ -126,13 +126,7 @@ export class LocalModel {
     return this.#operation(async () => {
       const staging = mkdtempSync(join(this.dir, '.staging-'));
       try {
-        const charmDir = join(staging, 'charm');
-        if (statSync(source).isDirectory()) cpSync(resolve(source), charmDir, { recursive: true });
-        else await unpackCharm(resolve(source), charmDir);
-        if (!existsSync(join(charmDir, 'dispatch'))) {
-          throw new ModelError('INVALID_CHARM', `${source} is not a built charm (no dispatch): build it with charms build first`);
-        }
-        const metadata = loadMetadata(charmDir);
+        const { charmDir, metadata } = await stageCharm(source, staging);
         const name = options.app ?? metadata.name;
         if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new ModelError('INVALID_CHARM', `invalid application name "${name}"`);
         if (this.#state.apps[name]) throw new ModelError('ALREADY_EXISTS', `application "${name}" already exists: use charms upgrade, or remove it first`);
@@ -204,14 +198,10 @@ export class LocalModel {
       const staging = mkdtempSync(join(this.dir, '.staging-'));
       let metadata: CharmMetadata;
       try {
-        const charmDir = join(staging, 'charm');
-        if (statSync(source).isDirectory()) cpSync(resolve(source), charmDir, { recursive: true });
-        else await unpackCharm(resolve(source), charmDir);
         // Every check before the first change, as for deploy.
-        if (!existsSync(join(charmDir, 'dispatch'))) {
-          throw new ModelError('INVALID_CHARM', `${source} is not a built charm (no dispatch): build it with charms build first`);
-        }
-        metadata = loadMetadata(charmDir);
+        const staged = await stageCharm(source, staging);
+        const charmDir = staged.charmDir;
+        metadata = staged.metadata;
         if (metadata.name !== record.charm) {
           throw new ModelError('INVALID_CHARM', `${source} is the charm "${metadata.name}", not "${record.charm}": an application upgrades to a new revision of its own charm`);
         }
@@ -848,6 +838,20 @@ export class LocalModel {
 }
 
 /** Opens a model for tests: a fresh temporary directory unless one is given. */
+/**
+ * Copies or unpacks a built charm into `<staging>/charm` and reads its metadata.
+ * @throws ModelError `INVALID_CHARM` when it was not built (no dispatch); ManifestError for bad metadata.
+ */
+async function stageCharm(source: string, staging: string): Promise<{ charmDir: string; metadata: CharmMetadata }> {
+  const charmDir = join(staging, 'charm');
+  if (statSync(source).isDirectory()) cpSync(resolve(source), charmDir, { recursive: true });
+  else await unpackCharm(resolve(source), charmDir);
+  if (!existsSync(join(charmDir, 'dispatch'))) {
+    throw new ModelError('INVALID_CHARM', `${source} is not a built charm (no dispatch): build it with charms build first`);
+  }
+  return { charmDir, metadata: loadMetadata(charmDir) };
+}
+
 export async function createModel(options: Partial<ModelOptions> = {}): Promise<LocalModel> {
   return LocalModel.open({ ...options, dir: options.dir ?? mkdtempSync(join(tmpdir(), 'charms-model-')) });
 }
