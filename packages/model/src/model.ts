@@ -71,7 +71,7 @@ const MAX_HOOKS_PER_SETTLE = 2000;
 const MODEL_NAME = 'local';
 const INSTALLING = 'installing agent';
 // What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to.
-const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|PATH)$/;
+const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|PATH|HOME|LANG)$/;
 
 /**
  * A Juju model on this machine. It keeps its state in a directory, runs each hook of a
@@ -837,7 +837,6 @@ export class LocalModel {
   }
 }
 
-/** Opens a model for tests: a fresh temporary directory unless one is given. */
 /**
  * Copies or unpacks a built charm into `<staging>/charm` and reads its metadata.
  * @throws ModelError `INVALID_CHARM` when it was not built (no dispatch); ManifestError for bad metadata.
@@ -852,6 +851,7 @@ async function stageCharm(source: string, staging: string): Promise<{ charmDir: 
   return { charmDir, metadata: loadMetadata(charmDir) };
 }
 
+/** Opens a model for tests: a fresh temporary directory unless one is given. */
 export async function createModel(options: Partial<ModelOptions> = {}): Promise<LocalModel> {
   return LocalModel.open({ ...options, dir: options.dir ?? mkdtempSync(join(tmpdir(), 'charms-model-')) });
 }
