@@ -567,7 +567,11 @@ export class LocalModel {
         this.#log(unit.name, event.hook, 'ERROR', `cannot run dispatch: ${error.message}`);
         done(127);
       });
-      child.on('close', (code, signal) => done(code ?? (signal ? 128 : 1)));
+      child.on('close', (code, signal) => {
+        // The hook's tool calls are over: their files can go.
+        this.#shims?.sweep();
+        done(code ?? (signal ? 128 : 1));
+      });
     });
   }
 

@@ -69,12 +69,14 @@ if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
 # Open our answer FIFO first (read-write does not block), so the model can always write to it.
 exec 3<>"$req.done"
 printf '%s\\t%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" "$PWD" > "$CHARMS_TOOL_FIFO"
-read -r code <&3
+# The answer: the exit code, and the sizes of stdout and stderr in bytes.
+read -r code out err <&3
 exec 3<&-
-# Most tools print nothing: a test (a shell builtin) is cheaper than starting cat.
-if [ -s "$req.stdout" ]; then cat "$req.stdout"; fi
-if [ -s "$req.stderr" ]; then cat "$req.stderr" >&2; fi
-rm -f "$req.done" "$req.argv" "$req.stdin" "$req.stdout" "$req.stderr"
+# Short answers are printed with shell builtins rather than cat, and the files are left
+# for the model to delete: every program started here costs the hook about a millisecond.
+print() { if [ "\${1:-0}" -ge 4096 ]; then cat; else while IFS= read -r line; do printf '%s\\n' "$line"; done; if [ -n "$line" ]; then printf '%s' "$line"; fi; fi; }
+if [ "\${out:-0}" -gt 0 ]; then print "$out" < "$req.stdout"; fi
+if [ "\${err:-0}" -gt 0 ]; then print "$err" < "$req.stderr" >&2; fi
 exit "\${code:-1}"
 `;
 }
@@ -88,6 +90,7 @@ export class ShimServer {
   readonly fifo: string;
   readonly #socket: Socket;
   readonly #done: Promise<void>;
+  readonly #answered: string[] = [];
 
   constructor(fifo: string, handle: (request: ShimRequest) => Promise<ToolResult>) {
     this.fifo = fifo;
@@ -104,11 +107,23 @@ export class ShimServer {
         if (line === 'stop') break;
         const [contextId, tool, files, cwd] = line.split('\t');
         if (!contextId || !tool || !files) continue;
+        this.#answered.push(files);
         pending.push(answer(files, { contextId, tool, argv: readArgv(`${files}.argv`), stdin: readStdin(`${files}.stdin`), cwd: cwd ?? '/' }, handle));
       }
       await Promise.all(pending);
       lines.close();
     })();
+  }
+
+  /**
+   * Deletes the files of the calls answered so far. The shims leave them (deleting costs
+   * each call a program start): call this when the processes that made the calls have
+   * ended, after each hook.
+   */
+  sweep(): void {
+    for (const files of this.#answered.splice(0)) {
+      for (const suffix of ['done', 'argv', 'stdin', 'stdout', 'stderr']) rmSync(`${files}.${suffix}`, { force: true });
+    }
   }
 
   async close(): Promise<void> {
@@ -135,15 +150,15 @@ async function answer(files: string, request: ShimRequest, handle: (request: Shi
   }
   writeFileSync(`${files}.stdout`, result.stdout, { mode: 0o600 });
   writeFileSync(`${files}.stderr`, result.stderr, { mode: 0o600 });
-  await signalDone(`${files}.done`, String(result.exitCode));
+  await signalDone(`${files}.done`, `${result.exitCode} ${Buffer.byteLength(result.stdout)} ${Buffer.byteLength(result.stderr)}`);
 }
 
 /**
- * Writes the exit code to the shim's FIFO, which the shim holds open before it asks.
+ * Writes the answer line (exit code, stdout and stderr sizes) to the shim's FIFO, which the shim holds open before it asks.
  * The open does not block, so a shim that died (its hook was killed) cannot hang the
  * model: its FIFO has no reader any more (ENXIO) and the answer is dropped.
  */
-async function signalDone(fifo: string, code: string): Promise<void> {
+async function signalDone(fifo: string, answer: string): Promise<void> {
   for (let waited = 0; waited < 200; waited += 5) {
     let fd: number | undefined;
     try {
@@ -155,7 +170,7 @@ async function signalDone(fifo: string, code: string): Promise<void> {
       continue;
     }
     try {
-      writeSync(fd, `${code}\n`);
+      writeSync(fd, `${answer}\n`);
     } finally {
       closeSync(fd);
     }
