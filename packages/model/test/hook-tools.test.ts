@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -180,5 +180,38 @@ describe('a shim whose caller died', () => {
     release();
     const closed = await Promise.race([server.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('hung'), 5000))]);
     expect(closed).toBe('closed');
+  });
+
+});
+
+describe('what the shims print', () => {
+  it('is the answer byte for byte, short ones printed with shell builtins and long ones with cat', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shims-'));
+    writeShims(join(dir, 'bin'));
+    const short = '  leading spaces, a tab\there, back\\slashes \\n, $HOME and `quotes`\nno newline at the end';
+    const long = `${'x'.repeat(5000)}\n${'y\\'.repeat(300)}\n\n  last`;
+    let answer = short;
+    const server = new ShimServer(join(dir, 'tools.fifo'), async () => ({ stdout: answer, stderr: answer, exitCode: 3 }));
+    const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, CHARMS_TOOL_FIFO: join(dir, 'tools.fifo'), JUJU_CONTEXT_ID: 'kv/0-install-1', CHARMS_TOOL_TMP: dir };
+    const call = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('config-get', [], { env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    try {
+      expect(await call()).toEqual({ code: 3, stdout: short, stderr: short });
+      answer = long;
+      expect(await call()).toEqual({ code: 3, stdout: long, stderr: long });
+      // The calls' files stay until the model sweeps them.
+      expect(readdirSync(dir).filter((name) => name.startsWith('tool.')).length).toBeGreaterThan(0);
+      server.sweep();
+      expect(readdirSync(dir).filter((name) => name.startsWith('tool.'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
