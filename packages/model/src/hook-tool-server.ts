@@ -123,9 +123,18 @@ export const HOOK_TOOLS: Record<string, ToolHandler> = {
     const text = options.file && options.file !== '-' ? readFile(String(options.file), ctx.cwd) : stdin;
     if (!text.trim()) failure('no k8s raw spec specified: pipe k8s raw spec to command, or specify a file with --file');
     if (ctx.app.leader !== ctx.unit.name) failure('this unit is not the leader');
+    try {
+      readCharmYaml(text);
+    } catch (error) {
+      failure(`yaml: ${(error as Error).message.split('\n')[0]}`);
+    }
     ctx.pending.k8sRaw = text;
     return ok();
   },
+  // The committed specs, as set (inferred: the spec does not say more of the getters).
+  'pod-spec-get': (args, _stdin, ctx) => specGet(args, ctx.app.podSpec?.spec),
+  'k8s-spec-get': (args, _stdin, ctx) => specGet(args, ctx.app.podSpec?.spec),
+  'k8s-raw-get': (args, _stdin, ctx) => specGet(args, ctx.app.rawSpec?.spec),
 
   'state-get': (args, _stdin, ctx) => {
     const { options, positional } = parseArgs(args, { ...FORMAT, strict: 'bool' });
@@ -303,6 +312,12 @@ export function runHookTool(tool: string, args: readonly string[], stdin: string
     if (error instanceof ToolFailure) return { stdout: '', stderr: `ERROR ${error.message}\n`, exitCode: error.exitCode };
     return { stdout: '', stderr: `ERROR ${(error as Error).message}\n`, exitCode: 1 };
   }
+}
+
+function specGet(args: readonly string[], spec: string | undefined): ToolResult {
+  const { positional } = parseArgs(args, {});
+  noExtra(positional);
+  return ok(spec === undefined ? '' : spec.replace(/\n?$/, '\n'));
 }
 
 function specSet(tool: string, noun: string, args: readonly string[], stdin: string, ctx: ToolContext): ToolResult {

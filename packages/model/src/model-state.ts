@@ -46,6 +46,8 @@ export interface AppRecord {
   nextUnit: number;
   leader?: string;
   podSpec?: { spec: string; k8sResources?: string; revision: number };
+  /** The committed `k8s-raw-set` spec: stored and given back by `k8s-raw-get`, not rendered. */
+  rawSpec?: { spec: string; revision: number };
   leaderSettings: Record<string, string>;
   applicationStatus?: StatusRecord;
   version?: string;

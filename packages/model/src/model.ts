@@ -594,6 +594,9 @@ export class LocalModel {
     for (const change of pending.ports) {
       unit.openedPorts = change.action === 'open' ? [...new Set([...unit.openedPorts, change.port])] : unit.openedPorts.filter((p) => p !== change.port);
     }
+    if (pending.k8sRaw !== undefined && pending.k8sRaw !== app.rawSpec?.spec) {
+      app.rawSpec = { spec: pending.k8sRaw, revision: (app.rawSpec?.revision ?? 0) + 1 };
+    }
     if (pending.podSpec) {
       const same = app.podSpec && app.podSpec.spec === pending.podSpec.spec && app.podSpec.k8sResources === pending.podSpec.k8sResources;
       if (!same) {

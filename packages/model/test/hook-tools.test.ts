@@ -56,6 +56,9 @@ const TABLE: [string, string[], boolean, number, string, string][] = [
   ['pod-spec-set', [], true, 1, '', 'ERROR no pod spec specified: pipe pod spec to command, or specify a file with --file\n'],
   ['pod-spec-set', ['extra'], true, 2, '', 'ERROR unrecognized args: ["extra"]\n'],
   ['k8s-spec-set', [], true, 1, '', 'ERROR no k8s spec specified: pipe k8s spec to command, or specify a file with --file\n'],
+  ['pod-spec-get', [], true, 0, '', ''],
+  ['k8s-raw-get', ['extra'], true, 2, '', 'ERROR unrecognized args: ["extra"]\n'],
+  ['k8s-raw-set', [], true, 1, '', 'ERROR no k8s raw spec specified: pipe k8s raw spec to command, or specify a file with --file\n'],
   ['juju-log', [], true, 2, '', 'ERROR no message specified\n'],
   ['juju-log', ['--format', 'json', 'hi'], true, 0, '', '--format flag deprecated for command "juju-log"\n'],
   ['leader-get', ['a=b'], true, 2, '', 'ERROR invalid key "a=b"\n'],
@@ -120,6 +123,17 @@ describe('hook tools of the local model', () => {
     runHookTool('relation-set', ['-r', '3', '--file', '-'], 'debug: yes\nmode: 010\nn: "on"\ngone: ~\n', ctx);
     expect(ctx.pending.relationSets[0]!.data).toEqual({ debug: 'yes', mode: '010', n: 'on', gone: '' });
     expect(runHookTool('relation-set', ['-r', '3', '--file', '-'], 'list: [a, b]\n', ctx)).toMatchObject({ exitCode: 2, stderr: 'ERROR expected YAML map of strings\n' });
+  });
+
+  it('the spec getters print the committed specs; k8s-raw-set wants YAML', () => {
+    const ctx = context(true);
+    ctx.app.podSpec = { spec: 'version: 3\ncontainers: [{name: kv, image: i}]', revision: 1 };
+    expect(runHookTool('pod-spec-get', [], '', ctx)).toEqual({ exitCode: 0, stdout: 'version: 3\ncontainers: [{name: kv, image: i}]\n', stderr: '' });
+    expect(runHookTool('k8s-spec-get', [], '', ctx).stdout).toBe(runHookTool('pod-spec-get', [], '', ctx).stdout);
+    expect(runHookTool('k8s-raw-set', [], 'kind: [unclosed\n', ctx)).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^ERROR yaml: /) });
+    expect(ctx.pending.k8sRaw).toBeUndefined();
+    expect(runHookTool('k8s-raw-set', [], 'kind: ConfigMap\n', ctx).exitCode).toBe(0);
+    expect(ctx.pending.k8sRaw).toBe('kind: ConfigMap\n');
   });
 
   it('pod-spec-set checks the spec strictly, as Juju decodes it', () => {

@@ -117,6 +117,17 @@ describe('a unit added later', () => {
   }, 60_000);
 });
 
+describe('k8s-raw-set', () => {
+  it('commits the raw spec with the hook, for k8s-raw-get', async () => {
+    const { model: m } = await model();
+    await m.deploy(peer, { units: 2, config: { 'raw-spec': 'kind: ConfigMap\nmetadata: {name: extra}\n' } });
+    expect(m.snapshot().apps.peer!.rawSpec).toEqual({ spec: 'kind: ConfigMap\nmetadata: {name: extra}\n', revision: 1 });
+    // The same spec again changes nothing.
+    await m.run('peer/0', 'config-changed');
+    expect(m.snapshot().apps.peer!.rawSpec!.revision).toBe(1);
+  }, 60_000);
+});
+
 describe('resolve --no-retry on a failed remove hook', () => {
   it('removes the unit, as Juju does', async () => {
     const { model: m, hooks } = await model();
