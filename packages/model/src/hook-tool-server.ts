@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { parseCharmYaml, podSpecV3Schema, readCharmYaml, type CharmConfigYaml } from '@charms/manifest';
-import { isMap, isScalar, type Pair } from 'yaml';
+import { podSpecV3Schema, readCharmYaml, type CharmConfigYaml } from '@charms/manifest';
+import { isAlias, isMap, isScalar, parseAllDocuments, type Pair } from 'yaml';
 import type { AppRecord, HookEvent, ModelRecord, PendingChanges, RelationRecord, UnitRecord } from './model-state.js';
 import { keyValues, outputFormat, parseArgs, type ParsedArgs } from './tool-args.js';
 import { failure, formatValue, ok, ToolFailure, usage, type ToolResult } from './tool-output.js';
@@ -123,10 +123,10 @@ export const HOOK_TOOLS: Record<string, ToolHandler> = {
     const text = options.file && options.file !== '-' ? readFile(String(options.file), ctx.cwd) : stdin;
     if (!text.trim()) failure('no k8s raw spec specified: pipe k8s raw spec to command, or specify a file with --file');
     if (ctx.app.leader !== ctx.unit.name) failure('this unit is not the leader');
-    try {
-      readCharmYaml(text);
-    } catch (error) {
-      failure(`yaml: ${(error as Error).message.split('\n')[0]}`);
+    if (ctx.pending.podSpec) failure(ONE_SPEC_KIND);
+    // Often several documents (one per object): each must be YAML.
+    for (const document of parseAllDocuments(text, { version: '1.1' })) {
+      if (document.errors[0]) failure(`yaml: ${document.errors[0].message.split('\n')[0]}`);
     }
     ctx.pending.k8sRaw = text;
     return ok();
@@ -314,6 +314,10 @@ export function runHookTool(tool: string, args: readonly string[], stdin: string
   }
 }
 
+// Juju refuses both kinds of spec from one hook (it says so when the hook commits; the
+// model says it when the second is set).
+const ONE_SPEC_KIND = 'either k8s-spec-set or k8s-raw-set can be run for each application, but not both';
+
 function specGet(args: readonly string[], spec: string | undefined): ToolResult {
   const { positional } = parseArgs(args, {});
   noExtra(positional);
@@ -343,6 +347,7 @@ function specSet(tool: string, noun: string, args: readonly string[], stdin: str
     const issue = checked.error.issues[0]!;
     failure(issue.code === 'unrecognized_keys' ? `json: unknown field ${JSON.stringify(issue.keys[0])}` : `${issue.path.join('.')}: ${issue.message}`);
   }
+  if (ctx.pending.k8sRaw !== undefined) failure(ONE_SPEC_KIND);
   const unrenderable = ctx.checkPodSpec?.(spec, resources);
   if (unrenderable) failure(unrenderable);
   ctx.pending.podSpec = { spec, ...(resources === undefined ? {} : { k8sResources: resources }) };
@@ -408,20 +413,23 @@ function goList(values: readonly string[]): string {
 }
 
 /**
- * A `--file` map as Juju decodes it, go-yaml v2 into map[string]string: each plain
- * scalar keeps its text (`yes` stays "yes", `010` stays "010"), quoted ones their value,
- * null is empty (which deletes the key); anything but a map of scalars is refused.
+ * A `--file` map as Juju decodes it, go-yaml v2 into map[string]string: the first
+ * document only; each plain scalar keeps its text (`yes` stays "yes", `010` stays
+ * "010"), quoted ones their value, an alias its target's; null is empty (which deletes
+ * the key); a repeated key keeps its last value; anything but a map of scalars is refused.
  */
 function yamlMap(text: string): Record<string, string> {
-  const document = parseCharmYaml(text);
+  const [document] = parseAllDocuments(text, { version: '1.1', uniqueKeys: false });
+  if (!document) return {};
   if (document.errors[0]) usage(`cannot parse YAML: ${document.errors[0].message.split('\n')[0]}`);
   const map = document.contents;
   if (map === null) return {};
   if (!isMap(map)) return usage('expected YAML map of strings');
   const scalarText = (node: unknown): string => {
-    if (!isScalar(node)) return usage('expected YAML map of strings');
-    if (node.value === null) return '';
-    return node.type === 'PLAIN' && node.source !== undefined ? node.source : String(node.value);
+    const target = isAlias(node) ? node.resolve(document) : node;
+    if (!isScalar(target)) return usage('expected YAML map of strings');
+    if (target.value === null) return '';
+    return target.type === 'PLAIN' && target.source !== undefined ? target.source : String(target.value);
   };
   return Object.fromEntries(map.items.map((pair: Pair) => [scalarText(pair.key), scalarText(pair.value)]));
 }

@@ -205,10 +205,18 @@ export class LocalModel {
         if (metadata.name !== record.charm) {
           throw new ModelError('INVALID_CHARM', `${source} is the charm "${metadata.name}", not "${record.charm}": an application upgrades to a new revision of its own charm`);
         }
+        // Juju refuses a revision that drops an endpoint in use; a peer relation just goes.
+        const kept = new Set(endpoints(metadata).map((e) => e.name));
+        const broken = this.#state.relations.filter((r) => r.ends[0].role !== 'peers' && r.ends.some((e) => e.app === app && !kept.has(e.endpoint)));
+        if (broken.length > 0) {
+          const names = broken.map((r) => r.ends.map((e) => `${e.app}:${e.endpoint}`).join(' '));
+          throw new ModelError('INVALID_CHARM', `${source} has no endpoint for relations in use (${names.join(', ')}): remove them first (charms unrelate)`);
+        }
+        this.#state.relations = this.#state.relations.filter((r) => !(r.ends[0].role === 'peers' && r.ends[0].app === app && !kept.has(r.ends[0].endpoint)));
         // Juju keeps the settings of options the new revision still has, and drops the others.
         const options = loadConfigYaml(charmDir)?.options ?? {};
-        const kept = Object.fromEntries(Object.entries(record.config).filter(([name]) => name in options));
-        record.config = checkConfig(loadConfigYaml(charmDir), kept);
+        const settings = Object.fromEntries(Object.entries(record.config).filter(([name]) => Object.hasOwn(options, name)));
+        record.config = checkConfig(loadConfigYaml(charmDir), settings);
         rmSync(this.#file(record.charmDir), { recursive: true, force: true });
         renameSync(charmDir, this.#file(record.charmDir));
       } finally {
@@ -742,6 +750,8 @@ export class LocalModel {
       // The other side sees this unit depart.
       const remoteEnd = otherEnd(relation, app);
       for (const other of this.#unitsOf(remoteEnd.app)) {
+        // A unit being removed too (the same application going) has run its own departures.
+        if (other.queue.some((e) => e.hook === 'remove')) continue;
         const seen = relation.joined[other.name] ?? [];
         if (!seen.includes(unit.name)) continue;
         relation.joined[other.name] = seen.filter((u) => u !== unit.name);

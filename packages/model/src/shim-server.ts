@@ -69,12 +69,13 @@ if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
 # Open our answer FIFO first (read-write does not block), so the model can always write to it.
 exec 3<>"$req.done"
 printf '%s\\t%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" "$PWD" > "$CHARMS_TOOL_FIFO"
-# The answer: the exit code, and the sizes of stdout and stderr in bytes.
-read -r code out err <&3
+# The answer: the exit code, the sizes of stdout and stderr in bytes, 1 if either holds a NUL.
+read -r code out err binary <&3
 exec 3<&-
-# Short answers are printed with shell builtins rather than cat, and the files are left
-# for the model to delete: every program started here costs the hook about a millisecond.
-print() { if [ "\${1:-0}" -ge 4096 ]; then cat; else while IFS= read -r line; do printf '%s\\n' "$line"; done; if [ -n "$line" ]; then printf '%s' "$line"; fi; fi; }
+# Short text answers are printed with shell builtins rather than cat (which alone keeps
+# NUL bytes), and the files are left for the model to delete: every program started here
+# costs the hook about a millisecond.
+print() { if [ "\${1:-0}" -ge 4096 ] || [ "$binary" = 1 ]; then cat; else while IFS= read -r line; do printf '%s\\n' "$line"; done; if [ -n "$line" ]; then printf '%s' "$line"; fi; fi; }
 if [ "\${out:-0}" -gt 0 ]; then print "$out" < "$req.stdout"; fi
 if [ "\${err:-0}" -gt 0 ]; then print "$err" < "$req.stderr" >&2; fi
 exit "\${code:-1}"
@@ -118,7 +119,7 @@ export class ShimServer {
   /**
    * Deletes the files of the calls answered so far. The shims leave them (deleting costs
    * each call a program start): call this when the processes that made the calls have
-   * ended, after each hook.
+   * ended, after each hook. `close()` sweeps too.
    */
   sweep(): void {
     for (const files of this.#answered.splice(0)) {
@@ -137,6 +138,7 @@ export class ShimServer {
     await this.#done;
     this.#socket.destroy();
     rmSync(this.fifo, { force: true });
+    this.sweep();
   }
 }
 
@@ -150,31 +152,27 @@ async function answer(files: string, request: ShimRequest, handle: (request: Shi
   }
   writeFileSync(`${files}.stdout`, result.stdout, { mode: 0o600 });
   writeFileSync(`${files}.stderr`, result.stderr, { mode: 0o600 });
-  await signalDone(`${files}.done`, `${result.exitCode} ${Buffer.byteLength(result.stdout)} ${Buffer.byteLength(result.stderr)}`);
+  const binary = result.stdout.includes('\0') || result.stderr.includes('\0') ? 1 : 0;
+  signalDone(`${files}.done`, `${result.exitCode} ${Buffer.byteLength(result.stdout)} ${Buffer.byteLength(result.stderr)} ${binary}`);
 }
 
 /**
- * Writes the answer line (exit code, stdout and stderr sizes) to the shim's FIFO, which the shim holds open before it asks.
- * The open does not block, so a shim that died (its hook was killed) cannot hang the
- * model: its FIFO has no reader any more (ENXIO) and the answer is dropped.
+ * Writes the answer line (exit code, stdout and stderr sizes, and 1 when either holds a
+ * NUL byte) to the shim's FIFO. The shim opens it before it asks, so the open cannot
+ * block or fail while the shim lives; a shim that died (its hook was killed) left no
+ * reader (ENXIO) or no FIFO, and its answer is dropped. The model never hangs on it.
  */
-async function signalDone(fifo: string, answer: string): Promise<void> {
-  for (let waited = 0; waited < 200; waited += 5) {
-    let fd: number | undefined;
-    try {
-      fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code;
-      if (reason !== 'ENXIO') return; // The FIFO is gone: the shim gave up.
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      continue;
-    }
-    try {
-      writeSync(fd, `${answer}\n`);
-    } finally {
-      closeSync(fd);
-    }
+function signalDone(fifo: string, answer: string): void {
+  let fd: number;
+  try {
+    fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch {
     return;
+  }
+  try {
+    writeSync(fd, `${answer}\n`);
+  } finally {
+    closeSync(fd);
   }
 }
 

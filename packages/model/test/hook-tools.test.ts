@@ -120,8 +120,9 @@ describe('hook tools of the local model', () => {
     expect(yaml).toMatch(/^mode: "010"$/m);
     expect(yaml).toMatch(/^plain: text$/m);
     // Decoded into strings, as Juju does: plain scalars keep their text, null is empty.
-    runHookTool('relation-set', ['-r', '3', '--file', '-'], 'debug: yes\nmode: 010\nn: "on"\ngone: ~\n', ctx);
-    expect(ctx.pending.relationSets[0]!.data).toEqual({ debug: 'yes', mode: '010', n: 'on', gone: '' });
+    runHookTool('relation-set', ['-r', '3', '--file', '-'], 'debug: yes\nmode: 010\nn: "on"\ngone: ~\nfirst: &x shared\nsecond: *x\nmode: 011\n---\nnext: document\n', ctx);
+    // The first document only; an alias gives its target's text; a repeated key its last value.
+    expect(ctx.pending.relationSets[0]!.data).toEqual({ debug: 'yes', mode: '011', n: 'on', gone: '', first: 'shared', second: 'shared' });
     expect(runHookTool('relation-set', ['-r', '3', '--file', '-'], 'list: [a, b]\n', ctx)).toMatchObject({ exitCode: 2, stderr: 'ERROR expected YAML map of strings\n' });
   });
 
@@ -132,8 +133,11 @@ describe('hook tools of the local model', () => {
     expect(runHookTool('k8s-spec-get', [], '', ctx).stdout).toBe(runHookTool('pod-spec-get', [], '', ctx).stdout);
     expect(runHookTool('k8s-raw-set', [], 'kind: [unclosed\n', ctx)).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^ERROR yaml: /) });
     expect(ctx.pending.k8sRaw).toBeUndefined();
-    expect(runHookTool('k8s-raw-set', [], 'kind: ConfigMap\n', ctx).exitCode).toBe(0);
-    expect(ctx.pending.k8sRaw).toBe('kind: ConfigMap\n');
+    const objects = 'kind: ConfigMap\nmetadata: {name: a}\n---\nkind: ConfigMap\nmetadata: {name: b}\n';
+    expect(runHookTool('k8s-raw-set', [], objects, ctx).exitCode).toBe(0);
+    expect(ctx.pending.k8sRaw).toBe(objects);
+    // One kind of spec per hook, as Juju insists.
+    expect(runHookTool('pod-spec-set', [], 'version: 3\ncontainers: [{name: kv, image: i}]\n', ctx)).toMatchObject({ exitCode: 1, stderr: 'ERROR either k8s-spec-set or k8s-raw-set can be run for each application, but not both\n' });
   });
 
   it('pod-spec-set checks the spec strictly, as Juju decodes it', () => {
@@ -202,7 +206,7 @@ describe('what the shims print', () => {
   it('is the answer byte for byte, short ones printed with shell builtins and long ones with cat', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shims-'));
     writeShims(join(dir, 'bin'));
-    const short = '  leading spaces, a tab\there, back\\slashes \\n, $HOME and `quotes`\nno newline at the end';
+    const short = '  leading spaces, a tab\there, back\\slashes \\n, $HOME, %s, -n and `quotes`\n\nno newline at the end';
     const long = `${'x'.repeat(5000)}\n${'y\\'.repeat(300)}\n\n  last`;
     let answer = short;
     const server = new ShimServer(join(dir, 'tools.fifo'), async () => ({ stdout: answer, stderr: answer, exitCode: 3 }));
@@ -220,6 +224,8 @@ describe('what the shims print', () => {
       expect(await call()).toEqual({ code: 3, stdout: short, stderr: short });
       answer = long;
       expect(await call()).toEqual({ code: 3, stdout: long, stderr: long });
+      answer = 'a\0b\n';
+      expect(await call()).toEqual({ code: 3, stdout: 'a\0b\n', stderr: 'a\0b\n' });
       // The calls' files stay until the model sweeps them.
       expect(readdirSync(dir).filter((name) => name.startsWith('tool.')).length).toBeGreaterThan(0);
       server.sweep();

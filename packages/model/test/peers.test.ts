@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,23 @@ describe('upgrade', () => {
     expect(of('peer/0').slice(before)).toEqual(['upgrade-charm', 'config-changed', 'gossip-relation-created', 'gossip-relation-joined', 'gossip-relation-changed']);
     expect(m.relations().map((r) => r.provider)).toEqual(['peer:cluster', 'peer:gossip']);
     expect(m.config('peer')).toEqual({});
+  }, 60_000);
+
+  it('refuses a revision without an endpoint that is in a relation, and changes nothing', async () => {
+    const source = join(builds, 'kv-without-backend');
+    cpSync(join(here, 'fixtures', 'podspec-charm'), source, { recursive: true });
+    const metadata = readFileSync(join(source, 'metadata.yaml'), 'utf8');
+    writeFileSync(join(source, 'metadata.yaml'), metadata.replace(/requires:\n  backend:\n    interface: kv\n/, ''));
+    const withoutBackend = (await buildCharm({ charmDir: source, outDir: join(builds, 'kv-without-backend-built') })).outDir;
+
+    const { model: m } = await model();
+    await m.deploy(kv, { resources: { image: 'example/kv:1' } });
+    await m.deploy(kv, { app: 'client', resources: { image: 'example/kv:1' } });
+    await m.relate('client:backend', 'kv:kv');
+    const before = m.snapshot();
+    const error = await m.upgrade('client', withoutBackend).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining('client:backend') });
+    expect(m.snapshot()).toEqual(before);
   }, 60_000);
 
   it('refuses another charm, and changes nothing', async () => {
