@@ -30,6 +30,13 @@ const RELATION_ID = /^[a-z][a-z0-9-]*:\d+$/;
 // `hooks/<name>` from Juju; a path ending so (a hook file run directly by old Juju) too.
 const DISPATCH_PATH = /(?:^|\/)(hooks|actions)\/([^/]+)$/;
 
+/** How a variable is checked: whether it must be set, and the form it must have. */
+interface VariableRule {
+  readonly required?: true;
+  readonly pattern?: RegExp;
+  readonly problem?: string;
+}
+
 /**
  * The variables read, with the form each must have when set. A table rather than a zod
  * schema: this runs first in every hook, and loading zod costs more than the whole check.
@@ -50,7 +57,7 @@ const VARIABLES = {
   JUJU_DEPARTING_UNIT: { pattern: UNIT, problem: 'must look like app/0' },
   JUJU_ACTION_NAME: {},
   JUJU_ACTION_UUID: {},
-} satisfies Record<string, { required?: true; pattern?: RegExp; problem?: string }>;
+} satisfies Record<string, VariableRule>;
 
 type Variable = keyof typeof VARIABLES;
 type Variables = { JUJU_UNIT_NAME: string; JUJU_MODEL_NAME: string } & Partial<Record<Variable, string>>;
@@ -59,7 +66,7 @@ type Variables = { JUJU_UNIT_NAME: string; JUJU_MODEL_NAME: string } & Partial<R
 function readVariables(env: Readonly<Record<string, string | undefined>>): Variables {
   const vars: Partial<Record<Variable, string>> = {};
   const problems: { variable: string; problem: string }[] = [];
-  for (const [variable, rule] of Object.entries(VARIABLES) as [Variable, { required?: true; pattern?: RegExp; problem?: string }][]) {
+  for (const [variable, rule] of Object.entries(VARIABLES) as [Variable, VariableRule][]) {
     const value = env[variable];
     if (value === undefined || value === '') {
       if (rule.required) problems.push({ variable, problem: 'is not set' });

@@ -51,6 +51,8 @@ export interface AppRecord {
   leaderSettings: Record<string, string>;
   applicationStatus?: StatusRecord;
   version?: string;
+  /** Being removed: the record goes with its last unit. */
+  dying?: boolean;
 }
 
 export interface RelationEnd {
@@ -73,6 +75,8 @@ export interface RelationRecord {
    * emptied by `-relation-broken`.
    */
   inScope?: Record<string, string[]>;
+  /** Being removed: the record goes once no unit has a hook of it queued. */
+  dying?: boolean;
 }
 
 /** Everything the model remembers, in `model.json`. */

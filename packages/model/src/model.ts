@@ -214,9 +214,9 @@ export class LocalModel {
         }
         this.#state.relations = this.#state.relations.filter((r) => !(r.ends[0].role === 'peers' && r.ends[0].app === app && !kept.has(r.ends[0].endpoint)));
         // Juju keeps the settings of options the new revision still has, and drops the others.
-        const options = loadConfigYaml(charmDir)?.options ?? {};
-        const settings = Object.fromEntries(Object.entries(record.config).filter(([name]) => Object.hasOwn(options, name)));
-        record.config = checkConfig(loadConfigYaml(charmDir), settings);
+        const configYaml = loadConfigYaml(charmDir);
+        const settings = Object.fromEntries(Object.entries(record.config).filter(([name]) => Object.hasOwn(configYaml?.options ?? {}, name)));
+        record.config = checkConfig(configYaml, settings);
         rmSync(this.#file(record.charmDir), { recursive: true, force: true });
         renameSync(charmDir, this.#file(record.charmDir));
       } finally {
@@ -272,7 +272,7 @@ export class LocalModel {
         }
       }
       // The relation goes once its last hook ran (see #afterHook).
-      (relation as RelationRecord & { dying?: boolean }).dying = true;
+      relation.dying = true;
     });
   }
 
@@ -331,13 +331,13 @@ export class LocalModel {
       for (const unit of record.units) this.#teardown(unit);
       // The other side of each relation sees the whole application go: broken, then the relation ends.
       for (const relation of this.#state.relations.filter((r) => r.ends.some((e) => e.app === app))) {
-        (relation as RelationRecord & { dying?: boolean }).dying = true;
+        relation.dying = true;
         const remote = otherEnd(relation, app);
         // A peer relation has only this application's units, torn down above.
         if (remote.app === app) continue;
         for (const other of this.#unitsOf(remote.app)) other.queue.push({ hook: `${remote.endpoint}-relation-broken`, relationId: relation.id, remoteApp: app });
       }
-      (record as AppRecord & { dying?: boolean }).dying = true;
+      record.dying = true;
     });
   }
 
@@ -649,12 +649,11 @@ export class LocalModel {
   /** Drops relations and applications whose last hooks have run. */
   #cleanUp(): void {
     for (const relation of [...this.#state.relations]) {
-      const dying = (relation as RelationRecord & { dying?: boolean }).dying;
       const busy = relation.ends.some((end) => this.#unitsOf(end.app).some((u) => u.queue.some((e) => e.relationId === relation.id)));
-      if (dying && !busy) this.#state.relations = this.#state.relations.filter((r) => r !== relation);
+      if (relation.dying && !busy) this.#state.relations = this.#state.relations.filter((r) => r !== relation);
     }
     for (const app of Object.values(this.#state.apps)) {
-      if ((app as AppRecord & { dying?: boolean }).dying && app.units.length === 0) {
+      if (app.dying && app.units.length === 0) {
         delete this.#state.apps[app.name];
         rmSync(this.#file(app.charmDir), { recursive: true, force: true });
         rmSync(this.#file('manifests', `${app.name}.yaml`), { force: true });

@@ -69,15 +69,12 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
   });
 
   const endpointNames = endpoints(metadata).map((e) => e.name);
-  const resources = Object.keys(metadata.resources ?? {});
   const layerNames = layers.map((l) => l.name);
   const automatic = new Set<string>(['config.changed', 'upgrade.series.in-progress']);
   for (const option of options) for (const kind of ['changed', 'set', 'default']) automatic.add(`config.${kind}.${option}`);
   for (const endpoint of endpointNames) for (const kind of ['joined', 'changed', 'departed']) automatic.add(`endpoint.${endpoint}.${kind}`);
-  if (layerNames.includes('docker-resource')) {
-    automatic.add('layer.docker-resource.pending').add('layer.docker-resource.auto-fetched');
-    for (const resource of resources) for (const kind of ['fetched', 'available', 'failed', 'changed']) automatic.add(`layer.docker-resource.${resource}.${kind}`);
-  }
+  // The workspace layers' own flags are theirs to manage, not the charm's to clear.
+  for (const handler of reactor.handlers) for (const flag of [...(effects[handler.id]?.sets ?? []), ...(effects[handler.id]?.clears ?? [])]) automatic.add(flag);
   return {
     name: metadata.name,
     layers: layerNames,
