@@ -12,6 +12,7 @@ import {
   type UnitStateStore,
 } from '@charms/reactive';
 import { CONFIG_SNAPSHOT_KEY, ConfigFlags, type ConfigOptions } from './config-flags.js';
+import { hookEvents, type HookEvents } from './hook-events.js';
 
 /** Hooks in which Juju forbids most tools; the original runs one restricted round. */
 export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set(['collect-metrics', 'meter-status-changed']);
@@ -48,7 +49,11 @@ export interface RunHookOptions {
    * original manages relation and endpoint flags).
    */
   readonly startup?: readonly LifecycleCallback[];
-  /** Called with the reactor's event stream once the charm is built, before anything runs. */
+  /**
+   * Called with the reactor's event stream once the charm is built, before anything
+   * runs. What it subscribes is unsubscribed when the hook ends, so a reactor reused
+   * for the next hook does not report to this hook's observers.
+   */
   readonly observe?: (events: ReactiveEmitter, start: { committed: UnitStateSnapshot | undefined; handlers: Reactor['handlers'] }) => void;
 }
 
@@ -98,13 +103,14 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   // atexit callbacks in the original's registration order; they run reversed. Handlers
   // add theirs through the `atexit` member of their context.
   const atexit: LifecycleCallback[] = [];
-  const layerBasic = options.configFlags !== false;
 
   let reactor: Reactor;
   let run: HookRun;
+  let observed: HookEvents | undefined;
   try {
     reactor = typeof options.charm === 'function' ? await options.charm() : options.charm;
-    options.observe?.(reactor.events, { committed, handlers: reactor.handlers });
+    observed = hookEvents(reactor.events);
+    options.observe?.(observed.events, { committed, handlers: reactor.handlers });
     const services = {
       ...options.services,
       atexit: (callback: LifecycleCallback) => void atexit.push(callback),
@@ -112,10 +118,34 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
     };
     run = reactor.beginHook({ hookName, state, metadata: options.metadata, services });
   } catch (error) {
+    observed?.close();
     if (isHookExit(error) && error.exitCode === 0) return commit(options, state, base, undefined);
     return failure(base, 'load', error);
   }
 
+  try {
+    return await runBuiltHook(options, { reactor, run, state, committed, atexit, base });
+  } finally {
+    observed.close();
+  }
+}
+
+/** The hook once its charm is built: atstart, dispatch, atexit, commit. */
+async function runBuiltHook(
+  options: RunHookOptions,
+  hook: {
+    reactor: Reactor;
+    run: HookRun;
+    state: UnitState;
+    committed: UnitStateSnapshot | undefined;
+    atexit: LifecycleCallback[];
+    base: { hookName: string; restricted: boolean };
+  },
+): Promise<HookOutcome> {
+  const { reactor, run, state, committed, atexit, base } = hook;
+  const { store } = options;
+  const { restricted } = base;
+  const layerBasic = options.configFlags !== false;
   return run.run(async () => {
     const context = run.context;
     const config = new ConfigFlags(state, options.config ?? {}, options.configOptions);
