@@ -6,11 +6,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCharm, charmGraph, toHtml, toMermaid, toSvg, type CharmGraph } from '@charms/cli';
-import { chromiumPath } from './helpers/chromium.js';
+import { testChromium, type TestChromium } from './helpers/chromium.js';
 
 // The graphs of the MinIO example, drawn by a real browser: headless Chromium opens the
 // SVG and the HTML page, and Mermaid's own library (in the same browser) parses and
-// lays out the Mermaid text.
+// lays out the Mermaid text. The browser is the one helpers/chromium.ts finds; the
+// packaged one draws with its own Open Sans, so the labels are measured in a real font
+// on a machine with no fonts at all.
 
 const here = dirname(fileURLToPath(import.meta.url));
 const minio = join(here, '..', '..', '..', 'examples', 'minio');
@@ -39,26 +41,23 @@ interface DrawnNode {
 }
 
 let browser: Browser;
+let chromium: TestChromium;
 let graph: CharmGraph;
 let work: string;
-let profile: string;
+let browserDir: string;
 
 beforeAll(async () => {
   graph = charmGraph(await analyzeCharm(minio));
   work = mkdtempSync(join(tmpdir(), 'graph-browser-'));
-  profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-  browser = await puppeteer.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    userDataDir: profile,
-    // Root in CI: Chromium's sandbox refuses to start as root.
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  });
+  browserDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+  // The packaged Chromium is unpacked (about 190 MB) on the first run on a machine.
+  chromium = await testChromium(browserDir);
+  browser = await puppeteer.launch(chromium.launchOptions);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const dir of [work, profile]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [work, browserDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function open(file: string): Promise<Page> {
@@ -84,16 +83,42 @@ async function drawnNodes(page: Page): Promise<DrawnNode[]> {
   );
 }
 
+/**
+ * The font families Chromium drew the node labels with (families that drew at least one
+ * glyph), as its DevTools protocol reports them.
+ */
+async function labelFonts(page: Page): Promise<string[]> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'svg g text' });
+  const families = new Set<string>();
+  for (const nodeId of nodeIds) {
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    for (const font of fonts) if (font.glyphCount > 0) families.add(font.familyName);
+  }
+  await cdp.detach();
+  return [...families].sort();
+}
+
 function overlaps(a: DrawnNode['box'], b: DrawnNode['box']): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
-/** A drawing a person can read: every flag and handler drawn once, labels inside their boxes, no box on another. */
-function expectReadable(nodes: DrawnNode[]): void {
+/**
+ * A drawing a person can read: every flag and handler drawn once, all labels in one real
+ * font (the one the tests chose, when they chose one), inside their boxes, no box on another.
+ */
+async function expectReadable(page: Page): Promise<void> {
+  const nodes = await drawnNodes(page);
   expect(nodes.map((n) => n.label).sort()).toEqual([...graph.flags, ...graph.handlers.map((h) => h.label)].sort());
+  const fonts = await labelFonts(page);
+  expect(fonts, `labels are drawn in one font (Chromium from ${chromium.source})`).toHaveLength(1);
+  if (chromium.font) expect(fonts, `labels are drawn in the font the tests chose (Chromium from ${chromium.source})`).toEqual([chromium.font]);
   for (const node of nodes) {
     expect(node.textWidth, `label "${node.label}" is drawn`).toBeGreaterThan(10);
-    expect(node.textWidth, `label "${node.label}" fits its box`).toBeLessThan(node.box.width - 8);
+    expect(node.textWidth, `label "${node.label}" fits its box in ${fonts[0]}`).toBeLessThan(node.box.width - 8);
   }
   for (const [i, a] of nodes.entries()) {
     for (const b of nodes.slice(i + 1)) expect(overlaps(a.box, b.box), `"${a.label}" and "${b.label}" overlap`).toBe(false);
@@ -105,7 +130,7 @@ describe('charms graph in headless Chromium', () => {
     const file = join(work, 'minio.svg');
     writeFileSync(file, toSvg(graph));
     const page = await open(file);
-    expectReadable(await drawnNodes(page));
+    await expectReadable(page);
     const edgeLengths = await page.$$eval('svg path[marker-end]', (paths) => paths.map((p) => p.getTotalLength()));
     expect(edgeLengths).toHaveLength(graph.edges.length);
     for (const length of edgeLengths) expect(length).toBeGreaterThan(50);
@@ -120,7 +145,7 @@ describe('charms graph in headless Chromium', () => {
     const page = await open(file);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('minio');
     expect(await page.$eval('.legend', (p) => p.innerText)).toContain('sets');
-    expectReadable(await drawnNodes(page));
+    await expectReadable(page);
     // Drawn at its own size, not squeezed into the page.
     const size = await page.$eval('svg', (svg) => ({ drawn: svg.getBoundingClientRect().width, declared: Number(svg.getAttribute('width')) }));
     expect(size.drawn).toBe(size.declared);
