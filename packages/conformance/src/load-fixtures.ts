@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isMap, isScalar, parseDocument } from 'yaml';
-import { fixtureFileSchema, type FixtureFile } from './fixture-schema.js';
+import { configOptionOrder } from './config-option-order.js';
+import { isFixtureFile } from './fixture-check.js';
+import type { FixtureFile } from './fixture-schema.js';
 
 /** A fixture file, read and validated, or the reason it could not be. */
 export type LoadedFixture =
@@ -44,7 +45,11 @@ async function jsonFilesUnder(folder: string): Promise<string[]> {
   return files;
 }
 
-/** Reads and validates one fixture file; every problem names the file and the JSON path. */
+/**
+ * Reads and validates one fixture file; every problem names the file and the JSON path.
+ * A valid file is recognised by a quick check; zod's schema (loaded only then) reads
+ * the others and says what is wrong with them.
+ */
 export async function loadFixture(file: string): Promise<LoadedFixture> {
   let json: unknown;
   let text: string;
@@ -54,16 +59,17 @@ export async function loadFixture(file: string): Promise<LoadedFixture> {
   } catch (error) {
     return { file, ok: false, problem: `not readable JSON: ${(error as Error).message}` };
   }
-  const parsed = fixtureFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
-    return { file, ok: false, problem: `not in the fixture format: ${problems.join('; ')}` };
+  let data: FixtureFile;
+  if (isFixtureFile(json)) {
+    data = json;
+  } else {
+    const { fixtureFileSchema } = await import('./fixture-schema.js');
+    const parsed = fixtureFileSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+      return { file, ok: false, problem: `not in the fixture format: ${problems.join('; ')}` };
+    }
+    data = parsed.data;
   }
-  return { file, ok: true, data: parsed.data, configOptionOrder: keyOrder(text, ['fixture', 'config_options']) };
-}
-
-/** The keys of the JSON object at `path`, in the order the text has them. */
-function keyOrder(text: string, path: readonly string[]): string[] {
-  const node = parseDocument(text).getIn(path, true);
-  return isMap(node) ? node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)) : [];
+  return { file, ok: true, data, configOptionOrder: configOptionOrder(text, data.fixture.config_options) };
 }
