@@ -13,6 +13,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fixture = join(here, 'fixtures', 'two-layers');
 const repo = join(here, '..', '..', '..');
 
+// Builds (esbuild), hooks (a Node start each) and the charms command (Node with tsx) take
+// seconds each on a busy two-core machine: the tests that start them get minutes.
+const TIMEOUT = 120_000;
+
 /** A fresh copy of the two-layer fixture, to change or build without touching the repo. */
 function copyFixture(): { root: string; charm: string } {
   const root = mkdtempSync(join(tmpdir(), 'two-layers-'));
@@ -24,12 +28,16 @@ function out(): string {
   return join(mkdtempSync(join(tmpdir(), 'built-')), 'demo');
 }
 
-/** Runs one hook of a built (or unpacked) charm through its dispatch, under fake Juju tools. */
+/**
+ * Runs one hook of a built (or unpacked) charm through its dispatch, under fake Juju tools;
+ * killed after a minute, so that a hang fails the test rather than blocking the file.
+ */
 function runHook(charmDir: string, hook: string, env: Record<string, string> = {}) {
   const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
   const result = spawnSync(join(charmDir, 'dispatch'), [], {
     cwd: charmDir,
     encoding: 'utf8',
+    timeout: 60_000,
     env: juju.env({
       JUJU_DISPATCH_PATH: `hooks/${hook}`,
       JUJU_UNIT_NAME: 'demo/0',
@@ -46,12 +54,12 @@ function problemOf(error: unknown) {
   return (error as CliError).problems[0]!;
 }
 
-describe('charms build', () => {
+describe('charms build', { timeout: TIMEOUT }, () => {
   let built: string;
   beforeAll(async () => {
     built = out();
     await buildCharm({ charmDir: join(fixture, 'charm'), outDir: built });
-  }, 60_000);
+  }, TIMEOUT);
 
   it('merges metadata: series higher first, relations from every layer, the maintainer of the charm', () => {
     expect(readFileSync(join(built, 'metadata.yaml'), 'utf8')).toBe(
@@ -146,7 +154,7 @@ describe('charms build', () => {
     await buildCharm({ charmDir: join(fixture, 'charm'), outDir: again });
     expect(readFileSync(join(again, '.build.manifest'), 'utf8')).toBe(readFileSync(join(built, '.build.manifest'), 'utf8'));
     expect(readFileSync(join(again, 'dist', 'charm.mjs'))).toEqual(readFileSync(join(built, 'dist', 'charm.mjs')));
-  }, 60_000);
+  });
 
   it('bakes the checked files into the bundle, unless JSON would change a value', async () => {
     expect(readFileSync(join(built, 'dist', 'charm.mjs'), 'utf8')).toContain('main(charm, { files })');
@@ -157,7 +165,7 @@ describe('charms build', () => {
     const entry = readFileSync(join(target, 'dist', 'charm.mjs'), 'utf8');
     expect(entry).toContain('main(charm).then');
     expect(entry).not.toContain('main(charm, { files })');
-  }, 60_000);
+  });
 
   it('refuses to overwrite a hand-edited output without --force', async () => {
     const target = out();
@@ -168,10 +176,10 @@ describe('charms build', () => {
     expect((error as Error).message).toContain('metadata.yaml (modified)');
     await buildCharm({ charmDir: join(fixture, 'charm'), outDir: target, force: true });
     expect(readFileSync(join(target, 'metadata.yaml'), 'utf8')).toMatch(/^name: demo/);
-  }, 60_000);
+  });
 });
 
-describe('charms build leaves out what is not the charm', () => {
+describe('charms build leaves out what is not the charm', { timeout: TIMEOUT }, () => {
   it('hidden folders, local models and earlier builds are never copied', async () => {
     const { charm } = copyFixture();
     const { mkdirSync } = await import('node:fs');
@@ -183,11 +191,13 @@ describe('charms build leaves out what is not the charm', () => {
     const target = out();
     await buildCharm({ charmDir: charm, outDir: target });
     const manifest = JSON.parse(readFileSync(join(target, '.build.manifest'), 'utf8'));
+    // The charm's own files are there, so an empty list below means they were left out.
+    expect(Object.keys(manifest.signatures)).toEqual(expect.arrayContaining(['metadata.yaml', 'README.md', 'dist/charm.mjs']));
     expect(Object.keys(manifest.signatures).filter((p) => p.startsWith('.charms-model') || p.startsWith('out/'))).toEqual([]);
-  }, 60_000);
+  });
 });
 
-describe('charms build refuses broken inputs, naming file:line:col', () => {
+describe('charms build refuses broken inputs, naming file:line:col', { timeout: TIMEOUT }, () => {
   it('bad YAML', async () => {
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'config.yaml'), 'options:\n  greeting: [unclosed\n');
@@ -226,12 +236,12 @@ describe('charms build refuses broken inputs, naming file:line:col', () => {
   });
 });
 
-describe('charms pack', () => {
+describe('charms pack', { timeout: TIMEOUT }, () => {
   let built: string;
   beforeAll(async () => {
     built = out();
     await buildCharm({ charmDir: join(fixture, 'charm'), outDir: built });
-  }, 60_000);
+  }, TIMEOUT);
 
   it('zips the layout Juju expects, executable bits kept, and the unpacked charm runs', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'packed-')), 'demo.charm');
@@ -249,7 +259,7 @@ describe('charms pack', () => {
     const unpacked = await unzip(file);
     const result = runHook(unpacked, 'install');
     expect(result.status).toBe(0);
-  }, 60_000);
+  });
 
   it('--with-node embeds Node, and the charm runs with no node on PATH', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'packed-')), 'demo.charm');
@@ -262,27 +272,29 @@ describe('charms pack', () => {
     // The same, with PATH holding only the fake Juju tools and /bin (no node anywhere).
     const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
     const env = juju.env({ JUJU_DISPATCH_PATH: 'hooks/install', JUJU_UNIT_NAME: 'demo/0', JUJU_MODEL_NAME: 'test', JUJU_CHARM_DIR: unpacked });
-    // PATH: the fake tools (they start node by its absolute path) and dirname, nothing else.
+    // PATH: the fake tools (they run programs by their absolute paths) and dirname, nothing else.
     (require('node:fs') as typeof import('node:fs')).symlinkSync('/usr/bin/dirname', join(noNode, 'dirname'));
     env.PATH = `${juju.bin}:${noNode}`;
-    expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env, encoding: 'utf8' }).stdout).toBe('');
-    const bare = spawnSync(join(unpacked, 'dispatch'), [], { cwd: unpacked, env, encoding: 'utf8' });
+    // The shell finds the fake tools on this PATH, and no node.
+    expect(spawnSync('/bin/sh', ['-c', 'command -v is-leader; command -v node'], { env, encoding: 'utf8' }).stdout).toBe(`${join(juju.bin, 'is-leader')}\n`);
+    const bare = spawnSync(join(unpacked, 'dispatch'), [], { cwd: unpacked, env, encoding: 'utf8', timeout: 60_000 });
     expect(bare.stderr).toBe('');
     expect(bare.status).toBe(0);
     expect(juju.world().logs!.some((l) => l.message === 'Invoking reactive handler: demo:install')).toBe(true);
-  }, 180_000);
+  }, 300_000);
 
   it('refuses a folder that charms build did not write', async () => {
     await expect(packCharm({ builtDir: join(fixture, 'charm') })).rejects.toMatchObject({ code: 'NOT_BUILT' });
   });
 });
 
-describe('the charms command', () => {
+describe('the charms command', { timeout: TIMEOUT }, () => {
   const charms = (...args: string[]) =>
     spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), ...args], {
       cwd: repo,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
+      timeout: 60_000,
     });
 
   it('has --help, --version and per-command help', () => {
@@ -364,7 +376,7 @@ describe('charms types', () => {
   });
 });
 
-describe('the local model from the command line', () => {
+describe('the local model from the command line', { timeout: TIMEOUT }, () => {
   const kvCharm = join(repo, 'packages', 'model', 'test', 'fixtures', 'podspec-charm');
   const modelDir = mkdtempSync(join(tmpdir(), 'cli-model-'));
   const charms = (...args: string[]) =>
@@ -372,6 +384,7 @@ describe('the local model from the command line', () => {
       cwd: repo,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
+      timeout: 90_000,
     });
 
   it('deploys a charm source folder, printing each hook and the status', () => {
@@ -382,14 +395,14 @@ describe('the local model from the command line', () => {
     expect(result.stdout).toMatch(/kv\/0\s+start\s+ok/);
     expect(result.stdout).toMatch(/kv\/0\*\s+active\s+idle/);
     expect(result.stdout).toContain('Manifests for kv:');
-  }, 60_000);
+  });
 
   it('status --format json has Juju’s shape', () => {
     const status = JSON.parse(charms('status', '--format', 'json').stdout);
     expect(status.applications.kv.units['kv/0']['workload-status'].current).toBe('active');
     expect(status.applications.kv.units['kv/0']['juju-status'].current).toBe('idle');
     expect(status.applications.kv.units['kv/0'].leader).toBe(true);
-  }, 30_000);
+  });
 
   it('config shows values; a bad value is refused with exit 1 and changes nothing', () => {
     expect(charms('config', 'kv').stdout).toContain('port: 7100');
@@ -397,10 +410,10 @@ describe('the local model from the command line', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('option "port" expected int, got "lots"');
     expect(charms('config', 'kv').stdout).toContain('port: 7100');
-  }, 30_000);
+  });
 
   it('log and timeline show what the charm did', () => {
     expect(charms('log', 'kv/0').stdout).toContain('Invoking reactive handler: kv:Kv.configure');
     expect(charms('timeline', 'kv').stdout).toMatch(/kv\/0 install: pod-spec-set --file - → 0/);
-  }, 30_000);
+  });
 });

@@ -86,6 +86,7 @@ describe('charms graph', () => {
 
 describe('charms explain', () => {
   let traces: { hook: string; trace: HookTraceRecord }[];
+  // Builds MinIO and runs its hooks (a Node start each) in a local model.
   beforeAll(async () => {
     const built = (await buildCharm({ charmDir: minio, outDir: join(mkdtempSync(join(tmpdir(), 'explain-')), 'minio') })).outDir;
     const model = await createModel();
@@ -93,7 +94,7 @@ describe('charms explain', () => {
     await model.setConfig('minio', { port: '9001' });
     traces = model.hooks('minio/0').map((h) => ({ hook: h.hook, trace: JSON.parse(readFileSync(h.trace!, 'utf8')) as HookTraceRecord }));
     await model.destroy();
-  }, 60_000);
+  }, 180_000);
 
   it('shows each round, what ran and what it changed', () => {
     const text = explainTrace(traces[0]!.trace, 'minio/0 hook 0');

@@ -141,7 +141,8 @@ describe('layer-docker-resource', () => {
     await unit.hook('install');
     await unit.hook('upgrade-charm');
     expect(unit.toolCalls()).toContain('resource-get oci-image');
-    expect(unit.seen).not.toContain('changed');
+    // The image was fetched again and `ready` saw it; `restart` never ran.
+    expect(unit.seen).toEqual(['image registry.example/minio@sha256:aa', 'image registry.example/minio@sha256:aa']);
   });
 
   it('with set-status false the layer sets no status at all', async () => {

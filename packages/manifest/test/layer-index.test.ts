@@ -22,6 +22,10 @@ describe('the workspace layer index (layer.yaml)', () => {
     expect(existsSync(join(root, folder, 'package.json'))).toBe(true);
     const layer = loadLayerYaml(join(root, folder));
     expect(layer).toBeDefined();
-    for (const include of layer!.includes ?? []) expect(Object.keys(index.layers)).toContain(include);
+    expect((layer!.includes ?? []).filter((include) => !(include in index.layers))).toEqual([]);
+  });
+
+  it('the includes are read, not lost: layer:docker-resource includes layer:status', () => {
+    expect(loadLayerYaml(join(root, index.layers['layer:docker-resource']!))?.includes).toEqual(['layer:status']);
   });
 });

@@ -149,7 +149,8 @@ describe('hook tools of the local model', () => {
     expect(ctx.pending.podSpec).toBeUndefined();
   });
 
-  it('the /bin/sh shims carry arguments, stdin, stdout, stderr and the exit code unchanged', async () => {
+  // The shim tests start shells and small programs: seconds on a busy machine.
+  it('the /bin/sh shims carry arguments, stdin, stdout, stderr and the exit code unchanged', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shims-'));
     writeShims(join(dir, 'bin'));
     const ctx = context(false);
@@ -180,30 +181,37 @@ describe('hook tools of the local model', () => {
 });
 
 describe('a shim whose caller died', () => {
-  it('does not hang the model: the answer is dropped and the server closes', async () => {
+  it('does not hang the model: the answer is dropped and the server closes', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shims-dead-'));
     writeShims(join(dir, 'bin'));
     let release!: () => void;
     const answered = new Promise<void>((resolve) => (release = resolve));
-    const server = new ShimServer(join(dir, 'tools.fifo'), async () => {
+    let asked!: () => void;
+    const request = new Promise<void>((resolve) => (asked = resolve));
+    const requests: string[] = [];
+    const server = new ShimServer(join(dir, 'tools.fifo'), async ({ tool }) => {
+      requests.push(tool);
+      asked();
       // Answer only after the shim has been killed.
       await answered;
       return { stdout: '', stderr: '', exitCode: 0 };
     });
     const env = { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, CHARMS_TOOL_FIFO: join(dir, 'tools.fifo'), JUJU_CONTEXT_ID: 'kv/0-install-1', CHARMS_TOOL_TMP: dir };
     const child = spawn('is-leader', [], { env, stdio: 'ignore' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Killed once its request is in, however long the machine takes to get it there.
+    await request;
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     release();
-    const closed = await Promise.race([server.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('hung'), 5000))]);
+    const closed = await Promise.race([server.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('hung'), 20_000))]);
     expect(closed).toBe('closed');
+    expect(requests).toEqual(['is-leader']);
   });
 
 });
 
 describe('what the shims print', () => {
-  it('is the answer byte for byte, short ones printed with shell builtins and long ones with cat', async () => {
+  it('is the answer byte for byte, short ones printed with shell builtins and long ones with cat', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shims-'));
     writeShims(join(dir, 'bin'));
     const short = '  leading spaces, a tab\there, back\\slashes \\n, $HOME, %s, -n and `quotes`\n\nno newline at the end';

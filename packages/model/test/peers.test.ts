@@ -10,6 +10,9 @@ import { createModel, ModelError, statusTable, type LocalModel } from '@charms/m
 // relation-created straight after install, and who is departing in -departed hooks.
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Every hook starts Node and loads the charm: on a busy two-core machine a deploy of two
+// units takes many seconds.
+const TIMEOUT = 120_000;
 let builds: string;
 let peer: string;
 let kv: string;
@@ -20,13 +23,13 @@ beforeAll(async () => {
     buildCharm({ charmDir: join(here, 'fixtures', 'peer-charm'), outDir: join(builds, 'peer') }).then((b) => b.outDir),
     buildCharm({ charmDir: join(here, 'fixtures', 'podspec-charm'), outDir: join(builds, 'kv') }).then((b) => b.outDir),
   ]);
-}, 60_000);
+}, TIMEOUT);
 
 const models: LocalModel[] = [];
 afterAll(async () => {
   await Promise.all(models.map((m) => m.destroy()));
   rmSync(builds, { recursive: true, force: true });
-});
+}, TIMEOUT);
 
 async function model() {
   const hooks: string[] = [];
@@ -39,7 +42,7 @@ async function model() {
 const reports = (m: Awaited<ReturnType<typeof model>>['model'], unit: string) =>
   m.log(unit).map((l) => l.message.replace(/^cluster:\d+: /, '')).filter((message) => message.startsWith('cluster-relation-'));
 
-describe('peer relations', () => {
+describe('peer relations', { timeout: TIMEOUT }, () => {
   it('are made at deploy: created after install, and the units join each other after start', async () => {
     const { model: m, of } = await model();
     await m.deploy(peer, { units: 2 });
@@ -49,7 +52,7 @@ describe('peer relations', () => {
     expect(m.snapshot().relations).toHaveLength(1);
     expect(m.snapshot().relations[0]!.inScope).toEqual({ 'peer/0': ['peer/1'], 'peer/1': ['peer/0'] });
     expect(statusTable(m.status(), m.relations())).toMatch(/^Relation provider\s+Requirer\s+Interface\s+Type\npeer:cluster\s+peer:cluster\s+peer-cluster\s+peer\n$/m);
-  }, 60_000);
+  });
 
   it('cannot be related by hand', async () => {
     const { model: m } = await model();
@@ -57,7 +60,7 @@ describe('peer relations', () => {
     const error = await m.relate('peer', 'peer').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).message).toMatch(/peer:cluster is a peer relation/);
-  }, 60_000);
+  });
 
   it('a removed unit is the departing unit in its own -departed hooks and in its peers’', async () => {
     const { model: m } = await model();
@@ -66,7 +69,7 @@ describe('peer relations', () => {
     expect(reports(m, 'peer/1').slice(-2)).toEqual(['cluster-relation-departed remote=peer/0 app=peer departing=peer/1', 'cluster-relation-broken remote=- app=peer departing=-']);
     expect(reports(m, 'peer/0').at(-1)).toBe('cluster-relation-departed remote=peer/1 app=peer departing=peer/1');
     expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0']);
-  }, 60_000);
+  });
 
   it('go with the application', async () => {
     const { model: m } = await model();
@@ -74,10 +77,10 @@ describe('peer relations', () => {
     await m.remove('peer');
     expect(m.snapshot().relations).toEqual([]);
     expect(m.status().applications.peer).toBeUndefined();
-  }, 60_000);
+  });
 });
 
-describe('upgrade', () => {
+describe('upgrade', { timeout: TIMEOUT }, () => {
   it('makes the relation of a peer endpoint the new revision adds, and keeps the settings of options it still has', async () => {
     const source = join(builds, 'peer-v2-source');
     cpSync(join(here, 'fixtures', 'peer-charm'), source, { recursive: true });
@@ -92,7 +95,7 @@ describe('upgrade', () => {
     expect(of('peer/0').slice(before)).toEqual(['upgrade-charm', 'config-changed', 'gossip-relation-created', 'gossip-relation-joined', 'gossip-relation-changed']);
     expect(m.relations().map((r) => r.provider)).toEqual(['peer:cluster', 'peer:gossip']);
     expect(m.config('peer')).toEqual({});
-  }, 60_000);
+  });
 
   it('refuses a revision without an endpoint that is in a relation, and changes nothing', async () => {
     const source = join(builds, 'kv-without-backend');
@@ -109,7 +112,7 @@ describe('upgrade', () => {
     const error = await m.upgrade('client', withoutBackend).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining('client:backend') });
     expect(m.snapshot()).toEqual(before);
-  }, 60_000);
+  });
 
   it('refuses another charm, and changes nothing', async () => {
     const { model: m } = await model();
@@ -118,10 +121,10 @@ describe('upgrade', () => {
     const error = await m.upgrade('peer', kv).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining('is the charm "kv", not "peer"') });
     expect(m.snapshot()).toEqual(before);
-  }, 60_000);
+  });
 });
 
-describe('a unit added later', () => {
+describe('a unit added later', { timeout: TIMEOUT }, () => {
   it('runs relation-created for existing relations right after install', async () => {
     const { model: m, of } = await model();
     await m.deploy(kv, { resources: { image: 'example/kv:1' } });
@@ -131,10 +134,10 @@ describe('a unit added later', () => {
     expect(m.relations()).toEqual([{ provider: 'kv:kv', requirer: 'client:backend', interface: 'kv', type: 'regular' }]);
     await m.addUnit('kv');
     expect(of('kv/1')).toEqual(['install', 'kv-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'kv-relation-joined', 'kv-relation-changed']);
-  }, 60_000);
+  });
 });
 
-describe('k8s-raw-set', () => {
+describe('k8s-raw-set', { timeout: TIMEOUT }, () => {
   it('commits the raw spec with the hook, for k8s-raw-get', async () => {
     const { model: m } = await model();
     await m.deploy(peer, { units: 2, config: { 'raw-spec': 'kind: ConfigMap\nmetadata: {name: extra}\n' } });
@@ -142,10 +145,10 @@ describe('k8s-raw-set', () => {
     // The same spec again changes nothing.
     await m.run('peer/0', 'config-changed');
     expect(m.snapshot().apps.peer!.rawSpec!.revision).toBe(1);
-  }, 60_000);
+  });
 });
 
-describe('resolve --no-retry on a failed remove hook', () => {
+describe('resolve --no-retry on a failed remove hook', { timeout: TIMEOUT }, () => {
   it('removes the unit, as Juju does', async () => {
     const { model: m, hooks } = await model();
     await m.deploy(peer, { units: 2, config: { 'fail-remove': true } });
@@ -154,5 +157,5 @@ describe('resolve --no-retry on a failed remove hook', () => {
     expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0', 'peer/1']);
     await m.resolve('peer/1', { retry: false });
     expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0']);
-  }, 60_000);
+  });
 });

@@ -15,6 +15,8 @@ import { dispatchOnce } from './helpers.js';
 
 describe('module-level author functions', () => {
   it('setFlag and friends act on the running hook, across awaits', async () => {
+    // Two of them inside the handler.
+    expect.assertions(3);
     const r = createReactor().handle({ id: 'h', when: 'go' }, async () => {
       setFlag('a');
       await new Promise((resolve) => setTimeout(resolve, 1));

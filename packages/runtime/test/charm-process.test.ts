@@ -5,7 +5,9 @@ import { STATE_KEY } from '@charms/runtime';
 import { buildTestCharm, CharmUnderTest } from './helpers/charm-under-test.js';
 
 // The test charm (fixtures/test-charm) bundled and run through its `dispatch` script as
-// a real child process, with fake Juju tools on PATH.
+// a real child process, with fake Juju tools on PATH. Every hook starts Node: on a busy
+// two-core machine a test of four hooks can take many seconds, hence the time-outs.
+const TIMEOUT = 120_000;
 
 const SECRET = 's3cret!';
 const config = { port: 8080, fail: false, 'admin-password': SECRET };
@@ -13,7 +15,7 @@ let built: string;
 
 beforeAll(async () => {
   built = await buildTestCharm();
-}, 30_000);
+}, TIMEOUT);
 
 function charm(world: ConstructorParameters<typeof CharmUnderTest>[1] = {}): CharmUnderTest {
   const under = new CharmUnderTest(built, { config, relations: {}, ...world });
@@ -27,7 +29,7 @@ const flagsLine = (flags: string) => `juju-log --log-level DEBUG -- reactive: fl
 const CONFIG_SET = '+config.set.port +config.default.port +config.default.fail +config.set.admin-password';
 const CONFIG_CLEARED = '-config.set.admin-password -config.default.fail -config.set.port -config.default.port';
 
-describe('a built charm under fake Juju tools', () => {
+describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
   it('runs install, config-changed and update-status with exactly these tool calls, committing after each', () => {
     const unit = charm();
 
@@ -148,7 +150,7 @@ describe('a built charm under fake Juju tools', () => {
   });
 });
 
-describe('faults lose nothing committed', () => {
+describe('faults lose nothing committed', { timeout: TIMEOUT }, () => {
   it('a truncated state file stops the hook with an error naming the file, and is left as it is', () => {
     const unit = charm();
     unit.hook('install');

@@ -20,7 +20,9 @@ function observingCharm(seen: string[][]): Reactor {
 async function hook(store: MemoryUnitStateStore, config: Record<string, unknown>, hookName = 'config-changed') {
   const seen: string[][] = [];
   const outcome = await runHook({ hookName, store, charm: observingCharm(seen), config, configOptions: options });
-  return { outcome, flags: seen[0] ?? [] };
+  // The handler ran once, so an empty list of flags is what it saw, not that it never ran.
+  expect(seen).toHaveLength(1);
+  return { outcome, flags: seen[0]! };
 }
 
 const defaults = { 'access-key': 'minio', debug: false, port: 9000, region: null, 'secret-key': 'minio123' };

@@ -53,12 +53,17 @@ export class CharmUnderTest {
     this.juju = new FakeJuju(world);
   }
 
-  /** Runs `dispatch` for one hook in a real child process, then settles the fake's transaction. */
+  /**
+   * Runs `dispatch` for one hook in a real child process, then settles the fake's
+   * transaction. A hook still running after a minute is killed (status null), so a hang
+   * fails the test instead of blocking the test process, which waits here synchronously.
+   */
   hook(hookName: string, extraEnv: Record<string, string> = {}): HookRunResult {
     this.juju.clearCalls();
     const result = spawnSync(join(this.charmDir, 'dispatch'), [], {
       cwd: this.charmDir,
       encoding: 'utf8',
+      timeout: 60_000,
       env: this.juju.env({
         JUJU_DISPATCH_PATH: `hooks/${hookName}`,
         JUJU_UNIT_NAME: 'test-charm/0',
