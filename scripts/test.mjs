@@ -1,7 +1,9 @@
 // `pnpm test`: the unit and type tests (vitest), then the conformance fixtures, then
-// one closing line that counts both: "total: N passed, N failed".
+// one closing line that counts both: "total: N passed, N failed". The counting, and what
+// counts as a failure, is in test-totals.mjs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { countConformance, countVitest, totalLine } from './test-totals.mjs';
 
 const report = '.vitest.json';
 rmSync(report, { force: true });
@@ -9,6 +11,7 @@ const vitest = spawnSync('pnpm', ['exec', 'vitest', 'run', '--reporter=default',
   stdio: 'inherit',
 });
 
+// The conformance runner: how it is started is this one call.
 const conformance = spawnSync(
   process.execPath,
   ['--conditions=source', '--import', 'tsx', 'packages/conformance/src/cli.ts', ...process.argv.slice(2)],
@@ -16,23 +19,14 @@ const conformance = spawnSync(
 );
 process.stdout.write(`\nconformance fixtures\n${conformance.stdout}`);
 
-let passed = 0;
-let failed = 0;
+let results;
 try {
-  const results = JSON.parse(readFileSync(report, 'utf8'));
-  passed += results.numPassedTests;
-  failed += results.numFailedTests + (results.numFailedTestSuites ?? 0);
+  results = JSON.parse(readFileSync(report, 'utf8'));
 } catch {
-  console.error('vitest wrote no report: counting the unit tests as failed');
-  failed += 1;
+  // No report: countVitest counts that as a failure.
 }
-const summary = /^(\d+) passed, (\d+) failed$/m.exec(conformance.stdout ?? '');
-if (summary) {
-  passed += Number(summary[1]);
-  failed += Number(summary[2]);
-} else {
-  console.error('the conformance run printed no summary: counting it as failed');
-  failed += 1;
-}
-console.log(`total: ${passed} passed, ${failed} failed`);
-process.exitCode = vitest.status === 0 && conformance.status === 0 && failed === 0 ? 0 : 1;
+const counts = [countVitest(results, vitest.status), countConformance(conformance.stdout, conformance.status)];
+console.log('');
+for (const count of counts) console.log(count.line);
+console.log(totalLine(counts));
+process.exitCode = vitest.status === 0 && conformance.status === 0 && counts.every((count) => count.failed === 0) ? 0 : 1;
