@@ -1,6 +1,6 @@
 import { runWithContext, type HandlerContext } from './context.js';
 import { HandlerError } from './errors.js';
-import type { Handler } from './handler.js';
+import { isOnlyOnce, type HandlerInfo } from './handler.js';
 import { isHookExit } from './hook-exit.js';
 import { retestQueue, roundQueue } from './plan.js';
 import type { HandlerRegistry } from './registry.js';
@@ -39,7 +39,7 @@ export async function dispatch(
   let iterations = 0;
   let capReached = false;
 
-  const invoke = async (handler: Handler<HandlerContext>): Promise<void> => {
+  const invoke = async (handler: HandlerInfo): Promise<void> => {
     invocations += 1;
     emitter.emit('handler:start', {
       handlerId: handler.id,
@@ -49,20 +49,21 @@ export async function dispatch(
     try {
       const context: HandlerContext = Object.create(session.context, { handlerId: { value: handler.id, enumerable: true } });
       // Module-level functions called from the handler see its context, handler id included.
-      await runWithContext(context, () => handler.run(context));
+      const run = registry.runOf(handler);
+      await runWithContext(context, () => run(context));
     } catch (error) {
       emitter.emit('handler:end', { handlerId: handler.id, ok: false });
       if (isHookExit(error)) throw error;
       throw new HandlerError(handler.id, session.hookName, error);
     }
     // Marked only after a normal return, as the original's post-callback does.
-    if (handler.onlyOnce) session.markInvoked(handler.id);
+    if (isOnlyOnce(handler)) session.markInvoked(handler.id);
     emitter.emit('handler:end', { handlerId: handler.id, ok: true });
   };
 
   // One round (the original's `_invoke`): walk the queue; after any clear, re-test
   // what is left of it and walk again; finally let the round's changes gate the next.
-  const runRound = async (queue: Handler<HandlerContext>[]): Promise<void> => {
+  const runRound = async (queue: HandlerInfo[]): Promise<void> => {
     let rest = queue;
     while (rest.length > 0) {
       session.removedFlag = false;
@@ -84,7 +85,7 @@ export async function dispatch(
     watch.commit();
   };
 
-  const startRound = (iteration: number | null): Handler<HandlerContext>[] => {
+  const startRound = (iteration: number | null): HandlerInfo[] => {
     const queue = roundQueue(registry, session);
     emitter.emit('round', { phase: session.phase!, iteration, queue: queue.map((h) => h.id) });
     return queue;

@@ -1,6 +1,5 @@
-import { InvalidHandlerError } from './errors.js';
-import { assertFlags } from './flag-name.js';
-import { predicateFlags, type Predicate } from './predicates.js';
+import { InvalidFlagError, InvalidHandlerError } from './errors.js';
+import type { Predicate } from './predicates.js';
 
 /** Flags for a `when*` option: one flag or a list of them. */
 export type FlagList<F extends string = string> = F | readonly F[];
@@ -34,8 +33,11 @@ export interface HandlerSpec<F extends string = string> {
   readonly decorators?: readonly { readonly predicate: Predicate }[];
 }
 
-/** A registered handler: its identity, its conditions and what it runs. */
-export interface Handler<C = unknown> {
+/**
+ * A registered handler: its identity and its conditions. This record is also what
+ * `Reactor.handlers` lists; the function it runs is kept beside it by the registry.
+ */
+export interface HandlerInfo {
   readonly id: string;
   /** Position in registration order; dispatch runs queued handlers by this. */
   readonly order: number;
@@ -43,93 +45,105 @@ export interface Handler<C = unknown> {
   readonly predicates: readonly Predicate[];
   /** The union of every flag named by its `when*` predicates (what FlagWatch gates on). */
   readonly watched: readonly string[];
-  readonly onlyOnce: boolean;
-  readonly run: (context: C) => unknown;
-  /** The handler's own code (for lint and graph), when known. */
-  readonly source?: string;
-}
-
-/** The public description of a handler, for tools such as explain and graph. */
-export interface HandlerInfo {
-  readonly id: string;
-  readonly order: number;
-  readonly predicates: readonly Predicate[];
-  readonly watched: readonly string[];
   /** The handler's own code, as written (tools read the flags it sets from it). */
   readonly source?: string;
 }
 
-// Source order of the shorthand keys, top to bottom, as documented for fixtures.
-const SHORTHAND_ORDER = [
-  'hook',
-  'collectMetrics',
-  'meterStatusChanged',
-  'when',
-  'whenAll',
-  'whenAny',
-  'whenNot',
-  'whenNone',
-  'whenNotAll',
-  'onlyOnce',
-] as const;
+// The predicates of the boolean keys carry no data of their own, so every handler
+// shares one object per kind (as every handler decorated with `@onlyOnce` does).
+const ONLY_ONCE: Predicate = Object.freeze({ kind: 'onlyOnce' });
+const COLLECT_METRICS: Predicate = Object.freeze({ kind: 'restrictedHook', hookName: 'collect-metrics' });
+const METER_STATUS_CHANGED: Predicate = Object.freeze({ kind: 'restrictedHook', hookName: 'meter-status-changed' });
+const NO_FLAGS: readonly string[] = Object.freeze([]);
 
-const FLAG_KIND = {
-  when: 'whenAll',
-  whenAll: 'whenAll',
-  whenAny: 'whenAny',
-  whenNot: 'whenNone',
-  whenNone: 'whenNone',
-  whenNotAll: 'whenNotAll',
-} as const;
+/** How error messages name the handler being registered. */
+function where(id: unknown): string {
+  return `handler '${String(id ?? '?')}'`;
+}
+
+/** A key is applied unless it is absent, null or false. */
+function applied(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false;
+}
+
+// The shorthand predicates of the spec being read, in source order. One list reused
+// for every registration, so that registering many handlers leaves no half-empty
+// list behind each of them (a list grown by push keeps room for 16 more).
+const found: Predicate[] = [];
 
 /**
- * Turns a spec into predicates in source order (top to bottom).
- * @throws InvalidHandlerError (`INVALID_HANDLER`) for a malformed hook pattern;
- * InvalidFlagError (`INVALID_FLAG`) for a flag that is not a string.
+ * Turns a spec into predicates in the order the original tests them: the bottom
+ * decorator first, that is the reverse of the source order (`decorators` first, then
+ * the keys in the documented order `hook`, `collectMetrics`, `meterStatusChanged`,
+ * `when`, `whenAll`, `whenAny`, `whenNot`, `whenNone`, `whenNotAll`, `onlyOnce`).
+ * Problems are looked for in source order, so the first one is reported. `id` only
+ * names the handler in error messages, which are built only on failure.
+ * @throws InvalidHandlerError (`INVALID_HANDLER`) for a malformed hook pattern or
+ * decorator; InvalidFlagError (`INVALID_FLAG`) for a flag that is not a non-empty string.
  */
-export function specPredicates(spec: HandlerSpec, where: string): Predicate[] {
-  const predicates: Predicate[] = (spec.decorators ?? []).map((decorator) => {
-    if (!decorator || (typeof decorator !== 'object' && typeof decorator !== 'function') || !('predicate' in decorator)) {
-      throw new InvalidHandlerError(spec.id, `${where}: 'decorators' holds something that is not a reactive decorator such as when('flag')`);
+export function specPredicates(spec: HandlerSpec, id: unknown): Predicate[] {
+  const decorators = spec.decorators;
+  const listed: Predicate[] | undefined =
+    decorators === undefined || decorators === null
+      ? undefined
+      : decorators.map((decorator) => {
+          if (!decorator || (typeof decorator !== 'object' && typeof decorator !== 'function') || !('predicate' in decorator)) {
+            throw new InvalidHandlerError(spec.id, `${where(id)}: 'decorators' holds something that is not a reactive decorator such as when('flag')`);
+          }
+          return decorator.predicate;
+        });
+  const { hook, collectMetrics, meterStatusChanged, when, whenAll, whenAny, whenNot, whenNone, whenNotAll, onlyOnce } = spec;
+  let count = 0;
+  if (applied(hook)) {
+    const patterns = typeof hook === 'string' ? [hook] : (hook as readonly unknown[]);
+    // An empty pattern is allowed, as in the original: it matches no hook.
+    if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string')) {
+      throw new InvalidHandlerError(spec.id, `${where(id)}: 'hook' must be a hook name pattern or a list of them, got ${JSON.stringify(hook)}`);
     }
-    return decorator.predicate;
-  });
-  for (const key of SHORTHAND_ORDER) {
-    const value = spec[key];
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'hook') {
-      const patterns = typeof value === 'string' ? [value] : (value as readonly unknown[]);
-      // An empty pattern is allowed, as in the original: it matches no hook.
-      if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string')) {
-        throw new InvalidHandlerError(spec.id, `${where}: 'hook' must be a hook name pattern or a list of them, got ${JSON.stringify(value)}`);
-      }
-      if (patterns.length > 0) predicates.push({ kind: 'hook', patterns: [...patterns] as string[] });
-    } else if (key === 'onlyOnce') {
-      predicates.push({ kind: 'onlyOnce' });
-    } else if (key === 'collectMetrics') {
-      predicates.push({ kind: 'restrictedHook', hookName: 'collect-metrics' });
-    } else if (key === 'meterStatusChanged') {
-      predicates.push({ kind: 'restrictedHook', hookName: 'meter-status-changed' });
-    } else {
-      const flags = assertFlags(typeof value === 'string' ? [value] : (value as readonly unknown[]), `${where} '${key}'`);
-      if (flags.length > 0) predicates.push({ kind: FLAG_KIND[key], flags });
+    if (patterns.length > 0) found[count++] = { kind: 'hook', patterns: typeof hook === 'string' ? patterns : [...patterns] };
+  }
+  if (applied(collectMetrics)) found[count++] = COLLECT_METRICS;
+  if (applied(meterStatusChanged)) found[count++] = METER_STATUS_CHANGED;
+  if (applied(when)) count = addFlags(count, 'whenAll', when, id, 'when');
+  if (applied(whenAll)) count = addFlags(count, 'whenAll', whenAll, id, 'whenAll');
+  if (applied(whenAny)) count = addFlags(count, 'whenAny', whenAny, id, 'whenAny');
+  if (applied(whenNot)) count = addFlags(count, 'whenNone', whenNot, id, 'whenNot');
+  if (applied(whenNone)) count = addFlags(count, 'whenNone', whenNone, id, 'whenNone');
+  if (applied(whenNotAll)) count = addFlags(count, 'whenNotAll', whenNotAll, id, 'whenNotAll');
+  if (applied(onlyOnce)) found[count++] = ONLY_ONCE;
+  const bottomUp = found.slice(0, count).reverse();
+  found.fill(ONLY_ONCE, 0, count); // Keep nothing of this spec alive.
+  return listed === undefined ? bottomUp : bottomUp.concat(listed.reverse());
+}
+
+/** Adds the predicate of one `when*` key to `found`, unless its list is empty; the list is copied. */
+function addFlags(count: number, kind: 'whenAll' | 'whenAny' | 'whenNone' | 'whenNotAll', value: unknown, id: unknown, key: string): number {
+  let flags: string[];
+  if (typeof value === 'string') {
+    if (value.length === 0) throw new InvalidFlagError(value, `${where(id)} '${key}'`);
+    flags = [value];
+  } else {
+    if (!Array.isArray(value)) throw new InvalidFlagError(value, `${where(id)} '${key}'`);
+    if (value.length === 0) return count;
+    flags = value.slice();
+    for (let i = 0; i < flags.length; i += 1) {
+      // `i in flags`: a hole is kept as it is, as Array.prototype.map does.
+      const flag: unknown = flags[i];
+      if ((typeof flag !== 'string' || flag.length === 0) && i in flags) throw new InvalidFlagError(flag, `${where(id)} '${key}'`);
     }
   }
-  return predicates;
+  found[count] = { kind, flags };
+  return count + 1;
 }
 
 /**
- * Builds the handler record. `sourceOrder` is top-to-bottom; the original applies
- * decorators bottom-up, so predicates are stored reversed.
- * @throws InvalidHandlerError (`INVALID_HANDLER`) without an id or without predicates.
+ * Builds the handler record. `bottomUp` holds the predicates in the order the original
+ * tests them (the bottom decorator first); the record keeps that array as it is.
+ * `code` is the function whose text becomes `source`.
+ * @throws InvalidHandlerError (`INVALID_HANDLER`) without an id, with a `run` that is
+ * not a function, or without predicates.
  */
-export function createHandler<C>(
-  id: unknown,
-  order: number,
-  sourceOrder: readonly Predicate[],
-  run: (context: C) => unknown,
-  source?: string,
-): Handler<C> {
+export function createHandler(id: unknown, order: number, bottomUp: readonly Predicate[], run: unknown, code?: unknown): HandlerInfo {
   if (typeof id !== 'string' || id.length === 0) {
     throw new InvalidHandlerError(
       undefined,
@@ -139,22 +153,48 @@ export function createHandler<C>(
   if (typeof run !== 'function') {
     throw new InvalidHandlerError(id, `handler '${id}' is not a function, got ${typeof run}`);
   }
-  if (sourceOrder.length === 0) {
+  if (bottomUp.length === 0) {
     throw new InvalidHandlerError(
       id,
       `handler '${id}' has no conditions, so it would run in every round of every hook. ` +
         `Give it at least one of when, whenNot, hook, onlyOnce, … (use decorators: [when()] if that is really meant).`,
     );
   }
-  const predicates = [...sourceOrder].reverse();
-  const watched = [...new Set(predicates.flatMap(predicateFlags))];
-  return {
-    id,
-    order,
-    predicates,
-    watched,
-    onlyOnce: predicates.some((p) => p.kind === 'onlyOnce'),
-    run,
-    source,
-  };
+  const source = typeof code === 'function' ? (code.toString() as string) : undefined;
+  return { id, order, predicates: bottomUp, watched: watchedFlags(bottomUp), source };
+}
+
+/**
+ * Every flag the predicates name, first occurrence first. One flag predicate without
+ * repeats (the usual case) lends its own list, so nothing is copied.
+ */
+function watchedFlags(predicates: readonly Predicate[]): readonly string[] {
+  let watched: readonly string[] = NO_FLAGS;
+  let owned: string[] | undefined;
+  for (const predicate of predicates) {
+    if (!('flags' in predicate)) continue;
+    const flags = predicate.flags;
+    if (watched === NO_FLAGS && isDenseWithoutRepeats(flags)) {
+      watched = flags;
+      continue;
+    }
+    owned ??= watched.slice();
+    // A hole in a list names no flag.
+    for (let i = 0; i < flags.length; i += 1) if (i in flags && !owned.includes(flags[i]!)) owned.push(flags[i]!);
+    watched = owned;
+  }
+  return watched;
+}
+
+function isDenseWithoutRepeats(flags: readonly string[]): boolean {
+  for (let i = 0; i < flags.length; i += 1) {
+    if (!(i in flags) || (i > 0 && flags.lastIndexOf(flags[i]!, i - 1) !== -1)) return false;
+  }
+  return true;
+}
+
+/** True if the handler carries `@onlyOnce`, so its run is marked in the unit data. */
+export function isOnlyOnce(handler: HandlerInfo): boolean {
+  for (const predicate of handler.predicates) if (predicate.kind === 'onlyOnce') return true;
+  return false;
 }

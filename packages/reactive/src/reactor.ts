@@ -85,7 +85,7 @@ class ReactorImpl<F extends string> implements Reactor<F> {
   readonly #triggers: TriggerDefinition<ReactiveContext>[] = [];
 
   get handlers(): HandlerInfo[] {
-    return this.#registry.all.map(({ id, order, predicates, watched, source }) => ({ id, order, predicates, watched, source }));
+    return this.#registry.all.slice();
   }
 
   handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>): this {
@@ -99,9 +99,9 @@ class ReactorImpl<F extends string> implements Reactor<F> {
   #handle(spec: HandlerSpec<F>, handler: HandlerFunction<F>, prefix: string): this {
     const id = spec?.id ?? (typeof handler === 'function' ? handler.name : undefined);
     const fullId = typeof id === 'string' && id.length > 0 ? prefix + id : id;
-    const predicates = specPredicates((spec ?? {}) as HandlerSpec, `handler '${String(fullId ?? '?')}'`);
+    const predicates = specPredicates((spec ?? {}) as HandlerSpec, fullId);
     const run = handler as (context: HandlerContext) => unknown;
-    this.#registry.add(createHandler(fullId, this.#registry.nextOrder, predicates, run, typeof handler === 'function' ? handler.toString() : undefined));
+    this.#registry.add(createHandler(fullId, this.#registry.nextOrder, predicates, run, handler), run);
     return this;
   }
 
@@ -115,7 +115,8 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     for (const method of methods) {
       const bound = method.get(instance);
       const run = (context: HandlerContext) => bound.call(instance, context);
-      this.#registry.add(createHandler(`${prefix}${className}.${method.name}`, this.#registry.nextOrder, method.predicates, run, bound.toString()));
+      const bottomUp = [...method.predicates].reverse();
+      this.#registry.add(createHandler(`${prefix}${className}.${method.name}`, this.#registry.nextOrder, bottomUp, run, bound), run);
     }
     return this;
   }

@@ -1,6 +1,12 @@
 import { DuplicateHandlerError } from './errors.js';
-import type { Handler } from './handler.js';
+import type { HandlerInfo } from './handler.js';
 import type { Phase } from './events.js';
+
+/**
+ * Handlers by a flag. A flag that one handler uses (the usual case) maps to that
+ * handler itself, so registering thousands of handlers makes no list per flag.
+ */
+type FlagIndex = Map<string, HandlerInfo | HandlerInfo[]>;
 
 /**
  * The handlers of one reactor in registration order, indexed so that a round only
@@ -10,51 +16,64 @@ import type { Phase } from './events.js';
  * - by phase: a `when*` predicate fails outside the other phase, `@hook` outside the
  *   hooks phase, `@collectMetrics`/`@meterStatusChanged` outside the restricted one;
  * - in other-phase iteration 0, by the flags that are set: a handler with `when(a, …)`
- *   needs `a` set, one with `whenAny(a, b)` needs `a` or `b` set;
+ *   needs `a` set, one with `whenAny(a, b)` needs `a` or `b` set; either way it watches
+ *   a flag that is set, so the handlers that watch a set flag, and those that need no
+ *   flag set at all, are all the candidates (some of them still fail their test);
  * - in later iterations, by the flags that changed (the flag-watch gate): a handler
  *   that watches flags passes only if one of them changed.
+ *
+ * One index by watched flag serves both: a flag a handler needs set is one it watches.
+ * A handler's record is its public description ({@link HandlerInfo}); the function it
+ * runs is kept in `#runs` at the record's `order`.
  */
 export class HandlerRegistry<C> {
-  readonly #handlers: Handler<C>[] = [];
+  readonly #handlers: HandlerInfo[] = [];
+  readonly #runs: ((context: C) => unknown)[] = [];
   readonly #ids = new Set<string>();
-  readonly #hooksPhase: Handler<C>[] = [];
-  readonly #restrictedPhase: Handler<C>[] = [];
-  /** Other-phase handlers that no set flag is required for. */
-  readonly #otherUnrequired: Handler<C>[] = [];
-  /** Other-phase handlers by a flag that must be set for them to pass. */
-  readonly #otherRequiring = new Map<string, Handler<C>[]>();
+  readonly #hooksPhase: HandlerInfo[] = [];
+  readonly #restrictedPhase: HandlerInfo[] = [];
+  /** Other-phase handlers that need no flag set (only negative predicates, or none). */
+  readonly #otherUnrequired: HandlerInfo[] = [];
   /** Other-phase handlers that watch no flag, so the flag-watch gate never stops them. */
-  readonly #otherUnwatched: Handler<C>[] = [];
+  readonly #otherUnwatched: HandlerInfo[] = [];
   /** Other-phase handlers by each flag they watch. */
-  readonly #otherWatching = new Map<string, Handler<C>[]>();
+  readonly #otherWatching: FlagIndex = new Map();
 
-  /** @throws DuplicateHandlerError (`DUPLICATE_HANDLER`) when the id is taken. */
-  add(handler: Handler<C>): void {
+  /**
+   * Adds a handler built with `order` {@link nextOrder} and the function it runs.
+   * @throws DuplicateHandlerError (`DUPLICATE_HANDLER`) when the id is taken.
+   */
+  add(handler: HandlerInfo, run: (context: C) => unknown): void {
     if (this.#ids.has(handler.id)) throw new DuplicateHandlerError(handler.id);
     this.#handlers.push(handler);
+    this.#runs.push(run);
     this.#ids.add(handler.id);
 
     let flagged = false;
     let hooked = false;
     let restricted = false;
+    // Whether some flag must be set for the handler to pass in the other phase: a
+    // non-empty `when` list, or a non-empty `whenAny` list.
+    let requires = false;
     for (const predicate of handler.predicates) {
       if (predicate.kind === 'hook') hooked = true;
       else if (predicate.kind === 'restrictedHook') restricted = true;
-      else if (predicate.kind !== 'onlyOnce') flagged = true;
+      else if (predicate.kind !== 'onlyOnce') {
+        flagged = true;
+        if ((predicate.kind === 'whenAll' || predicate.kind === 'whenAny') && predicate.flags.length > 0) requires = true;
+      }
     }
     if (!flagged && !restricted) this.#hooksPhase.push(handler);
     if (!flagged && !hooked) this.#restrictedPhase.push(handler);
     if (hooked || restricted) return;
 
-    const required = requiredFlags(handler);
-    if (required.length === 0) this.#otherUnrequired.push(handler);
-    for (const flag of required) append(this.#otherRequiring, flag, handler);
+    if (!requires) this.#otherUnrequired.push(handler);
     if (handler.watched.length === 0) this.#otherUnwatched.push(handler);
     for (const flag of handler.watched) append(this.#otherWatching, flag, handler);
   }
 
   /** Every handler, in registration order. */
-  get all(): readonly Handler<C>[] {
+  get all(): readonly HandlerInfo[] {
     return this.#handlers;
   }
 
@@ -63,48 +82,40 @@ export class HandlerRegistry<C> {
     return this.#handlers.length;
   }
 
+  /** The function a registered handler runs. */
+  runOf(handler: HandlerInfo): (context: C) => unknown {
+    return this.#runs[handler.order]!;
+  }
+
   /**
    * In registration order, every handler that could pass a test in `phase`, given the
    * flags that are `set` (other-phase iteration 0) or that `changed` in the last round
    * (later iterations, `changed` given).
    */
-  candidates(phase: Phase, set: Iterable<string>, changed?: ReadonlySet<string>): readonly Handler<C>[] {
+  candidates(phase: Phase, set: Iterable<string>, changed?: ReadonlySet<string>): readonly HandlerInfo[] {
     if (phase === 'hooks') return this.#hooksPhase;
     if (phase === 'restricted') return this.#restrictedPhase;
     return changed
       ? merge(this.#otherUnwatched, this.#otherWatching, changed)
-      : merge(this.#otherUnrequired, this.#otherRequiring, set);
+      : merge(this.#otherUnrequired, this.#otherWatching, set);
   }
 }
 
-/**
- * Flags of which at least one must be set for the handler to pass in the other phase:
- * one flag of a `when` list (all of them are needed), else every flag of a `whenAny`
- * list. Empty when only negative predicates apply.
- */
-function requiredFlags<C>(handler: Handler<C>): readonly string[] {
-  let any: readonly string[] | undefined;
-  for (const predicate of handler.predicates) {
-    if (predicate.kind === 'whenAll' && predicate.flags.length > 0) return [predicate.flags[0]!];
-    if (predicate.kind === 'whenAny' && any === undefined) any = predicate.flags;
-  }
-  return any ?? [];
+function append(index: FlagIndex, flag: string, handler: HandlerInfo): void {
+  const entry = index.get(flag);
+  if (entry === undefined) index.set(flag, handler);
+  else if (Array.isArray(entry)) {
+    if (entry.at(-1) !== handler) entry.push(handler);
+  } else if (entry !== handler) index.set(flag, [entry, handler]);
 }
 
-function append<C>(index: Map<string, Handler<C>[]>, flag: string, handler: Handler<C>): void {
-  const list = index.get(flag);
-  if (list) {
-    if (list.at(-1) !== handler) list.push(handler);
-  } else {
-    index.set(flag, [handler]);
-  }
-}
-
-function merge<C>(base: readonly Handler<C>[], index: Map<string, Handler<C>[]>, flags: Iterable<string>): Handler<C>[] {
-  const seen = new Set<Handler<C>>(base);
+function merge(base: readonly HandlerInfo[], index: FlagIndex, flags: Iterable<string>): HandlerInfo[] {
+  const seen = new Set<HandlerInfo>(base);
   for (const flag of flags) {
-    const handlers = index.get(flag);
-    if (handlers) for (const handler of handlers) seen.add(handler);
+    const entry = index.get(flag);
+    if (entry === undefined) continue;
+    if (Array.isArray(entry)) for (const handler of entry) seen.add(handler);
+    else seen.add(entry);
   }
   const result = [...seen];
   // `order` is the registration position.
