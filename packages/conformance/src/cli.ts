@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { firstDifference, type Difference } from './compare.js';
@@ -12,11 +12,24 @@ engine and compares the results. Without PATH it runs the cases/ and public/ set
 packages/conformance/shared/. Prints one line per failing fixture and ends with
 "N passed, N failed".`;
 
-// The in-repo copy of the team's shared/conformance/ folder, so a clone tests on its own.
-const sharedCopy = join(dirname(fileURLToPath(import.meta.url)), '..', 'shared');
-const sharedSets = ['cases', 'public'].map((set) => join(sharedCopy, set));
+/** Where the runner finds what it runs by default. */
+export interface MainOptions {
+  /**
+   * The in-repo copy of the team's shared/conformance/ folder, so a clone tests on its
+   * own. Default: `../shared` from this file, right when it runs from source; the
+   * launcher (bin/conformance.mjs) runs a bundle elsewhere and passes it.
+   */
+  readonly sharedDir?: string;
+}
 
-async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The `pnpm conformance` command: runs fixtures and prints one line per failing one,
+ * then "N passed, N failed". Returns the exit status: 0, 1 if a fixture failed, 2 for
+ * a bad command line.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const sharedDir = options.sharedDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'shared');
+  const sharedSets = ['cases', 'public'].map((set) => join(sharedDir, set));
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
     return 0;
@@ -81,4 +94,14 @@ function describe(difference: Difference, hooks: readonly { hook: string }[]): s
   return `${where}${difference.field}: expected ${JSON.stringify(difference.expected)}, actual ${JSON.stringify(difference.actual)}`;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** True when this file is the program node was started with (from source, through tsx). */
+function startedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// The launcher (bin/conformance.mjs) imports this module and calls main itself.
+if (startedDirectly()) process.exitCode = await main(process.argv.slice(2));

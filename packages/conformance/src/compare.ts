@@ -10,9 +10,16 @@ export interface Difference {
 }
 
 /**
- * Compares results by the rules of shared/README.md §4: per hook, `invoked`
- * and `final_flags` exactly, `error` by category (`exit` with its code), `rounds`
- * exactly. `error_detail` and `flags_at_error` are informational and ignored.
+ * Compares results by the rules of shared/README.md §4: per hook, `invoked`,
+ * `final_flags`, `error` and `rounds` exactly. `error_detail` and `flags_at_error`
+ * are informational and ignored.
+ *
+ * §4 lets a runner compare `error` by category only (any `exception:<Class>` for
+ * any other), or map the port's error kinds to the original's class names and
+ * compare whole strings. This runner maps them (run-fixture.ts: a handler's raise is
+ * `HandlerError`, a rejected trigger `ValueError`, a trigger cycle `RecursionError`),
+ * so it compares whole strings: a crash of the engine (`exception:TypeError`) does
+ * not pass for the handler failure the original reports.
  */
 export function firstDifference(expected: FixtureResult, actual: FixtureResult): Difference | undefined {
   if (expected.hooks.length !== actual.hooks.length) {
@@ -32,7 +39,7 @@ function hookDifference(want: HookResult, got: HookResult): Omit<Difference, 'ho
   if (!sameList(want.final_flags, got.final_flags)) {
     return { field: 'final_flags', expected: want.final_flags, actual: got.final_flags };
   }
-  if (errorCategory(want.error) !== errorCategory(got.error)) return { field: 'error', expected: want.error, actual: got.error };
+  if (want.error !== got.error) return { field: 'error', expected: want.error, actual: got.error };
   const rounds = Math.max(want.rounds.length, got.rounds.length);
   for (let i = 0; i < rounds; i += 1) {
     const w = want.rounds[i];
@@ -40,13 +47,6 @@ function hookDifference(want: HookResult, got: HookResult): Omit<Difference, 'ho
     if (!w || !g || !sameRound(w, g)) return { field: `rounds[${i}]`, expected: w ?? null, actual: g ?? null };
   }
   return undefined;
-}
-
-/** `null`, `loop`, `exception` or `exit:<N>`: what must match of an error. */
-export function errorCategory(error: string | null): string | null {
-  if (error === null) return null;
-  const [kind, code] = error.split(':');
-  return kind === 'exit' ? `exit:${code}` : kind!;
 }
 
 function sameRound(a: RoundResult, b: RoundResult): boolean {

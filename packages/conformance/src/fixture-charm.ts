@@ -93,21 +93,18 @@ function handlerSpec(handler: FixtureHandler): HandlerSpec | undefined {
       .filter((d): d is ReactiveDecorator => d !== undefined);
     return decorators.length > 0 ? { id: handler.id, decorators } : undefined;
   }
-  const list = (flags: string[] | null | undefined) => (flags && flags.length > 0 ? flags : undefined);
-  const patterns = handler.hook && handler.hook.length > 0 ? handler.hook : undefined;
-  const spec: HandlerSpec = {
-    id: handler.id,
-    when: list(handler.when),
-    whenAll: list(handler.when_all),
-    whenAny: list(handler.when_any),
-    whenNot: list(handler.when_not),
-    whenNone: list(handler.when_none),
-    whenNotAll: list(handler.when_not_all),
-    hook: patterns,
-    onlyOnce: handler.only_once === true,
-    collectMetrics: handler.collect_metrics === true,
-    meterStatusChanged: handler.meter_status_changed === true,
-  };
-  const applied = Object.entries(spec).some(([key, value]) => key !== 'id' && value !== undefined && value !== false);
-  return applied ? spec : undefined;
+  // Only the keys that apply go into the spec: absent, null, [] and false mean "not applied".
+  const spec: { -readonly [K in keyof HandlerSpec]: HandlerSpec[K] } = { id: handler.id };
+  if (handler.when?.length) spec.when = handler.when;
+  if (handler.when_all?.length) spec.whenAll = handler.when_all;
+  if (handler.when_any?.length) spec.whenAny = handler.when_any;
+  if (handler.when_not?.length) spec.whenNot = handler.when_not;
+  if (handler.when_none?.length) spec.whenNone = handler.when_none;
+  if (handler.when_not_all?.length) spec.whenNotAll = handler.when_not_all;
+  if (handler.hook?.length) spec.hook = handler.hook;
+  if (handler.only_once === true) spec.onlyOnce = true;
+  if (handler.collect_metrics === true) spec.collectMetrics = true;
+  if (handler.meter_status_changed === true) spec.meterStatusChanged = true;
+  for (const key in spec) if (key !== 'id') return spec;
+  return undefined;
 }

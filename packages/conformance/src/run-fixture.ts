@@ -34,6 +34,8 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
     ? new Map(order.map((name) => [name, declared[name] === null ? null : { default: declared[name]?.default ?? null }]))
     : undefined;
 
+  const undefinedOption = [...(configOptions?.values() ?? [])].includes(null);
+
   let userConfig: Record<string, unknown> = { ...(fixture.config ?? {}) };
   const hooks: HookResult[] = [];
   for (const entry of entries) {
@@ -62,7 +64,7 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
       hook: entry.hook,
       invoked,
       final_flags: Object.keys(store.peek()?.flags ?? {}).sort(),
-      error: hookError(outcome),
+      error: hookError(outcome, undefinedOption),
       rounds,
     };
     if (!outcome.ok && !isHookExit(outcome.error)) result.error_detail = errorMessage(outcome.error).slice(0, 500);
@@ -95,15 +97,19 @@ function effectiveConfig(
 /**
  * The fixture's error value. The original's Python class names stand for the port's
  * own errors: a handler's raise → HandlerError, a rejected trigger → ValueError, a
- * trigger cycle → RecursionError.
+ * trigger cycle → RecursionError, and the runtime refusing a config.yaml option
+ * without a definition at atstart (a plain Error, when the fixture has such an option)
+ * → AttributeError, which layer-basic raises reading that option's default. Anything
+ * else keeps its own name (`exception:TypeError`), so it matches nothing in the data.
  */
-function hookError(outcome: HookOutcome): string | null {
+function hookError(outcome: HookOutcome, undefinedOption: boolean): string | null {
   if (outcome.ok) return outcome.dispatch?.capReached ? 'loop' : null;
   const error = outcome.error instanceof HandlerError ? outcome.error.cause : outcome.error;
   if (isHookExit(error)) return `exit:${error.exitCode}`;
   if (error instanceof TriggerCycleError) return 'exception:RecursionError';
   if (error instanceof InvalidTriggerError) return 'exception:ValueError';
   if (error instanceof FixtureRaise) return 'exception:HandlerError';
+  if (undefinedOption && outcome.stage === 'atstart' && error instanceof Error && error.constructor === Error) return 'exception:AttributeError';
   return `exception:${error instanceof Error ? error.name : 'Error'}`;
 }
 

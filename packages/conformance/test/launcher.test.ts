@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..', '..');
+const launcher = join(repo, 'packages', 'conformance', 'bin', 'conformance.mjs');
+const cache = join(repo, 'node_modules', '.cache', 'charms-conformance');
+const fixture = join(here, '..', 'shared', 'cases', '01-registration-order.json');
+
+function run(): string {
+  const result = spawnSync(process.execPath, [launcher, fixture], { cwd: repo, encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  return result.stdout.trim();
+}
+
+const recorded = (): Record<string, string> => JSON.parse(readFileSync(join(cache, 'inputs.json'), 'utf8'));
+
+describe('the conformance launcher', () => {
+  it('runs a bundle of the sources, and makes it again when one of them changes', () => {
+    expect(run()).toBe('1 passed, 0 failed');
+    const inputs = recorded();
+    // Every workspace source the runner uses is watched, the engine's included.
+    expect(Object.keys(inputs)).toEqual(
+      expect.arrayContaining(['packages/conformance/src/cli.ts', 'packages/reactive/src/registry.ts', 'packages/reactive/package.json', 'node_modules/.modules.yaml']),
+    );
+
+    const source = join(repo, 'packages', 'conformance', 'src', 'compare.ts');
+    const before = statSync(source);
+    try {
+      // The same text with a new modification time stands for an edit.
+      const later = new Date(before.mtimeMs + 1000);
+      utimesSync(source, later, later);
+      expect(run()).toBe('1 passed, 0 failed');
+      const now = statSync(source);
+      expect(recorded()['packages/conformance/src/compare.ts']).toBe(`${now.size}:${now.mtimeMs}`);
+    } finally {
+      utimesSync(source, before.atime, before.mtime);
+    }
+  });
+});
