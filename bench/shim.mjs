@@ -1,5 +1,6 @@
-// `pnpm bench` part 2: what a hook-tool call costs in the local model (a /bin/sh shim
-// talking to the model over FIFOs) against a bare Node start on this machine.
+// `pnpm bench` part 2: what the transport of a hook-tool call costs in the local model: a
+// /bin/sh shim talking to the model over FIFOs, answered at once with a canned reply (no
+// tool logic runs), against a bare Node start on this machine.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,5 +29,5 @@ const time = async (runs, fn) => {
 const shim = await time(RUNS, call);
 const node = await time(RUNS, async () => spawnSync(process.execPath, ['-e', '0']));
 await server.close();
-console.log(`\nhook-tool shim: ${RUNS} calls, median`);
-console.table([{ 'shim call (ms)': shim.toFixed(1), 'node -e 0 (ms)': node.toFixed(1), ratio: (shim / node).toFixed(2) }]);
+console.log(`\nhook-tool shim, transport only: a shim round trip with a canned answer, no tool logic (${RUNS} calls, median)`);
+console.table([{ 'shim round trip (ms)': shim.toFixed(1), 'node -e 0 (ms)': node.toFixed(1), ratio: (shim / node).toFixed(2) }]);
