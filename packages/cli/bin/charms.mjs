@@ -1,13 +1,53 @@
 #!/usr/bin/env node
-// Runs the charms command from its TypeScript source, in this workspace.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The charms command, in this one process.
+//
+// Installed from a package (inside a node_modules folder), it runs the built JavaScript
+// in dist/. In a checkout of the charms.ts repository it runs dist/ only when every
+// package's dist/ is newer than its src/; otherwise it runs the TypeScript sources,
+// compiled by esbuild as they load (typescript-hooks.mjs). So a fresh clone needs no
+// build step, and an edit is never hidden behind an older build: `pnpm build` only
+// makes the start faster.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { register } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const source = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.ts');
-// tsx is found from here, not from wherever the command runs.
-const tsx = import.meta.resolve('tsx');
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', tsx, source, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exitCode = result.status ?? 1;
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+if (root.split(sep).includes('node_modules') || buildIsFresh(dirname(root))) {
+  await import(pathToFileURL(join(root, 'dist', 'bin.js')).href);
+} else {
+  register('./typescript-hooks.mjs', import.meta.url, { data: { source: true } });
+  await import(pathToFileURL(join(root, 'src', 'bin.ts')).href);
+}
+
+/** True when each built package of the workspace has its dist/ newer than anything in its src/. */
+function buildIsFresh(packagesDir) {
+  for (const name of readdirSync(packagesDir)) {
+    const dir = join(packagesDir, name);
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest) || !JSON.parse(readFileSync(manifest, 'utf8')).scripts?.build) continue;
+    const built = oldestOutput(join(dir, 'dist'));
+    if (built === undefined || newestSource(join(dir, 'src')) > built) return false;
+  }
+  return true;
+}
+
+/** The oldest modification time of dist/*.js, or undefined when there is none. */
+function oldestOutput(dist) {
+  if (!existsSync(dist)) return undefined;
+  const times = readdirSync(dist)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => statSync(join(dist, file)).mtimeMs);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+/** The newest modification time in a folder tree; a folder's own time counts, as it changes when a file is added or removed. */
+function newestSource(dir) {
+  let newest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}

@@ -1,21 +1,91 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LayerIndex } from './build/resolve-layers.js';
 
-/** The workspace this command belongs to: its layer packages and node_modules. */
-export const WORKSPACE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** This package's folder: the nearest folder above this module with a package.json (src/ and dist/ both sit one below). */
+export const CLI_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 
 /**
- * The folder whose `layer.yaml` is the layer index for a charm: the nearest folder at
- * or above the charm with a `pnpm-workspace.yaml` beside its `layer.yaml`, else this
- * command's own workspace.
+ * The folder whose `node_modules` holds this command's dependencies. In this repository
+ * it is the workspace root (with `pnpm-workspace.yaml` and the layer index `layer.yaml`);
+ * installed from a package, it is the folder holding the `node_modules` the command is in
+ * (the project, or pnpm's `.pnpm/<package>` folder).
  */
-export function indexRootFor(charmDir: string): string {
-  let dir = resolve(charmDir);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(join(dir, 'layer.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return WORKSPACE_ROOT;
-    dir = parent;
+export const WORKSPACE_ROOT = commandRoot(CLI_ROOT);
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..');
   }
 }
+
+function commandRoot(cliRoot: string): string {
+  const workspace = resolve(cliRoot, '..', '..');
+  if (existsSync(join(workspace, 'pnpm-workspace.yaml'))) return workspace;
+  const parts = cliRoot.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  return at > 0 ? parts.slice(0, at).join(sep) || sep : workspace;
+}
+
+/** True when a folder holds a workspace with its own layer index. */
+function isIndexedWorkspace(dir: string): boolean {
+  return existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(join(dir, 'layer.yaml'));
+}
+
+/**
+ * Where a charm's `layer:NAME` includes come from, first match wins:
+ *
+ * 1. a workspace at or above the charm with a layer index (`pnpm-workspace.yaml` beside
+ *    `layer.yaml`), as in this repository;
+ * 2. the packages the charm depends on (its nearest `package.json`, dependencies and
+ *    devDependencies): a dependency named `layer-NAME` or `@scope/layer-NAME` whose folder
+ *    holds a `layer.yaml` is `layer:NAME`, found in `node_modules` the way Node finds it
+ *    (from the charm's folder upwards);
+ * 3. with no `package.json`, this command's own workspace index, when the command runs
+ *    from this repository (test fixtures copied to a temporary folder rely on it).
+ */
+export function layerIndexFor(charmDir: string): string | LayerIndex {
+  const start = resolve(charmDir);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (isIndexedWorkspace(dir)) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return dependencyLayers(manifest);
+    if (dirname(dir) === dir) break;
+  }
+  if (isIndexedWorkspace(WORKSPACE_ROOT)) return WORKSPACE_ROOT;
+  return { layers: {}, source: `any layer index: ${start} has no package.json naming its layer packages (run charms init for a new charm)` };
+}
+
+/** The layer packages among the dependencies of a charm's package.json. */
+function dependencyLayers(manifestFile: string): LayerIndex {
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const names = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
+  const layers: Record<string, string> = {};
+  for (const name of names) {
+    const match = /^layer-([a-z0-9-]+)$/.exec(basename(name));
+    if (!match) continue;
+    const dir = installedPackage(name, dirname(manifestFile));
+    if (dir && existsSync(join(dir, 'layer.yaml'))) layers[`layer:${match[1]}`] ??= realpathSync(dir);
+  }
+  return {
+    layers,
+    source: `the layer packages ${manifestFile} depends on (layer:NAME is a dependency named layer-NAME or @scope/layer-NAME, installed: run npm install, or add it, e.g. npm install @charms/layer-NAME)`,
+  };
+}
+
+/** A package's folder as Node finds it from `from`: `node_modules/<name>` here or in a folder above. */
+function installedPackage(name: string, from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json')) && statSync(candidate).isDirectory()) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** {@link layerIndexFor} under its first name, which the build and `charms types` call. */
+export const indexRootFor = layerIndexFor;

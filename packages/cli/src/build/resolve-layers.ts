@@ -19,6 +19,15 @@ export interface ResolvedLayer {
   readonly entry?: string;
 }
 
+/**
+ * Where `layer:NAME` includes are found, when not in a workspace's index file: each
+ * name's folder (absolute), and where the map came from, for messages.
+ */
+export interface LayerIndex {
+  readonly layers: Readonly<Record<string, string>>;
+  readonly source: string;
+}
+
 const indexSchema = z.strictObject({
   layers: z.record(z.string(), z.string()).default({}),
   interfaces: z.record(z.string(), z.string()).default({}),
@@ -27,14 +36,14 @@ const indexSchema = z.strictObject({
 /**
  * The charm's layers in build order, as charm-tools orders them: depth first, each
  * layer after everything it includes, a layer met twice kept at its first place, the
- * charm last. `layer:NAME` is looked up in the index (`<indexRoot>/layer.yaml`);
- * a path is relative to the layer.yaml that names it.
+ * charm last. `layer:NAME` is looked up in the index (`<indexRoot>/layer.yaml`, or
+ * a {@link LayerIndex}); a path is relative to the layer.yaml that names it.
  *
  * @throws CliError `LAYER_NOT_FOUND` (file:line:col of the include) or
  * `INCLUDE_CYCLE` (naming the chain).
  */
-export function resolveLayers(charmDir: string, indexRoot: string): ResolvedLayer[] {
-  const index = loadYamlFile(join(indexRoot, 'layer.yaml'), indexSchema, { optional: true }) ?? { layers: {}, interfaces: {} };
+export function resolveLayers(charmDir: string, indexRoot: string | LayerIndex): ResolvedLayer[] {
+  const index = typeof indexRoot === 'string' ? readIndex(indexRoot) : indexRoot;
   const ordered: ResolvedLayer[] = [];
   const done = new Set<string>();
   const charmRoot = resolve(charmDir);
@@ -48,7 +57,7 @@ export function resolveLayers(charmDir: string, indexRoot: string): ResolvedLaye
     const layerYaml = loadLayerYaml(dir) ?? {};
     for (const [position, include] of (layerYaml.includes ?? []).entries()) {
       if (include.startsWith('interface:')) continue; // Interfaces bring no code yet.
-      const target = locateInclude(include, dir, index.layers, indexRoot, position);
+      const target = locateInclude(include, dir, index, position);
       visit(target.dir, include, target.kind, [...chain, dir]);
     }
     done.add(dir);
@@ -60,22 +69,24 @@ export function resolveLayers(charmDir: string, indexRoot: string): ResolvedLaye
   return ordered;
 }
 
-function locateInclude(
-  include: string,
-  fromDir: string,
-  layers: Record<string, string>,
-  indexRoot: string,
-  position: number,
-): { dir: string; kind: 'workspace' | 'local' } {
+/** A workspace's index file, its folders made absolute. */
+function readIndex(indexRoot: string): LayerIndex {
+  const file = join(indexRoot, 'layer.yaml');
+  const index = loadYamlFile(file, indexSchema, { optional: true }) ?? { layers: {}, interfaces: {} };
+  const layers = Object.fromEntries(Object.entries(index.layers).map(([name, folder]) => [name, resolve(indexRoot, folder)]));
+  return { layers, source: `the layer index ${file}` };
+}
+
+function locateInclude(include: string, fromDir: string, index: LayerIndex, position: number): { dir: string; kind: 'workspace' | 'local' } {
   if (!include.startsWith('layer:')) return { dir: isAbsolute(include) ? include : resolve(fromDir, include), kind: 'local' };
-  const folder = layers[include];
+  const folder = index.layers[include];
   if (folder === undefined) {
-    const known = Object.keys(layers).join(', ') || 'none';
+    const known = Object.keys(index.layers).join(', ') || 'none';
     throw new CliError('LAYER_NOT_FOUND', `unknown layer ${include}`, [
-      includeProblem(fromDir, position, 'UNKNOWN_LAYER', `${include} is not in the layer index ${join(indexRoot, 'layer.yaml')} (it has: ${known})`),
+      includeProblem(fromDir, position, 'UNKNOWN_LAYER', `${include} is not in ${index.source} (it has: ${known})`),
     ]);
   }
-  return { dir: resolve(indexRoot, folder), kind: 'workspace' };
+  return { dir: folder, kind: 'workspace' };
 }
 
 /** The problem, placed at the include entry in the layer.yaml that has it. */

@@ -1,13 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LocalModel, statusTable, type HookReport } from '@charms/model';
+import type { HookReport, LocalModel } from '@charms/model';
+import type { HookTraceRecord } from '@charms/runtime';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { readFileSync } from 'node:fs';
-import type { HookTraceRecord } from '@charms/runtime';
-import { buildCharm } from '../build/build-charm.js';
-import { explainTrace } from '../tools/explain.js';
+
+// The model, the build and the tools are loaded by the commands that use them, so that
+// `charms --help` or `charms status` does not load the bundler or the Kubernetes schemas.
 
 /** Where the model lives: --model, else CHARMS_MODEL, else .charms-model here. */
 function modelDir(program: Command): string {
@@ -21,8 +21,18 @@ function progress(report: HookReport): void {
   process.stdout.write(`  ${report.unit.padEnd(12)} ${report.hook.padEnd(28)} ${result} ${(report.ms / 1000).toFixed(2)}s\n`);
 }
 
-function open(program: Command, quiet = false): Promise<LocalModel> {
+async function open(program: Command, quiet = false): Promise<LocalModel> {
+  const { LocalModel } = await import('@charms/model');
   return LocalModel.open({ dir: modelDir(program), onHook: quiet ? undefined : progress });
+}
+
+/** Builds a charm source folder first; a built folder or a `.charm` is used as it is. */
+async function builtCharm(source: string): Promise<{ dir: string; name?: string }> {
+  const dir = resolve(source);
+  if (!statSync(dir).isDirectory() || existsSync(join(dir, 'dispatch'))) return { dir };
+  const { buildCharm } = await import('../build/build-charm.js');
+  const summary = await buildCharm({ charmDir: dir });
+  return { dir: summary.outDir, name: summary.name };
 }
 
 /** `k=v` arguments as a map; `--config k=v` may repeat. */
@@ -45,7 +55,8 @@ function unitCount(text: string): number {
   return count;
 }
 
-function printStatus(model: LocalModel, apps: readonly string[] = []): void {
+async function printStatus(model: LocalModel, apps: readonly string[] = []): Promise<void> {
+  const { statusTable } = await import('@charms/model');
   process.stdout.write(`\n${statusTable(model.status(), model.relations())}`);
   for (const app of apps) {
     const manifests = model.manifestsPath(app);
@@ -67,11 +78,9 @@ export function addModelCommands(program: Command): void {
     .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: string; timings?: boolean }) => {
       const timings: [string, number][] = [];
       let started = performance.now();
-      let built = resolve(source);
-      if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) {
-        const summary = await buildCharm({ charmDir: built });
-        built = summary.outDir;
-        process.stdout.write(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), built)}\n`);
+      const { dir: built, name } = await builtCharm(source);
+      if (name !== undefined) {
+        process.stdout.write(`${pc.green('built')} ${name} → ${relative(process.cwd(), built)}\n`);
         timings.push(['build', performance.now() - started]);
       }
       started = performance.now();
@@ -89,7 +98,7 @@ export function addModelCommands(program: Command): void {
       const hooks = reports.reduce((sum, r) => sum + r.ms, 0);
       timings.push(['hooks', hooks], ['model (deploy, tools, commits)', total - hooks]);
       const app = options.app ?? model.snapshot().apps[Object.keys(model.snapshot().apps).at(-1)!]?.name;
-      printStatus(model, app ? [app] : []);
+      await printStatus(model, app ? [app] : []);
       if (options.timings) {
         process.stdout.write('\nTimings\n');
         for (const [step, ms] of timings) process.stdout.write(`  ${step.padEnd(32)} ${(ms / 1000).toFixed(2)}s\n`);
@@ -101,7 +110,7 @@ export function addModelCommands(program: Command): void {
     .description('show the applications and units, like juju status')
     .option('--format <format>', 'tabular or json', 'tabular')
     .action(async (options: { format: string }) => {
-      const model = await open(program, true);
+      const [model, { statusTable }] = await Promise.all([open(program, true), import('@charms/model')]);
       if (options.format === 'json') process.stdout.write(`${JSON.stringify(model.status(), null, 2)}\n`);
       else process.stdout.write(statusTable(model.status(), model.relations()));
     });
@@ -119,7 +128,7 @@ export function addModelCommands(program: Command): void {
         return;
       }
       await model.setConfig(app, pairs(values, 'config'), options.reset);
-      printStatus(model);
+      await printStatus(model);
     });
 
   program
@@ -131,7 +140,7 @@ export function addModelCommands(program: Command): void {
       const model = await open(program);
       const [[name, image]] = Object.entries(pairs([pair], 'the resource')) as [[string, string]];
       await model.attachResource(app, name, image);
-      printStatus(model, [app]);
+      await printStatus(model, [app]);
     });
 
   program
@@ -140,11 +149,10 @@ export function addModelCommands(program: Command): void {
     .argument('<app>')
     .argument('<charm>', 'a charm source folder, a built charm folder, or a .charm file')
     .action(async (app: string, source: string) => {
-      let built = resolve(source);
-      if (statSync(built).isDirectory() && !existsSync(join(built, 'dispatch'))) built = (await buildCharm({ charmDir: built })).outDir;
+      const { dir: built } = await builtCharm(source);
       const model = await open(program);
       await model.upgrade(app, built);
-      printStatus(model, [app]);
+      await printStatus(model, [app]);
     });
 
   for (const [name, description] of [
@@ -159,7 +167,7 @@ export function addModelCommands(program: Command): void {
       .action(async (a: string, b: string) => {
         const model = await open(program);
         await (name === 'relate' ? model.relate(a, b) : model.unrelate(a, b));
-        printStatus(model);
+        await printStatus(model);
       });
   }
 
@@ -181,7 +189,7 @@ export function addModelCommands(program: Command): void {
     .action(async (unit: string, options: { retry: boolean }) => {
       const model = await open(program);
       await model.resolve(unit, { retry: options.retry });
-      printStatus(model);
+      await printStatus(model);
     });
 
   program
@@ -192,7 +200,7 @@ export function addModelCommands(program: Command): void {
     .action(async (app: string, options: { numUnits: string }) => {
       const model = await open(program);
       await model.addUnit(app, unitCount(options.numUnits));
-      printStatus(model);
+      await printStatus(model);
     });
 
   program
@@ -202,7 +210,7 @@ export function addModelCommands(program: Command): void {
     .action(async (unit: string) => {
       const model = await open(program);
       await model.removeUnit(unit);
-      printStatus(model);
+      await printStatus(model);
     });
 
   program
@@ -212,7 +220,7 @@ export function addModelCommands(program: Command): void {
     .action(async (app: string) => {
       const model = await open(program);
       await model.remove(app);
-      printStatus(model);
+      await printStatus(model);
     });
 
   program
@@ -244,6 +252,7 @@ export function addModelCommands(program: Command): void {
       if (!hook) throw new Error(`unit ${unit} has hooks 0 to ${hooks.length - 1}:\n${hooks.map((h) => `  ${h.index} ${h.hook}`).join('\n')}`);
       if (!hook.trace) throw new Error(`hook ${hook.index} (${hook.hook}) of ${unit} left no trace: the charm did not run the charms.ts runtime`);
       const trace = JSON.parse(readFileSync(hook.trace, 'utf8')) as HookTraceRecord;
+      const { explainTrace } = await import('../tools/explain.js');
       process.stdout.write(explainTrace(trace, `${unit} hook ${hook.index}`));
     });
 

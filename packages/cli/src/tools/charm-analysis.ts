@@ -6,6 +6,7 @@ import { createReactor, defineLayer, type Layer, type Predicate } from '@charms/
 import { entryModules } from '../build/bundle.js';
 import { resolveLayers } from '../build/resolve-layers.js';
 import { indexRootFor } from '../workspace.js';
+import { allowTypeScriptImports } from './typescript-imports.js';
 
 /** A handler as the tools see it: its conditions, where it is, and the flags its code changes. */
 export interface AnalyzedHandler {
@@ -40,6 +41,7 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
   const layers = resolveLayers(dir, indexRootFor(dir));
   const reactor = createReactor();
   const origin = new Map<string, { path: string; layer: string }>();
+  allowTypeScriptImports();
   for (const module of entryModules(layers)) {
     const exported = ((await import(pathToFileURL(module.path).href)) as { default: unknown }).default;
     const layer = typeof exported === 'function' ? defineLayer(module.layer, (r) => r.register(exported as new () => object)) : (exported as Layer);

@@ -1,0 +1,18 @@
+import { register } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLI_ROOT } from '../workspace.js';
+
+let registered = false;
+
+/**
+ * Lets `import()` load TypeScript (a charm's `reactive/*.ts`, a layer's `src/`) when this
+ * command runs as built JavaScript: Node 20 cannot. The hooks in `bin/typescript-hooks.mjs`
+ * compile each file with esbuild as it loads. When this module is itself TypeScript, a
+ * loader is already there (the bin's source mode, tsx, vitest) and nothing is done.
+ */
+export function allowTypeScriptImports(): void {
+  if (registered || import.meta.url.endsWith('.ts')) return;
+  register(pathToFileURL(join(CLI_ROOT, 'bin', 'typescript-hooks.mjs')).href, { data: { source: false } });
+  registered = true;
+}
