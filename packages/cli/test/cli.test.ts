@@ -197,7 +197,7 @@ describe('charms build leaves out what is not the charm', { timeout: TIMEOUT }, 
   });
 });
 
-describe('charms build refuses broken inputs, naming file:line:col', { timeout: TIMEOUT }, () => {
+describe('charms build refuses broken inputs, naming file:line:col', () => {
   it('bad YAML', async () => {
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'config.yaml'), 'options:\n  greeting: [unclosed\n');
