@@ -16,7 +16,7 @@ function run(): string {
   return result.stdout.trim();
 }
 
-const recorded = (): Record<string, string> => JSON.parse(readFileSync(join(cache, 'inputs.json'), 'utf8'));
+const recorded = (): Record<string, string> => JSON.parse(readFileSync(join(cache, 'build.json'), 'utf8')).inputs;
 
 describe('the conformance launcher', () => {
   it('runs a bundle of the sources, and makes it again when one of them changes', () => {

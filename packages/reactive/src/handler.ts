@@ -63,7 +63,7 @@ function where(id: unknown): string {
 
 /** A key is applied unless it is absent, null or false. */
 function applied(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false;
+  return value != null && value !== false;
 }
 
 // The shorthand predicates of the spec being read, in source order. One list reused
@@ -171,7 +171,11 @@ export function createHandler(id: unknown, order: number, bottomUp: readonly Pre
 function watchedFlags(predicates: readonly Predicate[]): readonly string[] {
   let watched: readonly string[] = NO_FLAGS;
   let owned: string[] | undefined;
-  for (const predicate of predicates) {
+  // Index loops here and in the registry: a for…of over an array makes an iterator and
+  // a result object per step until the code is optimised, which registering thousands
+  // of handlers at start-up pays in full.
+  for (let p = 0; p < predicates.length; p += 1) {
+    const predicate = predicates[p]!;
     if (!('flags' in predicate)) continue;
     const flags = predicate.flags;
     if (watched === NO_FLAGS && isDenseWithoutRepeats(flags)) {

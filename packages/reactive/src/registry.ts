@@ -55,7 +55,9 @@ export class HandlerRegistry<C> {
     // Whether some flag must be set for the handler to pass in the other phase: a
     // non-empty `when` list, or a non-empty `whenAny` list.
     let requires = false;
-    for (const predicate of handler.predicates) {
+    const predicates = handler.predicates;
+    for (let i = 0; i < predicates.length; i += 1) {
+      const predicate = predicates[i]!;
       if (predicate.kind === 'hook') hooked = true;
       else if (predicate.kind === 'restrictedHook') restricted = true;
       else if (predicate.kind !== 'onlyOnce') {
@@ -68,8 +70,9 @@ export class HandlerRegistry<C> {
     if (hooked || restricted) return;
 
     if (!requires) this.#otherUnrequired.push(handler);
-    if (handler.watched.length === 0) this.#otherUnwatched.push(handler);
-    for (const flag of handler.watched) append(this.#otherWatching, flag, handler);
+    const watched = handler.watched;
+    if (watched.length === 0) this.#otherUnwatched.push(handler);
+    for (let i = 0; i < watched.length; i += 1) append(this.#otherWatching, watched[i]!, handler);
   }
 
   /** Every handler, in registration order. */
