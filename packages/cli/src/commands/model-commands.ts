@@ -110,7 +110,18 @@ export function addModelCommands(program: Command): void {
     .description('show the applications and units, like juju status')
     .option('--format <format>', 'tabular or json', 'tabular')
     .action(async (options: { format: string }) => {
-      const [model, { statusTable }] = await Promise.all([open(program, true), import('@charms/model')]);
+      const { readModelStatus } = await import('./model-status.js');
+      const read = await readModelStatus(modelDir(program));
+      if (read && options.format === 'json') {
+        process.stdout.write(`${JSON.stringify(read.status, null, 2)}\n`);
+        return;
+      }
+      const { statusTable } = await import('@charms/model/status');
+      if (read) {
+        process.stdout.write(statusTable(read.status, read.relations));
+        return;
+      }
+      const model = await open(program, true);
       if (options.format === 'json') process.stdout.write(`${JSON.stringify(model.status(), null, 2)}\n`);
       else process.stdout.write(statusTable(model.status(), model.relations()));
     });
