@@ -6,7 +6,7 @@
 // package's dist/ is newer than its src/; otherwise it runs the TypeScript sources,
 // compiled by esbuild as they load (typescript-hooks.mjs). So a fresh clone needs no
 // build step, and an edit is never hidden behind an older build: `pnpm build` only
-// makes the start faster.
+// makes the start faster. (Checking costs a few milliseconds: a stat per source file.)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { register } from 'node:module';
 import { dirname, join, sep } from 'node:path';
