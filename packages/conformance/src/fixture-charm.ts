@@ -105,6 +105,7 @@ function handlerSpec(handler: FixtureHandler): HandlerSpec | undefined {
   if (handler.only_once === true) spec.onlyOnce = true;
   if (handler.collect_metrics === true) spec.collectMetrics = true;
   if (handler.meter_status_changed === true) spec.meterStatusChanged = true;
+  // Nothing but the id: no decorator applies.
   for (const key in spec) if (key !== 'id') return spec;
   return undefined;
 }
