@@ -11,10 +11,10 @@ const vitest = spawnSync('pnpm', ['exec', 'vitest', 'run', '--reporter=default',
   stdio: 'inherit',
 });
 
-// The conformance runner: how it is started is this one call.
+// The conformance runner, started as `pnpm conformance` starts it (the root package.json).
 const conformance = spawnSync(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', 'packages/conformance/src/cli.ts', ...process.argv.slice(2)],
+  ['packages/conformance/bin/conformance.mjs', ...process.argv.slice(2)],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
 );
 process.stdout.write(`\nconformance fixtures\n${conformance.stdout}`);
