@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, sep } from 'node:path';
@@ -40,17 +40,36 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(command: string, args: readonly string[], cwd: string, timeout = STEP_TIMEOUT): SpawnSyncReturns<string> {
-  const started = performance.now();
-  const result = spawnSync(command, args, { cwd, env: userEnv(), encoding: 'utf8', timeout });
-  timings.push([`${cwd.split(sep).at(-1)}: ${command.split(sep).at(-1)} ${args.join(' ')}`.slice(0, 70), performance.now() - started]);
-  return result;
+interface Finished {
+  readonly status: number | string;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
-/** Runs a command and fails with its output unless it exits 0. */
-function ok(command: string, args: readonly string[], cwd: string, timeout?: number): string {
-  const result = run(command, args, cwd, timeout);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`);
+/**
+ * Runs a command without blocking this worker (vitest's worker must keep answering its
+ * runner while an install or a build takes minutes), and notes how long it took.
+ */
+function run(command: string, args: readonly string[], cwd: string, timeout = STEP_TIMEOUT): Promise<Finished> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: userEnv(), timeout });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      timings.push([`${cwd.split(sep).at(-1)}: ${command.split(sep).at(-1)} ${args.join(' ')}`.slice(0, 70), performance.now() - started]);
+      resolve({ status: code ?? signal ?? 'killed', stdout, stderr });
+    });
+  });
+}
+
+/** Runs a command and fails with its output unless it exits 0; its stdout. */
+async function ok(command: string, args: readonly string[], cwd: string, timeout?: number): Promise<string> {
+  const result = await run(command, args, cwd, timeout);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -81,13 +100,14 @@ beforeAll(async () => {
   mkdirSync(tarballs);
   mkdirSync(project);
 
-  // dist/ is not in git: build what is missing or older than its sources, one at a time.
+  // dist/ is not in git: build what is missing or older than its sources, one at a time
+  // (each build is busy on both cores).
   for (const name of PACKAGES) {
     const dir = join(repo, 'packages', name);
-    if (!builtAndFresh(dir)) ok('pnpm', ['run', 'build'], dir, SETUP_TIMEOUT);
+    if (!builtAndFresh(dir)) await ok('pnpm', ['run', 'build'], dir, SETUP_TIMEOUT);
   }
   // pnpm writes each workspace:* dependency as the version it points at.
-  for (const name of PACKAGES) ok('pnpm', ['pack', '--pack-destination', tarballs], join(repo, 'packages', name));
+  await Promise.all(PACKAGES.map((name) => ok('pnpm', ['pack', '--pack-destination', tarballs], join(repo, 'packages', name))));
 
   const charmsPackages = Object.fromEntries(
     readdirSync(tarballs).map((file) => [`@charms/${file.replace(/^charms-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, '')}`, `file:${join(tarballs, file)}`]),
@@ -109,8 +129,8 @@ beforeAll(async () => {
       2,
     ),
   );
-  ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project, SETUP_TIMEOUT);
-  ok(bin('charms'), ['init', 'hello'], project);
+  await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project, SETUP_TIMEOUT);
+  await ok(bin('charms'), ['init', 'hello'], project);
   hello = join(project, 'hello');
   timings.push(['setup in all', performance.now() - started]);
 }, SETUP_TIMEOUT);
@@ -119,13 +139,13 @@ afterAll(() => {
   // The figures of this run, for the docs (vitest prints a test file's console output).
   console.log(timings.map(([step, ms]) => `${(ms / 1000).toFixed(1).padStart(6)} s  ${step}`).join('\n'));
   if (root) rmSync(root, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('a charm in its own repository, with the @charms packages installed from tarballs', () => {
-  it('runs every @charms module from the temporary folder, none from this repository', () => {
+  it('runs every @charms module from the temporary folder, none from this repository', async () => {
     const names = PACKAGES.map((name) => `@charms/${name}`);
     const script = `for (const name of ${JSON.stringify(names)}) console.log(import.meta.resolve(name));`;
-    const resolved = ok(process.execPath, ['--input-type=module', '-e', script], hello).trim().split('\n');
+    const resolved = (await ok(process.execPath, ['--input-type=module', '-e', script], hello)).trim().split('\n');
     expect(resolved).toHaveLength(PACKAGES.length);
     for (const url of resolved) expect(realpathSync(fileURLToPath(url)).startsWith(realpathSync(project) + sep)).toBe(true);
     expect(realpathSync(bin('charms')).startsWith(realpathSync(project) + sep)).toBe(true);
@@ -147,37 +167,37 @@ describe('a charm in its own repository, with the @charms packages installed fro
     expect(readFileSync(join(hello, 'reactive', 'hello.ts'), 'utf8')).toContain('export default class Hello');
   });
 
-  it('charms build bundles the charm with layer:status from node_modules', () => {
-    const out = charms('build');
+  it('charms build bundles the charm with layer:status from node_modules', async () => {
+    const out = await charms('build');
     expect(out).toContain('layers: status → hello');
     const bundle = readFileSync(join(hello, 'build', 'hello', 'dist', 'charm.mjs'), 'utf8');
     expect(bundle).not.toContain(repo);
   }, STEP_TIMEOUT);
 
-  it('charms deploy runs it on a local model, and charms status shows it active', () => {
-    const deployed = charms('deploy', '.');
+  it('charms deploy runs it on a local model, and charms status shows it active', async () => {
+    const deployed = await charms('deploy', '.');
     expect(deployed).toMatch(/hello\/0\s+start\s+ok/);
-    const status = JSON.parse(charms('status', '--format', 'json')) as { applications: Record<string, { units: Record<string, { 'workload-status': { current: string; message: string } }> }> };
+    const status = JSON.parse(await charms('status', '--format', 'json')) as { applications: Record<string, { units: Record<string, { 'workload-status': { current: string; message: string } }> }> };
     expect(status.applications.hello!.units['hello/0']!['workload-status']).toMatchObject({ current: 'active', message: 'hello, world' });
-    expect(charms('status')).toMatch(/hello\/0\*\s+active\s+idle/);
+    expect(await charms('status')).toMatch(/hello\/0\*\s+active\s+idle/);
   }, STEP_TIMEOUT);
 
-  it('charms lint, graph, explain and types read the charm and its layers from node_modules', () => {
-    expect(charms('lint')).toContain('no findings');
-    const graph = charms('graph');
+  it('charms lint, graph, explain and types read the charm and its layers from node_modules', async () => {
+    expect(await charms('lint')).toContain('no findings');
+    const graph = await charms('graph');
     expect(graph).toMatch(/^flowchart LR/);
     expect(graph).toContain('Hello.configure');
-    expect(charms('explain', 'hello/0')).toMatch(/^hello\/0 hook \d+: start — ok/);
+    expect(await charms('explain', 'hello/0')).toMatch(/^hello\/0 hook \d+: start — ok/);
     const before = readFileSync(join(hello, 'charm-config.ts'), 'utf8');
     rmSync(join(hello, 'charm-config.ts'));
-    charms('types');
+    await charms('types');
     // The template's charm-config.ts is what charms types writes for its config.yaml.
     expect(readFileSync(join(hello, 'charm-config.ts'), 'utf8')).toBe(before);
   }, STEP_TIMEOUT);
 
-  it('the project type-checks against the packages’ .d.ts files, and its own test passes', () => {
-    ok(bin('tsc'), ['--noEmit', '-p', '.'], hello);
-    const test = ok(bin('vitest'), ['run'], hello, 300_000);
+  it('the project type-checks against the packages’ .d.ts files, and its own test passes', async () => {
+    await ok(bin('tsc'), ['--noEmit', '-p', '.'], hello);
+    const test = await ok(bin('vitest'), ['run'], hello, 300_000);
     expect(test).toMatch(/Tests\s+2 passed/);
   }, 300_000);
 });
