@@ -21,7 +21,8 @@ export {
   collectMetrics,
   meterStatusChanged,
 } from './decorators.js';
-export type { ReactiveDecorator, OptionalCallDecorator, HandlerMethod } from './decorators.js';
+export { decoratedMethods } from './decorators.js';
+export type { ReactiveDecorator, OptionalCallDecorator, HandlerMethod, DecoratedMethod } from './decorators.js';
 export {
   setFlag,
   clearFlag,
