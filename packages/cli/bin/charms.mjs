@@ -17,7 +17,8 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 if (root.split(sep).includes('node_modules') || buildIsFresh(dirname(root))) {
   await import(pathToFileURL(join(root, 'dist', 'bin.js')).href);
 } else {
-  register('./typescript-hooks.mjs', import.meta.url, { data: { source: true } });
+  const fallback = pathToFileURL(join(root, '..', '..', 'package.json')).href; // the workspace root's node_modules
+  register('./typescript-hooks.mjs', import.meta.url, { data: { source: true, fallback } });
   await import(pathToFileURL(join(root, 'src', 'bin.ts')).href);
 }
 

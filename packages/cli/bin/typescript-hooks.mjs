@@ -3,19 +3,26 @@
 // names kept, since handler ids default to them). Plain JavaScript, so that it runs
 // before anything can load TypeScript.
 //
-// Registered with { data: { source: true } } by bin/charms.mjs in this repository when
-// dist/ is missing or older than the sources: the `source` export condition is then
-// added, so that the workspace packages resolve to their TypeScript too. Registered with
+// Registered with { source: true } by bin/charms.mjs in this repository when dist/ is
+// missing or older than the sources: the `source` export condition is then added, so
+// that the workspace packages resolve to their TypeScript too. Registered with
 // { source: false } by `charms lint` and `charms graph` to load a charm's reactive/*.ts.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const TYPESCRIPT = /\.[cm]?ts$/;
 let sourceCondition = false;
+let fallbackParent;
 let esbuild;
 
+/**
+ * `data.source`: add the `source` condition. `data.fallback`: a file URL whose folder's
+ * node_modules is searched for a package the importing file cannot find, as esbuild's
+ * nodePaths does for `charms build` (so what the build bundles, lint can load).
+ */
 export function initialize(data) {
   sourceCondition = Boolean(data?.source);
+  fallbackParent = data?.fallback;
 }
 
 export async function resolve(specifier, context, nextResolve) {
@@ -27,6 +34,10 @@ export async function resolve(specifier, context, nextResolve) {
     const relative = specifier.startsWith('./') || specifier.startsWith('../');
     if (error?.code === 'ERR_MODULE_NOT_FOUND' && relative && /\.[cm]?js$/.test(specifier) && TYPESCRIPT.test(context.parentURL ?? '')) {
       return nextResolve(specifier.replace(/js$/, 'ts'), withSource);
+    }
+    const bare = !relative && !specifier.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(specifier);
+    if (fallbackParent && bare && (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && context.parentURL !== fallbackParent) {
+      return nextResolve(specifier, { ...withSource, parentURL: fallbackParent });
     }
     throw error;
   }

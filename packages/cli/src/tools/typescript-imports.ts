@@ -1,7 +1,7 @@
 import { register } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI_ROOT } from '../workspace.js';
+import { CLI_ROOT, WORKSPACE_ROOT } from '../workspace.js';
 
 let registered = false;
 
@@ -13,6 +13,8 @@ let registered = false;
  */
 export function allowTypeScriptImports(): void {
   if (registered || import.meta.url.endsWith('.ts')) return;
-  register(pathToFileURL(join(CLI_ROOT, 'bin', 'typescript-hooks.mjs')).href, { data: { source: false } });
+  // A package the charm's files cannot find is looked for where the build looks too.
+  const fallback = pathToFileURL(join(WORKSPACE_ROOT, 'package.json')).href;
+  register(pathToFileURL(join(CLI_ROOT, 'bin', 'typescript-hooks.mjs')).href, { data: { source: false, fallback } });
   registered = true;
 }
