@@ -1,7 +1,7 @@
 import type { HookContext, HookTools, LogLevel } from '@charms/hooktools';
 import type { CharmMetadata } from '@charms/manifest';
 import type { HandlerContext, LifecycleCallback, ReactiveContext } from '@charms/reactive';
-import type { Endpoint } from './endpoints.js';
+import type { Endpoint } from './endpoint.js';
 
 /** What the runtime adds to every handler and callback context of a charm under Juju. */
 export interface CharmServices {
@@ -23,7 +23,9 @@ export interface CharmServices {
   /** The options the built charm's layer.yaml gives for `layer` (`{}` if none). */
   layerOptions(layer: string): Readonly<Record<string, unknown>>;
   /**
-   * A relation endpoint from metadata.yaml.
+   * A relation endpoint from metadata.yaml: an instance of the Endpoint class an
+   * interface layer bound to its interface and role, else of `Endpoint`. Its relation
+   * data is read on `await endpoint.load()`.
    * @throws Error naming the endpoints that exist, for an unknown name.
    */
   endpoint(name: string): Endpoint;

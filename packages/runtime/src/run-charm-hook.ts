@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { HookContext, HookTools } from '@charms/hooktools';
 import type { CharmConfigYaml, CharmMetadata, LayerYaml } from '@charms/manifest';
-import { endpoints } from '@charms/manifest/queries';
 import { HandlerError, type Reactor, type UnitStateStore } from '@charms/reactive';
 import type { CharmServices } from './charm-context.js';
 import { charmConfig } from './charm-config.js';
-import { Endpoint, manageEndpointFlags } from './endpoints.js';
+import { HookEndpoints } from './hook-endpoints.js';
 import { recordTrace, type HookTraceRecord } from './hook-trace.js';
 import { JujuLogger } from './juju-logger.js';
 import { isSecretOption, Redactor } from './redactor.js';
@@ -80,8 +79,8 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     if (isSecretOption(name, spec.type)) redactor.add(config[name]);
   }
 
-  const specs = endpoints(input.metadata);
-  const endpointObjects = new Map(specs.map((spec) => [spec.name, new Endpoint(spec, tools)]));
+  const { requires, provides, peers } = input.metadata;
+  const hookEndpoints = new HookEndpoints({ tools, hook: juju, metadata: { requires, provides, peers } });
   const layerOptions = input.layerYaml?.options ?? {};
   const services: Omit<CharmServices, 'atexit' | 'layers'> = {
     tools,
@@ -92,15 +91,14 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     log: (message, level) => logger.log(message, level),
     layerOptions: (layer) => Object.freeze({ ...(layerOptions[layer] ?? {}) }),
     endpoint: (name) => {
-      const endpoint = endpointObjects.get(name);
-      if (!endpoint) throw new Error(`no endpoint '${name}' in metadata.yaml; it has: ${[...endpointObjects.keys()].join(', ') || 'none'}`);
+      const endpoint = hookEndpoints.instance(name);
+      if (!endpoint) throw new Error(`no endpoint '${name}' in metadata.yaml; it has: ${hookEndpoints.names().join(', ') || 'none'}`);
       return endpoint;
     },
     interceptTool: (method, handler) => serial.intercept(method, handler),
     directTools: serial.direct,
   };
 
-  const { requires, provides, peers } = input.metadata;
   let trace: HookTraceRecord | undefined;
   const outcome = await runHook({
     hookName: juju.hookName,
@@ -110,7 +108,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     configOptions: input.configYaml?.options,
     metadata: { requires, provides, peers },
     services,
-    startup: [(context) => manageEndpointFlags(context, endpointObjects.values(), juju.departingUnit)],
+    endpoints: hookEndpoints,
     observe: (events, start) => {
       logger.follow(events);
       if (input.traceFile) trace = recordTrace(events, start, juju.hookName, juju.unitName);

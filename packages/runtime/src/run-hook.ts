@@ -13,6 +13,7 @@ import {
 } from '@charms/reactive';
 import { CONFIG_SNAPSHOT_KEY, ConfigFlags, type ConfigOptions } from './config-flags.js';
 import { hookEvents, type HookEvents } from './hook-events.js';
+import { HOOK_ENDPOINTS, type HookEndpoints } from './hook-endpoints.js';
 
 /** Hooks in which Juju forbids most tools; the original runs one restricted round. */
 export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set(['collect-metrics', 'meter-status-changed']);
@@ -49,6 +50,13 @@ export interface RunHookOptions {
    * original manages relation and endpoint flags).
    */
   readonly startup?: readonly LifecycleCallback[];
+  /**
+   * The hook's endpoints: bound to the charm once it is built (the Endpoint classes'
+   * handlers are registered after all others), started after the config and series
+   * flags and before `startup`, and reachable from handlers through `endpointFromFlag`
+   * and `endpointFromName`.
+   */
+  readonly endpoints?: HookEndpoints;
   /**
    * Called with the reactor's event stream once the charm is built, before anything
    * runs. What it subscribes is unsubscribed when the hook ends, so a reactor reused
@@ -109,12 +117,14 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   let observed: HookEvents | undefined;
   try {
     reactor = typeof options.charm === 'function' ? await options.charm() : options.charm;
+    options.endpoints?.bind(reactor);
     observed = hookEvents(reactor.events);
     options.observe?.(observed.events, { committed, handlers: reactor.handlers });
     const services = {
       ...options.services,
       atexit: (callback: LifecycleCallback) => void atexit.push(callback),
       layers: reactor.layers,
+      ...(options.endpoints ? { [HOOK_ENDPOINTS]: options.endpoints } : {}),
     };
     run = reactor.beginHook({ hookName, state, metadata: options.metadata, services });
   } catch (error) {
@@ -171,6 +181,7 @@ async function runBuiltHook(
           ]
         : []),
       seriesUpgradeFlag,
+      ...(options.endpoints ? [(ctx: ReactiveContext) => options.endpoints!.startup(ctx)] : []),
       ...(options.startup ?? []),
       ...reactor.atstartCallbacks,
     ];
