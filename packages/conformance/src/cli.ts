@@ -8,8 +8,8 @@ import { runFixture } from './run-fixture.js';
 const USAGE = `usage: pnpm conformance [--verbose] [PATH ...]
 
 Runs charms.reactive conformance fixtures (files, or folders of *.json) through the
-engine and compares the results. Without PATH it runs the cases/ and public/ sets of
-packages/conformance/shared/. Prints one line per failing fixture and ends with
+engine and compares the results. Without PATH it runs the cases/, public/ and
+endpoints/ sets of packages/conformance/shared/. Prints one line per failing fixture and ends with
 "N passed, N failed".`;
 
 /** Where the runner finds what it runs by default. */
@@ -29,7 +29,7 @@ export interface MainOptions {
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const sharedDir = options.sharedDir ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'shared');
-  const sharedSets = ['cases', 'public'].map((set) => join(sharedDir, set));
+  const sharedSets = ['cases', 'public', 'endpoints'].map((set) => join(sharedDir, set));
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
     return 0;

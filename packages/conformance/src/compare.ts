@@ -40,6 +40,12 @@ function hookDifference(want: HookResult, got: HookResult): Omit<Difference, 'ho
     return { field: 'final_flags', expected: want.final_flags, actual: got.final_flags };
   }
   if (want.error !== got.error) return { field: 'error', expected: want.error, actual: got.error };
+  // Endpoint fixtures (shared/endpoints/) also pin the relation-set calls and the records.
+  for (const field of ['relation_set', 'records'] as const) {
+    if (want[field] !== undefined && canonical(want[field]) !== canonical(got[field] ?? null)) {
+      return { field, expected: want[field], actual: got[field] ?? null };
+    }
+  }
   const rounds = Math.max(want.rounds.length, got.rounds.length);
   for (let i = 0; i < rounds; i += 1) {
     const w = want.rounds[i];
@@ -55,4 +61,13 @@ function sameRound(a: RoundResult, b: RoundResult): boolean {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/** JSON with object keys sorted: equal for equal data whatever the key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.keys(item).sort().map((k) => [k, (item as Record<string, unknown>)[k]]))
+      : item,
+  );
 }

@@ -6,13 +6,18 @@ import {
   TriggerCycleError,
   type RelationMetadata,
 } from '@charms/reactive';
-import { runHook, type HookOutcome } from '@charms/runtime';
-import { FixtureRaise, fixtureCharm } from './fixture-charm.js';
-import type { Fixture, FixtureResult, HookResult, RoundResult } from './fixture-schema.js';
+import { EndpointError, HookEndpoints, runHook, type HookOutcome } from '@charms/runtime';
+import { FixtureRaise, fixtureCharm, type EndpointRun } from './fixture-charm.js';
+import type { Fixture, FixtureRelation, FixtureResult, HookResult, RoundResult } from './fixture-schema.js';
+import { FixtureToolError, FixtureWorld } from './fixture-world.js';
 
 interface HookEntry {
   readonly hook: string;
   readonly config: Record<string, unknown>;
+  readonly relations?: Record<string, FixtureRelation>;
+  readonly leader?: boolean;
+  readonly relation_id?: string;
+  readonly remote_unit?: string | null;
 }
 
 /**
@@ -24,8 +29,13 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
   const initialFlags = Object.fromEntries((fixture.initial_flags ?? []).map((flag) => [flag, null]));
   const store = new MemoryUnitStateStore({ flags: initialFlags, data: {} });
   const entries: HookEntry[] = (fixture.hooks ?? [fixture.hook!]).map((entry) =>
-    typeof entry === 'string' ? { hook: entry, config: {} } : { hook: entry.hook, config: entry.config ?? {} },
+    typeof entry === 'string' ? { hook: entry, config: {} } : { ...entry, config: entry.config ?? {} },
   );
+  // Endpoint fixtures (shared/endpoints/): a world of relations, and Endpoint classes.
+  const metadata = fixture.metadata as RelationMetadata | undefined;
+  const world = fixture.endpoint_classes
+    ? new FixtureWorld(fixture.relations, fixture.leader, Object.keys((metadata?.peers as object | undefined) ?? {}))
+    : undefined;
   // A Map keeps config.yaml order even for integer-like option names. A null option
   // stays null: layer-basic fails on it, and so does the runtime.
   const declared = fixture.config_options;
@@ -42,14 +52,23 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
     userConfig = { ...userConfig, ...entry.config };
     const rounds: RoundResult[] = [];
     const invoked: string[] = [];
+    world?.enter(entry);
+    const hookInfo = world?.hookInfo(entry.hook, entry);
+    const { tools, calls } = world?.tools() ?? { tools: undefined, calls: [] };
+    const run: EndpointRun | undefined = world ? { records: [], by: '<startup>', relationName: hookInfo?.relationName } : undefined;
+    const endpoints =
+      world && tools && hookInfo
+        ? new HookEndpoints({ tools, hook: hookInfo, metadata: metadata ?? {}, defaultClass: null, originalQuirks: true })
+        : undefined;
     const outcome = await runHook({
       hookName: entry.hook,
       store,
-      charm: () => fixtureCharm(fixture),
+      charm: () => fixtureCharm(fixture, run),
+      endpoints,
       config: effectiveConfig(configOptions, userConfig),
       configOptions,
       configFlags: fixture.layer_basic !== false,
-      metadata: fixture.metadata as RelationMetadata | undefined,
+      metadata,
       observe: (events) => {
         events.on('round', ({ phase, iteration, queue }) => {
           if (queue.length > 0) rounds.push({ phase, iteration, queued: [...queue], invoked: [] });
@@ -68,6 +87,12 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
       rounds,
     };
     if (!outcome.ok && !isHookExit(outcome.error)) result.error_detail = errorMessage(outcome.error).slice(0, 500);
+    if (world && run) {
+      result.relation_set = calls;
+      result.records = run.records;
+      // Juju keeps relation settings only when the hook succeeds.
+      if (result.error === null || result.error === 'loop') world.commit(calls);
+    }
     hooks.push(result);
   }
 
@@ -109,6 +134,11 @@ function hookError(outcome: HookOutcome, undefinedOption: boolean): string | nul
   if (error instanceof TriggerCycleError) return 'exception:RecursionError';
   if (error instanceof InvalidTriggerError) return 'exception:ValueError';
   if (error instanceof FixtureRaise) return 'exception:HandlerError';
+  // charm-helpers runs hook tools with check_output / check_call.
+  if (error instanceof FixtureToolError) return 'exception:CalledProcessError';
+  // An Endpoint handler called without the endpoint it needs: Python's missing `self`.
+  if (error instanceof EndpointError && error.code === 'NO_ENDPOINT') return 'exception:TypeError';
+  if (error instanceof EndpointError && error.code === 'RELATION_NOT_FOUND') return 'exception:KeyError';
   if (undefinedOption && outcome.stage === 'atstart' && error instanceof Error && error.constructor === Error) return 'exception:AttributeError';
   return `exception:${error instanceof Error ? error.name : 'Error'}`;
 }

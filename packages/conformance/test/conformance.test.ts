@@ -48,7 +48,7 @@ describe('conformance runner', () => {
 
   it('rejects a fixture with an unknown key, naming the path', () => {
     const file = readCase('01-registration-order');
-    const bad = { ...file, fixture: { ...file.fixture, handlers: [{ ...file.fixture.handlers[0], when_file_changed: ['x'] }] } };
+    const bad = { ...file, fixture: { ...file.fixture, handlers: [{ ...file.fixture.handlers![0], when_file_changed: ['x'] }] } };
     const parsed = fixtureFileSchema.safeParse(bad);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['fixture', 'handlers', 0]);
@@ -63,7 +63,7 @@ describe('conformance runner', () => {
     writeFileSync(join(folder, 'b-wrong.json'), JSON.stringify(wrong));
     writeFileSync(join(folder, 'c-broken.json'), '{"fixture": {');
     const unknownKey = structuredClone(good);
-    (unknownKey.fixture.handlers[0] as Record<string, unknown>).when_file_changed = ['x'];
+    (unknownKey.fixture.handlers![0] as Record<string, unknown>).when_file_changed = ['x'];
     writeFileSync(join(folder, 'd-unknown-key.json'), JSON.stringify(unknownKey));
     const result = spawnSync(process.execPath, [join(repo, 'packages', 'conformance', 'bin', 'conformance.mjs'), folder], {
       cwd: repo,
