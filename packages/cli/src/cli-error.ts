@@ -9,7 +9,9 @@ export type CliErrorCode =
   | 'BUNDLE_FAILED'
   | 'NOT_A_CHARM'
   | 'NOT_BUILT'
-  | 'EMBED_FAILED';
+  | 'EMBED_FAILED'
+  | 'CHECK_FAILED'
+  | 'TYPESCRIPT_NOT_FOUND';
 
 /**
  * A failure the user can fix: printed as one message (every problem, each as

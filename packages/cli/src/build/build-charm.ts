@@ -1,10 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, stringifyCharmYaml as yaml } from '@charms/manifest';
+import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
 import { CliError } from '../cli-error.js';
 import { indexRootFor } from '../workspace.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';
-import { bundleCharm, entryModules } from './bundle.js';
+import { bundleCharm, entryModules, type BundleFile } from './bundle.js';
+import { checkCharm } from './check-charm.js';
 import { plainFiles } from './copy-files.js';
 import { DISPATCH_SCRIPT, hookNames, hookScript } from './hooks.js';
 import { resolveLayerOptions } from './layer-options.js';
@@ -18,6 +19,11 @@ export interface BuildOptions {
   readonly outDir?: string;
   /** Write over files changed by hand since the last build. */
   readonly force?: boolean;
+  /**
+   * Type-check the charm's own modules before bundling (default true). The registration
+   * check and `charms lint` run either way.
+   */
+  readonly typecheck?: boolean;
   /** Told when a slow step starts (the CLI shows a spinner). */
   readonly onStep?: (step: string) => void;
 }
@@ -30,6 +36,12 @@ export interface BuildSummary {
   readonly hooks: number;
   readonly files: number;
   readonly bundleBytes: number;
+  /** Problems that did not stop the build (lint warnings), as `file:line:col code message`. */
+  readonly warnings: readonly ManifestProblem[];
+  /** Includes accepted and skipped (`layer:basic`), at their place in layer.yaml. */
+  readonly notes: readonly ManifestProblem[];
+  /** Milliseconds of each check (`typecheck`, `registration`, `lint`). */
+  readonly checkTimings: Readonly<Record<string, number>>;
 }
 
 interface OutputFile {
@@ -42,11 +54,14 @@ interface OutputFile {
 /**
  * Builds a charm from its layers, as `charm build` did: resolves the includes, merges
  * metadata/config/actions/layer.yaml, checks the layer options and writes their defaults,
- * bundles the code into `dist/charm.mjs`, and writes `dispatch`, `hooks/`, the plain
- * files and `.build.manifest`. The same sources always give the same bytes.
+ * checks the code (type check, registration, lint: see {@link checkCharm}), bundles it
+ * into `dist/charm.mjs` with source maps, and writes `dispatch`, `hooks/`, the plain
+ * files and `.build.manifest`. Nothing is written when a check fails. The same sources
+ * always give the same bytes.
  *
  * @throws CliError (`NOT_A_CHARM`, `LAYER_NOT_FOUND`, `INCLUDE_CYCLE`, `OPTIONS_INVALID`,
- * `BUNDLE_FAILED`, `OUTPUT_MODIFIED`) and ManifestError for a bad YAML file.
+ * `CHECK_FAILED`, `TYPESCRIPT_NOT_FOUND`, `BUNDLE_FAILED`, `OUTPUT_MODIFIED`) and
+ * ManifestError for a bad YAML file.
  */
 export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   const charmDir = resolve(options.charmDir);
@@ -54,9 +69,12 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
     throw new CliError('NOT_A_CHARM', `${charmDir} is not a charm: it has no metadata.yaml`);
   }
   options.onStep?.('resolving layers');
-  const layers = resolveLayers(charmDir, indexRootFor(charmDir));
-  const merged = mergeCharmFiles(layers);
-  const layerOptions = resolveLayerOptions(layers);
+  const notes: ManifestProblem[] = [];
+  const layers = resolveLayers(charmDir, indexRootFor(charmDir), { onNote: (note) => notes.push(note) });
+  // Interfaces bring code only: no charm files, no options section.
+  const fileLayers = layers.filter((layer) => layer.kind !== 'interface');
+  const merged = mergeCharmFiles(fileLayers);
+  const layerOptions = resolveLayerOptions(fileLayers);
   const name = String(merged.metadata.name);
   const outDir = resolve(options.outDir ?? join(charmDir, 'build', name));
   const previous = checkOutput(outDir, options.force ?? false);
@@ -75,8 +93,24 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
     layerYaml: parseYamlText(join(outDir, 'layer.yaml'), texts.layer, layerYamlSchema),
   };
 
+  // esbuild bundles in its own process while the checks run here; a check's problems
+  // are reported first, as they are the author's (a module with no default export also
+  // breaks the bundle).
+  const bundling = bundleCharm(charmDir, entryModules(layers), charmFiles).then(
+    (files): { files: BundleFile[] } => ({ files }),
+    (error: unknown) => ({ error }),
+  );
+  let checks: Awaited<ReturnType<typeof checkCharm>>;
+  try {
+    checks = await checkCharm(charmDir, layers, { typecheck: options.typecheck, onStep: options.onStep });
+  } catch (error) {
+    await bundling;
+    throw error;
+  }
   options.onStep?.('bundling');
-  const bundle = await bundleCharm(charmDir, entryModules(layers), charmFiles);
+  const bundled = await bundling;
+  if ('error' in bundled) throw bundled.error;
+  const bundle = bundled.files;
 
   const files = new Map<string, OutputFile>();
   const add = (path: string, content: string | Buffer, origin: string, kind: OutputFile['kind'], mode = 0o644) =>
@@ -113,9 +147,21 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   return {
     name,
     outDir,
-    layers: layers.map((layer) => layer.name),
+    layers: layers.map((layer) => (layer.kind === 'interface' ? layer.ref : layer.name)),
     hooks: hooks.length,
     files: files.size + 1,
     bundleBytes: Buffer.byteLength(bundle[0]!.text),
+    warnings: checks.warnings,
+    notes,
+    checkTimings: checks.timings,
   };
+}
+
+/**
+ * What `charms build` prints on stderr after a build that succeeded: each warning and
+ * note as `warning: file:line:col code message` / `note: …`.
+ */
+export function buildMessages(summary: BuildSummary): string[] {
+  const line = (problem: ManifestProblem) => `${problem.file}:${problem.line}:${problem.col} ${problem.code} ${problem.message}`;
+  return [...summary.warnings.map((w) => `warning: ${line(w)}`), ...summary.notes.map((n) => `note: ${line(n)}`)];
 }

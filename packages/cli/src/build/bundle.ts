@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type Message } from 'esbuild';
+import type { ManifestProblem } from '@charms/manifest';
 import type { CharmFiles } from '@charms/runtime';
 import { CliError } from '../cli-error.js';
 import { WORKSPACE_ROOT } from '../workspace.js';
@@ -16,10 +17,12 @@ export interface EntryModule {
 /**
  * The modules the entry registers, in order: each layer in include order; a workspace
  * layer is its package's default export, a local layer or the charm is each file of
- * its `reactive/` folder in file-name order.
+ * its `reactive/` folder in file-name order. Interfaces are listed apart, by
+ * {@link interfaceEntries}.
  */
 export function entryModules(layers: readonly ResolvedLayer[]): EntryModule[] {
   return layers.flatMap((layer) => {
+    if (layer.kind === 'interface') return [];
     if (layer.kind === 'workspace') return [{ layer: layer.name, path: layer.entry! }];
     const folder = join(layer.dir, 'reactive');
     let files: string[];
@@ -30,6 +33,27 @@ export function entryModules(layers: readonly ResolvedLayer[]): EntryModule[] {
     }
     return files.sort().map((name) => ({ layer: layer.name, path: join(folder, name) }));
   });
+}
+
+/** An `interface:NAME` include: the package module that exports its Endpoint classes. */
+export interface InterfaceEntry {
+  /** NAME, as in `interface:NAME` (also the `interface:` of the endpoints it serves in metadata.yaml). */
+  readonly name: string;
+  /** `interface:NAME`, as the include says it. */
+  readonly ref: string;
+  /** The package folder. */
+  readonly dir: string;
+  /** Its `exports["."].source` module. */
+  readonly path: string;
+}
+
+/**
+ * The interfaces the charm includes, in include order, each with the module that
+ * exports its Endpoint classes. The entry does not import them yet: registering
+ * Endpoint classes comes with the Endpoint API, and starts from this list.
+ */
+export function interfaceEntries(layers: readonly ResolvedLayer[]): InterfaceEntry[] {
+  return layers.filter((layer) => layer.kind === 'interface').map((layer) => ({ name: layer.name, ref: layer.ref, dir: layer.dir, path: layer.entry! }));
 }
 
 /**
@@ -83,19 +107,24 @@ export interface BundleFile {
   readonly text: string;
 }
 
+/** The file esbuild is told the generated entry comes from (it is never written). */
+const ENTRY_FILE = 'charm-entry.ts';
+
 /**
  * Bundles the entry and everything it imports into ES modules: no node_modules at run
  * time. `dist/charm.mjs` is what every hook loads; code the charm imports on demand
  * (`await import(…)`: the YAML parser and the schemas, for a start) goes to
  * `dist/chunks/`, so a hook that does not need it does not compile it either. Function
- * names are kept (handler ids default to them).
+ * names are kept (handler ids default to them). Each file has a source map beside it
+ * (`charm.mjs.map`; sources relative to the charm's folder, as if the built charm sat
+ * there; no source text inside), so that a hook's stack trace names `reactive/*.ts` lines.
  * @throws CliError `BUNDLE_FAILED` with esbuild's messages (file:line:col).
  */
 export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], files: CharmFiles): Promise<BundleFile[]> {
   const outdir = join(charmDir, 'dist');
   try {
     const result = await build({
-      stdin: { contents: entrySource(modules, files), resolveDir: charmDir, sourcefile: 'charm-entry.ts', loader: 'ts' },
+      stdin: { contents: entrySource(modules, files), resolveDir: charmDir, sourcefile: ENTRY_FILE, loader: 'ts' },
       bundle: true,
       write: false,
       splitting: true,
@@ -111,23 +140,75 @@ export async function bundleCharm(charmDir: string, modules: readonly EntryModul
       nodePaths: [join(WORKSPACE_ROOT, 'node_modules')],
       absWorkingDir: WORKSPACE_ROOT,
       banner: { js: ESM_BANNER },
+      sourcemap: 'linked',
+      sourcesContent: false,
       legalComments: 'none',
       logLevel: 'silent',
     });
+    const order = (path: string) => (path === 'charm.mjs' ? 0 : path === 'charm.mjs.map' ? 1 : 2);
     return result.outputFiles
-      .map((file) => ({ path: relative(outdir, file.path), text: file.text }))
-      .sort((a, b) => (a.path === 'charm.mjs' ? -1 : b.path === 'charm.mjs' ? 1 : a.path.localeCompare(b.path)));
+      .map((file) => ({ path: relative(outdir, file.path), text: file.path.endsWith('.map') ? packageSources(file.text, dirname(file.path), charmDir) : file.text }))
+      .sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path));
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
-    const problems = errors.map((m) => ({
-      file: m.location?.file ?? charmDir,
-      line: m.location?.line ?? 1,
-      col: (m.location?.column ?? 0) + 1,
-      code: 'BUNDLE',
-      message: m.text,
-    }));
-    throw new CliError('BUNDLE_FAILED', 'the charm code does not bundle:', problems, { cause: error });
+    throw new CliError('BUNDLE_FAILED', 'the charm code does not bundle:', errors.map((m) => bundleProblem(m, charmDir)), { cause: error });
   }
+}
+
+/**
+ * A source map with each package's files named `node_modules/<package>/<path>` under the
+ * charm (`@charms/reactive/src/dispatch.ts`), wherever the package really is: stack
+ * traces then name the package, and the map is the same wherever the workspace sits.
+ * The charm's own files, and local layers in the charm's package, keep their paths.
+ */
+function packageSources(mapText: string, mapDir: string, charmDir: string): string {
+  const map = JSON.parse(mapText) as { sources: string[] };
+  const packages = new Map<string, { dir: string; name: string } | undefined>();
+  const packageOf = (file: string) => {
+    for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
+      if (!packages.has(dir)) {
+        const manifest = join(dir, 'package.json');
+        const name = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name : undefined;
+        packages.set(dir, typeof name === 'string' ? { dir, name } : undefined);
+      }
+      const found = packages.get(dir);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  map.sources = map.sources.map((source) => {
+    const file = resolve(mapDir, source);
+    const owner = packageOf(file);
+    if (owner === undefined || `${charmDir}${sep}`.startsWith(`${owner.dir}${sep}`)) return source;
+    return relative(mapDir, join(charmDir, 'node_modules', owner.name, relative(owner.dir, file))).split(sep).join('/');
+  });
+  return JSON.stringify(map);
+}
+
+/**
+ * One esbuild message as a problem in the author's file. A module with no default export
+ * makes esbuild fail on the generated entry's import of it: that is reported at the
+ * module, not at the entry the author never sees (the registration check usually
+ * finds it first).
+ */
+function bundleProblem(message: Message, charmDir: string): ManifestProblem {
+  const missingDefault = /^No matching export in "(.+)" for import "default"$/.exec(message.text);
+  if (message.location?.file === ENTRY_FILE && missingDefault) {
+    return {
+      file: resolve(WORKSPACE_ROOT, missingDefault[1]!),
+      line: 1,
+      col: 1,
+      code: 'NO_DEFAULT_EXPORT',
+      message: 'this module has no default export: the build registers each reactive/ module\'s default export (a layer from defineLayer, or a class with decorated methods)',
+    };
+  }
+  return {
+    file: message.location?.file ? resolve(WORKSPACE_ROOT, message.location.file) : charmDir,
+    line: message.location?.line ?? 1,
+    col: (message.location?.column ?? 0) + 1,
+    code: 'BUNDLE',
+    message: message.text,
+  };
 }
 
 /**

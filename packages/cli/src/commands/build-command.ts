@@ -11,9 +11,11 @@ export function addBuildCommand(program: Command): void {
     .argument('[charm-dir]', 'the charm source', '.')
     .option('-o, --output <dir>', 'where to write the built charm (default: <charm-dir>/build/<name>)')
     .option('-f, --force', 'overwrite files changed by hand since the last build')
-    .action(async (charmDir: string, options: { output?: string; force?: boolean }) => {
-      const { buildCharm } = await import('../build/build-charm.js');
-      const summary = await withSpinner('building', (onStep) => buildCharm({ charmDir, outDir: options.output, force: options.force, onStep }));
+    .option('--no-typecheck', 'skip the type check of the charm (the registration check and lint still run)')
+    .action(async (charmDir: string, options: { output?: string; force?: boolean; typecheck?: boolean }) => {
+      const { buildCharm, buildMessages } = await import('../build/build-charm.js');
+      const summary = await withSpinner('building', (onStep) => buildCharm({ charmDir, outDir: options.output, force: options.force, typecheck: options.typecheck, onStep }));
+      for (const line of buildMessages(summary)) console.error(line);
       console.log(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), summary.outDir) || '.'}`);
       console.log(`  layers: ${summary.layers.join(' → ')}`);
       console.log(`  ${summary.files} files, ${summary.hooks} hooks, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);

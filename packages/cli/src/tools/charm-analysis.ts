@@ -21,10 +21,19 @@ export interface AnalyzedHandler {
   readonly clears: readonly string[];
 }
 
+/** A `reactive/` module whose default export is not something the build can register. */
+export interface UnregisteredModule {
+  readonly file: string;
+  /** What it exports instead: nothing as default, or a value that is neither a layer nor a class. */
+  readonly exported: 'nothing' | 'other';
+}
+
 export interface CharmAnalysis {
   readonly name: string;
   readonly layers: readonly string[];
   readonly handlers: readonly AnalyzedHandler[];
+  /** Modules left out because their default export cannot be registered (none when absent). */
+  readonly unregistered?: readonly UnregisteredModule[];
   /** Flags the runtime and the workspace layers set by themselves. */
   isAutomatic(flag: string): boolean;
 }
@@ -41,10 +50,17 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
   const layers = resolveLayers(dir, indexRootFor(dir));
   const reactor = createReactor();
   const origin = new Map<string, { path: string; layer: string }>();
+  const unregistered: UnregisteredModule[] = [];
   allowTypeScriptImports();
   for (const module of entryModules(layers)) {
-    const exported = ((await import(pathToFileURL(module.path).href)) as { default: unknown }).default;
-    const layer = typeof exported === 'function' ? defineLayer(module.layer, (r) => r.register(exported as new () => object)) : (exported as Layer);
+    const exported = ((await import(pathToFileURL(module.path).href)) as { default?: unknown }).default;
+    // A module with no default export (or one that is neither a layer nor a class) is
+    // reported by lint, not loaded: the built charm could not register it either.
+    if (typeof exported !== 'function' && !isLayer(exported)) {
+      unregistered.push({ file: module.path, exported: exported === undefined ? 'nothing' : 'other' });
+      continue;
+    }
+    const layer = typeof exported === 'function' ? defineLayer(module.layer, (r) => r.register(exported as new () => object)) : exported;
     const before = reactor.handlers.length;
     reactor.use(layer);
     for (const handler of reactor.handlers.slice(before)) origin.set(handler.id, { path: module.path, layer: layer.name });
@@ -81,8 +97,13 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     name: metadata.name,
     layers: layerNames,
     handlers,
+    unregistered,
     isAutomatic: (flag) => automatic.has(flag) || endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)),
   };
+}
+
+function isLayer(value: unknown): value is Layer {
+  return typeof value === 'object' && value !== null && typeof (value as Layer).name === 'string' && typeof (value as Layer).setup === 'function';
 }
 
 /**

@@ -6,7 +6,7 @@ export interface LintFinding {
   readonly file: string;
   readonly line: number;
   readonly level: 'error' | 'warning';
-  readonly code: 'never-runs' | 'no-flags' | 'unset-flag' | 'and-or' | 'never-cleared';
+  readonly code: 'never-runs' | 'no-flags' | 'unset-flag' | 'and-or' | 'never-cleared' | 'not-registered';
   readonly handler: string;
   readonly message: string;
   readonly fix: string;
@@ -26,6 +26,20 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
   const add = (handler: AnalyzedHandler, finding: Omit<LintFinding, 'file' | 'line' | 'handler'>) =>
     findings.push({ file: handler.file, line: handler.line, handler: handler.id, ...finding });
 
+  for (const module of analysis.unregistered ?? []) {
+    findings.push({
+      file: module.file,
+      line: 1,
+      handler: '',
+      level: 'error',
+      code: 'not-registered',
+      message:
+        module.exported === 'nothing'
+          ? 'this module has no default export, so the built charm registers nothing from it (its handlers never run)'
+          : 'the default export of this module is neither a layer (defineLayer) nor a class, so the built charm cannot register it',
+      fix: 'export default the layer, or the class whose methods have @when, @hook, …; charms build names the class or export to change',
+    });
+  }
   for (const handler of analysis.handlers) {
     const kinds = handler.predicates.map((p) => p.kind);
     const flagged = kinds.some((k) => k.startsWith('when'));
