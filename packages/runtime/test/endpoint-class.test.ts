@@ -148,7 +148,8 @@ describe('Endpoint classes', () => {
     const seen: unknown[] = [];
     const tools = world({});
     await hook(tools, new MemoryUnitStateStore({ flags: { go: null }, data: {} }), 'update-status', (reactor) =>
-      reactor.handle({ id: 'look', when: 'go' }, async (ctx: CharmContext) => {
+      reactor.handle({ id: 'look', when: 'go' }, async (context) => {
+        const ctx = context as CharmContext;
         seen.push((await endpointFromName('admin'))?.isJoined);
         seen.push(await endpointFromName('nothing'));
         seen.push(await endpointFromFlag('endpoint.admin.joined'));
