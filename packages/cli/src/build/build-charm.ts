@@ -38,7 +38,7 @@ export interface BuildSummary {
   readonly bundleBytes: number;
   /** Problems that did not stop the build (lint warnings), as `file:line:col code message`. */
   readonly warnings: readonly ManifestProblem[];
-  /** Includes accepted and skipped (`layer:basic`), at their place in layer.yaml. */
+  /** Includes accepted and skipped (`layer:basic`), at their place in layer.yaml; checks that could not run. */
   readonly notes: readonly ManifestProblem[];
   /** Milliseconds of each check (`typecheck`, `registration`, `lint`). */
   readonly checkTimings: Readonly<Record<string, number>>;
@@ -152,7 +152,7 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
     files: files.size + 1,
     bundleBytes: Buffer.byteLength(bundle[0]!.text),
     warnings: checks.warnings,
-    notes,
+    notes: [...notes, ...checks.notes],
     checkTimings: checks.timings,
   };
 }

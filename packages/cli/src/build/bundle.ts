@@ -193,7 +193,8 @@ function packageSources(mapText: string, mapDir: string, charmDir: string): stri
  */
 function bundleProblem(message: Message, charmDir: string): ManifestProblem {
   const missingDefault = /^No matching export in "(.+)" for import "default"$/.exec(message.text);
-  if (message.location?.file === ENTRY_FILE && missingDefault) {
+  const inEntry = message.location !== null && resolve(WORKSPACE_ROOT, message.location.file) === join(charmDir, ENTRY_FILE);
+  if (inEntry && missingDefault) {
     return {
       file: resolve(WORKSPACE_ROOT, missingDefault[1]!),
       line: 1,

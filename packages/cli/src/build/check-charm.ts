@@ -17,6 +17,8 @@ export interface CheckOptions {
 /** What the checks found that does not stop the build. */
 export interface CheckReport {
   readonly warnings: readonly ManifestProblem[];
+  /** Checks that could not run, and why (lint, when Node cannot load the handlers). */
+  readonly notes: readonly ManifestProblem[];
   /** Milliseconds each check took, by name (`typecheck`, `registration`, `lint`). */
   readonly timings: Readonly<Record<string, number>>;
 }
@@ -72,13 +74,29 @@ export async function checkCharm(charmDir: string, layers: readonly ResolvedLaye
   const started = performance.now();
   options.onStep?.('linting');
   const [{ analyzeCharm }, { lintCharm }] = await Promise.all([import('../tools/charm-analysis.js'), import('../tools/lint.js')]);
-  const findings = lintCharm(await analyzeCharm(charmDir));
+  let analysis: Awaited<ReturnType<typeof analyzeCharm>>;
+  try {
+    analysis = await analyzeCharm(charmDir);
+  } catch (error) {
+    timings.lint = performance.now() - started;
+    const code = (error as { code?: unknown }).code;
+    // Lint loads the handlers with Node, from the charm's folder; the bundler also looks
+    // in this command's node_modules. A charm whose packages are not installed (a copy
+    // in a temporary folder) bundles, and is not linted.
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      const firstLine = (error as Error).message.split('\n')[0];
+      const note = `charms lint skipped: Node cannot load the handlers from the charm's folder (${firstLine}). Install the charm's packages (npm install) to lint it`;
+      return { warnings, notes: [{ file: charmDir, line: 1, col: 1, code: 'LINT_SKIPPED', message: note }], timings };
+    }
+    throw new CliError('CHECK_FAILED', `loading the charm's handlers (for charms lint) failed: ${(error as Error).message}`, [], { cause: error });
+  }
+  const findings = lintCharm(analysis);
   timings.lint = performance.now() - started;
   const asProblem = (f: (typeof findings)[number]): ManifestProblem => ({ file: f.file, line: f.line, col: 1, code: f.code, message: `${f.message} (fix: ${f.fix})` });
   const lintErrors = findings.filter((f) => f.level === 'error').map(asProblem);
   if (lintErrors.length > 0) throw new CliError('CHECK_FAILED', failedMessage(lintErrors.length, 'by charms lint'), lintErrors);
   warnings.push(...findings.filter((f) => f.level === 'warning').map(asProblem));
-  return { warnings, timings };
+  return { warnings, notes: [], timings };
 }
 
 function failedMessage(count: number, when: string): string {

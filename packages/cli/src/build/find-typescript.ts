@@ -14,10 +14,12 @@ const loaded = new Map<string, TypeScript>();
  * `typescript` in its devDependencies, resolved as Node resolves it from the charm's
  * folder), else the one this command can load.
  *
+ * @param commandFrom where this command's own resolution starts (a file or file URL; tests
+ * point it at a folder with no TypeScript).
  * @throws CliError `TYPESCRIPT_NOT_FOUND`, saying to install it or pass `--no-typecheck`.
  */
-export function findTypeScript(charmDir: string): TypeScript {
-  for (const base of [join(charmDir, 'package.json'), import.meta.url]) {
+export function findTypeScript(charmDir: string, commandFrom: string = import.meta.url): TypeScript {
+  for (const base of [join(charmDir, 'package.json'), commandFrom]) {
     let path: string;
     try {
       path = createRequire(base).resolve('typescript');
