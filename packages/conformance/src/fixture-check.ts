@@ -116,21 +116,119 @@ function isFixture(value: unknown): boolean {
         if (field !== undefined && !isRecord(field)) return false;
         break;
       case 'layer_basic':
+      case 'leader':
         if (field !== undefined && !isBoolean(field)) return false;
+        break;
+      case 'endpoint_classes':
+        if (field !== undefined && !listOf(field, isEndpointClass)) return false;
+        break;
+      case 'relations':
+        if (field !== undefined && !isRelations(field)) return false;
         break;
       default:
         return false;
     }
   }
-  return isFlag(value.name) && Array.isArray(value.handlers) && (value.hook === undefined) !== (value.hooks === undefined);
+  // `handlers` may be left out of an Endpoint fixture only.
+  const handlers = Array.isArray(value.handlers) || (value.handlers === undefined && value.endpoint_classes !== undefined);
+  return isFlag(value.name) && handlers && (value.hook === undefined) !== (value.hooks === undefined);
+}
+
+const CLASS_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function isEndpointClass(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) {
+    const field = value[key];
+    switch (key) {
+      case 'id':
+        if (!isString(field) || !CLASS_ID.test(field)) return false;
+        break;
+      case 'interface':
+        if (!isFlag(field)) return false;
+        break;
+      case 'role':
+        if (field !== 'provides' && field !== 'requires' && field !== 'peers') return false;
+        break;
+      case 'handlers':
+        if (!listOf(field, isHandler)) return false;
+        break;
+      case 'manage_flags':
+        if (field !== undefined && !isActionList(field)) return false;
+        break;
+      case 'register_triggers':
+        if (field !== undefined && !listOf(field, isTrigger)) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return isString(value.id) && isFlag(value.interface) && typeof value.role === 'string' && Array.isArray(value.handlers);
+}
+
+/** A relation data bag: string values only. */
+function isBag(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) if (!isString(value[key])) return false;
+  return true;
+}
+
+function isBags(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) if (!isBag(value[key])) return false;
+  return true;
+}
+
+const RELATION_KEYS = new Set(['endpoint', 'app', 'units', 'departing', 'app_data', 'local_unit_data', 'local_app_data']);
+const HOOK_ENTRY_KEYS = new Set(['hook', 'config', 'relations', 'leader', 'relation_id', 'remote_unit']);
+
+function isRelations(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const id in value) {
+    const relation = value[id];
+    if (!isRecord(relation)) return false;
+    for (const key in relation) {
+      const field = relation[key];
+      if (!RELATION_KEYS.has(key)) return false;
+      if (field === undefined) continue;
+      switch (key) {
+        case 'endpoint':
+        case 'app':
+          if (!isString(field)) return false;
+          break;
+        case 'units':
+        case 'departing':
+          if (!isBags(field)) return false;
+          break;
+        case 'app_data':
+        case 'local_unit_data':
+        case 'local_app_data':
+          if (!isBag(field)) return false;
+          break;
+        default:
+          return false;
+      }
+    }
+  }
+  return true;
 }
 
 function isHookEntry(value: unknown): boolean {
   if (isFlag(value)) return true;
   if (!isRecord(value) || !isFlag(value.hook)) return false;
   for (const key in value) {
-    if (key === 'hook') continue;
-    if (key !== 'config' || !(value.config === undefined || isRecord(value.config))) return false;
+    const field = value[key];
+    if (!HOOK_ENTRY_KEYS.has(key)) return false;
+    if (key === 'hook' || field === undefined) continue;
+    if (key === 'config' || key === 'relations') {
+      if (!(key === 'config' ? isRecord(field) : isRelations(field))) return false;
+    } else if (key === 'leader') {
+      if (!isBoolean(field)) return false;
+    } else if (key === 'relation_id') {
+      if (!isString(field)) return false;
+    } else if (key === 'remote_unit') {
+      if (field !== null && !isString(field)) return false;
+    } else return false;
   }
   return true;
 }
@@ -202,6 +300,37 @@ function isAction(value: unknown): boolean {
       return (value.exit === null || isInteger(value.exit)) && count === 1;
     case 'register_trigger':
       return isTrigger(value.register_trigger) && count === 1;
+    case 'publish':
+    case 'publish_app':
+      return isRecord(value[head]) && count === 1;
+    case 'publish_raw':
+    case 'publish_app_raw': {
+      const bag = value[head];
+      if (!isRecord(bag) || count !== 1) return false;
+      for (const key in bag) if (bag[key] !== null && !isString(bag[key])) return false;
+      return true;
+    }
+    case 'set_flag_expanded':
+    case 'clear_flag_expanded':
+      return isFlag(value[head]) && count === 1;
+    case 'record_received':
+    case 'record_received_raw':
+    case 'record_unit_received':
+    case 'record_received_app':
+      return isString(value[head]) && count === 1;
+    case 'record_relations':
+    case 'record_departed':
+    case 'clear_departed':
+    case 'record_is_joined':
+      return isBoolean(value[head]) && count === 1;
+    case 'endpoint_from_flag':
+    case 'endpoint_from_name':
+      return (
+        (head === 'endpoint_from_flag' ? isFlag(value[head]) : isString(value[head])) &&
+        !('value' in value) &&
+        (value.then === undefined || isActionList(value.then)) &&
+        (value.else === undefined || isActionList(value.else))
+      );
     default:
       return false;
   }
@@ -268,6 +397,12 @@ function isHookResult(value: unknown): boolean {
       case 'flags_at_error':
         if (field !== undefined && !isStringList(field)) return false;
         break;
+      case 'relation_set':
+        if (field !== undefined && !listOf(field, isRelationSet)) return false;
+        break;
+      case 'records':
+        if (field !== undefined && !listOf(field, isRecordEntry)) return false;
+        break;
       default:
         return false;
     }
@@ -289,5 +424,27 @@ function isRound(value: unknown): boolean {
     (iteration === null || isInteger(iteration)) &&
     isStringList(value.queued) &&
     isStringList(value.invoked)
+  );
+}
+
+function isRelationSet(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) if (key !== 'relation_id' && key !== 'app' && key !== 'settings') return false;
+  const settings = value.settings;
+  if (!isString(value.relation_id) || !isBoolean(value.app) || !isRecord(settings)) return false;
+  for (const key in settings) if (settings[key] !== null && !isString(settings[key])) return false;
+  return true;
+}
+
+function isRecordEntry(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) if (key !== 'by' && key !== 'endpoint' && key !== 'kind' && key !== 'key' && key !== 'value') return false;
+  return (
+    isString(value.by) &&
+    (value.endpoint === null || isString(value.endpoint)) &&
+    isString(value.kind) &&
+    (value.key === null || isString(value.key)) &&
+    'value' in value &&
+    value.value !== undefined
   );
 }
