@@ -173,8 +173,10 @@ export class MemoryHookTools implements HookTools {
     const relation = this.#relation('relation-set', argv, options.relationId);
     if (options.app && !this.world.leader) this.#fail(PermissionDeniedError, 'relation-set', argv, 1, 'cannot write relation settings', 'PERMISSION_DENIED');
     const bag = options.app ? (relation.localApp ??= {}) : (relation.local ??= {});
-    for (const [key, value] of Object.entries(data)) {
-      if (value === '') delete bag[key];
+    // An empty value deletes the key, and so does null (JSON null is YAML null to Juju),
+    // which an Endpoint's raw bag sends for a key it deleted.
+    for (const [key, value] of Object.entries(data) as [string, string | null][]) {
+      if (value === '' || value === null) delete bag[key];
       else bag[key] = value;
     }
   }
