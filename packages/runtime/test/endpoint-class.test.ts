@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryHookTools, type MemoryRelation } from '@charms/hooktools';
-import { createReactor, defineLayer, MemoryUnitStateStore, NoActiveDispatchError, onlyOnce, setFlag, when, whenNot } from '@charms/reactive';
+import { createReactor, defineLayer, MemoryUnitStateStore, NoActiveDispatchError, onlyOnce, registerTrigger, setFlag, when, whenNot } from '@charms/reactive';
 import {
   defineInterface,
   Endpoint,
@@ -172,6 +172,44 @@ describe('Endpoint classes', () => {
     await store.commit({ ...store.peek()!, flags: { ...store.peek()!.flags, 'clear-departed': null } });
     await hook(tools, store, 'update-status');
     expect(store.peek()?.data['reactive.endpoints.departed.website']).toBeUndefined();
+  });
+});
+
+class PgsqlRequires extends Endpoint {
+  override manageFlags() {
+    calls.push(`manageFlags ${this.endpointName} joined=${this.isJoined}`);
+    if (this.allJoinedUnits.received.get('master')) setFlag(this.expandName('{endpoint_name}.master.available'));
+  }
+
+  override registerTriggers() {
+    registerTrigger({ when: this.expandName('changed.master'), clearFlag: this.expandName('{endpoint_name}.master.available') });
+  }
+}
+
+describe('manageFlags and registerTriggers', () => {
+  const pgsql = defineInterface('pgsql', { requires: PgsqlRequires });
+  const run = (tools: MemoryHookTools, store: MemoryUnitStateStore, hookName: string, relationId?: string) =>
+    runCharmHook({
+      juju: syntheticHookContext(hookName, { unitName: 'web/0', relationId, remoteUnit: relationId ? 'pg/0' : undefined }),
+      tools,
+      store,
+      charm: () => createReactor().use(pgsql),
+      metadata: { name: 'web', requires: { db: { interface: 'pgsql' } } },
+    });
+
+  it('manageFlags runs after the automatic flags while not joined, and once joined only in the endpoint’s own relation hooks; triggers see the automatic flags', async () => {
+    const store = new MemoryUnitStateStore();
+    const tools = world({ 'db:1': { endpoint: 'db', app: 'pg', units: { 'pg/0': { master: '"host=pg"' } } } });
+    calls.length = 0;
+    await run(tools, store, 'install');
+    expect(calls).toEqual(['manageFlags db joined=true']);
+    // The trigger on changed.master cleared the flag before manageFlags set it again.
+    expect(Object.keys(store.peek()!.flags).sort()).toEqual(['db.master.available', 'endpoint.db.changed', 'endpoint.db.changed.master', 'endpoint.db.joined']);
+    calls.length = 0;
+    await run(tools, store, 'update-status');
+    expect(calls).toEqual([]);
+    await run(tools, store, 'db-relation-changed', 'db:1');
+    expect(calls).toEqual(['manageFlags db joined=true']);
   });
 });
 
