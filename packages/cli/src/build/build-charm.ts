@@ -71,10 +71,8 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   options.onStep?.('resolving layers');
   const notes: ManifestProblem[] = [];
   const layers = resolveLayers(charmDir, indexRootFor(charmDir), { onNote: (note) => notes.push(note) });
-  // Interfaces bring code only: no charm files, no options section.
-  const fileLayers = layers.filter((layer) => layer.kind !== 'interface');
-  const merged = mergeCharmFiles(fileLayers);
-  const layerOptions = resolveLayerOptions(fileLayers);
+  const merged = mergeCharmFiles(layers);
+  const layerOptions = resolveLayerOptions(layers);
   const name = String(merged.metadata.name);
   const outDir = resolve(options.outDir ?? join(charmDir, 'build', name));
   const previous = checkOutput(outDir, options.force ?? false);

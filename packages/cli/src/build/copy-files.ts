@@ -32,7 +32,7 @@ export interface CopiedFile {
  * The plain files of the charm and its local layers (README.md, icon.svg, templates/,
  * files the charm reads at run time), lowest layer first so that higher ones override.
  * A layer's `exclude` drops its own files; its `ignore` drops lower layers' files.
- * Workspace layer packages bring only code, which is bundled.
+ * Workspace layer packages and interfaces bring only code, which is bundled.
  */
 export function plainFiles(layers: readonly ResolvedLayer[]): Map<string, CopiedFile> {
   const files = new Map<string, CopiedFile>();
@@ -40,7 +40,7 @@ export function plainFiles(layers: readonly ResolvedLayer[]): Map<string, Copied
     for (const pattern of layer.layerYaml.ignore ?? []) {
       for (const path of [...files.keys()]) if (matches(pattern, path)) files.delete(path);
     }
-    if (layer.kind === 'workspace') continue;
+    if (layer.kind === 'workspace' || layer.kind === 'interface') continue;
     const exclude = layer.layerYaml.exclude ?? [];
     for (const path of walk(layer.dir, layer.dir)) {
       if (exclude.some((pattern) => matches(pattern, path))) continue;

@@ -14,7 +14,9 @@ import type { ResolvedLayer } from './resolve-layers.js';
  * @throws CliError `OPTIONS_INVALID` listing, with file:line:col, options for a layer
  * that is not included (or defines nothing) and values of the wrong type.
  */
-export function resolveLayerOptions(layers: readonly ResolvedLayer[]): Record<string, Record<string, unknown>> {
+export function resolveLayerOptions(allLayers: readonly ResolvedLayer[]): Record<string, Record<string, unknown>> {
+  // Interfaces have no options section (charm-tools gives them none either).
+  const layers = allLayers.filter((layer) => layer.kind !== 'interface');
   const byName = new Map(layers.map((layer) => [layer.name, layer]));
   const problems: ManifestProblem[] = [];
   const options: Record<string, Record<string, unknown>> = Object.fromEntries(layers.map((layer) => [layer.name, {}]));

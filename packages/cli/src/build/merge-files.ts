@@ -24,7 +24,9 @@ const anyMap = z.record(z.string(), z.unknown());
  * file of the charm's own layer when the merged value came from there).
  * @throws ManifestError for a file that breaks its schema.
  */
-export function mergeCharmFiles(layers: readonly ResolvedLayer[]): MergedFiles {
+export function mergeCharmFiles(allLayers: readonly ResolvedLayer[]): MergedFiles {
+  // Interfaces bring code only (their Endpoint classes), no charm files.
+  const layers = allLayers.filter((layer) => layer.kind !== 'interface');
   const charm = layers.at(-1)!;
   const merge = (file: string) => {
     let merged: Record<string, unknown> | undefined;
