@@ -42,7 +42,7 @@ function isIndexedWorkspace(dir: string): boolean {
  * 2. the packages the charm depends on (its nearest `package.json`, dependencies and
  *    devDependencies): a dependency named `layer-NAME` or `@scope/layer-NAME` whose folder
  *    holds a `layer.yaml` is `layer:NAME`, found in `node_modules` the way Node finds it
- *    (from the charm's folder upwards);
+ *    (from the charm's folder upwards, then from where this command is installed);
  * 3. with no `package.json`, this command's own workspace index, when the command runs
  *    from this repository (test fixtures copied to a temporary folder rely on it).
  */
@@ -69,7 +69,9 @@ function dependencyLayers(manifestFile: string): LayerIndex {
   for (const name of names) {
     const match = /^layer-([a-z0-9-]+)$/.exec(basename(name));
     if (!match) continue;
-    const dir = installedPackage(name, dirname(manifestFile));
+    // A charm folder without its own node_modules (a copy, a fresh checkout) still
+    // builds with the layer packages this command was installed with.
+    const dir = installedPackage(name, dirname(manifestFile)) ?? installedPackage(name, WORKSPACE_ROOT);
     if (dir && existsSync(join(dir, 'layer.yaml'))) layers[`layer:${match[1]}`] ??= realpathSync(dir);
   }
   return {
