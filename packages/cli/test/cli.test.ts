@@ -8,13 +8,15 @@ import { buildCharm, CliError, packCharm } from '@charms/cli';
 import { ManifestError } from '@charms/manifest';
 import yauzl from 'yauzl';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
+import { runCommand } from './helpers/run-command.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = join(here, 'fixtures', 'two-layers');
 const repo = join(here, '..', '..', '..');
 
-// Builds (esbuild), hooks (a Node start each) and the charms command (Node with tsx) take
-// seconds each on a busy two-core machine: the tests that start them get minutes.
+// Builds (esbuild), hooks (a Node start each) and the charms command (bin/charms.mjs) take
+// seconds each on a busy two-core machine: the tests that start them get minutes. Processes
+// run through runCommand, never spawnSync, which would block vitest's worker meanwhile.
 const TIMEOUT = 120_000;
 
 /** A fresh copy of the two-layer fixture, to change or build without touching the repo. */
@@ -32,11 +34,10 @@ function out(): string {
  * Runs one hook of a built (or unpacked) charm through its dispatch, under fake Juju tools;
  * killed after a minute, so that a hang fails the test rather than blocking the file.
  */
-function runHook(charmDir: string, hook: string, env: Record<string, string> = {}) {
+async function runHook(charmDir: string, hook: string, env: Record<string, string> = {}) {
   const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
-  const result = spawnSync(join(charmDir, 'dispatch'), [], {
+  const result = await runCommand(join(charmDir, 'dispatch'), [], {
     cwd: charmDir,
-    encoding: 'utf8',
     timeout: 60_000,
     env: juju.env({
       JUJU_DISPATCH_PATH: `hooks/${hook}`,
@@ -134,8 +135,8 @@ describe('charms build', { timeout: TIMEOUT }, () => {
     expect(manifest.signatures['README.md'][0]).toBe('.');
   });
 
-  it('runs a hook through OUT_DIR/dispatch, handlers in include order then file order', () => {
-    const result = runHook(built, 'install');
+  it('runs a hook through OUT_DIR/dispatch, handlers in include order then file order', async () => {
+    const result = await runHook(built, 'install');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const logs = result.juju.world().logs!.map((l) => l.message);
@@ -257,7 +258,7 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
     expect(summary.entries).toBe(Object.keys(entries).length);
 
     const unpacked = await unzip(file);
-    const result = runHook(unpacked, 'install');
+    const result = await runHook(unpacked, 'install');
     expect(result.status).toBe(0);
   });
 
@@ -267,7 +268,7 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
     const unpacked = await unzip(file);
     expect(statMode(join(unpacked, 'bin', 'charm'))).toBe(0o755);
     const noNode = mkdtempSync(join(tmpdir(), 'no-node-'));
-    const result = runHook(unpacked, 'install');
+    const result = await runHook(unpacked, 'install');
     expect(result.status).toBe(0);
     // The same, with PATH holding only the fake Juju tools and /bin (no node anywhere).
     const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
@@ -277,7 +278,7 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
     env.PATH = `${juju.bin}:${noNode}`;
     // The shell finds the fake tools on this PATH, and no node.
     expect(spawnSync('/bin/sh', ['-c', 'command -v is-leader; command -v node'], { env, encoding: 'utf8' }).stdout).toBe(`${join(juju.bin, 'is-leader')}\n`);
-    const bare = spawnSync(join(unpacked, 'dispatch'), [], { cwd: unpacked, env, encoding: 'utf8', timeout: 60_000 });
+    const bare = await runCommand(join(unpacked, 'dispatch'), [], { cwd: unpacked, env, timeout: 60_000 });
     expect(bare.stderr).toBe('');
     expect(bare.status).toBe(0);
     expect(juju.world().logs!.some((l) => l.message === 'Invoking reactive handler: demo:install')).toBe(true);
@@ -288,32 +289,29 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
   });
 });
 
-describe('the charms command', { timeout: TIMEOUT }, () => {
-  const charms = (...args: string[]) =>
-    spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), ...args], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 60_000,
-    });
+// The charms command as users run it: bin/charms.mjs (dist/ when fresh, else the sources).
+const charmsBin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
 
-  it('has --help, --version and per-command help', () => {
-    expect(charms('--help').stdout).toContain('Usage: charms');
-    expect(charms('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(charms('build', '--help').stdout).toContain('--output <dir>');
+describe('the charms command', { timeout: TIMEOUT }, () => {
+  const charms = (...args: string[]) => runCommand(process.execPath, [charmsBin, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+
+  it('has --help, --version and per-command help', async () => {
+    expect((await charms('--help')).stdout).toContain('Usage: charms');
+    expect((await charms('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await charms('build', '--help')).stdout).toContain('--output <dir>');
   });
 
-  it('prints one clear error and exits 1, with no stack trace unless --debug', () => {
-    const result = charms('build', join(fixture, 'nowhere'));
+  it('prints one clear error and exits 1, with no stack trace unless --debug', async () => {
+    const result = await charms('build', join(fixture, 'nowhere'));
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^error: .*nowhere is not a charm: it has no metadata.yaml\n$/);
-    const debug = charms('build', join(fixture, 'nowhere'), '--debug');
+    const debug = await charms('build', join(fixture, 'nowhere'), '--debug');
     expect(debug.stderr).toContain('at buildCharm');
   });
 
-  it('builds and says what it did in a few lines', () => {
+  it('builds and says what it did in a few lines', async () => {
     const target = out();
-    const result = charms('build', join(fixture, 'charm'), '-o', target);
+    const result = await charms('build', join(fixture, 'charm'), '-o', target);
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(3);
     expect(result.stdout).toContain('layers: status → base → extra → demo');
@@ -380,15 +378,10 @@ describe('the local model from the command line', { timeout: TIMEOUT }, () => {
   const kvCharm = join(repo, 'packages', 'model', 'test', 'fixtures', 'podspec-charm');
   const modelDir = mkdtempSync(join(tmpdir(), 'cli-model-'));
   const charms = (...args: string[]) =>
-    spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), '--model', modelDir, ...args], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 90_000,
-    });
+    runCommand(process.execPath, [charmsBin, '--model', modelDir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 });
 
-  it('deploys a charm source folder, printing each hook and the status', () => {
-    const result = charms('deploy', kvCharm, '--resource', 'image=example/kv:1', '--config', 'port=7100');
+  it('deploys a charm source folder, printing each hook and the status', async () => {
+    const result = await charms('deploy', kvCharm, '--resource', 'image=example/kv:1', '--config', 'port=7100');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/kv\/0\s+install\s+ok/);
@@ -397,23 +390,23 @@ describe('the local model from the command line', { timeout: TIMEOUT }, () => {
     expect(result.stdout).toContain('Manifests for kv:');
   });
 
-  it('status --format json has Juju’s shape', () => {
-    const status = JSON.parse(charms('status', '--format', 'json').stdout);
+  it('status --format json has Juju’s shape', async () => {
+    const status = JSON.parse((await charms('status', '--format', 'json')).stdout);
     expect(status.applications.kv.units['kv/0']['workload-status'].current).toBe('active');
     expect(status.applications.kv.units['kv/0']['juju-status'].current).toBe('idle');
     expect(status.applications.kv.units['kv/0'].leader).toBe(true);
   });
 
-  it('config shows values; a bad value is refused with exit 1 and changes nothing', () => {
-    expect(charms('config', 'kv').stdout).toContain('port: 7100');
-    const bad = charms('config', 'kv', 'port=lots');
+  it('config shows values; a bad value is refused with exit 1 and changes nothing', async () => {
+    expect((await charms('config', 'kv')).stdout).toContain('port: 7100');
+    const bad = await charms('config', 'kv', 'port=lots');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('option "port" expected int, got "lots"');
-    expect(charms('config', 'kv').stdout).toContain('port: 7100');
+    expect((await charms('config', 'kv')).stdout).toContain('port: 7100');
   });
 
-  it('log and timeline show what the charm did', () => {
-    expect(charms('log', 'kv/0').stdout).toContain('Invoking reactive handler: kv:Kv.configure');
-    expect(charms('timeline', 'kv').stdout).toMatch(/kv\/0 install: pod-spec-set --file - → 0/);
+  it('log and timeline show what the charm did', async () => {
+    expect((await charms('log', 'kv/0')).stdout).toContain('Invoking reactive handler: kv:Kv.configure');
+    expect((await charms('timeline', 'kv')).stdout).toMatch(/kv\/0 install: pod-spec-set --file - → 0/);
   });
 });

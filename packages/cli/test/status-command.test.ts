@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/cli';
 import { createModel, statusTable, type LocalModel } from '@charms/model';
+import { runCommand } from './helpers/run-command.js';
 
 // `charms status` reads model.json without opening the model (to start fast): what it
 // prints must be what the model itself reports.
@@ -18,7 +18,7 @@ let builds: string;
 let model: LocalModel;
 
 function charms(...args: string[]) {
-  return spawnSync(process.execPath, [bin, '--model', model.dir, ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return runCommand(process.execPath, [bin, '--model', model.dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
 }
 
 beforeAll(async () => {
@@ -39,23 +39,23 @@ afterAll(async () => {
 });
 
 describe('charms status', { timeout: TIMEOUT }, () => {
-  it('prints the JSON the model reports', () => {
-    const result = charms('status', '--format', 'json');
+  it('prints the JSON the model reports', async () => {
+    const result = await charms('status', '--format', 'json');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(model.status());
   });
 
-  it('prints the table the model would print, relations included', () => {
-    const result = charms('status');
+  it('prints the table the model would print, relations included', async () => {
+    const result = await charms('status');
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(statusTable(model.status(), model.relations()));
     expect(result.stdout).toContain('consumer');
   });
 
-  it('reports a damaged model.json as the model does, naming the file', () => {
+  it('reports a damaged model.json as the model does, naming the file', async () => {
     const broken = mkdtempSync(join(tmpdir(), 'status-broken-'));
     writeFileSync(join(broken, 'model.json'), '{ not json');
-    const result = spawnSync(process.execPath, [bin, '--model', broken, 'status'], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const result = await runCommand(process.execPath, [bin, '--model', broken, 'status'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(join(broken, 'model.json'));
     rmSync(broken, { recursive: true, force: true });

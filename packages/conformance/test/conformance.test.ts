@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { firstDifference, fixtureFileSchema, runFixture, type FixtureFile } from '@charms/conformance';
+import { runCommand } from '../../cli/test/helpers/run-command.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..', '..');
@@ -54,7 +54,7 @@ describe('conformance runner', () => {
     expect(parsed.error?.issues[0]?.path).toEqual(['fixture', 'handlers', 0]);
   });
 
-  it('the command runs any folder of fixtures and ends with "N passed, N failed"', () => {
+  it('the command runs any folder of fixtures and ends with "N passed, N failed"', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'conformance-'));
     const good = readCase('06-clear-retests-queue');
     const wrong = structuredClone(readCase('07-noop-clear-still-retests'));
@@ -65,10 +65,7 @@ describe('conformance runner', () => {
     const unknownKey = structuredClone(good);
     (unknownKey.fixture.handlers![0] as Record<string, unknown>).when_file_changed = ['x'];
     writeFileSync(join(folder, 'd-unknown-key.json'), JSON.stringify(unknownKey));
-    const result = spawnSync(process.execPath, [join(repo, 'packages', 'conformance', 'bin', 'conformance.mjs'), folder], {
-      cwd: repo,
-      encoding: 'utf8',
-    });
+    const result = await runCommand(process.execPath, [join(repo, 'packages', 'conformance', 'bin', 'conformance.mjs'), folder], { cwd: repo });
     const lines = result.stdout.trim().split('\n');
     expect(result.status).toBe(1);
     expect(lines[0]).toMatch(/^FAIL 07-noop-clear-still-retests .*hook 0 \(\w[\w-]*\) final_flags: expected \["not-a-flag"\]/);
@@ -76,5 +73,5 @@ describe('conformance runner', () => {
     // zod explains a file the quick check turned down.
     expect(lines[2]).toMatch(/^FAIL .*d-unknown-key\.json: not in the fixture format: fixture\.handlers\.0: .*when_file_changed/);
     expect(lines.at(-1)).toBe('1 passed, 3 failed');
-  });
+  }, 120_000); // a Node start (maybe a bundle first): seconds on a busy machine, and vitest's time-out applies while awaited
 });

@@ -30,10 +30,10 @@ const CONFIG_SET = '+config.set.port +config.default.port +config.default.fail +
 const CONFIG_CLEARED = '-config.set.admin-password -config.default.fail -config.set.port -config.default.port';
 
 describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
-  it('runs install, config-changed and update-status with exactly these tool calls, committing after each', () => {
+  it('runs install, config-changed and update-status with exactly these tool calls, committing after each', async () => {
     const unit = charm();
 
-    expect(unit.hook('install').status).toBe(0);
+    expect((await unit.hook('install')).status).toBe(0);
     expect(unit.commandLines()).toEqual([
       'juju-log --log-level INFO -- Reactive main running for hook install',
       'config-get --format=json --all',
@@ -56,7 +56,7 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     const afterInstall = { format: 'charms.unit-state/1', flags: { 'test.installed': null }, data: { 'charms.config.previous': config, port: 8080 } };
     expect(committed()).toEqual(afterInstall);
 
-    expect(unit.hook('config-changed').status).toBe(0);
+    expect((await unit.hook('config-changed')).status).toBe(0);
     expect(unit.commandLines()).toEqual([
       'juju-log --log-level INFO -- Reactive main running for hook config-changed',
       'config-get --format=json --all',
@@ -67,11 +67,11 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     expect(committed()).toEqual(afterInstall);
 
     unit.juju.update((world) => void (world.config = { ...config, port: 9000 }));
-    expect(unit.hook('config-changed').status).toBe(0);
+    expect((await unit.hook('config-changed')).status).toBe(0);
     expect(unit.commandLines()).toContain('status-set active -- listening on 9000');
     expect(committed().data).toEqual({ 'charms.config.previous': { ...config, port: 9000 }, port: 9000 });
 
-    expect(unit.hook('update-status').status).toBe(0);
+    expect((await unit.hook('update-status')).status).toBe(0);
     expect(unit.commandLines()).toEqual([
       'juju-log --log-level INFO -- Reactive main running for hook update-status',
       'config-get --format=json --all',
@@ -85,19 +85,19 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     expect(readFileSync(stateFile()).length).toBeGreaterThan(0);
   });
 
-  it('creates the state file readable by its owner only', () => {
+  it('creates the state file readable by its owner only', async () => {
     const unit = charm();
-    unit.hook('install');
+    await unit.hook('install');
     expect(statSync(stateFile()).mode & 0o777).toBe(0o600);
   });
 
-  it('a failing hook exits non-zero, logs the handler at ERROR without the secret, and leaves the state byte for byte', () => {
+  it('a failing hook exits non-zero, logs the handler at ERROR without the secret, and leaves the state byte for byte', async () => {
     const unit = charm();
-    unit.hook('install');
+    await unit.hook('install');
     const before = readFileSync(stateFile());
     unit.juju.update((world) => void (world.config = { ...config, fail: true, port: 1234 }));
 
-    const result = unit.hook('config-changed');
+    const result = await unit.hook('config-changed');
     expect(result.status).toBe(1);
     expect(readFileSync(stateFile())).toEqual(before);
     const errors = unit.juju.world().logs!.filter((log) => log.level === 'ERROR');
@@ -108,17 +108,17 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
 
     // Juju retries the hook from the same state: the port change is seen again.
     unit.juju.update((world) => void (world.config = { ...config, port: 1234 }));
-    expect(unit.hook('config-changed').status).toBe(0);
+    expect((await unit.hook('config-changed')).status).toBe(0);
     expect(unit.commandLines()).toContain('status-set active -- listening on 1234');
   });
 
-  it('sets endpoint flags in relation hooks and publishes through relation-set', () => {
+  it('sets endpoint flags in relation hooks and publishes through relation-set', async () => {
     const unit = charm();
-    unit.hook('install');
+    await unit.hook('install');
     unit.juju.update((world) => {
       world.relations = { 'db:0': { endpoint: 'db', app: 'mariadb', units: { 'mariadb/0': { password: 'from-db' } } } };
     });
-    const result = unit.hook('db-relation-changed', {
+    const result = await unit.hook('db-relation-changed', {
       JUJU_RELATION: 'db',
       JUJU_RELATION_ID: 'db:0',
       JUJU_REMOTE_UNIT: 'mariadb/0',
@@ -138,9 +138,9 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     expect(unit.juju.world().relations!['db:0']!.local).toEqual({ database: 'test' });
   });
 
-  it('keeps state on the controller with state-get/state-set when told to (podspec charms do by default)', () => {
+  it('keeps state on the controller with state-get/state-set when told to (podspec charms do by default)', async () => {
     const unit = charm({ controllerState: {} });
-    expect(unit.hook('install', { CHARMS_STATE_STORE: 'controller' }).status).toBe(0);
+    expect((await unit.hook('install', { CHARMS_STATE_STORE: 'controller' })).status).toBe(0);
     const lines = unit.commandLines();
     expect(lines[2]).toBe('state-get --format=json -');
     expect(lines.at(-1)).toMatch(/^state-set --file - <<< /);
@@ -151,56 +151,56 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
 });
 
 describe('faults lose nothing committed', { timeout: TIMEOUT }, () => {
-  it('a truncated state file stops the hook with an error naming the file, and is left as it is', () => {
+  it('a truncated state file stops the hook with an error naming the file, and is left as it is', async () => {
     const unit = charm();
-    unit.hook('install');
+    await unit.hook('install');
     const whole = readFileSync(stateFile(), 'utf8');
     writeFileSync(stateFile(), whole.slice(0, 20));
-    const result = unit.hook('update-status');
+    const result = await unit.hook('update-status');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`the unit state in ${stateFile()} cannot be used: it is not valid JSON`);
     expect(unit.juju.world().logs!.some((l) => l.level === 'ERROR' && l.message.includes(stateFile()))).toBe(true);
     expect(readFileSync(stateFile(), 'utf8')).toBe(whole.slice(0, 20));
   });
 
-  it('a state file of another format is refused the same way', () => {
+  it('a state file of another format is refused the same way', async () => {
     const unit = charm();
     writeFileSync(stateFile(), '{"flags":{}}');
-    const result = unit.hook('install');
+    const result = await unit.hook('install');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('is not a charms.unit-state/1 document');
     expect(readFileSync(stateFile(), 'utf8')).toBe('{"flags":{}}');
   });
 
-  it('a hook tool that exits 1 fails the hook with its command and error text', () => {
+  it('a hook tool that exits 1 fails the hook with its command and error text', async () => {
     const unit = charm();
-    unit.hook('install');
+    await unit.hook('install');
     const before = readFileSync(stateFile());
     unit.juju.update((world) => void (world.fail = { 'config-get': { exit: 1, stderr: 'ERROR connection is shut down\n' } }));
-    const result = unit.hook('config-changed');
+    const result = await unit.hook('config-changed');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('config-get --format=json --all exited 1: ERROR connection is shut down');
     expect(readFileSync(stateFile())).toEqual(before);
   });
 
-  it('state-set failing at commit fails the hook and leaves the controller state as it was', () => {
+  it('state-set failing at commit fails the hook and leaves the controller state as it was', async () => {
     const unit = charm({ controllerState: {} });
-    unit.hook('install', { CHARMS_STATE_STORE: 'controller' });
+    await unit.hook('install', { CHARMS_STATE_STORE: 'controller' });
     const before = unit.juju.world().controllerState;
     unit.juju.update((world) => {
       world.config = { ...config, port: 4321 };
       world.fail = { 'state-set': { exit: 1, stderr: 'ERROR cannot set state: quota exceeded\n' } };
     });
-    const result = unit.hook('config-changed', { CHARMS_STATE_STORE: 'controller' });
+    const result = await unit.hook('config-changed', { CHARMS_STATE_STORE: 'controller' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('state-set failed');
     expect(result.stderr).toContain('quota exceeded');
     expect(unit.juju.world().controllerState).toEqual(before);
   });
 
-  it('a process without the Juju environment says which variables are missing', () => {
+  it('a process without the Juju environment says which variables are missing', async () => {
     const unit = charm();
-    const result = unit.hook('install', { JUJU_UNIT_NAME: '', JUJU_MODEL_NAME: '' });
+    const result = await unit.hook('install', { JUJU_UNIT_NAME: '', JUJU_MODEL_NAME: '' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('JUJU_UNIT_NAME is not set; JUJU_MODEL_NAME is not set');
   });

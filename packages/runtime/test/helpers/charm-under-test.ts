@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { runCommand } from '../../../cli/test/helpers/run-command.js';
 import { FakeJuju, type FakeWorld } from '../../../hooktools/test/fixtures/fake-juju.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,14 +55,15 @@ export class CharmUnderTest {
 
   /**
    * Runs `dispatch` for one hook in a real child process, then settles the fake's
-   * transaction. A hook still running after a minute is killed (status null), so a hang
-   * fails the test instead of blocking the test process, which waits here synchronously.
+   * transaction. The test process waits without blocking (the fake Juju tools are answered
+   * by a worker thread either way); await each hook before the next, or before reading
+   * `commandLines()`. A hook still running after a minute is killed (status null), so a
+   * hang fails the test.
    */
-  hook(hookName: string, extraEnv: Record<string, string> = {}): HookRunResult {
+  async hook(hookName: string, extraEnv: Record<string, string> = {}): Promise<HookRunResult> {
     this.juju.clearCalls();
-    const result = spawnSync(join(this.charmDir, 'dispatch'), [], {
+    const result = await runCommand(join(this.charmDir, 'dispatch'), [], {
       cwd: this.charmDir,
-      encoding: 'utf8',
       timeout: 60_000,
       env: this.juju.env({
         JUJU_DISPATCH_PATH: `hooks/${hookName}`,
