@@ -6,6 +6,8 @@ export default defineConfig({
   format: ['esm'],
   dts: true,
   target: 'node20',
-  clean: true,
+  // Files are replaced in place, never deleted first: a dist/ read while a build runs (the
+  // charms bin, a pack, a test beside `pnpm -r build`) finds the old file or the new one.
+  clean: false,
   sourcemap: true,
 });
