@@ -6,8 +6,9 @@ export default defineConfig({
   format: ['esm'],
   dts: true,
   target: 'node20',
-  // Files are replaced in place, never deleted first: a dist/ read while a build runs (the
-  // charms bin, a pack, a test beside `pnpm -r build`) finds the old file or the new one.
+  // Files are overwritten in place, never deleted first: a dist/ read while a build runs
+  // (the charms bin, a pack, a test beside `pnpm -r build`) is not left empty for the
+  // seconds a whole build takes, only each file for the instant of its write.
   clean: false,
   sourcemap: true,
 });
