@@ -4,6 +4,7 @@ import { loadLayerYaml, loadYamlFile, parseCharmYaml, type LayerYaml, type Manif
 import { LineCounter, isSeq } from 'yaml';
 import { z } from 'zod';
 import { CliError } from '../cli-error.js';
+import { WORKSPACE_ROOT } from '../workspace.js';
 
 /** One layer of a charm, in build order. */
 export interface ResolvedLayer {
@@ -136,20 +137,23 @@ function locateInclude(include: string, fromDir: string, index: LayerIndex): Loc
 /**
  * `interface:NAME`: the index's `interfaces:` map first, then an installed package: a
  * dependency of the charm's package.json named `interface-NAME` or `@scope/interface-NAME`,
- * else `@charms/interface-NAME`, found in node_modules from the charm's folder upwards.
+ * else `@charms/interface-NAME`, found in node_modules from the charm's folder upwards,
+ * then from where this command is installed (as layer packages are).
  * Its module is the package's `exports["."].source`, as for layer packages.
  */
 function locateInterface(include: string, charmRoot: string, index: LayerIndex): Located {
   const name = include.slice('interface:'.length);
   const indexed = index.interfaces?.[include];
-  const packageName = indexed === undefined ? interfacePackages(charmRoot, name).find((candidate) => installedPackage(candidate, charmRoot)) : undefined;
-  const dir = indexed ?? (packageName === undefined ? undefined : realpathSync(installedPackage(packageName, charmRoot)!));
+  // From the charm's folder, then from where this command is installed (as layer packages).
+  const installed = (candidate: string) => installedPackage(candidate, charmRoot) ?? installedPackage(candidate, WORKSPACE_ROOT);
+  const packageDir = indexed === undefined ? interfacePackages(charmRoot, name).map(installed).find((dir) => dir !== undefined) : undefined;
+  const dir = indexed ?? (packageDir === undefined ? undefined : realpathSync(packageDir));
   if (dir === undefined) {
     const where = index.interfaces === undefined ? '' : ` not in the interfaces: of ${index.source}, and`;
     return {
       code: 'UNKNOWN_INTERFACE',
       problem:
-        `${include} is${where} not an installed package @charms/interface-${name} (looked in node_modules from ${charmRoot} upwards). ` +
+        `${include} is${where} not an installed package @charms/interface-${name} (looked in node_modules from ${charmRoot} upwards, and where charms is installed). ` +
         `Install the interface package (npm install @charms/interface-${name}), add it to the interfaces: of the layer index, or remove the include`,
     };
   }
