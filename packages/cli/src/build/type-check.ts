@@ -49,9 +49,10 @@ const parsed = new Map<string, { mtimeMs: number; file: SourceFile }>();
 /**
  * Type-checks a charm's own modules with the TypeScript compiler: its `reactive/` files
  * and what they import, with the charm's tsconfig.json (the nearest one at or above the
- * charm), or the options `charms init` writes when it has none. Modules resolve as the
- * bundle resolves them: the `source` export condition, then this command's
- * node_modules. Only problems in the author's files are reported (not in layers or
+ * charm), or the options `charms init` writes when it has none (then packages are read
+ * from their TypeScript source, as the bundle reads them). A package not found from the
+ * importing file is looked for in this command's node_modules, as the bundle does too.
+ * Only problems in the author's files are reported (not in layers or
  * packages they import), all of them, as `file:line:col TS<code> message`.
  */
 export function typeCheck(ts: TypeScript, input: TypeCheckInput): TypeCheckResult {
@@ -107,7 +108,10 @@ function parseOnly(ts: TypeScript, file: string): SourceFile {
   return ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, kind);
 }
 
-/** The charm's compiler options, made to check only (no output) and to resolve as the bundle does. */
+/**
+ * The charm's compiler options, as `tsc --noEmit` in the charm would use them, made to
+ * check only (no output, no build info).
+ */
 function compilerOptions(ts: TypeScript, charmDir: string): { options: CompilerOptions; configProblems: ManifestProblem[] } {
   const configFile = ts.findConfigFile(charmDir, ts.sys.fileExists, 'tsconfig.json');
   let options: CompilerOptions;
@@ -121,13 +125,13 @@ function compilerOptions(ts: TypeScript, charmDir: string): { options: CompilerO
     options = config.options;
     errors = [...(read.error ? [read.error] : []), ...config.errors.filter((d) => d.code !== 18003)];
   } else {
-    const converted = ts.convertCompilerOptionsFromJson(DEFAULT_OPTIONS, charmDir);
+    // No tsconfig.json (a copy of a charm in a temporary folder): packages are read as
+    // the bundle reads them, from their TypeScript source (`source` condition), which is
+    // there even when their declarations were not built.
+    const converted = ts.convertCompilerOptionsFromJson({ ...DEFAULT_OPTIONS, customConditions: ['source'] }, charmDir);
     options = { ...converted.options, types: typesNodeFound(ts, charmDir, converted.options) ? ['node'] : [] };
     errors = converted.errors;
   }
-  const resolution = options.moduleResolution;
-  const conditionsAllowed =
-    resolution === ts.ModuleResolutionKind.Bundler || resolution === ts.ModuleResolutionKind.Node16 || resolution === ts.ModuleResolutionKind.NodeNext;
   return {
     options: {
       ...options,
@@ -140,8 +144,6 @@ function compilerOptions(ts: TypeScript, charmDir: string): { options: CompilerO
       declaration: false,
       declarationMap: false,
       emitDeclarationOnly: false,
-      // The bundle takes each workspace package's TypeScript source (`source` condition).
-      ...(conditionsAllowed ? { customConditions: [...new Set(['source', ...(options.customConditions ?? [])])] } : {}),
     },
     configProblems: errors.map((d) => problemOf(ts, d, configFile ?? charmDir)),
   };
