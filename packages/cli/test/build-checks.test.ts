@@ -146,6 +146,28 @@ describe('charms build refuses handlers it would never register', { timeout: TIM
     expect(error.message).not.toContain('charm-entry');
   });
 
+  it('a class the default layer registers itself, and helper exports, are fine', async () => {
+    const { charm } = copyFixture();
+    writeFileSync(
+      join(charm, 'reactive', 'app.ts'),
+      [
+        "import { defineLayer, hook } from '@charms/reactive';",
+        '',
+        'class Installer {',
+        "  @hook('install')",
+        '  install() {}',
+        '}',
+        '',
+        "export default defineLayer('checked', (r) => r.register(Installer));",
+        '',
+        'export const VERSION = 1;',
+        '',
+      ].join('\n'),
+    );
+    const summary = await buildCharm({ charmDir: charm, outDir: out() });
+    expect(summary.warnings).toEqual([]);
+  });
+
   it('a class with no decorated method as the default export', async () => {
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'reactive', 'app.ts'), 'export default class App {\n  install() {}\n}\n');

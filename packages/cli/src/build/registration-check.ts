@@ -37,6 +37,8 @@ type DefaultExport =
  * - a default export that is a class with no decorated method, or a function:
  *   `NO_HANDLERS` (registering it throws in every hook).
  *
+ * A class or layer the module's code uses elsewhere (`r.register(Helper)` inside the
+ * default layer, an Endpoint class given to `defineInterface`) counts as registered.
  * Other named exports (helper functions, constants, types, for tests to import) are fine.
  */
 export function registrationProblems(ts: TypeScript, file: SourceFile, charmDir: string): ManifestProblem[] {
@@ -68,7 +70,7 @@ export function registrationProblems(ts: TypeScript, file: SourceFile, charmDir:
   const isLayerCall = (node: Node | undefined) => node !== undefined && ts.isCallExpression(node) && calleeName(node) === 'defineLayer';
 
   const classes = new Map<string, ClassDeclaration>();
-  const layers = new Set<string>();
+  const layers = new Map<string, Node>();
   const functions = new Set<string>();
   /** Exported name → local name, for `export class X`, `export const X`, `export { X as Y }`. */
   const named = new Map<string, { local: string; node: Node }>();
@@ -89,7 +91,7 @@ export function registrationProblems(ts: TypeScript, file: SourceFile, charmDir:
     } else if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
         if (!ts.isIdentifier(declaration.name)) continue;
-        if (isLayerCall(declaration.initializer)) layers.add(declaration.name.text);
+        if (isLayerCall(declaration.initializer)) layers.set(declaration.name.text, declaration);
         if (exported) named.set(declaration.name.text, { local: declaration.name.text, node: declaration.name });
       }
     } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
@@ -124,8 +126,21 @@ export function registrationProblems(ts: TypeScript, file: SourceFile, charmDir:
   const defaultClass = defaultExport.kind === 'class' ? defaultExport.node : undefined;
 
   const exportedAs = (local: string) => [...named].find(([, target]) => target.local === local)?.[0];
+  // A class or layer the module's own code uses (`r.register(Helper)` in the default
+  // layer, `defineInterface('http', { provides: HttpProvides })`) is registered that way:
+  // any use other than its declaration and `export { … }` counts.
+  const usedInModule = (name: string, declaration: Node): boolean => {
+    let found = false;
+    const visit = (node: Node): void => {
+      if (found || node === declaration || ts.isExportSpecifier(node)) return;
+      if (ts.isIdentifier(node) && node.text === name) found = true;
+      else ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(file, visit);
+    return found;
+  };
   for (const [name, declaration] of classes) {
-    if (declaration === defaultClass || !isHandlerClass(declaration)) continue;
+    if (declaration === defaultClass || !isHandlerClass(declaration) || usedInModule(name, declaration)) continue;
     const as = exportedAs(name);
     const instead =
       defaultExport.kind === 'none'
@@ -139,9 +154,9 @@ export function registrationProblems(ts: TypeScript, file: SourceFile, charmDir:
         : `class ${name} has reactive handlers but is exported as "${as}", not as the default export: only a module's default export is registered, so its handlers never run. Instead, ${instead}`,
     );
   }
-  for (const name of layers) {
+  for (const [name, declaration] of layers) {
     const as = exportedAs(name);
-    if (as === undefined || (defaultExport.kind === 'local' && defaultExport.name === name)) continue;
+    if (as === undefined || (defaultExport.kind === 'local' && defaultExport.name === name) || usedInModule(name, declaration)) continue;
     at(
       named.get(as)!.node,
       'NOT_REGISTERED',
