@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCharm, buildCharm, CliError, layerIndexFor, lintCharm, resolveLayers } from '@charms/cli';
 import type { CharmFiles } from '@charms/runtime';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
+import { runCommand } from './helpers/run-command.js';
 import { bundleCharm, interfaceEntries } from '../src/build/bundle.js';
 import { findTypeScript } from '../src/build/find-typescript.js';
 
@@ -15,7 +15,8 @@ const fixtures = join(here, 'fixtures', 'checks');
 const repo = join(here, '..', '..', '..');
 
 // Each build type-checks and bundles (seconds on a busy two-core machine); hooks and the
-// charms command start Node: the tests that do so get minutes.
+// charms command start Node: the tests that do so get minutes, and run them through
+// runCommand (spawnSync would block vitest's worker meanwhile).
 const TIMEOUT = 120_000;
 
 /** A fresh copy of the checks fixtures (the charm, its local layer, an interface package). */
@@ -41,9 +42,8 @@ async function buildFailure(charm: string, options: { typecheck?: boolean } = {}
 /** Runs one hook of a built charm through its dispatch under fake Juju tools. */
 function runHook(charmDir: string, hook: string) {
   const juju = new FakeJuju({ config: {}, relations: {} });
-  return spawnSync(join(charmDir, 'dispatch'), [], {
+  return runCommand(join(charmDir, 'dispatch'), [], {
     cwd: charmDir,
-    encoding: 'utf8',
     timeout: 60_000,
     env: juju.env({ JUJU_DISPATCH_PATH: `hooks/${hook}`, JUJU_UNIT_NAME: `${hook}-test/0`, JUJU_MODEL_NAME: 'test', JUJU_CHARM_DIR: charmDir }),
   });
@@ -81,7 +81,7 @@ describe('charms build type-checks the charm first', { timeout: TIMEOUT }, () =>
     writeFileSync(join(charm, 'reactive', 'app.ts'), MISSING_IMPORT);
     const summary = await buildCharm({ charmDir: charm, outDir: out(), typecheck: false });
     expect(summary.checkTimings.typecheck).toBeLessThan(1_000);
-    const hook = runHook(summary.outDir, 'install');
+    const hook = await runHook(summary.outDir, 'install');
     expect(hook.status).toBe(1);
     expect(hook.stderr).toContain('ReferenceError: setFlag is not defined');
     expect(hook.stderr).toMatch(/\/reactive\/app\.ts:6:5\)/);
@@ -254,26 +254,22 @@ describe('charms build, the rest', { timeout: TIMEOUT }, () => {
     const map = JSON.parse(readFileSync(join(summary.outDir, 'dist', 'charm.mjs.map'), 'utf8')) as { sources: string[] };
     expect(map.sources).toContain('../reactive/boom.ts');
     expect(map.sources).toContain('../node_modules/@charms/reactive/src/dispatch.ts');
-    const hook = runHook(summary.outDir, 'install');
+    const hook = await runHook(summary.outDir, 'install');
     expect(hook.status).toBe(1);
     expect(hook.stderr).toContain('Error: boom on purpose');
     expect(hook.stderr).toContain(`${join(summary.outDir, 'reactive', 'boom.ts')}:9:11`);
   });
 
-  it('the charms command: problems as file:line:col on stderr, --no-typecheck on request', () => {
+  it('the charms command: problems as file:line:col on stderr, --no-typecheck on request', async () => {
+    // As users run it: bin/charms.mjs (dist/ when fresh, else the sources).
     const charms = (...args: string[]) =>
-      spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(repo, 'packages', 'cli', 'src', 'bin.ts'), ...args], {
-        cwd: repo,
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-        timeout: 100_000,
-      });
+      runCommand(process.execPath, [join(repo, 'packages', 'cli', 'bin', 'charms.mjs'), ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 100_000 });
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'reactive', 'app.ts'), MISSING_IMPORT);
-    const failed = charms('build', charm, '-o', out());
+    const failed = await charms('build', charm, '-o', out());
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain(`${join(charm, 'reactive', 'app.ts')}:6:5 TS2304 Cannot find name 'setFlag'.`);
-    const skipped = charms('build', charm, '-o', out(), '--no-typecheck');
+    const skipped = await charms('build', charm, '-o', out(), '--no-typecheck');
     expect(skipped.stderr).not.toContain('TS2304');
     expect(skipped.status).toBe(0);
     expect(skipped.stdout).toContain('built checked');
