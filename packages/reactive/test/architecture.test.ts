@@ -14,6 +14,9 @@ const RANK: Record<string, number> = {
   runtime: 1,
   'layer-status': 2,
   'layer-caas-base': 2,
+  // Interface layers: Endpoint classes on the runtime.
+  'interface-http': 2,
+  'interface-object-storage': 2,
   // Includes layer:status, and uses it.
   'layer-docker-resource': 3,
   model: 4,
