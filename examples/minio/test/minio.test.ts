@@ -30,7 +30,7 @@ async function buildVariant(edit?: (dir: string) => void): Promise<string> {
 beforeAll(async () => {
   [built, quiet, consumer] = await Promise.all([
     buildVariant(),
-    buildVariant((dir) => writeFileSync(join(dir, 'layer.yaml'), 'includes: [layer:caas-base, layer:status, layer:docker-resource]\noptions:\n  docker-resource:\n    set-status: false\n')),
+    buildVariant((dir) => writeFileSync(join(dir, 'layer.yaml'), 'includes: [layer:caas-base, layer:status, layer:docker-resource, interface:object-storage]\noptions:\n  docker-resource:\n    set-status: false\n')),
     buildCharm({ charmDir: join(here, 'fixtures', 'consumer'), outDir: join(mkdtempSync(join(tmpdir(), 'consumer-')), 'consumer') }).then((s) => s.outDir),
   ]);
 }, 3 * TIMEOUT);
