@@ -87,6 +87,13 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
   });
 
   const endpointNames = endpoints(metadata).map((e) => e.name);
+  // Endpoints spoken through an interface layer (`interface:NAME` included): its Endpoint
+  // classes set flags named after the endpoint at run time (`expandName('{endpoint_name}.available')`),
+  // which reading the charm's code cannot see. Those flags are the layer's to manage.
+  const interfaceRefs = new Set(layers.filter((l) => l.kind === 'interface').map((l) => l.ref));
+  const servedEndpoints = endpoints(metadata)
+    .filter((e) => interfaceRefs.has(`interface:${e.interface}`))
+    .map((e) => e.name);
   const layerNames = layers.map((l) => l.name);
   const automatic = new Set<string>(['config.changed', 'upgrade.series.in-progress']);
   for (const option of options) for (const kind of ['changed', 'set', 'default']) automatic.add(`config.${kind}.${option}`);
@@ -98,7 +105,10 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     layers: layerNames,
     handlers,
     unregistered,
-    isAutomatic: (flag) => automatic.has(flag) || endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)),
+    isAutomatic: (flag) =>
+      automatic.has(flag) ||
+      endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)) ||
+      servedEndpoints.some((e) => flag.startsWith(`${e}.`) || flag.startsWith(`endpoint.${e}.`)),
   };
 }
 
