@@ -9,9 +9,10 @@ import { endpointFromName, type CharmContext } from '@charms/runtime';
  * key, which interface:object-storage registers with the hook's redaction).
  */
 export default class MinioConsumer {
-  // Every hook while related, on the automatic flag: charms lint does not see the flags
-  // Endpoint classes set (object-storage.available) yet. credentials() is what that flag
-  // stands for: complete data from some provider unit.
+  // Every hook while related, on the automatic flag, not object-storage.available: that
+  // is set by the interface's handler after this one ran in the hook the data came, and
+  // layer:status would keep this hook's "waiting" over a later "active". credentials()
+  // is what that flag stands for: complete data from some provider unit.
   @when('endpoint.object-storage.joined')
   async connect(ctx: CharmContext) {
     const storage = await endpointFromName<ObjectStorageRequires>('object-storage');

@@ -57,8 +57,6 @@ export default class Minio {
 
   // Runs in every hook while a consumer is related, so a config change reaches the
   // consumers. Invalid config is not published: start() says why the unit is blocked.
-  // (The automatic flag, not the interface's object-storage.joined: charms lint does not
-  // see the flags Endpoint classes set yet.)
   @when('endpoint.object-storage.joined')
   async publish(ctx: Context) {
     if (configProblem(ctx.config)) return;
