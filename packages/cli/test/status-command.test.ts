@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/cli';
 import { createModel, statusTable, type LocalModel } from '@charms/model';
+import { readModelStatus } from '../src/commands/model-status.js';
 import { runCommand } from './helpers/run-command.js';
 
 // `charms status` reads model.json without opening the model (to start fast): what it
@@ -43,6 +44,14 @@ describe('charms status', { timeout: TIMEOUT }, () => {
     const result = await charms('status', '--format', 'json');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(model.status());
+  });
+
+  it('reads model.json itself (the fast path), not by falling back to opening the model', async () => {
+    // The command falls back to the model when this gives nothing, which would hide a
+    // broken fast path from the two tests of its output.
+    const read = await readModelStatus(model.dir);
+    expect(read?.status).toEqual(model.status());
+    expect(read?.relations).toEqual(model.relations());
   });
 
   it('prints the table the model would print, relations included', async () => {

@@ -32,9 +32,19 @@ export class DepartedUnits extends KeyList<RelatedUnit> {
     this.#save();
   }
 
-  /** Forgets one departed unit (by object or name); true if it was there. */
+  /**
+   * Forgets one departed unit: that very object, or the first of that name (a unit of an
+   * application related twice departs once from each relation, under one name); true if
+   * it was there.
+   */
   remove(unit: RelatedUnit | string): boolean {
-    const removed = this.removeKey(typeof unit === 'string' ? unit : unit.unitName);
+    let removed: boolean;
+    if (typeof unit === 'string') removed = this.removeKey(unit);
+    else {
+      const index = this.items.indexOf(unit);
+      removed = index !== -1;
+      if (removed) this.items.splice(index, 1);
+    }
     if (removed) this.#save();
     return removed;
   }

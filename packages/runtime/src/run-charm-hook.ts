@@ -8,6 +8,7 @@ import { HookEndpoints } from './hook-endpoints.js';
 import { recordTrace, type HookTraceRecord } from './hook-trace.js';
 import { JujuLogger } from './juju-logger.js';
 import { isSecretOption, Redactor } from './redactor.js';
+import { EndpointError } from './endpoint-error.js';
 import { RESTRICTED_HOOKS, runHook, type HookOutcome } from './run-hook.js';
 import { SerialTools } from './serial-tools.js';
 
@@ -92,7 +93,12 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     layerOptions: (layer) => Object.freeze({ ...(layerOptions[layer] ?? {}) }),
     endpoint: (name) => {
       const endpoint = hookEndpoints.instance(name);
-      if (!endpoint) throw new Error(`no endpoint '${name}' in metadata.yaml; it has: ${hookEndpoints.names().join(', ') || 'none'}`);
+      if (!endpoint) {
+        throw new EndpointError(
+          'UNKNOWN_ENDPOINT',
+          `no endpoint '${name}' in metadata.yaml; it has: ${hookEndpoints.names().join(', ') || 'none'}. Declare it under provides, requires or peers, or use one of those names.`,
+        );
+      }
       return endpoint;
     },
     interceptTool: (method, handler) => serial.intercept(method, handler),
