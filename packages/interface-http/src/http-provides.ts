@@ -13,6 +13,9 @@ export class HttpProvides extends Endpoint {
     setFlag(this.expandName('{endpoint_name}.available'));
   }
 
+  // Only when the flag is still set (the original ran it in every hook while unrelated:
+  // the same flags, one handler run and log line more per hook).
+  @when('{endpoint_name}.available')
   @whenNot('endpoint.{endpoint_name}.joined')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.available'));

@@ -29,6 +29,8 @@ export class HttpRequires extends Endpoint {
     if (this.allJoinedUnits.toArray().some((unit) => unit.receivedRaw.get('port'))) setFlag(this.expandName('{endpoint_name}.available'));
   }
 
+  // Only when the flag is still set (the original ran it in every hook while unrelated).
+  @when('{endpoint_name}.available')
   @whenNot('endpoint.{endpoint_name}.joined')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.available'));

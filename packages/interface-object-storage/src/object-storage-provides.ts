@@ -10,11 +10,15 @@ import { redact } from './secret.js';
  * joined, and cleared when none is.
  */
 export class ObjectStorageProvides extends Endpoint {
+  // Each handler runs on the change only (not in every hook while it holds), so a
+  // charm's hooks pay for no handler run, and no log line, of the interface.
   @when('endpoint.{endpoint_name}.joined')
+  @whenNot('{endpoint_name}.joined')
   joined(): void {
     setFlag(this.expandName('{endpoint_name}.joined'));
   }
 
+  @when('{endpoint_name}.joined')
   @whenNot('endpoint.{endpoint_name}.joined')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.joined'));

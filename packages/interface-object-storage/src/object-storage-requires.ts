@@ -22,6 +22,8 @@ export class ObjectStorageRequires extends Endpoint {
     toggleFlag(this.expandName('{endpoint_name}.available'), this.credentials() !== undefined);
   }
 
+  // Only when the flag is still set: not a handler run in every hook while unrelated.
+  @when('{endpoint_name}.available')
   @whenNot('endpoint.{endpoint_name}.joined')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.available'));
