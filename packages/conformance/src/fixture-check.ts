@@ -1,4 +1,6 @@
 import type { FixtureFile } from './fixture-schema.js';
+import { isResult } from './result-check.js';
+import { type Check, isRecord, isString, isFlag, isBoolean, isInteger, listOf, isFlagList, isHookPatterns, absentOr } from './value-checks.js';
 
 /**
  * A quick yes to "is this a valid fixture file?", for the common case where it is.
@@ -16,53 +18,6 @@ export function isFixtureFile(value: unknown): value is FixtureFile {
   if (!isRecord(value)) return false;
   for (const key in value) if (key !== 'fixture' && key !== 'expected') return false;
   return isFixture(value.fixture) && isResult(value.expected);
-}
-
-type Check = (value: unknown) => boolean;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
-}
-
-function isFlag(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
-
-function isBoolean(value: unknown): value is boolean {
-  return typeof value === 'boolean';
-}
-
-function isInteger(value: unknown): boolean {
-  return Number.isSafeInteger(value);
-}
-
-function listOf(value: unknown, check: Check): boolean {
-  if (!Array.isArray(value)) return false;
-  for (let i = 0; i < value.length; i += 1) if (!check(value[i])) return false;
-  return true;
-}
-
-function isStringList(value: unknown): boolean {
-  return listOf(value, isString);
-}
-
-function isFlagList(value: unknown): boolean {
-  return listOf(value, isFlag);
-}
-
-function isHookPatterns(value: unknown): boolean {
-  return typeof value === 'string' || isStringList(value);
-}
-
-/** `undefined`, `null`, or what `check` accepts: zod's `.nullable().optional()`. */
-function absentOr(value: unknown, check: Check): boolean {
-  return value === undefined || value === null || check(value);
 }
 
 // The shorthand decorator keys of a handler, and what each takes in the
@@ -359,92 +314,4 @@ function isTrigger(value: unknown): boolean {
     }
   }
   return true;
-}
-
-function isResult(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  for (const key in value) if (key !== 'name' && key !== 'invoked' && key !== 'final_flags' && key !== 'error' && key !== 'hooks') return false;
-  return (
-    isString(value.name) &&
-    isStringList(value.invoked) &&
-    isStringList(value.final_flags) &&
-    (value.error === null || isString(value.error)) &&
-    listOf(value.hooks, isHookResult)
-  );
-}
-
-function isHookResult(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  for (const key in value) {
-    const field = value[key];
-    switch (key) {
-      case 'hook':
-        if (!isString(field)) return false;
-        break;
-      case 'invoked':
-      case 'final_flags':
-        if (!isStringList(field)) return false;
-        break;
-      case 'error':
-        if (field !== null && !isString(field)) return false;
-        break;
-      case 'rounds':
-        if (!listOf(field, isRound)) return false;
-        break;
-      case 'error_detail':
-        if (field !== undefined && !isString(field)) return false;
-        break;
-      case 'flags_at_error':
-        if (field !== undefined && !isStringList(field)) return false;
-        break;
-      case 'relation_set':
-        if (field !== undefined && !listOf(field, isRelationSet)) return false;
-        break;
-      case 'records':
-        if (field !== undefined && !listOf(field, isRecordEntry)) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return isString(value.hook) && Array.isArray(value.invoked) && Array.isArray(value.final_flags) && 'error' in value && Array.isArray(value.rounds);
-}
-
-function isRound(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  let count = 0;
-  for (const key in value) {
-    count += 1;
-    if (key !== 'phase' && key !== 'iteration' && key !== 'queued' && key !== 'invoked') return false;
-  }
-  const { phase, iteration } = value;
-  return (
-    count === 4 &&
-    (phase === 'hooks' || phase === 'other' || phase === 'restricted') &&
-    (iteration === null || isInteger(iteration)) &&
-    isStringList(value.queued) &&
-    isStringList(value.invoked)
-  );
-}
-
-function isRelationSet(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  for (const key in value) if (key !== 'relation_id' && key !== 'app' && key !== 'settings') return false;
-  const settings = value.settings;
-  if (!isString(value.relation_id) || !isBoolean(value.app) || !isRecord(settings)) return false;
-  for (const key in settings) if (settings[key] !== null && !isString(settings[key])) return false;
-  return true;
-}
-
-function isRecordEntry(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  for (const key in value) if (key !== 'by' && key !== 'endpoint' && key !== 'kind' && key !== 'key' && key !== 'value') return false;
-  return (
-    isString(value.by) &&
-    (value.endpoint === null || isString(value.endpoint)) &&
-    isString(value.kind) &&
-    (value.key === null || isString(value.key)) &&
-    'value' in value &&
-    value.value !== undefined
-  );
 }
