@@ -1,20 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HookToolError } from './errors.js';
-import type {
-  GoalState,
-  HookTools,
-  LogLevel,
-  NetworkInfo,
-  PortRange,
-  SpecDocument,
-  StatusInfo,
-  WorkloadStatus,
-} from './hook-tools.js';
-import { interpretFailure } from './interpret-failure.js';
+import type { ToolRun } from './interpret-failure.js';
 import { runTool, type RunToolOptions } from './run-tool.js';
-import { documentText, toolCommands as cmd, type ToolCommand } from './tool-commands.js';
+import type { ToolCommand } from './tool-commands.js';
+import { ToolClient } from './tool-client.js';
 
 /**
  * {@link HookTools} over the real tools on `PATH`, as Juju provides them to a hook.
@@ -25,191 +15,26 @@ import { documentText, toolCommands as cmd, type ToolCommand } from './tool-comm
  * const tools = new ProcessHookTools();
  * await tools.statusSet('maintenance', 'fetching resource: oci-image');
  */
-export class ProcessHookTools implements HookTools {
+export class ProcessHookTools extends ToolClient {
   readonly #options: RunToolOptions;
 
   constructor(options: RunToolOptions = {}) {
+    super();
     this.#options = options;
   }
 
-  /**
-   * Runs any tool and returns its stdout.
-   * @throws HookToolError (or a narrower subclass) when it exits non-zero or cannot start.
-   */
-  async run(tool: string, argv: readonly string[], stdin?: string): Promise<string> {
-    const result = await runTool(tool, argv, stdin, this.#options);
-    if (result.exitCode === null) {
-      throw new HookToolError(
-        result,
-        'HOOK_TOOL_NOT_FOUND',
-        `hook tool '${tool}' could not be run (${result.stderr}). Hook tools exist only inside a Juju hook (or the local model): run the charm through its dispatch script.`,
-      );
-    }
-    if (result.exitCode !== 0) throw interpretFailure(result);
-    return result.stdout;
+  protected execute(command: ToolCommand): Promise<ToolRun> {
+    return runTool(command.tool, command.argv, command.stdin, this.#options);
   }
 
-  async #exec(command: ToolCommand): Promise<string> {
-    return this.run(command.tool, command.argv, command.stdin);
-  }
-
-  /** Runs a command that prints JSON and parses it; Juju's `null` becomes `fallback`. */
-  async #json<T>(command: ToolCommand, fallback: T): Promise<T> {
-    const stdout = await this.#exec(command);
-    let value: T | null;
-    try {
-      value = JSON.parse(stdout) as T | null;
-    } catch {
-      throw new HookToolError(
-        { tool: command.tool, argv: command.argv, exitCode: 0, stderr: '' },
-        'HOOK_TOOL_OUTPUT',
-        `${command.tool} ${command.argv.join(' ')} printed something that is not JSON: ${JSON.stringify(stdout.slice(0, 200))}`,
-      );
-    }
-    return value ?? fallback;
-  }
-
-  async statusSet(status: WorkloadStatus, message = '', options: { application?: boolean } = {}): Promise<void> {
-    await this.#exec(cmd.statusSet(status, message, options.application));
-  }
-
-  async statusGet(options: { application?: boolean } = {}): Promise<StatusInfo> {
-    const raw = await this.#json<Record<string, unknown>>(cmd.statusGet(options.application), {});
-    const info = (options.application ? raw['application-status'] : raw) as Record<string, unknown> | undefined;
-    return {
-      status: String(info?.status ?? ''),
-      message: String(info?.message ?? ''),
-      statusData: (info?.['status-data'] as Record<string, unknown> | undefined) ?? {},
-    };
-  }
-
-  async applicationVersionSet(version: string): Promise<void> {
-    await this.#exec(cmd.applicationVersionSet(version));
-  }
-
-  configGet(): Promise<Record<string, unknown>> {
-    return this.#json(cmd.configGet(), {});
-  }
-
-  async isLeader(): Promise<boolean> {
-    return (await this.#json(cmd.isLeader(), false)) === true;
-  }
-
-  leaderGet(): Promise<Record<string, string>> {
-    return this.#json(cmd.leaderGet(), {});
-  }
-
-  async leaderSet(settings: Readonly<Record<string, string>>): Promise<void> {
-    if (Object.keys(settings).length > 0) await this.#exec(cmd.leaderSet(settings));
-  }
-
-  relationIds(endpoint: string): Promise<string[]> {
-    return this.#json(cmd.relationIds(endpoint), []);
-  }
-
-  relationList(relationId?: string): Promise<string[]> {
-    return this.#json(cmd.relationList(relationId), []);
-  }
-
-  async relationRemoteApp(relationId?: string): Promise<string> {
-    return String(await this.#json(cmd.relationRemoteApp(relationId), ''));
-  }
-
-  relationGet(options: { relationId?: string; unit?: string; app?: boolean } = {}): Promise<Record<string, string>> {
-    return this.#json(cmd.relationGet(options.relationId, options.unit, options.app), {});
-  }
-
-  async relationSet(data: Readonly<Record<string, string>>, options: { relationId?: string; app?: boolean } = {}): Promise<void> {
-    await this.#exec(cmd.relationSet(data, options.relationId, options.app));
-  }
-
-  async resourceGet(name: string): Promise<string> {
-    // Juju prints the path without a newline; tolerate one from other implementations.
-    return (await this.#exec(cmd.resourceGet(name))).replace(/\n$/, '');
-  }
-
-  podSpecSet(spec: SpecDocument, options: { k8sResources?: SpecDocument } = {}): Promise<void> {
-    return this.#specSet('pod-spec-set', spec, options.k8sResources);
-  }
-
-  k8sSpecSet(spec: SpecDocument, options: { k8sResources?: SpecDocument } = {}): Promise<void> {
-    return this.#specSet('k8s-spec-set', spec, options.k8sResources);
-  }
-
-  async k8sRawSet(spec: SpecDocument): Promise<void> {
-    await this.#exec(cmd.k8sRawSet(spec));
-  }
-
-  async #specSet(tool: 'pod-spec-set' | 'k8s-spec-set', spec: SpecDocument, k8sResources: SpecDocument | undefined): Promise<void> {
-    if (k8sResources === undefined) {
-      await this.#exec(cmd.specSet(tool, spec));
-      return;
-    }
-    // The spec goes through stdin, so the resources need a file that only we can read.
+  protected async withFile<T>(text: string, use: (path: string) => Promise<T>): Promise<T> {
     const folder = await mkdtemp(join(tmpdir(), 'charms-k8s-resources-'));
     const file = join(folder, 'k8s-resources.yaml');
     try {
-      await writeFile(file, documentText(k8sResources), { mode: 0o600 });
-      await this.#exec(cmd.specSet(tool, spec, file));
+      await writeFile(file, text, { mode: 0o600 });
+      return await use(file);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
-  }
-
-  async openPort(port: PortRange, protocol?: 'tcp' | 'udp', options: { endpoints?: readonly string[] } = {}): Promise<void> {
-    await this.#exec(cmd.openPort(port, protocol, options.endpoints));
-  }
-
-  async closePort(port: PortRange, protocol?: 'tcp' | 'udp', options: { endpoints?: readonly string[] } = {}): Promise<void> {
-    await this.#exec(cmd.closePort(port, protocol, options.endpoints));
-  }
-
-  openedPorts(): Promise<string[]> {
-    return this.#json(cmd.openedPorts(), []);
-  }
-
-  networkGet(binding: string, options: { relationId?: string } = {}): Promise<NetworkInfo> {
-    return this.#json(cmd.networkGet(binding, options.relationId), {});
-  }
-
-  async unitGet(setting: 'private-address' | 'public-address'): Promise<string> {
-    return String(await this.#json(cmd.unitGet(setting), ''));
-  }
-
-  actionGet(): Promise<Record<string, unknown>> {
-    return this.#json(cmd.actionGet(), {});
-  }
-
-  async actionSet(results: Readonly<Record<string, unknown>>): Promise<void> {
-    const command = cmd.actionSet(results);
-    if (command.argv.length > 0) await this.#exec(command);
-  }
-
-  async actionFail(message?: string): Promise<void> {
-    await this.#exec(cmd.actionFail(message));
-  }
-
-  async actionLog(message: string): Promise<void> {
-    await this.#exec(cmd.actionLog(message));
-  }
-
-  stateGet(): Promise<Record<string, string>> {
-    return this.#json(cmd.stateGet(), {});
-  }
-
-  async stateSet(data: Readonly<Record<string, string>>): Promise<void> {
-    await this.#exec(cmd.stateSet(data));
-  }
-
-  async stateDelete(key: string): Promise<void> {
-    await this.#exec(cmd.stateDelete(key));
-  }
-
-  goalState(): Promise<GoalState> {
-    return this.#json(cmd.goalState(), { units: {}, relations: {} });
-  }
-
-  async jujuLog(message: string, level: LogLevel = 'INFO'): Promise<void> {
-    await this.#exec(cmd.jujuLog(message, level));
   }
 }
