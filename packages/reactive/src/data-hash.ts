@@ -1,11 +1,17 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// node:crypto is loaded on the first hash, not with the package: loading it costs a
+// hook several milliseconds, and most hooks compare no data.
+let crypto: typeof Crypto | undefined;
 
 /**
  * A digest of JSON data that does not depend on key order, like the original's md5 of
  * `json.dumps(data, sort_keys=True)`. Used by `dataChanged`.
  */
 export function dataHash(data: unknown): string {
-  return createHash('sha256').update(stableJson(data)).digest('hex');
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+  return crypto.createHash('sha256').update(stableJson(data)).digest('hex');
 }
 
 function stableJson(value: unknown): string {

@@ -92,9 +92,9 @@ export function specPredicates(spec: HandlerSpec, id: unknown): Predicate[] {
           }
           return decorator.predicate;
         });
-  const { hook, collectMetrics, meterStatusChanged, when, whenAll, whenAny, whenNot, whenNone, whenNotAll, onlyOnce } = spec;
+  const { hook, collectMetrics, meterStatusChanged, when, whenAll, whenAny, whenNot, whenNone, whenNotAll, onlyOnce } = spec as { readonly [K in keyof HandlerSpec]: unknown };
   let count = 0;
-  if (applied(hook)) {
+  if (hook != null && hook !== false) {
     const patterns = typeof hook === 'string' ? [hook] : (hook as readonly unknown[]);
     // An empty pattern is allowed, as in the original: it matches no hook.
     if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string')) {
@@ -102,16 +102,18 @@ export function specPredicates(spec: HandlerSpec, id: unknown): Predicate[] {
     }
     if (patterns.length > 0) found[count++] = { kind: 'hook', patterns: typeof hook === 'string' ? patterns : [...patterns] };
   }
-  if (applied(collectMetrics)) found[count++] = COLLECT_METRICS;
-  if (applied(meterStatusChanged)) found[count++] = METER_STATUS_CHANGED;
-  if (applied(when)) count = addFlags(count, 'whenAll', when, id, 'when');
-  if (applied(whenAll)) count = addFlags(count, 'whenAll', whenAll, id, 'whenAll');
-  if (applied(whenAny)) count = addFlags(count, 'whenAny', whenAny, id, 'whenAny');
-  if (applied(whenNot)) count = addFlags(count, 'whenNone', whenNot, id, 'whenNot');
-  if (applied(whenNone)) count = addFlags(count, 'whenNone', whenNone, id, 'whenNone');
-  if (applied(whenNotAll)) count = addFlags(count, 'whenNotAll', whenNotAll, id, 'whenNotAll');
-  if (applied(onlyOnce)) found[count++] = ONLY_ONCE;
-  const bottomUp = found.slice(0, count).reverse();
+  if (collectMetrics != null && collectMetrics !== false) found[count++] = COLLECT_METRICS;
+  if (meterStatusChanged != null && meterStatusChanged !== false) found[count++] = METER_STATUS_CHANGED;
+  if (when != null && when !== false) count = addFlags(count, 'whenAll', when, id, 'when');
+  if (whenAll != null && whenAll !== false) count = addFlags(count, 'whenAll', whenAll, id, 'whenAll');
+  if (whenAny != null && whenAny !== false) count = addFlags(count, 'whenAny', whenAny, id, 'whenAny');
+  if (whenNot != null && whenNot !== false) count = addFlags(count, 'whenNone', whenNot, id, 'whenNot');
+  if (whenNone != null && whenNone !== false) count = addFlags(count, 'whenNone', whenNone, id, 'whenNone');
+  if (whenNotAll != null && whenNotAll !== false) count = addFlags(count, 'whenNotAll', whenNotAll, id, 'whenNotAll');
+  if (onlyOnce != null && onlyOnce !== false) found[count++] = ONLY_ONCE;
+  // Array literals for the usual one or two keys: a list of just the right size, made
+  // without the calls of slice and reverse, which thousands of registrations pay.
+  const bottomUp = count === 1 ? [found[0]!] : count === 2 ? [found[1]!, found[0]!] : found.slice(0, count).reverse();
   found.fill(ONLY_ONCE, 0, count); // Keep nothing of this spec alive.
   return listed === undefined ? bottomUp : bottomUp.concat(listed.reverse());
 }
@@ -160,8 +162,26 @@ export function createHandler(id: unknown, order: number, bottomUp: readonly Pre
         `Give it at least one of when, whenNot, hook, onlyOnce, … (use decorators: [when()] if that is really meant).`,
     );
   }
-  const source = typeof code === 'function' ? (code.toString() as string) : undefined;
-  return { id, order, predicates: bottomUp, watched: watchedFlags(bottomUp), source };
+  return new HandlerRecord(id, order, bottomUp, watchedFlags(bottomUp), typeof code === 'function' ? code : undefined);
+}
+
+/**
+ * A registered handler's {@link HandlerInfo}. Its `source` is the function's text, read
+ * only when a tool asks: a hook reads no handler's source, and copying the text of every
+ * function was a share of registering thousands of them.
+ */
+class HandlerRecord implements HandlerInfo {
+  constructor(
+    readonly id: string,
+    readonly order: number,
+    readonly predicates: readonly Predicate[],
+    readonly watched: readonly string[],
+    private readonly code: { toString(): string } | undefined,
+  ) {}
+
+  get source(): string | undefined {
+    return this.code?.toString();
+  }
 }
 
 /**
@@ -191,6 +211,7 @@ function watchedFlags(predicates: readonly Predicate[]): readonly string[] {
 }
 
 function isDenseWithoutRepeats(flags: readonly string[]): boolean {
+  if (flags.length === 1) return 0 in flags;
   for (let i = 0; i < flags.length; i += 1) {
     if (!(i in flags) || (i > 0 && flags.lastIndexOf(flags[i]!, i - 1) !== -1)) return false;
   }

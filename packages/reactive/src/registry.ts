@@ -38,6 +38,8 @@ export class HandlerRegistry<C> {
   readonly #otherUnwatched: HandlerInfo[] = [];
   /** Other-phase handlers by each flag they watch. */
   readonly #otherWatching: FlagIndex = new Map();
+  /** How many handlers, from the first, are in the lists and the index above. */
+  #indexed = 0;
 
   /**
    * Adds a handler built with `order` {@link nextOrder} and the function it runs.
@@ -48,7 +50,21 @@ export class HandlerRegistry<C> {
     this.#handlers.push(handler);
     this.#runs.push(run);
     this.#ids.add(handler.id);
+  }
 
+  /**
+   * Files the handlers added since the last call into the phase lists and the flag
+   * index. Done when a round first asks for candidates, not at each `add`: a process
+   * that registers and never dispatches (explain, lint, graph) never pays for it, and
+   * one loop over thousands of handlers costs less than as many separate calls.
+   */
+  #index(): void {
+    const handlers = this.#handlers;
+    for (let i = this.#indexed; i < handlers.length; i += 1) this.#file(handlers[i]!);
+    this.#indexed = handlers.length;
+  }
+
+  #file(handler: HandlerInfo): void {
     let flagged = false;
     let hooked = false;
     let restricted = false;
@@ -96,6 +112,7 @@ export class HandlerRegistry<C> {
    * (later iterations, `changed` given).
    */
   candidates(phase: Phase, set: Iterable<string>, changed?: ReadonlySet<string>): readonly HandlerInfo[] {
+    if (this.#indexed < this.#handlers.length) this.#index();
     if (phase === 'hooks') return this.#hooksPhase;
     if (phase === 'restricted') return this.#restrictedPhase;
     return changed

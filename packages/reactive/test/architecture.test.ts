@@ -52,6 +52,32 @@ function offendingImports(name: string, sources: Record<string, string>): string
   return offending;
 }
 
+/**
+ * The imports of the local model's scheduler that could do I/O. The scheduler is a pure
+ * planner (DESIGN.md §1, issue 14): from `entry` it may import only its own modules
+ * (relative imports, followed and checked in turn) and types. A value import of a package
+ * (node:fs, node:child_process, proper-lockfile, even @charms/manifest, whose loaders read
+ * files) is offending. `read` gives a module's text by path, or undefined.
+ */
+function impureImports(entry: string, read: (path: string) => string | undefined): string[] {
+  const offending: string[] = [];
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = read(file);
+    if (text === undefined) return void offending.push(`${file}: not found`);
+    const statements = text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/gm);
+    for (const [, typeOnly, staticSpecifier, dynamicSpecifier, required] of statements) {
+      const specifier = (staticSpecifier ?? dynamicSpecifier ?? required)!;
+      if (specifier.startsWith('.')) visit(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else if (!typeOnly) offending.push(`${file}: ${specifier}`);
+    }
+  };
+  visit(entry);
+  return offending;
+}
+
 const sourcesOf = (name: string) => Object.fromEntries(sourceFiles(join(packages, name, 'src')).map((file) => [file, readFileSync(file, 'utf8')]));
 
 describe('architecture', () => {
@@ -79,6 +105,34 @@ describe('architecture', () => {
       'runtime/src/a.ts: @charms/model',
       'runtime/src/b.ts: @charms/layer-status/queue',
       'runtime/src/b.ts: @charms/nowhere',
+    ]);
+  });
+
+  it('the local model\'s scheduler does no I/O: it and the modules it imports import no package but types', () => {
+    const src = join(packages, 'model', 'src');
+    const read = (file: string) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    expect(impureImports(join(src, 'scheduler.ts'), read)).toEqual([]);
+  });
+
+  it('the scheduler check follows relative imports and sees node:fs, locks, dynamic imports and value imports of any package', () => {
+    const files: Record<string, string> = {
+      '/m/scheduler.ts': "import type { CharmMetadata } from '@charms/manifest';\nimport { flush } from './flush.js';\nexport type { X } from './x.js';\n",
+      '/m/flush.ts': "import { helper } from './helper.js';\nimport { readFileSync } from 'node:fs';\nimport lockfile from 'proper-lockfile';\n",
+      '/m/helper.ts': "import {\n  spawn,\n} from 'node:child_process';\nconst os = await import('node:os');\nimport { loadMetadata } from '@charms/manifest';\nimport './flush.js';\n",
+      '/m/x.ts': 'export type X = number;\n',
+    };
+    expect(impureImports('/m/scheduler.ts', (file) => files[file])).toEqual([
+      '/m/helper.ts: node:child_process',
+      '/m/helper.ts: node:os',
+      '/m/helper.ts: @charms/manifest',
+      '/m/flush.ts: node:fs',
+      '/m/flush.ts: proper-lockfile',
     ]);
   });
 

@@ -16,6 +16,24 @@ describe('registration', () => {
     expect(r.handlers.map((h) => h.id)).toEqual(['installMinio']);
   });
 
+  it("a handler's source is its function's text, read when asked", () => {
+    function configure() {
+      return 'configured';
+    }
+    const [handler] = createReactor().handle({ when: 'a' }, configure).handlers;
+    expect(handler!.source).toBe(configure.toString());
+    expect(handler!.source).toMatch(/return .configured./);
+  });
+
+  it('handlers registered after a dispatch take part in the next one', async () => {
+    const ran: string[] = [];
+    const r = createReactor().handle({ id: 'first', when: 'a' }, () => void ran.push('first'));
+    await dispatchOnce(r, { flags: ['a'] });
+    r.handle({ id: 'second', when: 'a' }, () => void ran.push('second'));
+    await dispatchOnce(r, { flags: ['a'] });
+    expect(ran).toEqual(['first', 'first', 'second']);
+  });
+
   it('a handler without a name or id is refused with INVALID_HANDLER', () => {
     expect(() => createReactor().handle({ when: 'a' }, (() => () => {})())).toThrowError(InvalidHandlerError);
     expect(() => createReactor().handle({ id: '', when: 'a' }, () => {})).toThrowError(
