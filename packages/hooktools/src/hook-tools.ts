@@ -31,7 +31,7 @@ export interface GoalState {
   readonly relations: Readonly<Record<string, Readonly<Record<string, { readonly status: string; readonly since?: string }>>>>;
 }
 
-/** A pod spec or k8s resources document: YAML text, or an object sent as JSON (valid YAML). */
+/** A pod spec or k8s resources document: YAML text, or an object (sent as YAML 1.1). */
 export type SpecDocument = string | Readonly<Record<string, unknown>>;
 
 /**

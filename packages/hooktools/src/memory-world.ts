@@ -115,13 +115,14 @@ function memoryJujucWorld(world: MemoryWorld, hook: MemoryHook, changes: HookCha
  * changes to the world. Relation writes land in the unit's or its application's bag (an
  * empty value deletes a key); state-delete removes keys; ports open and close.
  */
-export function commitChanges(world: MemoryWorld, changes: HookChanges): void {
+export function commitChanges(world: Pick<MemoryWorld, 'podSpec' | 'k8sRaw' | 'openedPorts' | 'controllerState'> & { relations: Record<string, Pick<MemoryRelation, 'local' | 'localApp'>> }, changes: HookChanges): void {
   if (changes.podSpec) world.podSpec = changes.podSpec;
   if (changes.k8sRaw !== undefined) world.k8sRaw = changes.k8sRaw;
   for (const write of changes.relationSets) {
     const relation = Object.entries(world.relations).find(([id]) => relationNumber(id) === write.relationId)?.[1];
     if (!relation) continue;
-    const bag = write.bag === world.unitName ? (relation.local ??= {}) : (relation.localApp ??= {});
+    // A unit's name has a slash, an application's has none.
+    const bag = write.bag.includes('/') ? (relation.local ??= {}) : (relation.localApp ??= {});
     for (const [key, value] of Object.entries(write.data)) {
       if (value === '') delete bag[key];
       else bag[key] = value;

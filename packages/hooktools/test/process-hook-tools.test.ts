@@ -107,9 +107,9 @@ describe('ProcessHookTools', { timeout: 60_000 }, () => {
     await tools.podSpecSet({ version: 3, containers: [] }, { k8sResources: 'kubernetesResources:\n  secrets: []\n' });
     const [call] = juju.calls();
     expect(call!.argv).toEqual(['--file', '-', '--k8s-resources', expect.stringMatching(/^\//)]);
-    expect(call!.stdin).toBe('{"version":3,"containers":[]}');
+    expect(call!.stdin).toBe('version: 3\ncontainers: []\n');
     expect(juju.world().pending?.podSpec).toEqual({
-      spec: '{"version":3,"containers":[]}',
+      spec: 'version: 3\ncontainers: []\n',
       k8sResources: 'kubernetesResources:\n  secrets: []\n',
     });
     const { existsSync } = await import('node:fs');
