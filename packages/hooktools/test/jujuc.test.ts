@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { answerFromMemory, MemoryHookTools, NotLeaderError, RelationNotFoundError, type MemoryHook, type MemoryWorld } from '@charms/hooktools';
+import { diskFiles, JUJUC_TOOL_NAMES, noChanges } from '@charms/hooktools/jujuc';
+
+// The one tool emulator, asked with argv as a charm's tool call would be. The local
+// model, MemoryHookTools and the tests' fake Juju all answer through it; where their
+// three earlier copies disagreed, these tests pin what Juju 2.9's jujuc does.
+
+function world(change: Partial<MemoryWorld> = {}): MemoryWorld {
+  return new MemoryHookTools({
+    unitName: 'kv/0',
+    config: { port: 7001, name: null },
+    relations: { 'db:3': { endpoint: 'db', app: 'pg', units: { 'pg/0': { host: 'pg.local' } }, appData: { v: '1' } } },
+    ...change,
+  }).world;
+}
+
+const ask = (w: MemoryWorld, tool: string, argv: string[], hook: MemoryHook = {}, stdin = '') => answerFromMemory(w, { tool, argv, stdin }, { hook });
+
+describe('the jujuc emulator', () => {
+  it('knows every tool a Juju 2.9 podspec unit offers, and says so of others as jujud does', () => {
+    expect(JUJUC_TOOL_NAMES).toEqual(expect.arrayContaining(['status-set', 'config-get', 'relation-get', 'pod-spec-set', 'k8s-raw-set', 'state-delete', 'goal-state', 'action-get']));
+    expect(ask(world(), 'no-such-tool', [])).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR bad request: unknown hook command: no-such-tool\n' });
+  });
+
+  // juju/juju worker/uniter/runner/jujuc/status-get.go: the fake Juju printed the whole map
+  // every time, the model the whole application map with --application.
+  it('status-get prints the status word unless --include-data or a format asks for the map', () => {
+    const w = world({ statusHistory: [{ status: 'active', message: 'ready', application: false }, { status: 'blocked', message: 'scale', application: true }] });
+    expect(ask(w, 'status-get', []).stdout).toBe('active\n');
+    expect(ask(w, 'status-get', ['--format=json']).stdout).toBe('{"status":"active"}\n');
+    expect(ask(w, 'status-get', ['--format=json', '--include-data']).stdout).toBe('{"status":"active","message":"ready","status-data":{}}\n');
+    expect(ask(w, 'status-get', ['--application']).stdout).toBe('blocked\n');
+    expect(JSON.parse(ask(w, 'status-get', ['--application', '--format=json']).stdout)).toEqual({ 'application-status': { status: 'blocked', units: { 'kv/0': { status: 'active' } } } });
+    expect(JSON.parse(ask(w, 'status-get', ['--application', '--include-data', '--format=json']).stdout)).toEqual({
+      'application-status': { status: 'blocked', message: 'scale', 'status-data': {}, units: { 'kv/0': { status: 'active', message: 'ready', 'status-data': {} } } },
+    });
+    expect(ask(world({ leader: false }), 'status-get', ['--application'])).toMatchObject({ exitCode: 1, stderr: 'ERROR finding application status: this unit is not the leader\n' });
+  });
+
+  // juju/cmd output.go: smart prints maps as YAML (the fake Juju printed JSON).
+  it('the smart format prints a map as YAML 1.1, a string raw, a bool as True/False, null as nothing', () => {
+    const w = world({ config: { port: 7001, flag: 'on', debug: true, name: null } });
+    expect(ask(w, 'config-get', []).stdout).toBe('port: 7001\nflag: "on"\ndebug: true\n');
+    expect(ask(w, 'config-get', ['flag']).stdout).toBe('on\n');
+    expect(ask(w, 'config-get', ['debug']).stdout).toBe('True\n');
+    expect(ask(w, 'config-get', ['name'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(ask(w, 'config-get', ['--format=yaml', 'name']).stdout).toBe('');
+    expect(ask(w, 'config-get', ['--format=json', 'name']).stdout).toBe('null\n');
+  });
+
+  it('-o/--output writes the answer to the file, relative to the caller, and prints nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jujuc-'));
+    const w = world();
+    const answer = answerFromMemory(w, { tool: 'config-get', argv: ['--format=json', '-o', 'out.json', 'port'] }, { files: diskFiles(dir) });
+    expect(answer).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('7001\n');
+    expect(ask(w, 'is-leader', ['--output=leader.txt']).stdout).toBe('');
+    expect(w.files?.['leader.txt']).toBe('True\n');
+  });
+
+  it('a one-letter option takes its value attached, as gnuflag allows (-r3, -lDEBUG)', () => {
+    const w = world();
+    expect(ask(w, 'relation-list', ['-r3', '--format=json']).stdout).toBe('["pg/0"]\n');
+    expect(ask(w, 'juju-log', ['-lDEBUG', 'hello']).exitCode).toBe(0);
+    expect(w.logs.at(-1)).toEqual({ level: 'DEBUG', message: 'hello' });
+  });
+
+  // juju/juju worker/uniter/runner/jujuc/juju-log.go: loggo.ParseLevel (WARN is WARNING,
+  // any case), and the hook relation's id before the message; the copies had neither.
+  it('juju-log reads levels as loggo does and prefixes the hook relation', () => {
+    const w = world();
+    ask(w, 'juju-log', ['-l', 'warn', 'careful'], { relationId: 'db:3', remoteUnit: 'pg/0' });
+    ask(w, 'juju-log', ['--log-level', 'LOUD', 'hi']);
+    expect(w.logs).toEqual([
+      { level: 'WARNING', message: 'db:3: careful' },
+      { level: 'WARNING', message: 'Specified log level of "LOUD" is not valid' },
+      { level: 'INFO', message: 'hi' },
+    ]);
+  });
+
+  // juju/juju worker/uniter/runner/jujuc/state-delete.go: Init takes no key as nothing to
+  // do; the model said "no key specified" and the fake Juju "specify a key".
+  it('state-delete without a key does nothing and succeeds; with two it is a usage error', () => {
+    const w = world({ controllerState: { a: '1' } });
+    expect(ask(w, 'state-delete', [])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(ask(w, 'state-delete', ['a', 'b'])).toMatchObject({ exitCode: 2, stderr: 'ERROR unrecognized args: ["b"]\n' });
+  });
+
+  // juju/juju worker/uniter/runner/jujuc/leader-set.go: Init parses the pairs (exit 2)
+  // before Run writes them as the leader (exit 1); the fake Juju and MemoryHookTools
+  // checked leadership first.
+  it('leader-set checks its arguments before leadership', () => {
+    const follower = world({ leader: false });
+    expect(ask(follower, 'leader-set', ['foo'])).toMatchObject({ exitCode: 2, stderr: 'ERROR expected "key=value", got "foo"\n' });
+    expect(ask(follower, 'leader-set', ['a=1'])).toMatchObject({ exitCode: 1, stderr: 'ERROR cannot write leadership settings: cannot write settings: not the leader\n' });
+  });
+
+  // MemoryHookTools said `invalid value "undefined" for option -r` outside a relation hook.
+  it('a relation tool outside a relation hook and without -r says no relation id was given', () => {
+    expect(ask(world(), 'relation-list', [])).toMatchObject({ exitCode: 2, stderr: 'ERROR no relation id specified\n' });
+    expect(ask(world(), 'relation-list', [], { relationId: 'db:3' }).stdout).toBe('pg/0\n');
+  });
+
+  it('relation-get defaults to the hook relation and remote unit, and keeps the application bags apart', () => {
+    const w = world();
+    const hook = { relationId: 'db:3', remoteUnit: 'pg/0', remoteApp: 'pg' };
+    expect(ask(w, 'relation-get', ['host'], hook).stdout).toBe('pg.local\n');
+    expect(ask(w, 'relation-get', ['--app', '-'], hook).stdout).toBe('v: "1"\n');
+    expect(ask(w, 'relation-get', ['-', 'pg'], hook)).toMatchObject({ exitCode: 2, stderr: 'ERROR expected unit name, got application name "pg"\n' });
+    expect(ask(world({ leader: false }), 'relation-get', ['--app', '-', 'kv'], hook)).toMatchObject({ exitCode: 1, stderr: 'ERROR permission denied\n' });
+  });
+
+  it('relation-set reads a YAML map from --file, the arguments override it, and it takes the deprecated --format', () => {
+    const w = world();
+    const changes = noChanges();
+    const answer = answerFromMemory(w, { tool: 'relation-set', argv: ['-r', 'db:3', '--format', 'json', '--file', '-', 'b=arg'], stdin: 'a: yes\nb: file\n' }, { changes });
+    expect(answer.exitCode).toBe(0);
+    expect(changes.relationSets).toEqual([{ relationId: 3, bag: 'kv/0', data: { a: 'yes', b: 'arg' } }]);
+  });
+
+  it('application-version-set takes one version', () => {
+    expect(ask(world(), 'application-version-set', ['1.0', 'extra'])).toMatchObject({ exitCode: 2, stderr: 'ERROR unrecognized args: ["extra"]\n' });
+  });
+
+  it('pod-spec-set joins the spec and the k8s resources as text, as Juju does, and refuses what does not parse', () => {
+    const w = world({ files: { 'res.yaml': 'kubernetesResources:\n  secrets: []\n' } });
+    expect(ask(w, 'pod-spec-set', ['--k8s-resources', 'res.yaml'], {}, '{"version": 3}')).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^ERROR yaml: /) });
+    const changes = noChanges();
+    expect(answerFromMemory(w, { tool: 'pod-spec-set', argv: ['--k8s-resources', 'res.yaml'], stdin: 'version: 3' }, { changes }).exitCode).toBe(0);
+    expect(changes.podSpec).toEqual({ spec: 'version: 3', k8sResources: 'kubernetesResources:\n  secrets: []\n' });
+  });
+
+  it('the action tools work only in an action, and action-set nests dotted keys', () => {
+    expect(ask(world(), 'action-set', ['a=1'])).toMatchObject({ exitCode: 1, stderr: 'ERROR not running an action\n' });
+    const w = world({ action: { params: { depth: { max: 3 } }, results: {}, log: [] } });
+    expect(ask(w, 'action-get', ['depth.max']).stdout).toBe('3\n');
+    expect(ask(w, 'action-set', ['out.path=/tmp/x', 'count=2']).exitCode).toBe(0);
+    expect(ask(w, 'action-set', ['Bad=1'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('must start and end with lowercase alphanumeric') });
+    expect(ask(w, 'action-set', ['stdout=x'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot set reserved action key "stdout"\n' });
+    ask(w, 'action-fail', []);
+    expect(w.action).toMatchObject({ results: { out: { path: '/tmp/x' }, count: '2' }, failed: 'action failed without reason given, check action for errors' });
+  });
+});
+
+describe('MemoryHookTools through the emulator', () => {
+  it('keeps the errors typed as ProcessHookTools reads them', async () => {
+    const tools = new MemoryHookTools({ unitName: 'kv/1', leader: false });
+    await expect(tools.statusSet('active', '', { application: true })).rejects.toBeInstanceOf(NotLeaderError);
+    await expect(tools.relationGet({ relationId: 'db:9', unit: 'pg/0' })).rejects.toBeInstanceOf(RelationNotFoundError);
+  });
+
+  it('commits each call at once: relation writes, state, ports', async () => {
+    const tools = new MemoryHookTools({ relations: { 'db:3': { endpoint: 'db', app: 'pg', units: {} } } });
+    await tools.relationSet({ a: '1', b: '2' }, { relationId: 'db:3' });
+    await tools.relationSet({ b: '' }, { relationId: 'db:3' });
+    await tools.relationSet({ shared: 'x' }, { relationId: 'db:3', app: true });
+    await tools.stateSet({ k: 'v', gone: 'soon' });
+    await tools.stateDelete('gone');
+    await tools.openPort(9000);
+    await tools.openPort(53, 'udp');
+    await tools.closePort(9000);
+    expect(tools.world.relations['db:3']).toMatchObject({ local: { a: '1' }, localApp: { shared: 'x' } });
+    expect(tools.world.controllerState).toEqual({ k: 'v' });
+    expect(await tools.openedPorts()).toEqual(['53/udp']);
+    expect(await tools.relationGet({ relationId: 'db:3', unit: 'unit/0' })).toEqual({ a: '1' });
+  });
+});
