@@ -1,3 +1,5 @@
+import { ModelError } from './model-errors.js';
+
 /** A status as Juju keeps it: the value, its message, and when it was set (virtual clock). */
 export interface StatusRecord {
   status: string;
@@ -90,6 +92,7 @@ export interface ModelRecord {
   hookCounter: number;
 }
 
+/** An empty model: no applications, no relations, the clock at zero. */
 export function emptyModel(): ModelRecord {
   return { version: 1, apps: {}, relations: [], nextRelationId: 0, clock: 0, hookCounter: 0 };
 }
@@ -103,6 +106,49 @@ export interface PendingChanges {
   state: Record<string, string | null>;
 }
 
+/** Pending changes of a hook that has asked for nothing yet. */
 export function noChanges(): PendingChanges {
   return { relationSets: [], ports: [], state: {} };
+}
+
+/** The model's virtual time as Juju prints it: 2026-01-01 plus the clock. */
+export function modelTime(model: ModelRecord): string {
+  return new Date(Date.UTC(2026, 0, 1) + model.clock).toISOString();
+}
+
+/**
+ * The application record named `name`.
+ * @throws ModelError `NOT_FOUND`, listing the applications there are.
+ */
+export function findApp(model: ModelRecord, name: string): AppRecord {
+  const app = model.apps[name];
+  if (!app) throw new ModelError('NOT_FOUND', `application "${name}" not found (applications: ${Object.keys(model.apps).join(', ') || 'none'})`);
+  return app;
+}
+
+/**
+ * The unit record named `name` (`app/n`).
+ * @throws ModelError `NOT_FOUND`.
+ */
+export function findUnit(model: ModelRecord, name: string): UnitRecord {
+  const unit = model.apps[name.split('/')[0]!]?.units.find((u) => u.name === name);
+  if (!unit) throw new ModelError('NOT_FOUND', `unit "${name}" not found`);
+  return unit;
+}
+
+/** The units of `app`; none when it does not exist (any more). */
+export function unitsOf(model: ModelRecord, app: string): UnitRecord[] {
+  return model.apps[app]?.units ?? [];
+}
+
+/** The end of `relation` that is not `app`'s (for a peer relation, the one end there is). */
+export function otherEnd(relation: RelationRecord, app: string): RelationEnd {
+  return relation.ends[0].app === app ? relation.ends[1] : relation.ends[0];
+}
+
+/** Whether `relation` joins the endpoints `a` and `b`, in either order. */
+export function sameRelation(relation: RelationRecord, a: { app: string; endpoint: string }, b: { app: string; endpoint: string }): boolean {
+  const key = (e: { app: string; endpoint: string }) => `${e.app}:${e.endpoint}`;
+  const keys = relation.ends.map(key).sort().join(' ');
+  return keys === [key(a), key(b)].sort().join(' ');
 }

@@ -1,0 +1,201 @@
+/**
+ * The hook runner: runs a unit's next hook as Juju's unit agent does, as a child process
+ * of the unit's copy of `dispatch`, with Juju's environment and the hook-tool shims on
+ * PATH, and records the hook and each tool call in the timeline. What the hook's outcome
+ * means for the model is the scheduler's to decide (`hook-exited`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { endpoints } from '@charms/manifest';
+import { runHookTool, type ToolContext } from './hook-tool-server.js';
+import { modelTime, noChanges, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
+import type { ModelStore } from './model-store.js';
+import { ShimServer } from './shim-server.js';
+
+/** The model's name, as hooks see it (JUJU_MODEL_NAME) and status prints it. */
+export const MODEL_NAME = 'local';
+/** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
+export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|PATH|HOME|LANG)$/;
+// Tools whose key=value arguments may be secrets: the timeline keeps the keys only.
+const SECRET_VALUES = ['leader-set', 'action-set', 'relation-set', 'state-set'];
+
+/** How one hook ended. */
+export interface HookOutcome {
+  readonly event: HookEvent;
+  /** 0 for success; 127 when dispatch cannot start, 128 on a signal. */
+  readonly exitCode: number;
+  /** Real milliseconds, to 0.1. */
+  readonly ms: number;
+  /** What the hook's transactional tools asked for, to commit if it succeeded. */
+  readonly pending: PendingChanges;
+  /** How many times the hook called leader-set. */
+  readonly leaderSets: number;
+}
+
+/**
+ * Runs hooks for one settling of the model: `open` starts the tool server behind the
+ * shims, `run` runs one hook, `close` stops the server.
+ */
+export class HookRunner {
+  readonly #store: ModelStore;
+  readonly #hookEnv: Readonly<Record<string, string>> | undefined;
+  readonly #contexts = new Map<string, ToolContext>();
+  readonly #shims: ShimServer;
+
+  private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
+    this.#store = store;
+    this.#hookEnv = hookEnv;
+    // Files of tool calls whose shim was killed: no hook runs now, so none is in use.
+    for (const name of readdirSync(store.file('run'))) if (name.startsWith('tool.')) rmSync(store.file('run', name), { force: true });
+    this.#shims = new ShimServer(store.file('run', 'tools.fifo'), async (request) => {
+      const ctx = this.#contexts.get(request.contextId);
+      if (!ctx) return { stdout: '', stderr: `ERROR bad request: wrong context ID; got "${request.contextId}"\n`, exitCode: 1 };
+      const started = performance.now();
+      const result = runHookTool(request.tool, request.argv, request.stdin, { ...ctx, cwd: request.cwd });
+      const argv = SECRET_VALUES.includes(request.tool) ? request.argv.map((arg) => (/^[^-][^=]*=/.test(arg) ? `${arg.slice(0, arg.indexOf('='))}=***` : arg)) : request.argv;
+      this.#store.timeline({ time: ctx.now(), unit: ctx.unit.name, hook: ctx.event.hook, kind: 'tool', tool: request.tool, argv, exitCode: result.exitCode, ms: round(performance.now() - started) });
+      return result;
+    });
+  }
+
+  /** Clears the files of killed tool calls and starts answering the shims. */
+  static open(store: ModelStore, hookEnv?: Readonly<Record<string, string>>): HookRunner {
+    return new HookRunner(store, hookEnv);
+  }
+
+  /**
+   * Runs `unit`'s first queued hook, which the scheduler has just started (`hook-started`).
+   * Tool calls see and change `model` (the live record) while the hook runs.
+   */
+  async run(model: ModelRecord, unitName: string): Promise<HookOutcome> {
+    const app = model.apps[unitName.split('/')[0]!]!;
+    const unit = app.units.find((u) => u.name === unitName)!;
+    const event = unit.queue[0]!;
+    const contextId = `${unit.name}-${event.hook}-${model.hookCounter}`;
+    const pending = noChanges();
+    let leaderSets = 0;
+    const ctx = this.#context(model, app, unit, event, pending, () => (leaderSets += 1));
+    this.#contexts.set(contextId, ctx);
+    const trace = join('traces', `${model.hookCounter}.json`);
+    this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
+    const started = performance.now();
+    mkdirSync(this.#store.file('traces'), { recursive: true });
+    const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace));
+    const ms = round(performance.now() - started);
+    this.#contexts.delete(contextId);
+    return { event, exitCode, ms, pending, leaderSets };
+  }
+
+  /** Records how a hook ended, once the scheduler has applied it (the clock has moved on). */
+  finished(model: ModelRecord, unit: string, outcome: HookOutcome): void {
+    const { event, exitCode, ms } = outcome;
+    if (exitCode !== 0) this.#log(model, unit, event.hook, 'ERROR', `hook "${event.hook}" failed: exit status ${exitCode}`);
+    this.#store.timeline({ time: modelTime(model), unit, hook: event.hook, kind: exitCode === 0 ? 'commit' : 'discard', exitCode, ms });
+  }
+
+  /** Waits for pending answers and stops the tool server. */
+  close(): Promise<void> {
+    return this.#shims.close();
+  }
+
+  #context(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, pending: PendingChanges, leaderSet: () => void): ToolContext {
+    const metadata = this.#store.metadata(app);
+    return {
+      model,
+      app,
+      unit,
+      event,
+      pending,
+      configYaml: this.#store.configYaml(app),
+      metadata: { resources: metadata.resources, endpoints: endpoints(metadata).map((e) => e.name) },
+      now: () => modelTime(model),
+      writeResource: (name, content) => {
+        const path = join(this.#store.unitDir(unit.name), 'resources', name, 'content.yaml');
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content, { mode: 0o600 });
+        return path;
+      },
+      log: (level, message) => this.#log(model, unit.name, event.hook, level, message),
+      // leader-set applies at once; the scheduler queues the other units' hooks when this one exits.
+      leaderSettingsChanged: leaderSet,
+      checkPodSpec: (spec, k8sResources) => {
+        try {
+          this.#store.render(app, spec, k8sResources);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    };
+  }
+
+  #log(model: ModelRecord, unit: string, hook: string, level: string, message: string): void {
+    this.#store.log({ time: modelTime(model), unit, hook, level, message });
+  }
+
+  #spawnDispatch(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string): Promise<number> {
+    const charmDir = join(this.#store.unitDir(unit.name), 'charm');
+    const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
+    const end = relation?.ends.find((e) => e.app === app.name);
+    const dir = this.#store.dir;
+    const env: NodeJS.ProcessEnv = {
+      // First, so that nothing given here can replace what the model sets below.
+      ...this.#hookEnv,
+      PATH: `${join(dir, 'run', 'bin')}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: process.env.HOME,
+      LANG: 'C.UTF-8',
+      CHARMS_TOOL_FIFO: join(dir, 'run', 'tools.fifo'),
+      CHARMS_TOOL_TMP: this.#store.file('run'),
+      JUJU_CONTEXT_ID: contextId,
+      // The runtime writes what it did here, for charms explain (flag names, never values).
+      CHARMS_TRACE_FILE: traceFile,
+      JUJU_CHARM_DIR: charmDir,
+      CHARM_DIR: charmDir,
+      JUJU_UNIT_NAME: unit.name,
+      JUJU_MODEL_NAME: MODEL_NAME,
+      JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
+      JUJU_VERSION: '2.9.44',
+      JUJU_DISPATCH_PATH: `hooks/${event.hook}`,
+      JUJU_HOOK_NAME: event.hook,
+      JUJU_AGENT_SOCKET_ADDRESS: `@${dir}/run/agent.socket`,
+      JUJU_AGENT_SOCKET_NETWORK: 'unix',
+      JUJU_API_ADDRESSES: '127.0.0.1:17070',
+      JUJU_MACHINE_ID: '',
+      JUJU_PRINCIPAL_UNIT: '',
+      JUJU_AVAILABILITY_ZONE: '',
+      ...(relation && end
+        ? {
+            JUJU_RELATION: end.endpoint,
+            JUJU_RELATION_ID: `${end.endpoint}:${relation.id}`,
+            JUJU_REMOTE_UNIT: event.remoteUnit ?? '',
+            JUJU_REMOTE_APP: event.remoteApp ?? '',
+            ...(event.departingUnit ? { JUJU_DEPARTING_UNIT: event.departingUnit } : {}),
+          }
+        : {}),
+    };
+    return new Promise((done) => {
+      const child = spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Juju logs a hook's stdout at DEBUG and its stderr at WARNING.
+      const lines = (level: string) => (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.#log(model, unit.name, event.hook, level, line);
+      };
+      child.stdout.on('data', lines('DEBUG'));
+      child.stderr.on('data', lines('WARNING'));
+      child.on('error', (error) => {
+        this.#log(model, unit.name, event.hook, 'ERROR', `cannot run dispatch: ${error.message}`);
+        done(127);
+      });
+      child.on('close', (code, signal) => {
+        // The hook's tool calls are over: their files can go.
+        this.#shims.sweep();
+        done(code ?? (signal ? 128 : 1));
+      });
+    });
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,375 @@
+/**
+ * The local model's scheduler: which hooks each unit is given, in which order, for every
+ * operation on the model and every hook that finishes. It is a pure function over plain
+ * data, after xstate's `transition()`: a model record and an operation in; the next record
+ * (each unit's queue of hook events, statuses, relations) and the effects the caller must
+ * carry out on disk out. It reads no file and starts no process: `LocalModel` (model.ts)
+ * carries out the effects, and the hook runner runs the queued hooks.
+ *
+ * docs/explanation/model-scheduling.md sets each rule here beside Juju's.
+ */
+import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
+import { checkConfig } from './config-values.js';
+import { flush } from './flush.js';
+import { ModelError } from './model-errors.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord } from './model-state.js';
+import { checkResources, type ResourceValue } from './resource-values.js';
+import { joinRemoteUnits, joinUnit, peerRelation, applicationGone, teardown, updateScope } from './scheduler-relations.js';
+
+/** update-status runs on every unit each time the virtual clock passes a multiple of this. */
+export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
+/** The workload message of a unit whose agent has not run a hook yet. */
+export const INSTALLING = 'installing agent';
+/** Virtual time one hook takes. */
+const HOOK_TIME = 1000;
+
+/** An endpoint of a charm, as the facade reads it from metadata.yaml. */
+export interface CharmEndpoint {
+  readonly name: string;
+  readonly role: RelationEnd['role'];
+  readonly interface: string;
+}
+
+/** What can happen to a model: a command (`juju deploy`, `juju config`, …) or a hook's life. */
+export type Operation =
+  | {
+      readonly type: 'deploy';
+      readonly app: string;
+      readonly charm: string;
+      /** Where the charm's files will be, relative to the model folder. */
+      readonly charmDir: string;
+      readonly configYaml: CharmConfigYaml | undefined;
+      readonly config: Readonly<Record<string, unknown>>;
+      readonly declaredResources: CharmMetadata['resources'];
+      readonly resources: Readonly<Record<string, ResourceValue>>;
+      readonly endpoints: readonly CharmEndpoint[];
+      readonly units: number;
+    }
+  | { readonly type: 'config'; readonly app: string; readonly configYaml: CharmConfigYaml | undefined; readonly values: Readonly<Record<string, unknown>>; readonly reset: readonly string[] }
+  | { readonly type: 'attach-resource'; readonly app: string; readonly name: string; readonly image: ResourceValue; readonly declaredResources: CharmMetadata['resources'] }
+  | {
+      readonly type: 'upgrade';
+      readonly app: string;
+      /** What the user named, for messages. */
+      readonly source: string;
+      readonly charm: string;
+      readonly configYaml: CharmConfigYaml | undefined;
+      readonly endpoints: readonly CharmEndpoint[];
+    }
+  | { readonly type: 'relate'; readonly interface: string; readonly ends: readonly [RelationEnd, RelationEnd] }
+  | { readonly type: 'unrelate'; readonly relationId: number }
+  | { readonly type: 'add-unit'; readonly app: string; readonly count: number }
+  | { readonly type: 'remove-unit'; readonly unit: string }
+  | { readonly type: 'remove'; readonly app: string }
+  | { readonly type: 'run'; readonly unit: string; readonly hook: string }
+  | { readonly type: 'tick'; readonly ms: number }
+  | { readonly type: 'resolve'; readonly unit: string; readonly retry: boolean }
+  /** The unit's first queued hook starts. */
+  | { readonly type: 'hook-started'; readonly unit: string }
+  /** The unit's running hook exited; `leaderSets` counts its `leader-set` calls. */
+  | { readonly type: 'hook-exited'; readonly unit: string; readonly exitCode: number; readonly pending: PendingChanges; readonly leaderSets: number }
+  /** No unit has a hook it can run: relations and applications whose last hook ran go. */
+  | { readonly type: 'settled' };
+
+/** Work on disk that a transition asks for; the caller does it, in order. */
+export type Effect =
+  /** Give the unit its own copy of the application's charm, keeping its state file. */
+  | { readonly type: 'copy-charm'; readonly app: string; readonly unit: string }
+  /** Write the application's manifests again from its committed pod spec (the scale changed, or the spec). */
+  | { readonly type: 'render-manifests'; readonly app: string }
+  /** The application is gone: delete its charm and its manifests. */
+  | { readonly type: 'remove-app-files'; readonly app: string; readonly charmDir: string };
+
+/** The result of one transition. */
+export interface Transition {
+  readonly record: ModelRecord;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * The model after `operation`: a new record (the given one is not changed) and the
+ * effects to carry out. Each unit's `queue` holds the hooks it will run, first first.
+ * @throws ModelError when the model refuses the operation (`NOT_FOUND`, `ALREADY_EXISTS`,
+ *   `INVALID_CHARM`, `INVALID_CONFIG`, `INVALID_RESOURCE`, `NOT_IN_ERROR`); nothing is changed.
+ * @example
+ * const { record } = transition(model, { type: 'run', unit: 'kv/0', hook: 'update-status' });
+ * record.apps.kv!.units[0]!.queue;   // [..., { hook: 'update-status' }]
+ */
+export function transition(record: Readonly<ModelRecord>, operation: Operation): Transition {
+  const model = structuredClone(record) as ModelRecord;
+  const effects: Effect[] = [];
+  step(model, operation, effects);
+  return { record: model, effects };
+}
+
+/**
+ * The checks of a deploy that come before its charm's config is read.
+ * @throws ModelError `INVALID_CHARM` for a bad application name; `ALREADY_EXISTS` when it is deployed.
+ */
+export function checkNewApp(model: Readonly<ModelRecord>, app: string): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(app)) throw new ModelError('INVALID_CHARM', `invalid application name "${app}"`);
+  if (model.apps[app]) throw new ModelError('ALREADY_EXISTS', `application "${app}" already exists: use charms upgrade, or remove it first`);
+}
+
+/**
+ * The checks of an upgrade that come before the new revision's config is read: the same
+ * charm, and no endpoint in use dropped (Juju refuses such a revision; a peer relation
+ * just goes).
+ * @throws ModelError `NOT_FOUND` for an unknown application; `INVALID_CHARM`.
+ */
+export function checkUpgrade(model: Readonly<ModelRecord>, op: Pick<Extract<Operation, { type: 'upgrade' }>, 'app' | 'source' | 'charm' | 'endpoints'>): void {
+  const app = findApp(model as ModelRecord, op.app);
+  if (op.charm !== app.charm) {
+    throw new ModelError('INVALID_CHARM', `${op.source} is the charm "${op.charm}", not "${app.charm}": an application upgrades to a new revision of its own charm`);
+  }
+  const kept = new Set(op.endpoints.map((e) => e.name));
+  const broken = model.relations.filter((r) => r.ends[0].role !== 'peers' && r.ends.some((e) => e.app === op.app && !kept.has(e.endpoint)));
+  if (broken.length > 0) {
+    const names = broken.map((r) => r.ends.map((e) => `${e.app}:${e.endpoint}`).join(' '));
+    throw new ModelError('INVALID_CHARM', `${op.source} has no endpoint for relations in use (${names.join(', ')}): remove them first (charms unrelate)`);
+  }
+}
+
+/** The units that have a hook to run and are not in error, in application and unit order. */
+export function runnableUnits(model: Readonly<ModelRecord>): string[] {
+  return Object.values(model.apps).flatMap((app) => app.units.filter((u) => u.queue.length > 0 && u.agent.status !== 'error').map((u) => u.name));
+}
+
+/**
+ * Chooses which runnable unit runs next: round-robin from the first, or, given a random
+ * source, a shuffled order it reproduces.
+ */
+export function unitPicker(random?: () => number): (runnable: readonly string[]) => string {
+  let cursor = 0;
+  return (runnable) => (random ? runnable[Math.floor(random() * runnable.length)]! : runnable[cursor++ % runnable.length]!);
+}
+
+/** A 32-bit linear congruential generator: exact integer steps, any number as the seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
+  switch (op.type) {
+    case 'deploy': {
+      checkNewApp(model, op.app);
+      const config = checkConfig(op.configYaml, op.config);
+      const resources = checkResources(op.declaredResources, op.resources);
+      const app: AppRecord = { name: op.app, charm: op.charm, charmDir: op.charmDir, revision: 1, config, resources, units: [], nextUnit: 0, leaderSettings: {} };
+      model.apps[op.app] = app;
+      // Juju makes each peer relation with the application, before any unit exists.
+      for (const peer of op.endpoints.filter((e) => e.role === 'peers')) peerRelation(model, op.app, peer);
+      for (let i = 0; i < op.units; i += 1) addUnit(model, app, effects);
+      return;
+    }
+    case 'config': {
+      // As `juju config`: every value checked first, then config-changed on every unit.
+      const app = findApp(model, op.app);
+      const typed = checkConfig(op.configYaml, op.values, op.reset);
+      for (const name of op.reset) delete app.config[name];
+      Object.assign(app.config, typed);
+      for (const unit of app.units) unit.queue.push({ hook: 'config-changed' });
+      return;
+    }
+    case 'attach-resource': {
+      // A new revision of an oci-image resource: Juju runs upgrade-charm, then config-changed.
+      const app = findApp(model, op.app);
+      const [resource] = Object.values(checkResources(op.declaredResources, { [op.name]: op.image }));
+      app.resources[op.name] = { ...resource!, revision: (app.resources[op.name]?.revision ?? 0) + 1 };
+      for (const unit of app.units) unit.queue.push({ hook: 'upgrade-charm' }, { hook: 'config-changed' });
+      return;
+    }
+    case 'upgrade':
+      return upgrade(model, op, effects);
+    case 'relate': {
+      const [left, right] = op.ends;
+      if (model.relations.some((r) => sameRelation(r, left, right))) {
+        throw new ModelError('ALREADY_EXISTS', `relation ${left.app}:${left.endpoint} ${right.app}:${right.endpoint} already exists`);
+      }
+      const relation: RelationRecord = { id: model.nextRelationId++, interface: op.interface, ends: [{ ...left }, { ...right }], data: {}, joined: {} };
+      model.relations.push(relation);
+      // Every unit on both sides: relation-created first, then the joins.
+      for (const end of relation.ends) {
+        for (const unit of unitsOf(model, end.app)) unit.queue.push({ hook: `${end.endpoint}-relation-created`, relationId: relation.id, remoteApp: otherEnd(relation, end.app).app });
+      }
+      for (const end of relation.ends) for (const unit of unitsOf(model, end.app)) joinRemoteUnits(model, relation, end.app, unit);
+      return;
+    }
+    case 'unrelate': {
+      const relation = model.relations.find((r) => r.id === op.relationId);
+      if (!relation) throw new ModelError('NOT_FOUND', `relation ${op.relationId} not found`);
+      // Departed for every remote unit, then broken, on both sides; the relation goes once its last hook ran.
+      for (const end of relation.ends) {
+        for (const unit of unitsOf(model, end.app)) {
+          for (const remote of relation.joined[unit.name] ?? []) {
+            unit.queue.push({ hook: `${end.endpoint}-relation-departed`, relationId: relation.id, remoteUnit: remote, remoteApp: remote.split('/')[0], departingUnit: remote });
+          }
+          unit.queue.push({ hook: `${end.endpoint}-relation-broken`, relationId: relation.id, remoteApp: otherEnd(relation, end.app).app });
+        }
+      }
+      relation.dying = true;
+      return;
+    }
+    case 'add-unit': {
+      const app = findApp(model, op.app);
+      for (let i = 0; i < op.count; i += 1) addUnit(model, app, effects);
+      return;
+    }
+    case 'remove-unit':
+      return teardown(model, findUnit(model, op.unit));
+    case 'remove': {
+      // The units' relations go first (departed, broken), then stop and remove on each unit.
+      const app = findApp(model, op.app);
+      for (const unit of app.units) teardown(model, unit);
+      applicationGone(model, op.app);
+      app.dying = true;
+      return;
+    }
+    case 'run':
+      findUnit(model, op.unit).queue.push({ hook: op.hook });
+      return;
+    case 'tick': {
+      const before = Math.floor(model.clock / UPDATE_STATUS_INTERVAL);
+      model.clock += op.ms;
+      const after = Math.floor(model.clock / UPDATE_STATUS_INTERVAL);
+      for (let i = before; i < after; i += 1) {
+        for (const app of Object.values(model.apps)) for (const unit of app.units) unit.queue.push({ hook: 'update-status' });
+      }
+      return;
+    }
+    case 'resolve': {
+      const unit = findUnit(model, op.unit);
+      if (unit.agent.status !== 'error') throw new ModelError('NOT_IN_ERROR', `unit ${op.unit} is not in error: there is nothing to resolve`);
+      if (!op.retry) {
+        const skipped = unit.queue.shift();
+        // Juju removes the unit even when its remove hook is skipped.
+        if (skipped) afterHook(model, findApp(model, op.unit.split('/')[0]!), unit.name, skipped, effects);
+      }
+      delete unit.error;
+      unit.agent = { status: 'idle', message: '', since: modelTime(model) };
+      return;
+    }
+    case 'hook-started': {
+      const unit = findUnit(model, op.unit);
+      const event = unit.queue[0]!;
+      model.hookCounter += 1;
+      updateScope(model, unit, event);
+      unit.agent = { status: 'executing', message: `running ${event.hook} hook`, since: modelTime(model) };
+      return;
+    }
+    case 'hook-exited':
+      return hookExited(model, op, effects);
+    case 'settled': {
+      for (const relation of [...model.relations]) {
+        const busy = relation.ends.some((end) => unitsOf(model, end.app).some((u) => u.queue.some((e) => e.relationId === relation.id)));
+        if (relation.dying && !busy) model.relations = model.relations.filter((r) => r !== relation);
+      }
+      for (const app of Object.values(model.apps)) {
+        if (app.dying && app.units.length === 0) {
+          delete model.apps[app.name];
+          effects.push({ type: 'remove-app-files', app: app.name, charmDir: app.charmDir });
+        }
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * A new unit: Juju 2.9 runs install, then relation-created for every relation the
+ * application is in, then leader-elected (the first unit) or leader-settings-changed,
+ * config-changed and start; the units already there join after start, and see it join.
+ */
+function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
+  const name = `${app.name}/${app.nextUnit++}`;
+  const since = modelTime(model);
+  const unit = { name, workload: { status: 'waiting', message: INSTALLING, since }, agent: { status: 'allocating', message: '', since }, queue: [] as HookEvent[], controllerState: {}, openedPorts: [] };
+  app.units.push(unit);
+  if (!app.leader) app.leader = name;
+  effects.push({ type: 'copy-charm', app: app.name, unit: name });
+  // The manifests carry the scale (replicas).
+  if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
+  const relations = model.relations.filter((r) => r.ends.some((e) => e.app === app.name));
+  const created = relations.map((relation) => ({
+    hook: `${relation.ends.find((e) => e.app === app.name)!.endpoint}-relation-created`,
+    relationId: relation.id,
+    remoteApp: otherEnd(relation, app.name).app,
+  }));
+  unit.queue.push({ hook: 'install' }, ...created, { hook: app.leader === name ? 'leader-elected' : 'leader-settings-changed' }, { hook: 'config-changed' }, { hook: 'start' });
+  for (const relation of relations) {
+    joinRemoteUnits(model, relation, app.name, unit);
+    for (const remote of unitsOf(model, otherEnd(relation, app.name).app)) if (remote.name !== unit.name) joinUnit(relation, remote, unit.name);
+  }
+}
+
+/** A new revision of the application's charm; `juju refresh` (`upgrade-charm` in 2.9). */
+function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>, effects: Effect[]): void {
+  checkUpgrade(model, op);
+  const app = findApp(model, op.app);
+  const kept = new Set(op.endpoints.map((e) => e.name));
+  model.relations = model.relations.filter((r) => !(r.ends[0].role === 'peers' && r.ends[0].app === op.app && !kept.has(r.ends[0].endpoint)));
+  // Juju keeps the settings of options the new revision still has, and drops the others.
+  const settings = Object.fromEntries(Object.entries(app.config).filter(([name]) => Object.hasOwn(op.configYaml?.options ?? {}, name)));
+  app.config = checkConfig(op.configYaml, settings);
+  app.revision += 1;
+  for (const unit of app.units) {
+    effects.push({ type: 'copy-charm', app: app.name, unit: unit.name });
+    unit.queue.push({ hook: 'upgrade-charm' }, { hook: 'config-changed' });
+  }
+  // A peer endpoint new in this revision gets its relation, as at deploy.
+  for (const peer of op.endpoints.filter((e) => e.role === 'peers')) {
+    if (model.relations.some((r) => r.ends.some((e) => e.app === op.app && e.endpoint === peer.name))) continue;
+    const relation = peerRelation(model, op.app, peer);
+    for (const unit of app.units) {
+      unit.queue.push({ hook: `${peer.name}-relation-created`, relationId: relation.id, remoteApp: op.app });
+      joinRemoteUnits(model, relation, op.app, unit);
+    }
+  }
+}
+
+/** What follows a hook: a failed one holds the unit in error; a successful one commits and leaves the queue. */
+function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'hook-exited' }>, effects: Effect[]): void {
+  const unit = findUnit(model, op.unit);
+  const app = findApp(model, op.unit.split('/')[0]!);
+  const event = unit.queue[0]!;
+  // leader-set takes effect at once, failed hook or not: one leader-settings-changed on
+  // every other unit per call (issue 14: Juju runs one when the settings changed).
+  for (let i = 0; i < op.leaderSets; i += 1) for (const other of app.units) if (other.name !== unit.name) other.queue.push({ hook: 'leader-settings-changed' });
+  model.clock += HOOK_TIME;
+  const since = modelTime(model);
+  if (op.exitCode !== 0) {
+    unit.error = event;
+    unit.agent = { status: 'error', message: `hook failed: "${event.hook}"`, since };
+    return;
+  }
+  unit.queue.shift();
+  unit.agent = { status: 'idle', message: '', since };
+  // Juju shows "unknown" once the agent runs if the charm never set a status.
+  if (unit.workload.status === 'waiting' && unit.workload.message === INSTALLING) unit.workload = { status: 'unknown', message: '', since };
+  const flushed = flush(model, app, unit, op.pending);
+  if (flushed.podSpecChanged) effects.push({ type: 'render-manifests', app: app.name });
+  // Changed settings: relation-changed on the units of the other side that see the writer
+  // (every one of them for the application's bag).
+  for (const { relation, bag } of flushed.settings) {
+    const remote = otherEnd(relation, app.name);
+    const isAppBag = bag === app.name;
+    for (const other of unitsOf(model, remote.app)) {
+      if (other.name === unit.name) continue;
+      if (isAppBag || (relation.joined[other.name] ?? []).includes(unit.name)) {
+        other.queue.push({ hook: `${remote.endpoint}-relation-changed`, relationId: relation.id, remoteUnit: isAppBag ? undefined : unit.name, remoteApp: app.name });
+      }
+    }
+  }
+  afterHook(model, app, unit.name, event, effects);
+}
+
+/** After a unit's remove hook (run or skipped) the unit goes; Juju elects another leader when the leader goes. */
+function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: HookEvent, effects: Effect[]): void {
+  if (event.hook !== 'remove') return;
+  app.units = app.units.filter((u) => u.name !== unit);
+  if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
+  if (app.leader !== unit) return;
+  app.leader = app.units[0]?.name;
+  app.units[0]?.queue.push({ hook: 'leader-elected' });
+}

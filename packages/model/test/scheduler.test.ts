@@ -1,0 +1,330 @@
+import { describe, expect, it } from 'vitest';
+import { ModelError, type ModelRecord } from '@charms/model';
+import { emptyModel, noChanges } from '../src/model-state.js';
+import { runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Operation } from '../src/scheduler.js';
+
+// The scheduler without processes: a model record and an operation in, each unit's
+// queued hooks out. Where a rule follows Juju, the test names the rule.
+
+const KV: readonly CharmEndpoint[] = [
+  { name: 'kv', role: 'provides', interface: 'kv' },
+  { name: 'backend', role: 'requires', interface: 'kv' },
+];
+const PEER: readonly CharmEndpoint[] = [{ name: 'cluster', role: 'peers', interface: 'peer-cluster' }];
+const CONFIG_YAML = { options: { port: { type: 'int' as const, default: 7000 }, debug: { type: 'boolean' as const, default: false } } };
+
+function deploy(model: ModelRecord, app: string, options: { units?: number; endpoints?: readonly CharmEndpoint[] } = {}): ModelRecord {
+  return apply(model, { ...deployOp(app), endpoints: options.endpoints ?? KV, units: options.units ?? 1 });
+}
+
+function apply(model: ModelRecord, operation: Operation): ModelRecord {
+  return transition(model, operation).record;
+}
+
+/** Each unit's queue as `hook (remote)` lines. */
+function queues(model: ModelRecord): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const app of Object.values(model.apps)) {
+    for (const unit of app.units) {
+      result[unit.name] = unit.queue.map((e) => (e.remoteUnit ? `${e.hook} (${e.remoteUnit})` : e.departingUnit ? `${e.hook} (departing ${e.departingUnit})` : e.hook));
+    }
+  }
+  return result;
+}
+
+/** Runs every queued hook as the model does (round-robin over runnable units), each succeeding with no changes; returns `unit hook` lines in order. */
+function drain(model: ModelRecord): { model: ModelRecord; ran: string[] } {
+  const ran: string[] = [];
+  const pick = unitPicker();
+  for (let runnable = runnableUnits(model); runnable.length > 0; runnable = runnableUnits(model)) {
+    const unit = pick(runnable);
+    model = apply(model, { type: 'hook-started', unit });
+    const hook = model.apps[unit.split('/')[0]!]!.units.find((u) => u.name === unit)!.queue[0]!.hook;
+    ran.push(`${unit} ${hook}`);
+    model = apply(model, { type: 'hook-exited', unit, exitCode: 0, pending: noChanges(), leaderSets: 0 });
+  }
+  return { model: apply(model, { type: 'settled' }), ran };
+}
+
+const fail = (model: ModelRecord, unit: string) => apply(apply(model, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 1, pending: noChanges(), leaderSets: 0 });
+
+describe('the scheduler', () => {
+  it('does not change the record it is given', () => {
+    const model = deploy(emptyModel(), 'kv');
+    const before = structuredClone(model);
+    transition(model, { type: 'run', unit: 'kv/0', hook: 'update-status' });
+    transition(model, { type: 'remove', app: 'kv' });
+    expect(model).toEqual(before);
+  });
+
+  it('install before leader-elected before config-changed before start (uniter/operation ordering, Juju 2.9)', () => {
+    const { record, effects } = transition(emptyModel(), deployOp('kv'));
+    expect(queues(record)).toEqual({ 'kv/0': ['install', 'leader-elected', 'config-changed', 'start'] });
+    expect(record.apps.kv!.leader).toBe('kv/0');
+    expect(record.apps.kv!.units[0]).toMatchObject({ workload: { status: 'waiting', message: 'installing agent' }, agent: { status: 'allocating' } });
+    expect(effects).toEqual([{ type: 'copy-charm', app: 'kv', unit: 'kv/0' }]);
+  });
+
+  it('a unit that is not the leader gets leader-settings-changed where the leader gets leader-elected (Juju 2.9 uniter: leadership resolver on first start)', () => {
+    const model = deploy(emptyModel(), 'kv', { units: 2 });
+    expect(queues(model)['kv/1']).toEqual(['install', 'leader-settings-changed', 'config-changed', 'start']);
+  });
+
+  it('refuses a bad name, an existing application, bad config or resources, and changes nothing', () => {
+    const model = deploy(emptyModel(), 'kv');
+    const code = (op: Operation) => {
+      try {
+        transition(model, op);
+      } catch (error) {
+        return (error as ModelError).code;
+      }
+      return 'accepted';
+    };
+    expect(code({ ...deployOp('Bad') })).toBe('INVALID_CHARM');
+    expect(code({ ...deployOp('kv') })).toBe('ALREADY_EXISTS');
+    expect(code({ ...deployOp('other'), config: { nope: 1 } })).toBe('INVALID_CONFIG');
+    expect(code({ ...deployOp('other'), resources: { nope: 'x' } })).toBe('INVALID_RESOURCE');
+    expect(code({ type: 'resolve', unit: 'kv/0', retry: true })).toBe('NOT_IN_ERROR');
+    expect(code({ type: 'run', unit: 'kv/9', hook: 'start' })).toBe('NOT_FOUND');
+  });
+
+  it('peer relations exist from deploy: relation-created right after install, the units join each other after start (Juju 2.9 relation-created before leader-elected)', () => {
+    const model = deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER });
+    expect(model.relations).toEqual([expect.objectContaining({ interface: 'peer-cluster', ends: [{ app: 'peer', endpoint: 'cluster', role: 'peers' }, { app: 'peer', endpoint: 'cluster', role: 'peers' }] })]);
+    expect(queues(model)).toEqual({
+      'peer/0': ['install', 'cluster-relation-created', 'leader-elected', 'config-changed', 'start', 'cluster-relation-joined (peer/1)', 'cluster-relation-changed (peer/1)'],
+      'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined (peer/0)', 'cluster-relation-changed (peer/0)'],
+    });
+  });
+
+  it('hooks of different units interleave round-robin; a unit may join a peer before that peer installs (issue 14: Juju joins after install)', () => {
+    const { ran } = drain(deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER }));
+    expect(ran.slice(0, 4)).toEqual(['peer/0 install', 'peer/1 install', 'peer/0 cluster-relation-created', 'peer/1 cluster-relation-created']);
+    expect(ran).toHaveLength(14);
+  });
+
+  it('config-changed on every unit after juju config, even when the value is the same (issue 14: Juju runs it when the config hash changes)', () => {
+    let model = drain(deploy(emptyModel(), 'kv', { units: 2 })).model;
+    model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values: { port: '7001' }, reset: [] });
+    expect(model.apps.kv!.config).toEqual({ port: 7001 });
+    expect(queues(model)).toEqual({ 'kv/0': ['config-changed'], 'kv/1': ['config-changed'] });
+    model = drain(model).model;
+    model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values: { port: 7001 }, reset: [] });
+    expect(queues(model)['kv/0']).toEqual(['config-changed']);
+    model = apply(drain(model).model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values: {}, reset: ['port'] });
+    expect(model.apps.kv!.config).toEqual({});
+  });
+
+  it('a new resource revision runs upgrade-charm, then config-changed (Juju 2.9: resources are part of the charm URL change)', () => {
+    const model = apply(drain(deploy(emptyModel(), 'kv')).model, { type: 'attach-resource', app: 'kv', name: 'image', image: 'example/kv:2', declaredResources: { image: { type: 'oci-image' } } as never });
+    expect(model.apps.kv!.resources.image).toMatchObject({ image: 'example/kv:2', revision: 2 });
+    expect(queues(model)).toEqual({ 'kv/0': ['upgrade-charm', 'config-changed'] });
+  });
+
+  it('an upgrade runs upgrade-charm, then config-changed, copies the charm to every unit, and makes a new peer relation (uniter upgrade operation, Juju 2.9)', () => {
+    const model = drain(deploy(emptyModel(), 'kv', { units: 2 })).model;
+    const { record, effects } = transition(model, { type: 'upgrade', app: 'kv', source: 'build/kv', charm: 'kv', configYaml: CONFIG_YAML, endpoints: [...KV, ...PEER] });
+    expect(record.apps.kv!.revision).toBe(2);
+    expect(effects).toEqual([
+      { type: 'copy-charm', app: 'kv', unit: 'kv/0' },
+      { type: 'copy-charm', app: 'kv', unit: 'kv/1' },
+    ]);
+    expect(queues(record)['kv/0']).toEqual(['upgrade-charm', 'config-changed', 'cluster-relation-created', 'cluster-relation-joined (kv/1)', 'cluster-relation-changed (kv/1)']);
+  });
+
+  it('an upgrade that drops an endpoint in use, or is another charm, is refused (Juju: refresh checks relations in use)', () => {
+    let model = deploy(deploy(emptyModel(), 'kv'), 'client');
+    model = drain(apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] })).model;
+    const upgrade = (endpoints: readonly CharmEndpoint[], charm = 'kv') => () => transition(model, { type: 'upgrade', app: 'kv', source: 'build/kv', charm, configYaml: CONFIG_YAML, endpoints });
+    expect(upgrade([KV[1]!])).toThrow(expect.objectContaining({ code: 'INVALID_CHARM', message: expect.stringContaining('client:backend kv:kv') }));
+    expect(upgrade(KV, 'other')).toThrow(expect.objectContaining({ code: 'INVALID_CHARM' }));
+  });
+
+  it('relating: relation-created on every unit of both sides, then -relation-joined and -relation-changed per remote unit (Juju 2.9 relation resolver)', () => {
+    let model = drain(deploy(deploy(emptyModel(), 'kv', { units: 2 }), 'client')).model;
+    model = apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] });
+    expect(queues(model)).toEqual({
+      'kv/0': ['kv-relation-created', 'kv-relation-joined (client/0)', 'kv-relation-changed (client/0)'],
+      'kv/1': ['kv-relation-created', 'kv-relation-joined (client/0)', 'kv-relation-changed (client/0)'],
+      'client/0': ['backend-relation-created', 'backend-relation-joined (kv/0)', 'backend-relation-changed (kv/0)', 'backend-relation-joined (kv/1)', 'backend-relation-changed (kv/1)'],
+    });
+    expect(() => apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'kv', endpoint: 'kv', role: 'provides' }, { app: 'client', endpoint: 'backend', role: 'requires' }] })).toThrow(
+      expect.objectContaining({ code: 'ALREADY_EXISTS' }),
+    );
+  });
+
+  it('unrelating: -relation-departed per remote unit, then -relation-broken, on both sides; the relation goes after its last hook (Juju 2.9 relation resolver)', () => {
+    let model = drain(deploy(deploy(emptyModel(), 'kv'), 'client')).model;
+    model = drain(apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] })).model;
+    expect(model.relations[0]!.inScope).toEqual({ 'kv/0': ['client/0'], 'client/0': ['kv/0'] });
+    model = apply(model, { type: 'unrelate', relationId: 0 });
+    expect(queues(model)).toEqual({ 'kv/0': ['kv-relation-departed (client/0)', 'kv-relation-broken'], 'client/0': ['backend-relation-departed (kv/0)', 'backend-relation-broken'] });
+    expect(model.relations[0]!.dying).toBe(true);
+    const after = drain(model).model;
+    expect(after.relations).toEqual([]);
+  });
+
+  it('a new unit gets relation-created after install, then joins; the units already there see it join (Juju 2.9)', () => {
+    let model = drain(deploy(emptyModel(), 'peer', { endpoints: PEER })).model;
+    const { record, effects } = transition(model, { type: 'add-unit', app: 'peer', count: 1 });
+    model = record;
+    expect(effects).toEqual([{ type: 'copy-charm', app: 'peer', unit: 'peer/1' }]);
+    expect(queues(model)).toEqual({
+      'peer/0': ['cluster-relation-joined (peer/1)', 'cluster-relation-changed (peer/1)'],
+      'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined (peer/0)', 'cluster-relation-changed (peer/0)'],
+    });
+  });
+
+  it('a unit leaving: departed (itself departing), broken, stop, remove; the others see it depart (Juju 2.9; issue 14: Juju sends no -relation-broken on a peer relation)', () => {
+    let model = drain(deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER })).model;
+    model = apply(model, { type: 'remove-unit', unit: 'peer/1' });
+    expect(queues(model)).toEqual({
+      'peer/0': ['cluster-relation-departed (peer/1)'],
+      'peer/1': ['cluster-relation-departed (peer/0)', 'cluster-relation-broken', 'stop', 'remove'],
+    });
+    expect(model.apps.peer!.units[1]!.queue[0]!.departingUnit).toBe('peer/1');
+    const { model: after, ran } = drain(model);
+    expect(ran.at(-1)).toBe('peer/1 remove');
+    expect(after.apps.peer!.units.map((u) => u.name)).toEqual(['peer/0']);
+  });
+
+  it('when the leader goes, the first remaining unit is elected: leader-elected (Juju elects a new leader when the lease expires)', () => {
+    let model = drain(deploy(emptyModel(), 'kv', { units: 2 })).model;
+    model = drain(apply(model, { type: 'remove-unit', unit: 'kv/0' })).model;
+    expect(model.apps.kv!.leader).toBe('kv/1');
+    const ran = drain(apply(drain(deploy(emptyModel(), 'kv', { units: 2 })).model, { type: 'remove-unit', unit: 'kv/0' })).ran;
+    expect(ran).toContain('kv/1 leader-elected');
+  });
+
+  it('removing an application: each unit leaves, the other side sees the relation broken, then the application and its files go', () => {
+    let model = drain(deploy(deploy(emptyModel(), 'kv'), 'client')).model;
+    model = drain(apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] })).model;
+    model = apply(model, { type: 'remove', app: 'kv' });
+    expect(queues(model)).toEqual({
+      'kv/0': ['kv-relation-departed (client/0)', 'kv-relation-broken', 'stop', 'remove'],
+      'client/0': ['backend-relation-departed (kv/0)', 'backend-relation-broken'],
+    });
+    expect(model.apps.kv!.units[0]!.queue[0]!.departingUnit).toBe('kv/0');
+    const { model: drained } = drain(model);
+    expect(drained.apps.kv).toBeUndefined();
+    expect(drained.relations).toEqual([]);
+    // The files go in the `settled` step, once the last unit ran remove.
+    let running = model;
+    for (const unit of ['kv/0', 'kv/0', 'kv/0', 'kv/0']) running = apply(apply(running, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 0, pending: noChanges(), leaderSets: 0 });
+    expect(transition(running, { type: 'settled' }).effects).toEqual([{ type: 'remove-app-files', app: 'kv', charmDir: 'charms/kv' }]);
+  });
+
+  it('update-status on every unit for each 5-minute mark the clock passes (issue 14: Juju runs one after a long jump)', () => {
+    let model = drain(deploy(emptyModel(), 'kv', { units: 2 })).model;
+    expect(queues(apply(model, { type: 'tick', ms: 60_000 }))).toEqual({ 'kv/0': [], 'kv/1': [] });
+    model = apply(model, { type: 'tick', ms: 5 * 60_000 });
+    expect(queues(model)).toEqual({ 'kv/0': ['update-status'], 'kv/1': ['update-status'] });
+    model = apply(drain(model).model, { type: 'tick', ms: 10 * 60_000 });
+    expect(queues(model)['kv/0']).toEqual(['update-status', 'update-status']);
+  });
+
+  it('a failed hook holds the unit in error with its queue until resolved (issue 14: Juju retries by itself and keeps the agent idle)', () => {
+    let model = apply(deploy(emptyModel(), 'kv'), { type: 'hook-started', unit: 'kv/0' });
+    expect(model.apps.kv!.units[0]!.agent).toMatchObject({ status: 'executing', message: 'running install hook' });
+    model = fail(deploy(emptyModel(), 'kv'), 'kv/0');
+    expect(model.apps.kv!.units[0]!.agent).toMatchObject({ status: 'error', message: 'hook failed: "install"' });
+    expect(model.apps.kv!.units[0]!.error).toEqual({ hook: 'install' });
+    expect(runnableUnits(model)).toEqual([]);
+    const retried = apply(model, { type: 'resolve', unit: 'kv/0', retry: true });
+    expect(queues(retried)['kv/0']).toEqual(['install', 'leader-elected', 'config-changed', 'start']);
+    expect(retried.apps.kv!.units[0]!.agent.status).toBe('idle');
+    const skipped = apply(model, { type: 'resolve', unit: 'kv/0', retry: false });
+    expect(queues(skipped)['kv/0']).toEqual(['leader-elected', 'config-changed', 'start']);
+  });
+
+  it('resolving a failed remove hook without retry removes the unit (juju resolved --no-retry)', () => {
+    let model = apply(drain(deploy(emptyModel(), 'kv', { units: 2 })).model, { type: 'remove-unit', unit: 'kv/1' });
+    model = apply(apply(model, { type: 'hook-started', unit: 'kv/1' }), { type: 'hook-exited', unit: 'kv/1', exitCode: 0, pending: noChanges(), leaderSets: 0 });
+    model = fail(model, 'kv/1');
+    expect(model.apps.kv!.units[1]!.error).toEqual({ hook: 'remove' });
+    model = apply(model, { type: 'resolve', unit: 'kv/1', retry: false });
+    expect(model.apps.kv!.units.map((u) => u.name)).toEqual(['kv/0']);
+  });
+
+  it('a changed relation setting runs -relation-changed on the remote units that joined the writer; the application bag on all of them (Juju 2.9 relation resolver)', () => {
+    let model = drain(deploy(deploy(emptyModel(), 'kv', { units: 2 }), 'client')).model;
+    model = drain(apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] })).model;
+    const started = apply(apply(model, { type: 'run', unit: 'client/0', hook: 'update-status' }), { type: 'hook-started', unit: 'client/0' });
+    const exited = (bag: string, data: Record<string, string>) =>
+      apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 0, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag, data }] }, leaderSets: 0 });
+    const unitBag = exited('client/0', { host: 'a' });
+    expect(unitBag.relations[0]!.data['client/0']).toEqual({ host: 'a' });
+    expect(queues(unitBag)).toEqual({ 'kv/0': ['kv-relation-changed (client/0)'], 'kv/1': ['kv-relation-changed (client/0)'], 'client/0': [] });
+    expect(unitBag.apps.kv!.units[0]!.queue[0]).toMatchObject({ relationId: 0, remoteApp: 'client' });
+    const appBag = exited('client', { url: 'x' });
+    expect(queues(appBag)['kv/0']).toEqual(['kv-relation-changed']);
+    // Writing what the bag holds is no change; a failed hook commits nothing.
+    const same = apply(apply(apply(unitBag, { type: 'run', unit: 'client/0', hook: 'update-status' }), { type: 'hook-started', unit: 'client/0' }), {
+      type: 'hook-exited',
+      unit: 'client/0',
+      exitCode: 0,
+      pending: { ...noChanges(), relationSets: [{ relationId: 0, bag: 'client/0', data: { host: 'a' } }] },
+      leaderSets: 0,
+    });
+    expect(queues(same)['kv/0']).toEqual(['kv-relation-changed (client/0)']);
+    const failed = apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 1, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag: 'client/0', data: { host: 'b' } }] }, leaderSets: 0 });
+    expect(failed.relations[0]!.data['client/0']).toBeUndefined();
+    expect(queues(failed)['kv/0']).toEqual([]);
+  });
+
+  it('a successful hook commits its pod spec once per change, asking for the manifests to be written (HookContext.Flush)', () => {
+    const model = apply(drain(deploy(emptyModel(), 'kv')).model, { type: 'run', unit: 'kv/0', hook: 'config-changed' });
+    const started = apply(model, { type: 'hook-started', unit: 'kv/0' });
+    const spec = { ...noChanges(), podSpec: { spec: 'version: 3\n' }, state: { key: 'v' }, ports: [{ action: 'open' as const, port: '80/tcp' }] };
+    const first = transition(started, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: spec, leaderSets: 0 });
+    expect(first.record.apps.kv!.podSpec).toEqual({ spec: 'version: 3\n', revision: 1 });
+    expect(first.record.apps.kv!.units[0]).toMatchObject({ controllerState: { key: 'v' }, openedPorts: ['80/tcp'] });
+    expect(first.effects).toEqual([{ type: 'render-manifests', app: 'kv' }]);
+    const again = apply(apply(first.record, { type: 'run', unit: 'kv/0', hook: 'config-changed' }), { type: 'hook-started', unit: 'kv/0' });
+    expect(transition(again, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: spec, leaderSets: 0 }).effects).toEqual([]);
+  });
+
+  it('each leader-set queues leader-settings-changed on every other unit, failed hook or not (issue 14: Juju runs one when the settings changed)', () => {
+    let model = apply(drain(deploy(emptyModel(), 'kv', { units: 3 })).model, { type: 'run', unit: 'kv/0', hook: 'config-changed' });
+    model = apply(apply(model, { type: 'hook-started', unit: 'kv/0' }), { type: 'hook-exited', unit: 'kv/0', exitCode: 1, pending: noChanges(), leaderSets: 2 });
+    expect(queues(model)).toEqual({
+      'kv/0': ['config-changed'],
+      'kv/1': ['leader-settings-changed', 'leader-settings-changed'],
+      'kv/2': ['leader-settings-changed', 'leader-settings-changed'],
+    });
+  });
+
+  it('each hook moves the virtual clock one second; statuses carry the virtual time', () => {
+    const { model } = drain(deploy(emptyModel(), 'kv'));
+    expect(model.clock).toBe(4000);
+    expect(model.apps.kv!.units[0]!.agent).toEqual({ status: 'idle', message: '', since: '2026-01-01T00:00:04.000Z' });
+    expect(model.apps.kv!.units[0]!.workload.status).toBe('unknown');
+    expect(model.hookCounter).toBe(4);
+  });
+
+  it('picks units round-robin, or in an order a seed reproduces', () => {
+    const roundRobin = unitPicker();
+    expect(['a', 'b', 'c', 'a'].map(() => roundRobin(['a', 'b', 'c']))).toEqual(['a', 'b', 'c', 'a']);
+    const order = (seed: number) => {
+      const pick = unitPicker(seededRandom(seed));
+      return Array.from({ length: 8 }, () => pick(['a', 'b', 'c']));
+    };
+    expect(order(42)).toEqual(order(42));
+    expect(new Set(order(42)).size).toBeGreaterThan(1);
+  });
+});
+
+function deployOp(app: string): Extract<Operation, { type: 'deploy' }> {
+  return {
+    type: 'deploy',
+    app,
+    charm: app,
+    charmDir: `charms/${app}`,
+    configYaml: CONFIG_YAML,
+    config: {},
+    declaredResources: { image: { type: 'oci-image' } } as never,
+    resources: { image: 'example/kv:1' },
+    endpoints: KV,
+    units: 1,
+  };
+}
