@@ -1,0 +1,112 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ModelError } from '@charms/model';
+import { copyCharm, installCharm, withStagedCharm } from '../src/charm-staging.js';
+import { emptyModel } from '../src/model-state.js';
+import { ModelStore } from '../src/model-store.js';
+
+// The model folder and charm staging, without running a hook.
+
+const folders: string[] = [];
+afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'charms-store-'));
+  folders.push(dir);
+  return dir;
+};
+
+function charm(dir: string, options: { dispatch?: boolean } = {}): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'metadata.yaml'), 'name: kv\nsummary: s\ndescription: d\nseries: [kubernetes]\n');
+  if (options.dispatch !== false) writeFileSync(join(dir, 'dispatch'), '#!/bin/sh\n', { mode: 0o755 });
+  return dir;
+}
+
+describe('the model store', () => {
+  it('prepares an empty model, with run/ readable by the user only', () => {
+    const store = new ModelStore(join(folder(), 'model'));
+    store.prepare();
+    expect(store.load()).toEqual(emptyModel());
+    expect(statSync(store.file('run')).mode & 0o777).toBe(0o700);
+  });
+
+  it('writes model.json whole, through a temporary file that does not stay', () => {
+    const store = new ModelStore(folder());
+    store.prepare();
+    store.save({ ...emptyModel(), clock: 42 });
+    expect(store.load().clock).toBe(42);
+    expect(readdirSync(store.dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(statSync(store.file('model.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a model.json it cannot read with MODEL_CORRUPT, and leaves the file as it is', () => {
+    const store = new ModelStore(folder());
+    writeFileSync(store.file('model.json'), '{ half');
+    const error = (() => {
+      try {
+        store.load();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error).toMatchObject({ code: 'MODEL_CORRUPT' });
+    expect(readFileSync(store.file('model.json'), 'utf8')).toBe('{ half');
+  });
+
+  it('appends log and timeline entries and reads them back in order', () => {
+    const store = new ModelStore(folder());
+    store.log({ time: 't1', unit: 'kv/0', hook: 'install', level: 'INFO', message: 'one' });
+    store.log({ time: 't2', unit: 'kv/0', hook: 'install', level: 'DEBUG', message: 'two' });
+    store.timeline({ time: 't1', unit: 'kv/0', hook: 'install', kind: 'hook-start', trace: 'traces/1.json' });
+    expect(store.readLog().map((entry) => entry.message)).toEqual(['one', 'two']);
+    expect(store.readTimeline()).toEqual([{ time: 't1', unit: 'kv/0', hook: 'install', kind: 'hook-start', trace: 'traces/1.json' }]);
+    expect(new ModelStore(folder()).readLog()).toEqual([]);
+  });
+
+  it('destroy deletes the folder, lock last', async () => {
+    const store = new ModelStore(join(folder(), 'gone'));
+    store.prepare();
+    await store.destroy();
+    expect(existsSync(store.dir)).toBe(false);
+    await store.destroy();
+  });
+});
+
+describe('charm staging', () => {
+  it('stages a built charm with its metadata, and deletes the staging folder afterwards', async () => {
+    const model = folder();
+    const source = charm(join(folder(), 'kv'));
+    let staged = '';
+    const name = await withStagedCharm(model, source, ({ charmDir, metadata }) => {
+      staged = charmDir;
+      expect(existsSync(join(charmDir, 'dispatch'))).toBe(true);
+      return metadata.name;
+    });
+    expect(name).toBe('kv');
+    expect(existsSync(staged)).toBe(false);
+    expect(readdirSync(model)).toEqual([]);
+  });
+
+  it('refuses a charm that was not built (no dispatch): INVALID_CHARM, and leaves nothing', async () => {
+    const model = folder();
+    const error = await withStagedCharm(model, charm(join(folder(), 'kv'), { dispatch: false }), () => 'used').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining('charms build') });
+    expect(readdirSync(model)).toEqual([]);
+  });
+
+  it('installs a staged charm in place of the old one, and gives each unit a copy that keeps its state file', async () => {
+    const model = folder();
+    const target = join(model, 'charms', 'kv');
+    await withStagedCharm(model, charm(join(folder(), 'kv')), ({ charmDir }) => installCharm(charmDir, target));
+    const unitDir = join(model, 'units', 'kv-0');
+    copyCharm(target, unitDir);
+    writeFileSync(join(unitDir, 'charm', '.unit-state.json'), '{"flags":{}}');
+    writeFileSync(join(target, 'new-file'), 'v2');
+    copyCharm(target, unitDir);
+    expect(readFileSync(join(unitDir, 'charm', 'new-file'), 'utf8')).toBe('v2');
+    expect(readFileSync(join(unitDir, 'charm', '.unit-state.json'), 'utf8')).toBe('{"flags":{}}');
+  });
+});
