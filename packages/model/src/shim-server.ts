@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { HOOK_TOOLS } from './hook-tool-server.js';
-import type { ToolResult } from '@charms/hooktools/jujuc';
+import { stdinShellRule, type ToolResult } from '@charms/hooktools/jujuc';
 
 /** One tool call as a shim sends it. */
 export interface ShimRequest {
@@ -16,9 +16,6 @@ export interface ShimRequest {
   readonly cwd: string;
 }
 
-// Tools that read stdin: always, unless given --file <path>; or only with --file -.
-const STDIN_BY_DEFAULT = ['pod-spec-set', 'k8s-spec-set', 'k8s-raw-set'];
-const STDIN_WITH_FILE_DASH = ['relation-set', 'state-set'];
 
 /**
  * The hook-tool shims: one small `/bin/sh` script per tool on the hook's PATH. A call
@@ -42,11 +39,7 @@ export function writeShims(binDir: string): void {
 }
 
 function shimScript(tool: string): string {
-  const stdinRule = STDIN_BY_DEFAULT.includes(tool)
-    ? `reads=yes; prev=; for a in "$@"; do if [ "$prev" = --file ] && [ "$a" != - ]; then reads=no; fi; case "$a" in --file=-) ;; --file=*) reads=no ;; esac; prev=$a; done`
-    : STDIN_WITH_FILE_DASH.includes(tool)
-      ? `reads=no; prev=; for a in "$@"; do if [ "$prev" = --file ] && [ "$a" = - ]; then reads=yes; fi; if [ "$a" = --file=- ]; then reads=yes; fi; prev=$a; done`
-      : 'reads=no';
+  const stdinRule = stdinShellRule(tool);
   return `#!/bin/sh
 # charms local model: the ${tool} hook tool (a front for the model process).
 if [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exit 1; fi

@@ -10,3 +10,4 @@ export type { JujucWorld, JujucRelation, JujucAction, JujucTool, HookChanges, St
 export type { ToolResult } from './result.js';
 export { diskFiles, memoryFiles } from './files.js';
 export type { ToolFiles } from './files.js';
+export { STDIN_USE, stdinShellRule } from './stdin.js';
