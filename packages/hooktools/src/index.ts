@@ -7,8 +7,7 @@ export type { HookTools, WorkloadStatus, LogLevel, StatusInfo, PortRange, Networ
 export { ProcessHookTools } from './process-hook-tools.js';
 export { MemoryHookTools } from './memory-hook-tools.js';
 export type { RecordedCall } from './memory-hook-tools.js';
-export { answerFromMemory, commitChanges } from './memory-world.js';
-export type { MemoryWorld, MemoryRelation, MemoryHook } from './memory-world.js';
+export type { MemoryWorld, MemoryRelation, MemoryHook } from './jujuc/memory-world.js';
 export { toolCommands } from './tool-commands.js';
 export type { ToolCommand } from './tool-commands.js';
 export { runTool } from './run-tool.js';

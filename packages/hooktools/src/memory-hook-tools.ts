@@ -1,6 +1,5 @@
 import type { ToolRun } from './interpret-failure.js';
-import { noChanges } from './jujuc/index.js';
-import { answerFromMemory, commitChanges, type MemoryWorld } from './memory-world.js';
+import type { MemoryWorld } from './jujuc/memory-world.js';
 import type { ToolCommand } from './tool-commands.js';
 import { ToolClient } from './tool-client.js';
 
@@ -52,6 +51,9 @@ export class MemoryHookTools extends ToolClient {
 
   protected async execute(command: ToolCommand): Promise<ToolRun> {
     this.calls.push(command);
+    // Loaded on the first call: a charm bundle that imports this package for
+    // ProcessHookTools does not load the emulator (nor its YAML library) at start.
+    const { answerFromMemory, commitChanges, noChanges } = await import('./jujuc/memory-world.js');
     const changes = noChanges();
     const answer = answerFromMemory(this.world, command, { changes });
     if (answer.exitCode === 0) commitChanges(this.world, changes);

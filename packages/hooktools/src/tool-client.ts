@@ -10,7 +10,7 @@ import type {
   WorkloadStatus,
 } from './hook-tools.js';
 import { interpretFailure, type ToolRun } from './interpret-failure.js';
-import { documentText, toolCommands as cmd, type ToolCommand } from './tool-commands.js';
+import { toolCommands as cmd, type ToolCommand } from './tool-commands.js';
 
 /**
  * {@link HookTools} as command lines: every method builds the argv a real Juju tool
@@ -131,16 +131,17 @@ export abstract class ToolClient implements HookTools {
   }
 
   async k8sRawSet(spec: SpecDocument): Promise<void> {
-    await this.#exec(cmd.k8sRawSet(spec));
+    await this.#exec(cmd.k8sRawSet(await yamlText(spec)));
   }
 
   async #specSet(tool: 'pod-spec-set' | 'k8s-spec-set', spec: SpecDocument, k8sResources: SpecDocument | undefined): Promise<void> {
+    const text = await yamlText(spec);
     if (k8sResources === undefined) {
-      await this.#exec(cmd.specSet(tool, spec));
+      await this.#exec(cmd.specSet(tool, text));
       return;
     }
     // The spec goes through stdin, so the resources need a file that only we can read.
-    await this.withFile(documentText(k8sResources), (file) => this.#exec(cmd.specSet(tool, spec, file)));
+    await this.withFile(await yamlText(k8sResources), (file) => this.#exec(cmd.specSet(tool, text, file)));
   }
 
   async openPort(port: PortRange, protocol?: 'tcp' | 'udp', options: { endpoints?: readonly string[] } = {}): Promise<void> {
@@ -199,4 +200,16 @@ export abstract class ToolClient implements HookTools {
   async jujuLog(message: string, level: LogLevel = 'INFO'): Promise<void> {
     await this.#exec(cmd.jujuLog(message, level));
   }
+}
+
+/**
+ * A spec document as the text sent: YAML as given, or an object written as YAML 1.1.
+ * Not JSON: Juju joins the spec and the k8s resources as text before decoding them as one
+ * YAML document, which a JSON spec followed by block YAML breaks. The YAML writer loads
+ * only when an object comes (a hook that sends none never loads it).
+ */
+async function yamlText(document: SpecDocument): Promise<string> {
+  if (typeof document === 'string') return document;
+  const { yaml11 } = await import('./jujuc/output.js');
+  return yaml11(document);
 }

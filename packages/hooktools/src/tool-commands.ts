@@ -1,4 +1,3 @@
-import { yaml11 } from './jujuc/output.js';
 import type { PortRange, SpecDocument, LogLevel, WorkloadStatus } from './hook-tools.js';
 
 /** One hook tool invocation: the program, its arguments, and what goes to its stdin. */
@@ -90,13 +89,9 @@ function portArgs(port: PortRange, protocol: string | undefined, endpoints: read
   return [...(endpoints && endpoints.length > 0 ? ['--endpoints', endpoints.join(',')] : []), target];
 }
 
-/**
- * A spec document as the text sent: YAML as given, or an object written as YAML 1.1.
- * Not JSON: Juju joins the spec and the k8s resources as text before decoding them as
- * one YAML document, and a JSON spec followed by block YAML does not parse.
- */
+/** A spec document as the text sent: YAML as given, or an object as JSON (which YAML reads). */
 export function documentText(document: SpecDocument): string {
-  return typeof document === 'string' ? document : yaml11(document);
+  return typeof document === 'string' ? document : JSON.stringify(document);
 }
 
 /** `{a: {b: 1}}` → `[['a.b', '1']]`, as action-set wants its keys. */

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { answerFromMemory, MemoryHookTools, NotLeaderError, RelationNotFoundError, type MemoryHook, type MemoryWorld } from '@charms/hooktools';
-import { diskFiles, JUJUC_TOOL_NAMES, noChanges } from '@charms/hooktools/jujuc';
+import { MemoryHookTools, NotLeaderError, RelationNotFoundError, type MemoryHook, type MemoryWorld } from '@charms/hooktools';
+import { answerFromMemory, diskFiles, JUJUC_TOOLS, noChanges } from '@charms/hooktools/jujuc';
 
 // The one tool emulator, asked with argv as a charm's tool call would be. The local
 // model, MemoryHookTools and the tests' fake Juju all answer through it; where their
@@ -22,7 +22,7 @@ const ask = (w: MemoryWorld, tool: string, argv: string[], hook: MemoryHook = {}
 
 describe('the jujuc emulator', () => {
   it('knows every tool a Juju 2.9 podspec unit offers, and says so of others as jujud does', () => {
-    expect(JUJUC_TOOL_NAMES).toEqual(expect.arrayContaining(['status-set', 'config-get', 'relation-get', 'pod-spec-set', 'k8s-raw-set', 'state-delete', 'goal-state', 'action-get']));
+    expect(Object.keys(JUJUC_TOOLS)).toEqual(expect.arrayContaining(['status-set', 'config-get', 'relation-get', 'pod-spec-set', 'k8s-raw-set', 'state-delete', 'goal-state', 'action-get']));
     expect(ask(world(), 'no-such-tool', [])).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR bad request: unknown hook command: no-such-tool\n' });
   });
 

@@ -52,9 +52,6 @@ export const JUJUC_TOOLS: Readonly<Record<string, JujucTool>> = {
   'action-log': actionLog,
 };
 
-/** The tools {@link runJujuc} answers, sorted. */
-export const JUJUC_TOOL_NAMES: readonly string[] = Object.keys(JUJUC_TOOLS).sort();
-
 /** One tool call: the tool's name, its arguments, and its stdin (empty when it reads none). */
 export interface JujucRequest {
   readonly tool: string;

@@ -3,7 +3,7 @@
  * call (argv, stdin) and answers as jujud does, over a {@link JujucWorld} the caller backs:
  * the local model with its record, `MemoryHookTools` with memory, tests with a fake.
  */
-export { runJujuc, JUJUC_TOOLS, JUJUC_TOOL_NAMES } from './emulator.js';
+export { runJujuc, JUJUC_TOOLS } from './emulator.js';
 export type { JujucRequest } from './emulator.js';
 export { noChanges } from './world.js';
 export type { JujucWorld, JujucRelation, JujucAction, JujucTool, HookChanges, StatusValue, GoalStateData } from './world.js';
@@ -11,3 +11,4 @@ export type { ToolResult } from './result.js';
 export { diskFiles, memoryFiles } from './files.js';
 export type { ToolFiles } from './files.js';
 export { STDIN_USE, stdinShellRule } from './stdin.js';
+export { answerFromMemory, commitChanges } from './memory-world.js';

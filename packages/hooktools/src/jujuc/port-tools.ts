@@ -18,8 +18,8 @@ function portTool(action: 'open' | 'close'): JujucTool {
   };
 }
 
-export const openPort = portTool('open');
-export const closePort = portTool('close');
+export const openPort = /* @__PURE__ */ portTool('open');
+export const closePort = /* @__PURE__ */ portTool('close');
 
 /** `opened-ports [--endpoints]`: the committed ports, as `9000/tcp`. */
 export const openedPorts: JujucTool = (argv, _stdin, world) => {

@@ -36,8 +36,8 @@ function specSet(noun: 'pod' | 'k8s'): JujucTool {
   };
 }
 
-export const podSpecSet = specSet('pod');
-export const k8sSpecSet = specSet('k8s');
+export const podSpecSet = /* @__PURE__ */ specSet('pod');
+export const k8sSpecSet = /* @__PURE__ */ specSet('k8s');
 
 /** `k8s-raw-set [--file <spec>|-]`: leader only, transactional; often several YAML documents. */
 export const k8sRawSet: JujucTool = (argv, stdin, world) => {
@@ -63,5 +63,5 @@ function specGet(which: 'podSpec' | 'rawSpec'): JujucTool {
   };
 }
 
-export const podSpecGet = specGet('podSpec');
-export const k8sRawGet = specGet('rawSpec');
+export const podSpecGet = /* @__PURE__ */ specGet('podSpec');
+export const k8sRawGet = /* @__PURE__ */ specGet('rawSpec');

@@ -1,5 +1,10 @@
-import type { LogLevel, WorkloadStatus } from './hook-tools.js';
-import { memoryFiles, noChanges, runJujuc, type HookChanges, type JujucRequest, type JujucWorld, type ToolResult } from './jujuc/index.js';
+import type { LogLevel, WorkloadStatus } from '../hook-tools.js';
+import { runJujuc, type JujucRequest } from './emulator.js';
+import { memoryFiles } from './files.js';
+import type { ToolResult } from './result.js';
+import { noChanges, type HookChanges, type JujucWorld } from './world.js';
+
+export { noChanges };
 
 /** One relation as a {@link MemoryWorld} holds it, by its id (`db:3`). */
 export interface MemoryRelation {
