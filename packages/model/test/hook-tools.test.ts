@@ -40,6 +40,10 @@ const TABLE: [string, string[], boolean, number, string, string][] = [
   ['status-set', ['--foo', 'active'], true, 2, '', 'ERROR option provided but not defined: --foo\n'],
   ['status-set', ['active', '--', '-starts with a dash'], true, 0, '', ''],
   ['status-get', ['--application'], false, 1, '', 'ERROR finding application status: this unit is not the leader\n'],
+  // status-get.go: the status word unless --include-data or a format other than smart.
+  ['status-get', [], true, 0, 'maintenance\n', ''],
+  ['status-get', ['--application'], true, 0, 'unknown\n', ''],
+  ['status-get', ['--application', '--format=json'], true, 0, '{"application-status":{"status":"unknown","units":{"kv/0":{"status":"maintenance"}}}}\n', ''],
   ['config-get', ['--all', 'port'], true, 2, '', 'ERROR cannot use argument --all together with key "port"\n'],
   ['config-get', ['port'], true, 0, '7001\n', ''],
   ['config-get', ['nope'], true, 0, '', ''],
@@ -83,6 +87,11 @@ const TABLE: [string, string[], boolean, number, string, string][] = [
   ['network-get', [], true, 2, '', 'ERROR no arguments specified\n'],
   ['network-get', ['nope'], true, 1, '', 'ERROR no network config found for binding "nope"\n'],
   ['state-get', ['--strict', 'nope'], true, 1, '', 'ERROR key "nope" not found\n'],
+  // state-delete.go: no key is nothing to do.
+  ['state-delete', [], true, 0, '', ''],
+  ['leader-set', ['foo'], false, 2, '', 'ERROR expected "key=value", got "foo"\n'],
+  ['relation-list', ['-r3', '--format=json'], true, 0, '["client/0"]\n', ''],
+  ['config-get', [], true, 0, 'port: 7001\n', ''],
   ['action-get', [], true, 1, '', 'ERROR not running an action\n'],
   ['goal-state', ['--format=smart'], true, 2, '', 'ERROR invalid value "smart" for option --format: unknown format "smart"\n'],
   ['no-such-tool', [], true, 1, '', 'ERROR bad request: unknown hook command: no-such-tool\n'],
