@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpoints, loadConfigYaml } from '@charms/manifest';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
+import { matchEndpoints } from './endpoint-match.js';
 import { HookRunner, MODEL_NAME, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
 import { emptyModel, findApp, findUnit, sameRelation, type ModelRecord } from './model-state.js';
 import { ModelStore, type LogEntry, type TimelineEntry } from './model-store.js';
 import type { ResourceValue } from './resource-values.js';
-import { checkNewApp, checkUpgrade, runnableUnits, seededRandom, transition, unitPicker, type Effect, type Operation } from './scheduler.js';
+import { checkNewApp, checkUpgrade, runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Effect, type Operation } from './scheduler.js';
 import { writeShims } from './shim-server.js';
 import { modelStatus, relationStatus, type RelationStatus, type StatusJson } from './status.js';
 
@@ -108,7 +109,7 @@ export class LocalModel {
           units: options.units ?? 1,
         });
         installCharm(charmDir, this.#store.file(target));
-        this.#commit(record, effects);
+        this.#carryOut(record, effects);
       }),
     );
   }
@@ -150,7 +151,7 @@ export class LocalModel {
         checkUpgrade(this.#state, op);
         const next = transition(this.#state, { ...op, configYaml: loadConfigYaml(charmDir) });
         installCharm(charmDir, this.#store.file(record.charmDir));
-        this.#commit(next.record, next.effects);
+        this.#carryOut(next.record, next.effects);
       });
     });
   }
@@ -158,15 +159,14 @@ export class LocalModel {
   /** Relates two endpoints (`app:endpoint`, or `app` when only one endpoint fits), with both sides' hooks. */
   async relate(a: string, b: string): Promise<HookReport[]> {
     return this.#operation(async () => {
-      const [left, right] = this.#matchEndpoints(a, b);
-      this.#apply({ type: 'relate', interface: left.interface, ends: [left.end, right.end] });
+      this.#apply({ type: 'relate', ...matchEndpoints(a, b, this.#endpointsOf) });
     });
   }
 
   /** Removes a relation: departed for every remote unit, then broken, on both sides. */
   async unrelate(a: string, b: string): Promise<HookReport[]> {
     return this.#operation(async () => {
-      const [left, right] = this.#matchEndpoints(a, b);
+      const [left, right] = matchEndpoints(a, b, this.#endpointsOf).ends;
       const relation = this.#state.relations.find((r) => sameRelation(r, left, right));
       if (!relation) throw new ModelError('NOT_FOUND', `no relation between ${a} and ${b}`);
       this.#apply({ type: 'unrelate', relationId: relation.id });
@@ -260,6 +260,9 @@ export class LocalModel {
 
   // ---- machinery ------------------------------------------------------------------
 
+  /** The endpoints of a deployed application's charm. */
+  readonly #endpointsOf = (app: string): CharmEndpoint[] => endpoints(this.#store.metadata(findApp(this.#state, app)));
+
   async #operation(change: () => Promise<void>): Promise<HookReport[]> {
     const release = await this.#store.lock();
     try {
@@ -275,10 +278,11 @@ export class LocalModel {
   /** Applies an operation through the scheduler and carries out its effects. */
   #apply(operation: Operation): void {
     const { record, effects } = transition(this.#state, operation);
-    this.#commit(record, effects);
+    this.#carryOut(record, effects);
   }
 
-  #commit(record: ModelRecord, effects: readonly Effect[]): void {
+  /** Takes the scheduler's next record and carries out its effects on the model folder. */
+  #carryOut(record: ModelRecord, effects: readonly Effect[]): void {
     this.#state = record;
     for (const effect of effects) {
       const app = record.apps[effect.app];
@@ -314,38 +318,6 @@ export class LocalModel {
       await runner.close();
     }
     return reports;
-  }
-
-  #matchEndpoints(a: string, b: string) {
-    const resolveEnd = (spec: string) => {
-      const [appName, endpoint] = spec.split(':');
-      const candidates = endpoints(this.#store.metadata(findApp(this.#state, appName!))).filter((e) => !endpoint || e.name === endpoint);
-      return { appName: appName!, candidates };
-    };
-    const left = resolveEnd(a);
-    const right = resolveEnd(b);
-    const pairs = left.candidates.flatMap((l) =>
-      right.candidates
-        .filter((r) => r.interface === l.interface && ((l.role === 'provides' && r.role === 'requires') || (l.role === 'requires' && r.role === 'provides')))
-        .map((r) => [l, r] as const),
-    );
-    const peer = left.appName === right.appName ? left.candidates.find((e) => e.role === 'peers') : undefined;
-    if (pairs.length === 0 && peer) {
-      throw new ModelError('INVALID_RELATION', `${left.appName}:${peer.name} is a peer relation: Juju makes it when the application is deployed, and it cannot be related by hand`);
-    }
-    if (pairs.length !== 1) {
-      throw new ModelError(
-        'INVALID_RELATION',
-        pairs.length === 0
-          ? `no endpoints of ${a} and ${b} fit together (one must provide and the other require the same interface)`
-          : `${a} and ${b} fit on several endpoints: name them, e.g. ${left.appName}:${pairs[0]![0].name} ${right.appName}:${pairs[0]![1].name}`,
-      );
-    }
-    const [l, r] = pairs[0]!;
-    return [
-      { app: left.appName, endpoint: l.name, interface: l.interface, end: { app: left.appName, endpoint: l.name, role: l.role } },
-      { app: right.appName, endpoint: r.name, interface: r.interface, end: { app: right.appName, endpoint: r.name, role: r.role } },
-    ] as const;
   }
 }
 
