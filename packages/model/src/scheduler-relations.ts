@@ -5,6 +5,11 @@
  */
 import { otherEnd, unitsOf, type HookEvent, type ModelRecord, type RelationRecord, type UnitRecord } from './model-state.js';
 
+/** Whether `relation` is a peer relation (one application, one endpoint). */
+export function isPeer(relation: RelationRecord): boolean {
+  return relation.ends[0].role === 'peers';
+}
+
 /** A peer relation of `app` on `peer`: one endpoint, both ends of the record. */
 export function peerRelation(model: ModelRecord, app: string, peer: { name: string; interface: string }): RelationRecord {
   const end = { app, endpoint: peer.name, role: 'peers' as const };
@@ -41,7 +46,8 @@ export function teardown(model: ModelRecord, unit: UnitRecord): void {
     for (const remote of relation.joined[unit.name] ?? []) {
       unit.queue.push({ hook: `${end.endpoint}-relation-departed`, relationId: relation.id, remoteUnit: remote, remoteApp: remote.split('/')[0], departingUnit: unit.name });
     }
-    unit.queue.push({ hook: `${end.endpoint}-relation-broken`, relationId: relation.id, remoteApp: otherEnd(relation, app).app });
+    // Juju 2.9 never runs -relation-broken for a peer relation (worker/uniter/relation/resolver.go).
+    if (!isPeer(relation)) unit.queue.push({ hook: `${end.endpoint}-relation-broken`, relationId: relation.id, remoteApp: otherEnd(relation, app).app });
     // The other side sees this unit depart.
     const remoteEnd = otherEnd(relation, app);
     for (const other of unitsOf(model, remoteEnd.app)) {

@@ -62,11 +62,12 @@ describe('peer relations', { timeout: TIMEOUT }, () => {
     expect((error as ModelError).message).toMatch(/peer:cluster is a peer relation/);
   });
 
-  it('a removed unit is the departing unit in its own -departed hooks and in its peers’', async () => {
-    const { model: m } = await model();
+  it('a removed unit is the departing unit in its own -departed hooks and in its peers’, and sees no -relation-broken (Juju 2.9 relation resolver: none for a peer relation)', async () => {
+    const { model: m, of } = await model();
     await m.deploy(peer, { units: 2 });
     await m.removeUnit('peer/1');
-    expect(reports(m, 'peer/1').slice(-2)).toEqual(['cluster-relation-departed remote=peer/0 app=peer departing=peer/1', 'cluster-relation-broken remote=- app=peer departing=-']);
+    expect(reports(m, 'peer/1').slice(-1)).toEqual(['cluster-relation-departed remote=peer/0 app=peer departing=peer/1']);
+    expect(of('peer/1').slice(-3)).toEqual(['cluster-relation-departed', 'stop', 'remove']);
     expect(reports(m, 'peer/0').at(-1)).toBe('cluster-relation-departed remote=peer/1 app=peer departing=peer/1');
     expect(Object.keys(m.status().applications.peer!.units)).toEqual(['peer/0']);
   });

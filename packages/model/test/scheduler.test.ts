@@ -175,17 +175,26 @@ describe('the scheduler', () => {
     });
   });
 
-  it('a unit leaving: departed (itself departing), broken, stop, remove; the others see it depart (Juju 2.9; issue 14: Juju sends no -relation-broken on a peer relation)', () => {
+  it('a unit leaving a peer relation: departed (itself departing), stop, remove, and no -relation-broken; the others see it depart (worker/uniter/relation/resolver.go, Juju 2.9: no broken hook for a peer relation)', () => {
     let model = drain(deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER })).model;
     model = apply(model, { type: 'remove-unit', unit: 'peer/1' });
     expect(queues(model)).toEqual({
       'peer/0': ['cluster-relation-departed (peer/1)'],
-      'peer/1': ['cluster-relation-departed (peer/0)', 'cluster-relation-broken', 'stop', 'remove'],
+      'peer/1': ['cluster-relation-departed (peer/0)', 'stop', 'remove'],
     });
     expect(model.apps.peer!.units[1]!.queue[0]!.departingUnit).toBe('peer/1');
     const { model: after, ran } = drain(model);
     expect(ran.at(-1)).toBe('peer/1 remove');
     expect(after.apps.peer!.units.map((u) => u.name)).toEqual(['peer/0']);
+  });
+
+  it('removing an application with a peer relation runs no -relation-broken on any of its units (worker/uniter/relation/resolver.go, Juju 2.9)', () => {
+    const model = apply(drain(deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER })).model, { type: 'remove', app: 'peer' });
+    expect(queues(model)).toEqual({
+      'peer/0': ['cluster-relation-departed (peer/1)', 'stop', 'remove'],
+      'peer/1': ['cluster-relation-departed (peer/0)', 'stop', 'remove'],
+    });
+    expect(drain(model).model.relations).toEqual([]);
   });
 
   it('when the leader goes, the first remaining unit is elected: leader-elected (Juju elects a new leader when the lease expires)', () => {
