@@ -18,7 +18,9 @@ function portTool(action: 'open' | 'close'): JujucTool {
   };
 }
 
+/** `open-port`. */
 export const openPort = /* @__PURE__ */ portTool('open');
+/** `close-port`. */
 export const closePort = /* @__PURE__ */ portTool('close');
 
 /** `opened-ports [--endpoints]`: the committed ports, as `9000/tcp`. */

@@ -36,7 +36,9 @@ function specSet(noun: 'pod' | 'k8s'): JujucTool {
   };
 }
 
+/** `pod-spec-set` (deprecated in 2.9 for k8s-spec-set). */
 export const podSpecSet = /* @__PURE__ */ specSet('pod');
+/** `k8s-spec-set`, the Juju 2.9 name of pod-spec-set. */
 export const k8sSpecSet = /* @__PURE__ */ specSet('k8s');
 
 /** `k8s-raw-set [--file <spec>|-]`: leader only, transactional; often several YAML documents. */
@@ -63,5 +65,7 @@ function specGet(which: 'podSpec' | 'rawSpec'): JujucTool {
   };
 }
 
+/** `pod-spec-get` and `k8s-spec-get`: the committed pod spec. */
 export const podSpecGet = /* @__PURE__ */ specGet('podSpec');
+/** `k8s-raw-get`: the committed raw spec. */
 export const k8sRawGet = /* @__PURE__ */ specGet('rawSpec');
