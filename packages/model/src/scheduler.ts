@@ -12,7 +12,7 @@ import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
 import { checkConfig } from './config-values.js';
 import { flush } from './flush.js';
 import { ModelError } from './model-errors.js';
-import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord } from './model-state.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
 import { joinRemoteUnits, joinUnit, peerRelation, applicationGone, teardown, updateScope } from './scheduler-relations.js';
 
@@ -164,12 +164,18 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       return;
     }
     case 'config': {
-      // As `juju config`: every value checked first, then config-changed on every unit.
+      // As `juju config`: every value checked first. Juju's uniter runs config-changed when
+      // the hash of the unit's effective config differs from the one it last ran with
+      // (worker/uniter/resolver.go, ConfigHash), so a value set to what it already was, or
+      // a reset of an option already at its default, runs nothing; a unit with one
+      // config-changed still to run gets no second.
       const app = findApp(model, op.app);
       const typed = checkConfig(op.configYaml, op.values, op.reset);
+      const before = effectiveConfig(op.configYaml, app.config);
       for (const name of op.reset) delete app.config[name];
       Object.assign(app.config, typed);
-      for (const unit of app.units) unit.queue.push({ hook: 'config-changed' });
+      if (effectiveConfig(op.configYaml, app.config) === before) return;
+      for (const unit of app.units) queueOnce(unit, { hook: 'config-changed' });
       return;
     }
     case 'attach-resource': {
@@ -362,6 +368,23 @@ function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'hook-exi
     }
   }
   afterHook(model, app, unit.name, event, effects);
+}
+
+/** The config a unit sees (set values over config.yaml defaults), as one comparable text: Juju's config hash. */
+function effectiveConfig(configYaml: CharmConfigYaml | undefined, config: Readonly<Record<string, unknown>>): string {
+  const options = configYaml?.options ?? {};
+  return JSON.stringify(Object.keys(options).sort().map((name) => [name, Object.hasOwn(config, name) ? config[name] : (options[name]!.default ?? null)]));
+}
+
+/**
+ * Queues `event` unless the unit already has the same hook waiting to run: Juju compares
+ * versions (config hash, leader settings version, update-status version), so several
+ * changes before the unit looks become one hook. A failed hook at the head of the queue
+ * does not count (it may be skipped by `resolve --no-retry`).
+ */
+function queueOnce(unit: UnitRecord, event: HookEvent): void {
+  const waiting = unit.queue.slice(unit.agent.status === 'error' ? 1 : 0);
+  if (!waiting.some((e) => e.hook === event.hook)) unit.queue.push(event);
 }
 
 /** After a unit's remove hook (run or skipped) the unit goes; Juju elects another leader when the leader goes. */

@@ -103,16 +103,28 @@ describe('the scheduler', () => {
     expect(ran).toHaveLength(14);
   });
 
-  it('config-changed on every unit after juju config, even when the value is the same (issue 14: Juju runs it when the config hash changes)', () => {
+  it('config-changed on every unit only when the effective config changes: the same value, a default set explicitly or a reset to it runs nothing (worker/uniter/resolver.go: ConfigHash, Juju 2.9)', () => {
     let model = drain(deploy(emptyModel(), 'kv', { units: 2 })).model;
-    model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values: { port: '7001' }, reset: [] });
+    const config = (values: Record<string, unknown>, reset: string[] = []) => (model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values, reset }));
+    config({ port: '7001' });
     expect(model.apps.kv!.config).toEqual({ port: 7001 });
     expect(queues(model)).toEqual({ 'kv/0': ['config-changed'], 'kv/1': ['config-changed'] });
+    // A second change before the units look: still one hook each.
+    config({ debug: 'true' });
+    expect(queues(model)).toEqual({ 'kv/0': ['config-changed'], 'kv/1': ['config-changed'] });
     model = drain(model).model;
-    model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values: { port: 7001 }, reset: [] });
+    config({ port: 7001 });
+    expect(queues(model)).toEqual({ 'kv/0': [], 'kv/1': [] });
+    config({}, ['debug']);
     expect(queues(model)['kv/0']).toEqual(['config-changed']);
-    model = apply(drain(model).model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values: {}, reset: ['port'] });
+    model = drain(model).model;
+    // debug is at its default (false) now: setting it to false or resetting it again changes nothing.
+    config({ debug: false });
+    config({}, ['debug']);
+    expect(queues(model)['kv/0']).toEqual([]);
+    config({}, ['port']);
     expect(model.apps.kv!.config).toEqual({});
+    expect(queues(model)['kv/0']).toEqual(['config-changed']);
   });
 
   it('a new resource revision runs upgrade-charm, then config-changed (Juju 2.9: resources are part of the charm URL change)', () => {

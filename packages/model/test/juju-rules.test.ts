@@ -1,0 +1,50 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createModel, type LocalModel } from '@charms/model';
+
+// The local model against Juju 2.9's scheduling rules (issue 14), with a shell charm that
+// records through juju-log what each hook sees: its name, the remote and departing unit,
+// its workload status, and in relation hooks both units' settings. Each test names the
+// Juju source it follows; docs/explanation/model-scheduling.md sets the rules side by side.
+
+const recorder = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'recorder-charm');
+const TIMEOUT = 120_000;
+
+const models: LocalModel[] = [];
+afterAll(() => Promise.all(models.map((m) => m.destroy())), TIMEOUT);
+
+async function deployed(options: { units?: number; config?: Record<string, unknown> } = {}) {
+  const hooks: string[] = [];
+  const model = await createModel({ onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`) });
+  models.push(model);
+  await model.deploy(recorder, { units: options.units ?? 1, config: options.config ?? {} });
+  return { model, hooks };
+}
+
+/** What the charm logged on `unit`, each line as `hook: fact`, optionally only facts starting with `prefix`. */
+function seen(model: LocalModel, unit: string, prefix = ''): string[] {
+  return model
+    .log(unit)
+    .filter((l) => l.level === 'INFO' && l.unit === unit)
+    .map((l) => l.message.replace(/^[a-z-]+:\d+: /, ''))
+    .filter((message) => message.startsWith(prefix))
+    .map((message) => message);
+}
+
+describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT }, () => {
+  it('runs config-changed only when the effective config changes (worker/uniter/resolver.go: ConfigHash)', async () => {
+    const { model, hooks } = await deployed({ units: 2 });
+    hooks.length = 0;
+    expect(await model.setConfig('recorder', { colour: 'blue' })).toEqual([]);
+    expect(await model.setConfig('recorder', {}, ['colour'])).toEqual([]);
+    await model.setConfig('recorder', { colour: 'red' });
+    expect(hooks).toEqual(['recorder/0 config-changed', 'recorder/1 config-changed']);
+    expect(seen(model, 'recorder/1', 'colour=')).toEqual(['colour=blue', 'colour=red']);
+    hooks.length = 0;
+    expect(await model.setConfig('recorder', { colour: 'red' })).toEqual([]);
+    await model.setConfig('recorder', {}, ['colour']);
+    expect(hooks).toEqual(['recorder/0 config-changed', 'recorder/1 config-changed']);
+    expect(seen(model, 'recorder/1', 'colour=').at(-1)).toBe('colour=blue');
+  });
+});
