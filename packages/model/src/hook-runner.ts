@@ -30,8 +30,8 @@ export interface HookOutcome {
   readonly ms: number;
   /** What the hook's transactional tools asked for, to commit if it succeeded. */
   readonly pending: PendingChanges;
-  /** How many times the hook called leader-set. */
-  readonly leaderSets: number;
+  /** A leader-set call of the hook changed the application's leader settings. */
+  readonly leaderSettingsChanged: boolean;
 }
 
 /**
@@ -75,8 +75,14 @@ export class HookRunner {
     const event = unit.queue[0]!;
     const contextId = `${unit.name}-${event.hook}-${model.hookCounter}`;
     const pending = noChanges();
-    let leaderSets = 0;
-    const ctx = this.#context(model, app, unit, event, pending, () => (leaderSets += 1));
+    // Juju's settings watcher fires only for a write that changed something.
+    let settings = canonical(app.leaderSettings);
+    let leaderSettingsChanged = false;
+    const ctx = this.#context(model, app, unit, event, pending, () => {
+      const now = canonical(app.leaderSettings);
+      if (now !== settings) leaderSettingsChanged = true;
+      settings = now;
+    });
     this.#contexts.set(contextId, ctx);
     const trace = join('traces', `${model.hookCounter}.json`);
     this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
@@ -85,7 +91,7 @@ export class HookRunner {
     const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace));
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
-    return { event, exitCode, ms, pending, leaderSets };
+    return { event, exitCode, ms, pending, leaderSettingsChanged };
   }
 
   /** Records how a hook ended, once the scheduler has applied it (the clock has moved on). */
@@ -194,6 +200,11 @@ export class HookRunner {
       });
     });
   }
+}
+
+/** A settings map as text that does not depend on the order of its keys. */
+function canonical(settings: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function round(ms: number): number {

@@ -66,8 +66,17 @@ export type Operation =
   | { readonly type: 'resolve'; readonly unit: string; readonly retry: boolean }
   /** The unit's first queued hook starts. */
   | { readonly type: 'hook-started'; readonly unit: string }
-  /** The unit's running hook exited; `leaderSets` counts its `leader-set` calls. */
-  | { readonly type: 'hook-exited'; readonly unit: string; readonly exitCode: number; readonly pending: PendingChanges; readonly leaderSets: number }
+  /**
+   * The unit's running hook exited. `leaderSettingsChanged`: one of its `leader-set` calls
+   * changed the leader settings (calls that wrote what was there do not count).
+   */
+  | {
+      readonly type: 'hook-exited';
+      readonly unit: string;
+      readonly exitCode: number;
+      readonly pending: PendingChanges;
+      readonly leaderSettingsChanged?: boolean;
+    }
   /** No unit has a hook it can run: relations and applications whose last hook ran go. */
   | { readonly type: 'settled' };
 
@@ -339,9 +348,11 @@ function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'hook-exi
   const unit = findUnit(model, op.unit);
   const app = findApp(model, op.unit.split('/')[0]!);
   const event = unit.queue[0]!;
-  // leader-set takes effect at once, failed hook or not: one leader-settings-changed on
-  // every other unit per call (issue 14: Juju runs one when the settings changed).
-  for (let i = 0; i < op.leaderSets; i += 1) for (const other of app.units) if (other.name !== unit.name) other.queue.push({ hook: 'leader-settings-changed' });
+  // leader-set takes effect at once, failed hook or not. Juju's leadership resolver
+  // (worker/uniter/leadership/resolver.go) runs leader-settings-changed on a unit that is
+  // not the leader when the settings version moved: a write that changed nothing moves no
+  // version, and several writes before the unit looks give one hook.
+  if (op.leaderSettingsChanged) for (const other of app.units) if (other.name !== unit.name) queueOnce(other, { hook: 'leader-settings-changed' });
   model.clock += HOOK_TIME;
   const since = modelTime(model);
   if (op.exitCode !== 0) {

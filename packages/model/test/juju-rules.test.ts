@@ -47,4 +47,20 @@ describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT 
     expect(hooks).toEqual(['recorder/0 config-changed', 'recorder/1 config-changed']);
     expect(seen(model, 'recorder/1', 'colour=').at(-1)).toBe('colour=blue');
   });
+
+  it('runs leader-settings-changed on the other units once per change of the leader settings, not per leader-set call (worker/uniter/leadership/resolver.go: LeaderSettingsVersion)', async () => {
+    const { model, hooks } = await deployed({ units: 3, config: { 'leader-data': 'a=1 b=2' } });
+    const lsc = (unit: string) => hooks.filter((h) => h === `${unit} leader-settings-changed`).length;
+    // The setup hook of each minion, then one for the two writes of the leader's config-changed.
+    expect([lsc('recorder/1'), lsc('recorder/2')]).toEqual([2, 2]);
+    expect(seen(model, 'recorder/2', 'leader-data=').at(-1)).toBe('leader-data={"a":"1","b":"2"}');
+    hooks.length = 0;
+    // a and b are written again unchanged; only c changes the settings.
+    await model.setConfig('recorder', { 'leader-data': 'a=1 b=2 c=3' });
+    expect(hooks.filter((h) => h.endsWith('leader-settings-changed')).sort()).toEqual(['recorder/1 leader-settings-changed', 'recorder/2 leader-settings-changed']);
+    hooks.length = 0;
+    await model.setConfig('recorder', { 'leader-data': 'a=1' });
+    expect(hooks.sort()).toEqual(['recorder/0 config-changed', 'recorder/1 config-changed', 'recorder/2 config-changed']);
+    expect(lsc('recorder/0')).toBe(0);
+  });
 });

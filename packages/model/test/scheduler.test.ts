@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelError, type ModelRecord } from '@charms/model';
-import { emptyModel, noChanges } from '../src/model-state.js';
+import type { ModelError } from '../src/model-errors.js';
+import { emptyModel, noChanges, type ModelRecord } from '../src/model-state.js';
 import { runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Operation } from '../src/scheduler.js';
 
 // The scheduler without processes: a model record and an operation in, each unit's
@@ -41,12 +41,12 @@ function drain(model: ModelRecord): { model: ModelRecord; ran: string[] } {
     model = apply(model, { type: 'hook-started', unit });
     const hook = model.apps[unit.split('/')[0]!]!.units.find((u) => u.name === unit)!.queue[0]!.hook;
     ran.push(`${unit} ${hook}`);
-    model = apply(model, { type: 'hook-exited', unit, exitCode: 0, pending: noChanges(), leaderSets: 0 });
+    model = apply(model, { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() });
   }
   return { model: apply(model, { type: 'settled' }), ran };
 }
 
-const fail = (model: ModelRecord, unit: string) => apply(apply(model, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 1, pending: noChanges(), leaderSets: 0 });
+const fail = (model: ModelRecord, unit: string) => apply(apply(model, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 1, pending: noChanges() });
 
 describe('the scheduler', () => {
   it('does not change the record it is given', () => {
@@ -231,7 +231,7 @@ describe('the scheduler', () => {
     expect(drained.relations).toEqual([]);
     // The files go in the `settled` step, once the last unit ran remove.
     let running = model;
-    for (const unit of ['kv/0', 'kv/0', 'kv/0', 'kv/0']) running = apply(apply(running, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 0, pending: noChanges(), leaderSets: 0 });
+    for (const unit of ['kv/0', 'kv/0', 'kv/0', 'kv/0']) running = apply(apply(running, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() });
     expect(transition(running, { type: 'settled' }).effects).toEqual([{ type: 'remove-app-files', app: 'kv', charmDir: 'charms/kv' }]);
   });
 
@@ -260,7 +260,7 @@ describe('the scheduler', () => {
 
   it('resolving a failed remove hook without retry removes the unit (juju resolved --no-retry)', () => {
     let model = apply(drain(deploy(emptyModel(), 'kv', { units: 2 })).model, { type: 'remove-unit', unit: 'kv/1' });
-    model = apply(apply(model, { type: 'hook-started', unit: 'kv/1' }), { type: 'hook-exited', unit: 'kv/1', exitCode: 0, pending: noChanges(), leaderSets: 0 });
+    model = apply(apply(model, { type: 'hook-started', unit: 'kv/1' }), { type: 'hook-exited', unit: 'kv/1', exitCode: 0, pending: noChanges() });
     model = fail(model, 'kv/1');
     expect(model.apps.kv!.units[1]!.error).toEqual({ hook: 'remove' });
     model = apply(model, { type: 'resolve', unit: 'kv/1', retry: false });
@@ -272,7 +272,7 @@ describe('the scheduler', () => {
     model = drain(apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] })).model;
     const started = apply(apply(model, { type: 'run', unit: 'client/0', hook: 'update-status' }), { type: 'hook-started', unit: 'client/0' });
     const exited = (bag: string, data: Record<string, string>) =>
-      apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 0, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag, data }] }, leaderSets: 0 });
+      apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 0, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag, data }] } });
     const unitBag = exited('client/0', { host: 'a' });
     expect(unitBag.relations[0]!.data['client/0']).toEqual({ host: 'a' });
     expect(queues(unitBag)).toEqual({ 'kv/0': ['kv-relation-changed (client/0)'], 'kv/1': ['kv-relation-changed (client/0)'], 'client/0': [] });
@@ -285,10 +285,9 @@ describe('the scheduler', () => {
       unit: 'client/0',
       exitCode: 0,
       pending: { ...noChanges(), relationSets: [{ relationId: 0, bag: 'client/0', data: { host: 'a' } }] },
-      leaderSets: 0,
     });
     expect(queues(same)['kv/0']).toEqual(['kv-relation-changed (client/0)']);
-    const failed = apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 1, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag: 'client/0', data: { host: 'b' } }] }, leaderSets: 0 });
+    const failed = apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 1, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag: 'client/0', data: { host: 'b' } }] } });
     expect(failed.relations[0]!.data['client/0']).toBeUndefined();
     expect(queues(failed)['kv/0']).toEqual([]);
   });
@@ -297,22 +296,24 @@ describe('the scheduler', () => {
     const model = apply(drain(deploy(emptyModel(), 'kv')).model, { type: 'run', unit: 'kv/0', hook: 'config-changed' });
     const started = apply(model, { type: 'hook-started', unit: 'kv/0' });
     const spec = { ...noChanges(), podSpec: { spec: 'version: 3\n' }, state: { key: 'v' }, ports: [{ action: 'open' as const, port: '80/tcp' }] };
-    const first = transition(started, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: spec, leaderSets: 0 });
+    const first = transition(started, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: spec });
     expect(first.record.apps.kv!.podSpec).toEqual({ spec: 'version: 3\n', revision: 1 });
     expect(first.record.apps.kv!.units[0]).toMatchObject({ controllerState: { key: 'v' }, openedPorts: ['80/tcp'] });
     expect(first.effects).toEqual([{ type: 'render-manifests', app: 'kv' }]);
     const again = apply(apply(first.record, { type: 'run', unit: 'kv/0', hook: 'config-changed' }), { type: 'hook-started', unit: 'kv/0' });
-    expect(transition(again, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: spec, leaderSets: 0 }).effects).toEqual([]);
+    expect(transition(again, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: spec }).effects).toEqual([]);
   });
 
-  it('each leader-set queues leader-settings-changed on every other unit, failed hook or not (issue 14: Juju runs one when the settings changed)', () => {
-    let model = apply(drain(deploy(emptyModel(), 'kv', { units: 3 })).model, { type: 'run', unit: 'kv/0', hook: 'config-changed' });
-    model = apply(apply(model, { type: 'hook-started', unit: 'kv/0' }), { type: 'hook-exited', unit: 'kv/0', exitCode: 1, pending: noChanges(), leaderSets: 2 });
-    expect(queues(model)).toEqual({
-      'kv/0': ['config-changed'],
-      'kv/1': ['leader-settings-changed', 'leader-settings-changed'],
-      'kv/2': ['leader-settings-changed', 'leader-settings-changed'],
-    });
+  it('changed leader settings queue one leader-settings-changed on every other unit, failed hook or not, and none when nothing changed (worker/uniter/leadership/resolver.go: LeaderSettingsVersion, Juju 2.9)', () => {
+    const model = apply(drain(deploy(emptyModel(), 'kv', { units: 3 })).model, { type: 'run', unit: 'kv/0', hook: 'config-changed' });
+    const exit = (from: ModelRecord, exitCode: number, leaderSettingsChanged: boolean) =>
+      apply(apply(from, { type: 'hook-started', unit: 'kv/0' }), { type: 'hook-exited', unit: 'kv/0', exitCode, pending: noChanges(), leaderSettingsChanged });
+    const failed = exit(model, 1, true);
+    expect(queues(failed)).toEqual({ 'kv/0': ['config-changed'], 'kv/1': ['leader-settings-changed'], 'kv/2': ['leader-settings-changed'] });
+    expect(queues(exit(model, 0, false))).toEqual({ 'kv/0': [], 'kv/1': [], 'kv/2': [] });
+    // A second change before kv/1 and kv/2 ran the first: still one hook each.
+    const twice = exit(apply(exit(model, 0, true), { type: 'run', unit: 'kv/0', hook: 'config-changed' }), 0, true);
+    expect(queues(twice)).toEqual({ 'kv/0': [], 'kv/1': ['leader-settings-changed'], 'kv/2': ['leader-settings-changed'] });
   });
 
   it('each hook moves the virtual clock one second; statuses carry the virtual time', () => {
