@@ -16,7 +16,7 @@ import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type App
 import { checkResources, type ResourceValue } from './resource-values.js';
 import { joinRemoteUnits, joinUnit, peerRelation, applicationGone, teardown, updateScope } from './scheduler-relations.js';
 
-/** update-status runs on every unit each time the virtual clock passes a multiple of this. */
+/** update-status runs on every unit when a `tick` passes a multiple of this (once, however many it passes). */
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
 /** The workload message of a unit whose agent has not run a hook yet. */
 export const INSTALLING = 'installing agent';
@@ -245,12 +245,13 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       findUnit(model, op.unit).queue.push({ hook: op.hook });
       return;
     case 'tick': {
+      // The clock jumps. Juju's update-status timer (worker/uniter/remotestate/watcher.go)
+      // fires once however long the jump and is started again; each firing moves a
+      // version, and versions not yet acted on make one hook (worker/uniter/resolver.go).
       const before = Math.floor(model.clock / UPDATE_STATUS_INTERVAL);
       model.clock += op.ms;
-      const after = Math.floor(model.clock / UPDATE_STATUS_INTERVAL);
-      for (let i = before; i < after; i += 1) {
-        for (const app of Object.values(model.apps)) for (const unit of app.units) unit.queue.push({ hook: 'update-status' });
-      }
+      if (Math.floor(model.clock / UPDATE_STATUS_INTERVAL) === before) return;
+      for (const app of Object.values(model.apps)) for (const unit of app.units) queueOnce(unit, { hook: 'update-status' });
       return;
     }
     case 'resolve': {

@@ -63,4 +63,14 @@ describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT 
     expect(hooks.sort()).toEqual(['recorder/0 config-changed', 'recorder/1 config-changed', 'recorder/2 config-changed']);
     expect(lsc('recorder/0')).toBe(0);
   });
+
+  it('runs one update-status per unit after a clock jump of hours (worker/uniter/remotestate/watcher.go: the timer fires once)', async () => {
+    const { model, hooks } = await deployed({ units: 2 });
+    hooks.length = 0;
+    await model.tick(4 * 60 * 60_000);
+    expect(hooks).toEqual(['recorder/0 update-status', 'recorder/1 update-status']);
+    hooks.length = 0;
+    await model.tick(60_000);
+    expect(hooks).toEqual([]);
+  });
 });

@@ -82,7 +82,8 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     expect(hooks).toEqual(['kv/0 config-changed FAILED']);
     const unit = model.status().applications.kv!.units['kv/0']!;
     expect(unit['workload-status']).toMatchObject({ current: 'error', message: 'hook failed: "config-changed"' });
-    expect(unit['juju-status'].current).toBe('error');
+    // Juju shows a failed hook on the workload; the agent is idle (state/unitagent.go).
+    expect(unit['juju-status'].current).toBe('idle');
     // Rolled back: the unit state and the pod spec are as before the hook.
     expect(model.snapshot().apps.kv!.units[0]!.controllerState).toEqual(before.apps.kv!.units[0]!.controllerState);
     expect(model.podSpec('kv')).toContain('containerPort: 7000');
@@ -173,14 +174,14 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     hooks.length = 0;
     await model.attachResource('kv', 'image', 'example/kv:2');
     expect(hooks).toEqual(['kv/0 upgrade-charm', 'kv/0 config-changed']);
-    expect(model.status().applications.kv!.resources).toEqual({ image: { image: 'example/kv:2', revision: 2 } });
+    expect(model.snapshot().apps.kv!.resources.image).toMatchObject({ image: 'example/kv:2', revision: 2 });
   });
 
-  it('moves the virtual clock: update-status every five minutes', async () => {
+  it('moves the virtual clock: update-status when it passes a five-minute mark, once however far it jumps (Juju 2.9 update-status timer)', async () => {
     const { model, hooks } = await deployed();
     hooks.length = 0;
     await model.tick(11 * 60 * 1000);
-    expect(hooks).toEqual(['kv/0 update-status', 'kv/0 update-status']);
+    expect(hooks).toEqual(['kv/0 update-status']);
   });
 
   it('removes an application: stop and remove on every unit', async () => {
@@ -226,7 +227,8 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     await model.remove('client');
     expect(hooks).toContain('kv/0 kv-relation-broken');
     expect(model.snapshot().relations).toEqual([]);
-    expect(model.status().applications.kv!.relations).toEqual({});
+    // Juju leaves `relations` out when there are none (omitempty).
+    expect(model.status().applications.kv!.relations).toBeUndefined();
   });
 
   it('refuses a pod spec Kubernetes would reject, at pod-spec-set, so the hook fails instead of the model', async () => {
