@@ -171,13 +171,22 @@ export function createHandler(id: unknown, order: number, bottomUp: readonly Pre
  * function was a share of registering thousands of them.
  */
 class HandlerRecord implements HandlerInfo {
-  constructor(
-    readonly id: string,
-    readonly order: number,
-    readonly predicates: readonly Predicate[],
-    readonly watched: readonly string[],
-    private readonly code: { toString(): string } | undefined,
-  ) {}
+  // Declared, not initialised, fields: the constructor's plain assignments are the only
+  // stores (an initialised class field is defined once more before them). Read-only to
+  // everyone else through HandlerInfo.
+  declare id: string;
+  declare order: number;
+  declare predicates: readonly Predicate[];
+  declare watched: readonly string[];
+  declare private code: { toString(): string } | undefined;
+
+  constructor(id: string, order: number, predicates: readonly Predicate[], watched: readonly string[], code: { toString(): string } | undefined) {
+    this.id = id;
+    this.order = order;
+    this.predicates = predicates;
+    this.watched = watched;
+    this.code = code;
+  }
 
   get source(): string | undefined {
     return this.code?.toString();
