@@ -19,9 +19,25 @@ export interface HookEvent {
 export interface UnitRecord {
   name: string;
   workload: StatusRecord;
-  /** idle, executing, or error (then `error` says which hook failed). */
+  /**
+   * allocating, idle, executing, or error with `hook failed: "<hook>"` (then `error` says
+   * which hook failed). As Juju's state, a failed hook is recorded on the agent; `juju
+   * status` shows it as the workload's error with the agent idle (state/unit.go,
+   * state/unitagent.go).
+   */
   agent: StatusRecord;
   error?: HookEvent;
+  /**
+   * Virtual time (`ModelRecord.clock`) at which the failed hook is retried by itself
+   * (automatically-retry-hooks); absent when no retry is due.
+   */
+  retryAt?: number;
+  /**
+   * The next delay of the unit agent's retry back-off in ms (5 s, doubled after each
+   * failure, at most 5 min); absent means 5 s. Reset by `resolve`, kept when a retried
+   * hook succeeds, as Juju's uniter does.
+   */
+  retryDelay?: number;
   /** Hooks still to run, first first; a failed hook stays at the head until resolved. */
   queue: HookEvent[];
   controllerState: Record<string, string>;

@@ -32,6 +32,13 @@ export interface ModelOptions {
   readonly seed?: number;
   /** Extra environment for every hook process (NODE_OPTIONS for profiling, say); never secrets. */
   readonly hookEnv?: Readonly<Record<string, string>>;
+  /**
+   * Juju's model config `automatically-retry-hooks` (default true): a failed hook runs
+   * again by itself on the virtual clock, 5 s after it failed, then 10 s, 20 s, … up to
+   * every 5 minutes, until it succeeds or the unit is resolved. With false, only
+   * `resolve` runs it again.
+   */
+  readonly automaticallyRetryHooks?: boolean;
 }
 
 export interface DeployOptions {
@@ -305,7 +312,7 @@ export class LocalModel {
         const unit = pick(runnable);
         this.#apply({ type: 'hook-started', unit });
         const outcome = await runner.run(this.#state, unit);
-        this.#apply({ type: 'hook-exited', unit, exitCode: outcome.exitCode, pending: outcome.pending, leaderSettingsChanged: outcome.leaderSettingsChanged });
+        this.#apply({ type: 'hook-exited', unit, exitCode: outcome.exitCode, pending: outcome.pending, leaderSettingsChanged: outcome.leaderSettingsChanged, retryHooks: this.#options.automaticallyRetryHooks !== false });
         runner.finished(this.#state, unit, outcome);
         const report = { unit, hook: outcome.event.hook, ok: outcome.exitCode === 0, ms: outcome.ms };
         reports.push(report);

@@ -20,6 +20,12 @@ import { joinRemoteUnits, joinUnit, peerRelation, applicationGone, teardown, upd
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
 /** The workload message of a unit whose agent has not run a hook yet. */
 export const INSTALLING = 'installing agent';
+/**
+ * Juju 2.9's hook retry back-off (apiserver/facades/agent/retrystrategy/retrystrategy.go,
+ * run by worker/uniter/uniter.go with juju/utils' BackoffTimer): first retry after 5 s,
+ * each next delay doubled, at most 5 min. Juju adds ±3 % jitter; the model does not.
+ */
+export const RETRY_DELAY = { min: 5_000, max: 5 * 60_000, factor: 2 } as const;
 /** Virtual time one hook takes. */
 const HOOK_TIME = 1000;
 
@@ -76,6 +82,8 @@ export type Operation =
       readonly exitCode: number;
       readonly pending: PendingChanges;
       readonly leaderSettingsChanged?: boolean;
+      /** Model config `automatically-retry-hooks` (default true): a failed hook is retried with back-off. */
+      readonly retryHooks?: boolean;
     }
   /** No unit has a hook it can run: relations and applications whose last hook ran go. */
   | { readonly type: 'settled' };
@@ -139,9 +147,13 @@ export function checkUpgrade(model: Readonly<ModelRecord>, op: Pick<Extract<Oper
   }
 }
 
-/** The units that have a hook to run and are not in error, in application and unit order. */
+/**
+ * The units that have a hook to run, in application and unit order: those not in error,
+ * and those in error whose retry is due on the virtual clock.
+ */
 export function runnableUnits(model: Readonly<ModelRecord>): string[] {
-  return Object.values(model.apps).flatMap((app) => app.units.filter((u) => u.queue.length > 0 && u.agent.status !== 'error').map((u) => u.name));
+  const ready = (u: ModelRecord['apps'][string]['units'][number]) => u.agent.status !== 'error' || (u.retryAt !== undefined && u.retryAt <= model.clock);
+  return Object.values(model.apps).flatMap((app) => app.units.filter((u) => u.queue.length > 0 && ready(u)).map((u) => u.name));
 }
 
 /**
@@ -262,7 +274,10 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
         // Juju removes the unit even when its remove hook is skipped.
         if (skipped) afterHook(model, findApp(model, op.unit.split('/')[0]!), unit.name, skipped, effects);
       }
+      // `juju resolved` stops the retry timer and resets its back-off (worker/uniter/resolver.go).
       delete unit.error;
+      delete unit.retryAt;
+      delete unit.retryDelay;
       unit.agent = { status: 'idle', message: '', since: modelTime(model) };
       return;
     }
@@ -357,10 +372,22 @@ function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'hook-exi
   model.clock += HOOK_TIME;
   const since = modelTime(model);
   if (op.exitCode !== 0) {
+    // The uniter records the failure on the agent (uniter.go reportHookError) and, with
+    // automatically-retry-hooks, starts its back-off timer; when it fires the hook runs
+    // again (worker/uniter/resolver.go nextOpHookError). Nothing else runs meanwhile.
     unit.error = event;
     unit.agent = { status: 'error', message: `hook failed: "${event.hook}"`, since };
+    if (op.retryHooks !== false) {
+      const delay = unit.retryDelay ?? RETRY_DELAY.min;
+      unit.retryAt = model.clock + delay;
+      unit.retryDelay = Math.min(delay * RETRY_DELAY.factor, RETRY_DELAY.max);
+    }
     return;
   }
+  // A retried hook that succeeds stops the timer but, as in Juju, leaves its back-off
+  // where it was (the resolver clears its timer flag before the retry runs).
+  delete unit.error;
+  delete unit.retryAt;
   unit.queue.shift();
   unit.agent = { status: 'idle', message: '', since };
   // Juju shows "unknown" once the agent runs if the charm never set a status.

@@ -14,9 +14,12 @@ const TIMEOUT = 120_000;
 const models: LocalModel[] = [];
 afterAll(() => Promise.all(models.map((m) => m.destroy())), TIMEOUT);
 
-async function deployed(options: { units?: number; config?: Record<string, unknown> } = {}) {
+async function deployed(options: { units?: number; config?: Record<string, unknown>; automaticallyRetryHooks?: boolean } = {}) {
   const hooks: string[] = [];
-  const model = await createModel({ onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`) });
+  const model = await createModel({
+    onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`),
+    ...(options.automaticallyRetryHooks === undefined ? {} : { automaticallyRetryHooks: options.automaticallyRetryHooks }),
+  });
   models.push(model);
   await model.deploy(recorder, { units: options.units ?? 1, config: options.config ?? {} });
   return { model, hooks };
@@ -72,5 +75,36 @@ describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT 
     hooks.length = 0;
     await model.tick(60_000);
     expect(hooks).toEqual([]);
+  });
+
+  it('shows a failed hook as the workload’s error with the agent idle, and retries it by itself on the clock after 5 s, then 10 s (state/unitagent.go; uniter.go and retrystrategy.go back-off)', async () => {
+    const { model, hooks } = await deployed({ config: { 'fail-hook': 'install', 'fail-times': 2 } });
+    expect(hooks).toEqual(['recorder/0 install FAILED']);
+    const unit = () => model.status().applications.recorder!.units['recorder/0']!;
+    expect(unit()['workload-status']).toMatchObject({ current: 'error', message: 'hook failed: "install"' });
+    expect(unit()['juju-status'].current).toBe('idle');
+    expect(model.snapshot().apps.recorder!.units[0]!.agent).toMatchObject({ status: 'error', message: 'hook failed: "install"' });
+    hooks.length = 0;
+    await model.tick(4_999);
+    expect(hooks).toEqual([]);
+    await model.tick(1);
+    expect(hooks).toEqual(['recorder/0 install FAILED']);
+    await model.tick(9_999);
+    expect(hooks).toEqual(['recorder/0 install FAILED']);
+    await model.tick(1);
+    expect(hooks).toEqual(['recorder/0 install FAILED', 'recorder/0 install', 'recorder/0 cluster-relation-created', 'recorder/0 leader-elected', 'recorder/0 config-changed', 'recorder/0 start']);
+    expect(seen(model, 'recorder/0', 'failing ')).toEqual(['failing install (attempt 1)', 'failing install (attempt 2)']);
+    expect(unit()['juju-status'].current).toBe('idle');
+    expect(unit()['workload-status'].current).toBe('unknown');
+  });
+
+  it('without automatically-retry-hooks, waits for resolve however far the clock moves', async () => {
+    const { model, hooks } = await deployed({ config: { 'fail-hook': 'start', 'fail-times': 1 }, automaticallyRetryHooks: false });
+    expect(hooks.at(-1)).toBe('recorder/0 start FAILED');
+    hooks.length = 0;
+    await model.tick(60 * 60_000);
+    expect(hooks).toEqual([]);
+    await model.resolve('recorder/0');
+    expect(hooks).toEqual(['recorder/0 start', 'recorder/0 update-status']);
   });
 });

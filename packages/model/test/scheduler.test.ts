@@ -246,18 +246,49 @@ describe('the scheduler', () => {
     expect(queues(model)).toEqual({ 'kv/0': ['update-status'], 'kv/1': ['update-status'] });
   });
 
-  it('a failed hook holds the unit in error with its queue until resolved (issue 14: Juju retries by itself and keeps the agent idle)', () => {
+  it('a failed hook is recorded on the agent and holds the unit; resolve retries or skips it and resets the back-off (uniter.go reportHookError, resolver.go nextOpHookError, Juju 2.9)', () => {
     let model = apply(deploy(emptyModel(), 'kv'), { type: 'hook-started', unit: 'kv/0' });
     expect(model.apps.kv!.units[0]!.agent).toMatchObject({ status: 'executing', message: 'running install hook' });
     model = fail(deploy(emptyModel(), 'kv'), 'kv/0');
-    expect(model.apps.kv!.units[0]!.agent).toMatchObject({ status: 'error', message: 'hook failed: "install"' });
-    expect(model.apps.kv!.units[0]!.error).toEqual({ hook: 'install' });
+    expect(model.apps.kv!.units[0]).toMatchObject({ agent: { status: 'error', message: 'hook failed: "install"' }, error: { hook: 'install' }, retryAt: 6_000, retryDelay: 10_000 });
     expect(runnableUnits(model)).toEqual([]);
     const retried = apply(model, { type: 'resolve', unit: 'kv/0', retry: true });
     expect(queues(retried)['kv/0']).toEqual(['install', 'leader-elected', 'config-changed', 'start']);
     expect(retried.apps.kv!.units[0]!.agent.status).toBe('idle');
+    expect(retried.apps.kv!.units[0]).not.toHaveProperty('retryAt');
+    expect(retried.apps.kv!.units[0]).not.toHaveProperty('retryDelay');
     const skipped = apply(model, { type: 'resolve', unit: 'kv/0', retry: false });
     expect(queues(skipped)['kv/0']).toEqual(['leader-elected', 'config-changed', 'start']);
+  });
+
+  it('a failed hook is retried on the clock after 5 s, 10 s, 20 s … at most 5 min, and not at all without automatically-retry-hooks (retrystrategy.go, uniter.go BackoffTimer, Juju 2.9)', () => {
+    let model = fail(deploy(emptyModel(), 'kv'), 'kv/0');
+    const unit = () => model.apps.kv!.units[0]!;
+    const waits: number[] = [];
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const failedAt = model.clock;
+      model = apply(model, { type: 'tick', ms: unit().retryAt! - failedAt - 1 });
+      expect(runnableUnits(model)).toEqual([]);
+      model = apply(model, { type: 'tick', ms: 1 });
+      expect(runnableUnits(model)).toEqual(['kv/0']);
+      waits.push(model.clock - failedAt);
+      model = apply(model, { type: 'hook-started', unit: 'kv/0' });
+      expect(unit().agent).toMatchObject({ status: 'executing', message: 'running install hook' });
+      model = apply(model, { type: 'hook-exited', unit: 'kv/0', exitCode: 1, pending: noChanges() });
+    }
+    expect(waits).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    // The retry that succeeds clears the error; the back-off stays where it was, as Juju's does.
+    model = apply(apply(model, { type: 'tick', ms: 300_000 }), { type: 'hook-started', unit: 'kv/0' });
+    model = apply(model, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: noChanges() });
+    expect(unit()).toMatchObject({ agent: { status: 'idle' }, retryDelay: 300_000 });
+    expect(unit()).not.toHaveProperty('error');
+    expect(unit()).not.toHaveProperty('retryAt');
+    // The ticks passed 5-minute marks: one update-status waits behind the setup hooks.
+    expect(queues(model)['kv/0']).toEqual(['leader-elected', 'config-changed', 'start', 'update-status']);
+
+    const held = apply(apply(deploy(emptyModel(), 'kv'), { type: 'hook-started', unit: 'kv/0' }), { type: 'hook-exited', unit: 'kv/0', exitCode: 1, pending: noChanges(), retryHooks: false });
+    expect(held.apps.kv!.units[0]).not.toHaveProperty('retryAt');
+    expect(runnableUnits(apply(held, { type: 'tick', ms: 24 * 60 * 60_000 }))).toEqual([]);
   });
 
   it('resolving a failed remove hook without retry removes the unit (juju resolved --no-retry)', () => {
