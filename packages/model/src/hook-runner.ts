@@ -32,6 +32,8 @@ export interface HookOutcome {
   readonly pending: PendingChanges;
   /** A leader-set call of the hook changed the application's leader settings. */
   readonly leaderSettingsChanged: boolean;
+  /** The hook set the unit's workload status. */
+  readonly statusSet: boolean;
 }
 
 /**
@@ -84,6 +86,8 @@ export class HookRunner {
       settings = now;
     });
     this.#contexts.set(contextId, ctx);
+    // status-set gives the unit a new workload record; the one the scheduler set before the hook does not count.
+    const workload = unit.workload;
     const trace = join('traces', `${model.hookCounter}.json`);
     this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
     const started = performance.now();
@@ -91,7 +95,7 @@ export class HookRunner {
     const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace));
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
-    return { event, exitCode, ms, pending, leaderSettingsChanged };
+    return { event, exitCode, ms, pending, leaderSettingsChanged, statusSet: unit.workload !== workload };
   }
 
   /** Records how a hook ended, once the scheduler has applied it (the clock has moved on). */

@@ -42,6 +42,11 @@ export interface UnitRecord {
   queue: HookEvent[];
   controllerState: Record<string, string>;
   openedPorts: string[];
+  /**
+   * The charm has set its workload status in a hook that succeeded (Juju's uniter state
+   * `StatusSet`): install then leaves the status alone, and start does not set `unknown`.
+   */
+  statusSet?: boolean;
 }
 
 export interface ResourceRecord {

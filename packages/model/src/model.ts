@@ -312,7 +312,15 @@ export class LocalModel {
         const unit = pick(runnable);
         this.#apply({ type: 'hook-started', unit });
         const outcome = await runner.run(this.#state, unit);
-        this.#apply({ type: 'hook-exited', unit, exitCode: outcome.exitCode, pending: outcome.pending, leaderSettingsChanged: outcome.leaderSettingsChanged, retryHooks: this.#options.automaticallyRetryHooks !== false });
+        this.#apply({
+          type: 'hook-exited',
+          unit,
+          exitCode: outcome.exitCode,
+          pending: outcome.pending,
+          leaderSettingsChanged: outcome.leaderSettingsChanged,
+          statusSet: outcome.statusSet,
+          retryHooks: this.#options.automaticallyRetryHooks !== false,
+        });
         runner.finished(this.#state, unit, outcome);
         const report = { unit, hook: outcome.event.hook, ok: outcome.exitCode === 0, ms: outcome.ms };
         reports.push(report);

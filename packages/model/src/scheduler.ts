@@ -18,8 +18,22 @@ import { joinRemoteUnits, joinUnit, peerRelation, applicationGone, teardown, upd
 
 /** update-status runs on every unit when a `tick` passes a multiple of this (once, however many it passes). */
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
-/** The workload message of a unit whose agent has not run a hook yet. */
+/** The workload message of a unit whose agent has not run a hook yet (Juju's status of a new unit). */
 export const INSTALLING = 'installing agent';
+/**
+ * The workload statuses the unit agent sets around hooks, as Juju 2.9's
+ * worker/uniter/operation/runhook.go does: before install (unless the charm has set a status
+ * in an earlier hook), stop and remove; after stop and remove; and `unknown` after start
+ * when the charm has never set a status.
+ */
+export const AGENT_STATUSES = {
+  install: { status: 'maintenance', message: 'installing charm software' },
+  stop: { status: 'maintenance', message: 'stopping charm software' },
+  remove: { status: 'maintenance', message: 'cleaning up prior to charm deletion' },
+  stopped: { status: 'maintenance', message: '' },
+  removed: { status: 'terminated', message: '' },
+  started: { status: 'unknown', message: '' },
+} as const;
 /**
  * Juju 2.9's hook retry back-off (apiserver/facades/agent/retrystrategy/retrystrategy.go,
  * run by worker/uniter/uniter.go with juju/utils' BackoffTimer): first retry after 5 s,
@@ -84,6 +98,8 @@ export type Operation =
       readonly leaderSettingsChanged?: boolean;
       /** Model config `automatically-retry-hooks` (default true): a failed hook is retried with back-off. */
       readonly retryHooks?: boolean;
+      /** The hook set the unit's workload status (`status-set` without `--application`). */
+      readonly statusSet?: boolean;
     }
   /** No unit has a hook it can run: relations and applications whose last hook ran go. */
   | { readonly type: 'settled' };
@@ -286,7 +302,13 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       const event = unit.queue[0]!;
       model.hookCounter += 1;
       updateScope(model, unit, event);
-      unit.agent = { status: 'executing', message: `running ${event.hook} hook`, since: modelTime(model) };
+      const since = modelTime(model);
+      // runhook.go beforeHook: the agent's own workload statuses, which the charm may replace.
+      if ((event.hook === 'install' && !unit.statusSet) || event.hook === 'stop' || event.hook === 'remove') {
+        unit.workload = { ...AGENT_STATUSES[event.hook as 'install' | 'stop' | 'remove'], since };
+      }
+      // Juju does not record that update-status runs, to spare the controller (runhook.go Execute).
+      if (event.hook !== 'update-status') unit.agent = { status: 'executing', message: `running ${event.hook} hook`, since };
       return;
     }
     case 'hook-exited':
@@ -389,9 +411,13 @@ function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'hook-exi
   delete unit.error;
   delete unit.retryAt;
   unit.queue.shift();
-  unit.agent = { status: 'idle', message: '', since };
-  // Juju shows "unknown" once the agent runs if the charm never set a status.
-  if (unit.workload.status === 'waiting' && unit.workload.message === INSTALLING) unit.workload = { status: 'unknown', message: '', since };
+  // The uniter reports idle only when its status changes (uniter.go setAgentStatus keeps the last one).
+  if (unit.agent.status !== 'idle' || unit.agent.message !== '') unit.agent = { status: 'idle', message: '', since };
+  // runhook.go afterHook; the charm having set a status in any hook is remembered (State.StatusSet).
+  if (op.statusSet) unit.statusSet = true;
+  if (event.hook === 'stop') unit.workload = { ...AGENT_STATUSES.stopped, since };
+  if (event.hook === 'remove') unit.workload = { ...AGENT_STATUSES.removed, since };
+  if (event.hook === 'start' && !unit.statusSet) unit.workload = { ...AGENT_STATUSES.started, since };
   const flushed = flush(model, app, unit, op.pending);
   if (flushed.podSpecChanged) effects.push({ type: 'render-manifests', app: app.name });
   // Changed settings: relation-changed on the units of the other side that see the writer

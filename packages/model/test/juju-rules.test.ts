@@ -107,4 +107,20 @@ describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT 
     await model.resolve('recorder/0');
     expect(hooks).toEqual(['recorder/0 start', 'recorder/0 update-status']);
   });
+
+  it('sets the workload status around hooks: maintenance before install, stop and remove; unknown after start unless the charm set one (worker/uniter/operation/runhook.go)', async () => {
+    const { model } = await deployed({ units: 2 });
+    const statusIn = (unit: string, hook: string) => seen(model, unit, `hook=${hook} `)[0]!.replace(/^.* status=/, '');
+    expect(JSON.parse(statusIn('recorder/0', 'install'))).toMatchObject({ status: 'maintenance', message: 'installing charm software' });
+    expect(JSON.parse(statusIn('recorder/0', 'start'))).toMatchObject({ status: 'maintenance', message: 'installing charm software' });
+    expect(model.status().applications.recorder!.units['recorder/0']!['workload-status']).toMatchObject({ current: 'unknown' });
+    await model.removeUnit('recorder/1');
+    expect(JSON.parse(statusIn('recorder/1', 'stop'))).toMatchObject({ status: 'maintenance', message: 'stopping charm software' });
+    expect(JSON.parse(statusIn('recorder/1', 'remove'))).toMatchObject({ status: 'maintenance', message: 'cleaning up prior to charm deletion' });
+
+    const { model: active } = await deployed({ config: { 'set-status': 'active' } });
+    expect(active.status().applications.recorder!.units['recorder/0']!['workload-status']).toMatchObject({ current: 'active', message: 'set by the charm' });
+    await active.run('recorder/0', 'start');
+    expect(active.status().applications.recorder!.units['recorder/0']!['workload-status']).toMatchObject({ current: 'active' });
+  });
 });

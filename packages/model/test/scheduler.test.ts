@@ -349,6 +349,53 @@ describe('the scheduler', () => {
     expect(queues(twice)).toEqual({ 'kv/0': [], 'kv/1': ['leader-settings-changed'], 'kv/2': ['leader-settings-changed'] });
   });
 
+  it('the agent sets the workload status around hooks: maintenance before install, stop and remove, unknown after start unless the charm set one (worker/uniter/operation/runhook.go beforeHook, afterHook, Juju 2.9)', () => {
+    const run = (from: ModelRecord, unit: string, statusSet = false) => {
+      const started = apply(from, { type: 'hook-started', unit });
+      const during = structuredClone(started.apps[unit.split('/')[0]!]!.units.find((u) => u.name === unit)!);
+      return { during, after: apply(started, { type: 'hook-exited', unit, exitCode: 0, pending: noChanges(), statusSet }) };
+    };
+    const workload = (model: ModelRecord) => {
+      const { status, message } = model.apps.kv!.units[0]!.workload;
+      return `${status} ${message}`.trim();
+    };
+    let model = deploy(emptyModel(), 'kv');
+    expect(workload(model)).toBe('waiting installing agent');
+    let step = run(model, 'kv/0');
+    expect(`${step.during.workload.status} ${step.during.workload.message}`).toBe('maintenance installing charm software');
+    model = step.after;
+    for (const hook of ['leader-elected', 'config-changed']) {
+      expect(model.apps.kv!.units[0]!.queue[0]!.hook).toBe(hook);
+      model = run(model, 'kv/0').after;
+      expect(workload(model)).toBe('maintenance installing charm software');
+    }
+    model = run(model, 'kv/0').after;
+    expect(workload(model)).toBe('unknown');
+    // A charm that set a status in an earlier hook keeps it after start.
+    let quiet = deploy(emptyModel(), 'kv');
+    quiet = run(quiet, 'kv/0', true).after;
+    quiet.apps.kv!.units[0]!.workload = { status: 'active', message: 'ready', since: '' };
+    for (let i = 0; i < 3; i += 1) quiet = run(quiet, 'kv/0').after;
+    expect(workload(quiet)).toBe('active ready');
+    expect(quiet.apps.kv!.units[0]!.statusSet).toBe(true);
+    // Stop and remove.
+    model = apply(model, { type: 'remove-unit', unit: 'kv/0' });
+    step = run(model, 'kv/0');
+    expect(`${step.during.workload.status} ${step.during.workload.message}`).toBe('maintenance stopping charm software');
+    expect(workload(step.after)).toBe('maintenance');
+    step = run(step.after, 'kv/0');
+    expect(`${step.during.workload.status} ${step.during.workload.message}`).toBe('maintenance cleaning up prior to charm deletion');
+  });
+
+  it('update-status leaves the agent status and its time alone (runhook.go: not recorded, to spare the controller)', () => {
+    let model = apply(drain(deploy(emptyModel(), 'kv')).model, { type: 'tick', ms: 5 * 60_000 });
+    const before = model.apps.kv!.units[0]!.agent;
+    model = apply(model, { type: 'hook-started', unit: 'kv/0' });
+    expect(model.apps.kv!.units[0]!.agent).toEqual(before);
+    model = apply(model, { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: noChanges() });
+    expect(model.apps.kv!.units[0]!.agent).toEqual(before);
+  });
+
   it('each hook moves the virtual clock one second; statuses carry the virtual time', () => {
     const { model } = drain(deploy(emptyModel(), 'kv'));
     expect(model.clock).toBe(4000);
