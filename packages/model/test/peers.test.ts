@@ -51,7 +51,7 @@ describe('peer relations', { timeout: TIMEOUT }, () => {
     expect(reports(m, 'peer/1')).toEqual(['cluster-relation-created remote=- app=peer departing=-', 'cluster-relation-joined remote=peer/0 app=peer departing=-']);
     expect(m.snapshot().relations).toHaveLength(1);
     expect(m.snapshot().relations[0]!.inScope).toEqual({ 'peer/0': ['peer/1'], 'peer/1': ['peer/0'] });
-    expect(statusTable(m.status(), m.relations())).toMatch(/^Relation provider\s+Requirer\s+Interface\s+Type\npeer:cluster\s+peer:cluster\s+peer-cluster\s+peer\n$/m);
+    expect(statusTable(m.status(), m.relations())).toMatch(/^Relation provider\s+Requirer\s+Interface\s+Type\s+Message\npeer:cluster\s+peer:cluster\s+peer-cluster\s+peer\s*\n$/m);
   });
 
   it('cannot be related by hand', async () => {
@@ -132,7 +132,7 @@ describe('a unit added later', { timeout: TIMEOUT }, () => {
     await m.deploy(kv, { app: 'client', resources: { image: 'example/kv:1' } });
     await m.relate('client:backend', 'kv:kv');
     // Listed once, provider first, whichever side was named first.
-    expect(m.relations()).toEqual([{ provider: 'kv:kv', requirer: 'client:backend', interface: 'kv', type: 'regular' }]);
+    expect(m.relations()).toEqual([{ provider: 'kv:kv', requirer: 'client:backend', interface: 'kv', type: 'regular', status: 'joined' }]);
     await m.addUnit('kv');
     expect(of('kv/1')).toEqual(['install', 'kv-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'kv-relation-joined', 'kv-relation-changed']);
   });

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HookReport, LocalModel } from '@charms/model';
 import type { HookTraceRecord } from '@charms/runtime';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 
 // The model, the build and the tools are loaded by the commands that use them, so that
@@ -107,23 +107,18 @@ export function addModelCommands(program: Command): void {
 
   program
     .command('status')
-    .description('show the applications and units, like juju status')
-    .option('--format <format>', 'tabular or json', 'tabular')
-    .action(async (options: { format: string }) => {
-      const { readModelStatus } = await import('./model-status.js');
-      const read = await readModelStatus(modelDir(program));
-      if (read && options.format === 'json') {
-        process.stdout.write(`${JSON.stringify(read.status, null, 2)}\n`);
-        return;
-      }
-      const { statusTable } = await import('@charms/model/status');
-      if (read) {
-        process.stdout.write(statusTable(read.status, read.relations));
-        return;
-      }
-      const model = await open(program, true);
-      if (options.format === 'json') process.stdout.write(`${JSON.stringify(model.status(), null, 2)}\n`);
-      else process.stdout.write(statusTable(model.status(), model.relations()));
+    .description('show the model, applications and units, like juju status (Juju 2.9, Kubernetes model)')
+    .addOption(new Option('--format <format>', 'tabular, json or yaml (json and yaml in the shape of juju status)').choices(['tabular', 'json', 'yaml']).default('tabular'))
+    .option('--utc', 'print times in UTC (also JUJU_STATUS_ISO_TIME=true)')
+    .option('--relations', "show the relations section in tabular output (json and yaml have each application's relations)")
+    .action(async (options: { format: 'tabular' | 'json' | 'yaml'; utc?: boolean; relations?: boolean }) => {
+      const { printModelStatus } = await import('./model-status.js');
+      const dir = modelDir(program);
+      const printed = await printModelStatus(dir, options);
+      if (printed) return;
+      // Nothing readable there: opening the model creates it, or reports the damage.
+      await open(program, true);
+      if (!(await printModelStatus(dir, options))) throw new Error(`cannot read the model in ${dir}`);
     });
 
   program

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppRecord, ModelRecord, RelationStatus, StatusJson } from '@charms/model';
+import type { AppRecord, ModelRecord } from '@charms/model';
+import type { RelationStatus, StatusJson, StatusOptions } from '@charms/model/status';
 import type { CharmMetadata } from '@charms/manifest';
 
 /** The model's name in `juju status`, as LocalModel reports it. */
@@ -9,13 +10,13 @@ const MODEL_NAME = 'local';
 /**
  * The status of the model in `dir` without opening it: `model.json` (the model's state
  * file, in the shape `snapshot()` returns) and each application's `metadata.yaml`, given
- * to the model's own status functions. Opening a LocalModel loads the Kubernetes schemas,
+ * to the model's own status functions (`options.utc`: times in UTC). Opening a LocalModel loads the Kubernetes schemas,
  * the config checks and the manifest schemas, several times the cost of a bare Node
  * start; `charms status` only reads. Undefined when there is nothing readable there (no
  * model yet, or a damaged one): the caller then opens the model, which creates it or
  * reports the damage.
  */
-export async function readModelStatus(dir: string): Promise<{ status: StatusJson; relations: RelationStatus[] } | undefined> {
+export async function readModelStatus(dir: string, options: StatusOptions = {}): Promise<{ status: StatusJson; relations: RelationStatus[] } | undefined> {
   let state: ModelRecord;
   try {
     state = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelRecord;
@@ -26,8 +27,57 @@ export async function readModelStatus(dir: string): Promise<{ status: StatusJson
   // Only the series is read from it; the model checked the whole file when it deployed the charm.
   const metadataOf = (app: AppRecord) => parse(readFileSync(join(dir, app.charmDir, 'metadata.yaml'), 'utf8'), { version: '1.1' }) as CharmMetadata;
   try {
-    return { status: modelStatus(state, MODEL_NAME, metadataOf), relations: relationStatus(state) };
+    return { status: modelStatus(state, MODEL_NAME, metadataOf, options), relations: relationStatus(state) };
   } catch {
     return undefined;
   }
+}
+
+/** `charms status` options, as juju status has them. */
+export interface StatusCommandOptions {
+  readonly format: 'tabular' | 'json' | 'yaml';
+  /** Times in UTC; otherwise JUJU_STATUS_ISO_TIME decides, as in Juju. */
+  readonly utc?: boolean;
+  /** The relations section of the tabular output (JSON and YAML never have one). */
+  readonly relations?: boolean;
+}
+
+/**
+ * Juju's `--utc`, else JUJU_STATUS_ISO_TIME read as Go's strconv.ParseBool does
+ * (cmd/juju/status/status.go Init).
+ * @throws Error naming the variable when its value is not a boolean.
+ */
+export function isoTime(utc: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (utc) return true;
+  const value = env.JUJU_STATUS_ISO_TIME;
+  if (value === undefined || value === '') return false;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new Error(`invalid JUJU_STATUS_ISO_TIME env var, expected true|false: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
+}
+
+/**
+ * Prints the status of the model in `dir` as `juju status` does: the table, or the JSON
+ * or YAML document; then, for a model without applications, `Model "<name>" is empty.`
+ * on stderr. False when there is no readable model there (nothing printed).
+ */
+export async function printModelStatus(dir: string, options: StatusCommandOptions): Promise<boolean> {
+  const read = await readModelStatus(dir, { utc: isoTime(options.utc) });
+  if (!read) return false;
+  if (options.format === 'json') process.stdout.write(`${goJson(read.status)}\n`);
+  else if (options.format === 'yaml') {
+    const { stringify } = await import('yaml');
+    // go-yaml v2's layout: sequences at their key's indentation, no line folding.
+    process.stdout.write(stringify(read.status, { indentSeq: false, lineWidth: 0 }));
+  } else {
+    const { statusTable } = await import('@charms/model/status');
+    process.stdout.write(statusTable(read.status, options.relations ? read.relations : []));
+  }
+  if (Object.keys(read.status.applications).length === 0) process.stderr.write(`Model "${read.status.model.name}" is empty.\n`);
+  return true;
+}
+
+/** JSON as Go's json.Marshal writes it (one line; <, >, &, U+2028 and U+2029 escaped). */
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
