@@ -32,7 +32,8 @@ describe('the jujuc emulator', () => {
     const w = world({ statusHistory: [{ status: 'active', message: 'ready', application: false }, { status: 'blocked', message: 'scale', application: true }] });
     expect(ask(w, 'status-get', []).stdout).toBe('active\n');
     expect(ask(w, 'status-get', ['--format=json']).stdout).toBe('{"status":"active"}\n');
-    expect(ask(w, 'status-get', ['--format=json', '--include-data']).stdout).toBe('{"status":"active","message":"ready","status-data":{}}\n');
+    // A Go map: encoding/json sorts its keys.
+    expect(ask(w, 'status-get', ['--format=json', '--include-data']).stdout).toBe('{"message":"ready","status":"active","status-data":{}}\n');
     expect(ask(w, 'status-get', ['--application']).stdout).toBe('blocked\n');
     expect(JSON.parse(ask(w, 'status-get', ['--application', '--format=json']).stdout)).toEqual({ 'application-status': { status: 'blocked', units: { 'kv/0': { status: 'active' } } } });
     expect(JSON.parse(ask(w, 'status-get', ['--application', '--include-data', '--format=json']).stdout)).toEqual({
@@ -41,10 +42,11 @@ describe('the jujuc emulator', () => {
     expect(ask(world({ leader: false }), 'status-get', ['--application'])).toMatchObject({ exitCode: 1, stderr: 'ERROR finding application status: this unit is not the leader\n' });
   });
 
-  // juju/cmd output.go: smart prints maps as YAML (the fake Juju printed JSON).
+  // juju/cmd output.go: smart prints maps as YAML (the fake Juju printed JSON); go-yaml
+  // v2 sorts a map's keys.
   it('the smart format prints a map as YAML 1.1, a string raw, a bool as True/False, null as nothing', () => {
     const w = world({ config: { port: 7001, flag: 'on', debug: true, name: null } });
-    expect(ask(w, 'config-get', []).stdout).toBe('port: 7001\nflag: "on"\ndebug: true\n');
+    expect(ask(w, 'config-get', []).stdout).toBe('debug: true\nflag: "on"\nport: 7001\n');
     expect(ask(w, 'config-get', ['flag']).stdout).toBe('on\n');
     expect(ask(w, 'config-get', ['debug']).stdout).toBe('True\n');
     expect(ask(w, 'config-get', ['name'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
@@ -143,6 +145,120 @@ describe('the jujuc emulator', () => {
     expect(ask(w, 'action-set', ['stdout=x'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot set reserved action key "stdout"\n' });
     ask(w, 'action-fail', []);
     expect(w.action).toMatchObject({ results: { out: { path: '/tmp/x' }, count: '2' }, failed: 'action failed without reason given, check action for errors' });
+  });
+});
+
+describe('the jujuc emulator against Juju 2.9 (issue 14)', () => {
+  // go-yaml v2 sorter.go (keyList.Less): runs of digits compare as numbers (none counts as 0), letters first;
+  // encoding/json sorts map keys by their bytes; a struct (network-get, goal-state) keeps its fields' order.
+  it('prints map keys sorted as go-yaml and encoding/json sort them', () => {
+    const w = world({ controllerState: { b: '1', a10: '2', a2: '3', 'a-1': '4' } });
+    expect(ask(w, 'state-get', []).stdout).toBe('a-1: "4"\na2: "3"\na10: "2"\nb: "1"\n');
+    expect(ask(w, 'state-get', ['--format=json']).stdout).toBe('{"a-1":"4","a10":"2","a2":"3","b":"1"}\n');
+    expect(Object.keys(JSON.parse(ask(w, 'network-get', ['db', '--format=json']).stdout))).toEqual(['bind-addresses', 'egress-subnets', 'ingress-addresses']);
+  });
+
+  // juju/cmd output.go (Output.AddFlags, Write): every tool that prints a value takes -o/--output.
+  it.each([
+    ['status-get', []],
+    ['config-get', []],
+    ['is-leader', []],
+    ['leader-get', []],
+    ['relation-ids', ['db']],
+    ['relation-list', ['-r', '3']],
+    ['relation-get', ['-r', '3', '-', 'pg/0']],
+    ['network-get', ['db']],
+    ['unit-get', ['private-address']],
+    ['goal-state', []],
+    ['state-get', []],
+    ['opened-ports', []],
+    ['storage-list', []],
+    ['storage-get', ['-s', 'data/0']],
+    ['credential-get', []],
+  ])('%s writes its answer to the -o file and prints nothing', (tool, argv) => {
+    const w = world({ storage: { 'data/0': { kind: 'filesystem', location: '/srv/data' } }, cloudSpec: { type: 'kubernetes' } });
+    const printed = ask(w, tool, [...argv, '--format=json']);
+    expect(printed.exitCode).toBe(0);
+    expect(ask(w, tool, [...argv, '--format=json', '-o', 'out'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(ask(w, tool, [...argv, '--format=json', '--output', 'out2'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect([w.files?.out, w.files?.out2]).toEqual([printed.stdout, printed.stdout]);
+  });
+
+  // juju/juju worker/uniter/runner/jujuc/juju-log.go: Fprintf of the warning, no newline;
+  // loggo.ParseLevel takes WARN.
+  it('juju-log warns of --format without a newline and takes -l WARN and -lWARN', () => {
+    const w = world();
+    expect(ask(w, 'juju-log', ['--format', 'json', 'hi'])).toEqual({ exitCode: 0, stdout: '', stderr: '--format flag deprecated for command "juju-log"' });
+    expect(ask(w, 'juju-log', ['-l', 'WARN', 'a']).exitCode).toBe(0);
+    expect(ask(w, 'juju-log', ['-lWARN', 'b']).exitCode).toBe(0);
+    expect(w.logs.slice(-2)).toEqual([{ level: 'WARNING', message: 'a' }, { level: 'WARNING', message: 'b' }]);
+  });
+
+  // juju/juju worker/uniter/runner/jujuc/state-get.go: a missing key is GetCharmStateValue's
+  // empty string (json ""), --strict its NotFound error; empty state is a nil map.
+  it('state-get prints a missing key as an empty string, and empty state as {} (json null)', () => {
+    const w = world({ controllerState: { a: '1' } });
+    expect(ask(w, 'state-get', ['nope'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(ask(w, 'state-get', ['nope', '--format=json']).stdout).toBe('""\n');
+    expect(ask(w, 'state-get', ['--strict', 'nope'])).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR "nope" not found\n' });
+    const empty = world({ controllerState: {} });
+    expect(ask(empty, 'state-get', []).stdout).toBe('{}\n');
+    expect(ask(empty, 'state-get', ['-', '--format=yaml']).stdout).toBe('{}\n');
+    expect(ask(empty, 'state-get', ['--format=json']).stdout).toBe('null\n');
+  });
+
+  // apiserver/facades/agent/uniter ReadRemoteSettings: checkRemoteUnit refuses a unit of an
+  // application outside the relation (ErrPerm); state/relationunit.go ReadSettings fails for
+  // a unit of it that never entered the scope.
+  it('relation-get of a unit outside the relation is permission denied; of one that never joined, settings not found', () => {
+    const w = world();
+    const hook = { relationId: 'db:3', remoteUnit: 'pg/0', remoteApp: 'pg' };
+    expect(ask(w, 'relation-get', ['-', 'other/0'], hook)).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR permission denied\n' });
+    expect(ask(w, 'relation-get', ['--app', '-', 'other'], hook)).toMatchObject({ exitCode: 1, stderr: 'ERROR permission denied\n' });
+    expect(ask(w, 'relation-get', ['-', 'pg/7'], hook)).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR cannot read settings for unit "pg/7" in relation "db:3": unit "pg/7": settings not found\n' });
+    expect(ask(w, 'relation-get', ['-', 'kv/0', '--format=json'], hook).stdout).toBe('{}\n');
+  });
+
+  // worker/uniter/runner/jujuc/{storage-get,storage-list,storage-add,storage-id}.go
+  it('storage-get, storage-list and storage-add answer as Juju does for a unit with and without storage', () => {
+    const bare = world();
+    expect(ask(bare, 'storage-list', [])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(ask(bare, 'storage-list', ['--format=json']).stdout).toBe('[]\n');
+    expect(ask(bare, 'storage-get', [])).toEqual({ exitCode: 2, stdout: '', stderr: 'ERROR no storage instance specified\n' });
+    expect(ask(bare, 'storage-get', ['-s', 'data/0'])).toEqual({ exitCode: 2, stdout: '', stderr: 'ERROR invalid value "data/0" for option -s: storage attachment data/0:kv/0 not found\n' });
+    expect(ask(bare, 'storage-get', ['-s', 'nope'])).toMatchObject({ exitCode: 2, stderr: 'ERROR invalid value "nope" for option -s: invalid storage ID "nope"\n' });
+    expect(ask(bare, 'storage-add', [])).toEqual({ exitCode: 2, stdout: '', stderr: 'ERROR storage add requires a storage directive\n' });
+    expect(ask(bare, 'storage-add', ['data=2']).exitCode).toBe(0);
+    const w = world({ storage: { 'data/0': { kind: 'filesystem', location: '/srv/data' }, 'logs/1': { kind: 'block', location: '/dev/sdb' } } });
+    expect(ask(w, 'storage-list', []).stdout).toBe('data/0\nlogs/1\n');
+    expect(ask(w, 'storage-list', ['logs']).stdout).toBe('logs/1\n');
+    expect(ask(w, 'storage-get', ['location'], { storageId: 'data/0' }).stdout).toBe('/srv/data\n');
+    expect(ask(w, 'storage-get', ['-s', 'logs/1']).stdout).toBe('kind: block\nlocation: /dev/sdb\n');
+    expect(ask(w, 'storage-get', ['-s', 'logs/1', 'size'])).toMatchObject({ exitCode: 1, stderr: 'ERROR invalid storage attribute "size"\n' });
+  });
+
+  // worker/uniter/runner/jujuc/{credential-get,add-metric,reboot}.go; the hook context's
+  // AddMetric (runner/context/context.go) outside collect-metrics.
+  it('credential-get, add-metric and juju-reboot give the errors Juju gives where they do not apply', () => {
+    const w = world();
+    expect(ask(w, 'credential-get', [])).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR cannot access cloud credentials: permission denied\n' });
+    expect(ask(world({ cloudSpec: { type: 'kubernetes', name: 'microk8s' } }), 'credential-get', ['--format=json']).stdout).toBe('{"name":"microk8s","type":"kubernetes"}\n');
+    expect(ask(w, 'add-metric', [])).toEqual({ exitCode: 2, stdout: '', stderr: 'ERROR no metrics specified\n' });
+    expect(ask(w, 'add-metric', ['n='])).toMatchObject({ exitCode: 2, stderr: 'ERROR expected "key=value", got "n="\n' });
+    expect(ask(w, 'add-metric', ['juju-units=1'])).toMatchObject({ exitCode: 1, stderr: 'ERROR juju-units uses a reserved prefix\n' });
+    expect(ask(w, 'add-metric', ['users=5'])).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR cannot record metric: metrics not allowed in this context\n' });
+    expect(ask(w, 'juju-reboot', ['--now'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(ask(w, 'juju-reboot', ['x'])).toMatchObject({ exitCode: 2, stderr: 'ERROR unrecognized args: ["x"]\n' });
+    const inAction = world({ action: { params: {}, results: {}, log: [] } });
+    expect(ask(inAction, 'juju-reboot', [])).toMatchObject({ exitCode: 1, stderr: 'ERROR juju-reboot is not supported when running an action.\n' });
+  });
+
+  // worker/uniter/runner/jujuc/goal-state.go: a struct of units then relations; each entry
+  // {status, since} with since as common.FormatTime(t, true) prints it, left out when unset.
+  it('goal-state prints units and relations, each with status and since, in yaml by default', () => {
+    const w = world();
+    const answer = ask(w, 'goal-state', []);
+    expect(answer.stdout).toBe('units:\n  kv/0:\n    status: active\nrelations: {}\n');
   });
 });
 

@@ -64,7 +64,8 @@ const TABLE: [string, string[], boolean, number, string, string][] = [
   ['k8s-raw-get', ['extra'], true, 2, '', 'ERROR unrecognized args: ["extra"]\n'],
   ['k8s-raw-set', [], true, 1, '', 'ERROR no k8s raw spec specified: pipe k8s raw spec to command, or specify a file with --file\n'],
   ['juju-log', [], true, 2, '', 'ERROR no message specified\n'],
-  ['juju-log', ['--format', 'json', 'hi'], true, 0, '', '--format flag deprecated for command "juju-log"\n'],
+  // juju-log.go prints the warning with no newline.
+  ['juju-log', ['--format', 'json', 'hi'], true, 0, '', '--format flag deprecated for command "juju-log"'],
   ['leader-get', ['a=b'], true, 2, '', 'ERROR invalid key "a=b"\n'],
   ['leader-set', ['foo'], true, 2, '', 'ERROR expected "key=value", got "foo"\n'],
   ['leader-set', ['a=1', 'a=2'], true, 2, '', 'ERROR key "a" specified more than once\n'],
@@ -86,7 +87,8 @@ const TABLE: [string, string[], boolean, number, string, string][] = [
   ['unit-get', ['foo'], true, 2, '', 'ERROR unknown setting "foo"\n'],
   ['network-get', [], true, 2, '', 'ERROR no arguments specified\n'],
   ['network-get', ['nope'], true, 1, '', 'ERROR no network config found for binding "nope"\n'],
-  ['state-get', ['--strict', 'nope'], true, 1, '', 'ERROR key "nope" not found\n'],
+  // state-get.go: GetCharmStateValue's NotFoundf("%q", key).
+  ['state-get', ['--strict', 'nope'], true, 1, '', 'ERROR "nope" not found\n'],
   // state-delete.go: no key is nothing to do.
   ['state-delete', [], true, 0, '', ''],
   ['leader-set', ['foo'], false, 2, '', 'ERROR expected "key=value", got "foo"\n'],

@@ -72,17 +72,20 @@ export function goList(values: readonly string[]): string {
 }
 
 /**
- * `key=value` pairs, as juju/utils `keyvalues.Parse(args, allowEmptyValues=true)` reads
- * them: keys and values trimmed, the same key twice an error.
+ * `key=value` pairs, as juju/utils `keyvalues.Parse(args, allowEmptyValues)` reads
+ * them: keys and values trimmed, the same key twice an error, an empty value an error
+ * unless `allowEmpty` (add-metric refuses them).
  */
-export function keyValues(pairs: readonly string[]): Record<string, string> {
+export function keyValues(pairs: readonly string[], allowEmpty = true): Record<string, string> {
   const result: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) usage(`expected "key=value", got "${pair}"`);
     const key = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (!allowEmpty && value === '') usage(`expected "key=value", got "${key}="`);
     if (Object.hasOwn(result, key)) usage(`key "${key}" specified more than once`);
-    result[key] = pair.slice(at + 1).trim();
+    result[key] = value;
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import { actionFail, actionGet, actionLog, actionSet } from './action-tools.js';
 import { configGet } from './config-tools.js';
 import { isLeader, leaderGet, leaderSet } from './leader-tools.js';
+import { addMetric, credentialGet, jujuReboot } from './instance-tools.js';
 import { jujuLog } from './log-tools.js';
 import { goalState, networkGet, unitGet } from './network-tools.js';
 import { closePort, openedPorts, openPort } from './port-tools.js';
@@ -9,6 +10,7 @@ import { resourceGet } from './resource-tools.js';
 import { failed, type ToolResult } from './result.js';
 import { k8sRawGet, k8sRawSet, k8sSpecSet, podSpecGet, podSpecSet } from './spec-tools.js';
 import { stateDelete, stateGet, stateSet } from './state-tools.js';
+import { storageAdd, storageGet, storageList } from './storage-tools.js';
 import { applicationVersionSet, statusGet, statusSet } from './status-tools.js';
 import type { JujucTool, JujucWorld } from './world.js';
 
@@ -50,6 +52,12 @@ export const JUJUC_TOOLS: Readonly<Record<string, JujucTool>> = {
   'action-set': actionSet,
   'action-fail': actionFail,
   'action-log': actionLog,
+  'storage-get': storageGet,
+  'storage-list': storageList,
+  'storage-add': storageAdd,
+  'credential-get': credentialGet,
+  'add-metric': addMetric,
+  'juju-reboot': jujuReboot,
 };
 
 /** One tool call: the tool's name, its arguments, and its stdin (empty when it reads none). */

@@ -21,7 +21,8 @@ const LEVELS: Readonly<Record<string, string>> = {
 export const jujuLog: JujucTool = (argv, _stdin, world) => {
   const { options, positional } = parseArgs(argv, { debug: 'bool', l: 'value', 'log-level': 'value', format: 'value' });
   if (positional.length === 0) usage('no message specified');
-  const stderr = options.format ? '--format flag deprecated for command "juju-log"\n' : '';
+  // juju-log.go prints the warning with no newline.
+  const stderr = options.format ? '--format flag deprecated for command "juju-log"' : '';
   const given = optionText(options, 'log-level', 'l') ?? 'INFO';
   let level = options.debug ? 'DEBUG' : LEVELS[given.toUpperCase()];
   if (level === undefined) {

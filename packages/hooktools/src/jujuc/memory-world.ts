@@ -45,6 +45,10 @@ export interface MemoryWorld {
   failures?: Record<string, { exitCode: number; stderr: string }>;
   /** Files the tools read and write (`--file`, `-o`), by path, for a world without a disk. */
   files?: Record<string, string>;
+  /** Storage attachments by id (`data/0`), for storage-get and storage-list. */
+  storage?: Record<string, { kind: string; location: string }>;
+  /** The cloud spec credential-get prints; absent, the application is not trusted. */
+  cloudSpec?: Record<string, unknown>;
 }
 
 /** A hook's relation and remote side, as JUJU_RELATION_ID, JUJU_REMOTE_UNIT and JUJU_REMOTE_APP give them. */
@@ -52,6 +56,8 @@ export interface MemoryHook {
   readonly relationId?: string;
   readonly remoteUnit?: string;
   readonly remoteApp?: string;
+  /** JUJU_STORAGE_ID, in a storage hook. */
+  readonly storageId?: string;
 }
 
 const relationNumber = (id: string) => Number(id.split(':').at(-1));
@@ -79,7 +85,7 @@ function memoryJujucWorld(world: MemoryWorld, hook: MemoryHook, changes: HookCha
   return {
     unitName: world.unitName,
     isLeader: () => Boolean(world.leader),
-    hook: { relationId: hook.relationId ? relationNumber(hook.relationId) : undefined, remoteUnit: hook.remoteUnit, remoteApp: hook.remoteApp },
+    hook: { relationId: hook.relationId ? relationNumber(hook.relationId) : undefined, remoteUnit: hook.remoteUnit, remoteApp: hook.remoteApp, storageId: hook.storageId },
     changes,
     files: files ?? memoryFiles((world.files ??= {})),
     unitStatus: () => lastStatus(false),
@@ -110,6 +116,8 @@ function memoryJujucWorld(world: MemoryWorld, hook: MemoryHook, changes: HookCha
     bindings: () => Object.values(world.relations).map((r) => r.endpoint),
     network: () => ({ address: '10.1.2.3', cidr: '10.1.2.0/24' }),
     goalState: () => ({ units: { [world.unitName]: { status: 'active' } }, relations: {} }),
+    storage: () => world.storage ?? {},
+    cloudSpec: () => world.cloudSpec,
     action: () => world.action,
     log: (level, message) => void world.logs.push({ level: level as LogLevel, message }),
   };

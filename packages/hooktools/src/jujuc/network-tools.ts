@@ -1,7 +1,7 @@
 import { checkEmpty, parseArgs } from './args.js';
-import { OUTPUT_OPTIONS, writeOutput } from './output.js';
+import { goStruct, OUTPUT_OPTIONS, writeOutput } from './output.js';
 import { failure, ok, usage } from './result.js';
-import type { JujucTool } from './world.js';
+import type { GoalStateData, JujucTool } from './world.js';
 
 const SELECTORS = ['bind-address', 'ingress-address', 'egress-subnets', 'primary-address'] as const;
 
@@ -20,11 +20,12 @@ export const networkGet: JujucTool = (argv, _stdin, world) => {
   checkEmpty(positional, 1);
   if (!world.bindings().includes(positional[0]!)) failure(`no network config found for binding "${positional[0]}"`);
   const { address, cidr } = world.network();
-  const full = {
-    'bind-addresses': [{ 'mac-address': '', 'interface-name': 'eth0', addresses: [{ hostname: '', value: address, cidr, address }] }],
+  // Structs in Juju (params.NetworkInfoResult): their fields keep this order.
+  const full = goStruct({
+    'bind-addresses': [goStruct({ 'mac-address': '', 'interface-name': 'eth0', addresses: [goStruct({ hostname: '', value: address, cidr, address })] })],
     'egress-subnets': [`${address}/32`],
     'ingress-addresses': [address],
-  };
+  });
   const selected = { 'bind-address': address, 'ingress-address': address, 'egress-subnets': [`${address}/32`], 'primary-address': address };
   const asked = SELECTORS.filter((name) => options[name]);
   const value = asked.length === 0 ? full : asked.length === 1 ? selected[asked[0]!] : Object.fromEntries(asked.map((name) => [name, selected[name]]));
@@ -40,9 +41,26 @@ export const unitGet: JujucTool = (argv, _stdin, world) => {
   return ok(writeOutput(world.network().address, options, world.files));
 };
 
-/** `goal-state [--format yaml|json]`: yaml by default, no smart. */
+/** A time as Juju's `common.FormatTime(t, true)` prints it: UTC, a space for the T, whole seconds. */
+function goalTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * `goal-state [--format yaml|json]`: yaml by default, no smart (goal-state.go). A struct
+ * of `units` (the unit's application) and `relations` (by local endpoint: the remote
+ * application with the relation's status, and its units), each entry `{status, since}`
+ * with `since` left out when unknown.
+ */
 export const goalState: JujucTool = (argv, _stdin, world) => {
   const { options, positional } = parseArgs(argv, OUTPUT_OPTIONS);
   checkEmpty(positional);
-  return ok(writeOutput(world.goalState(), options, world.files, ['yaml', 'json']));
+  const data = world.goalState();
+  const entries = (units: GoalStateData['units']) =>
+    Object.fromEntries(Object.entries(units).map(([name, { status, since }]) => [name, goStruct({ status, ...(since ? { since: goalTime(since) } : {}) })]));
+  const document = goStruct({
+    units: entries(data.units),
+    relations: Object.fromEntries(Object.entries(data.relations).map(([endpoint, units]) => [endpoint, entries(units)])),
+  });
+  return ok(writeOutput(document, options, world.files, ['yaml', 'json']));
 };

@@ -65,6 +65,13 @@ export const relationGet: JujucTool = (argv, _stdin, world) => {
   if (!isApp && !/^[a-z][a-z0-9-]*\/\d+$/.test(target)) usage(`invalid unit name "${target}"`);
   const ownApp = appOf(world.unitName);
   if (isApp && target === ownApp && !world.isLeader() && !relation.peer) failure('permission denied');
+  // The controller reads other units' bags (apiserver uniter ReadRemoteSettings): a unit
+  // or application outside the relation is refused; a unit of it that never entered its
+  // scope has no settings (state relationunit.go ReadSettings).
+  if (target !== world.unitName && appOf(target) !== relation.remoteApp && appOf(target) !== ownApp) failure('permission denied');
+  if (!isApp && target !== world.unitName && !relation.data[target]) {
+    failure(`cannot read settings for unit "${target}" in relation "${relation.key ?? `${relation.endpoint}:${relation.id}`}": unit "${target}": settings not found`);
+  }
   const bag: Record<string, string> = { ...(relation.data[target] ?? {}) };
   if (target === world.unitName || target === ownApp) {
     for (const write of world.changes.relationSets) if (write.relationId === relation.id && write.bag === target) Object.assign(bag, write.data);

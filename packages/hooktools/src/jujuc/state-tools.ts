@@ -1,6 +1,6 @@
 import { checkEmpty, keyValues, optionText, parseArgs } from './args.js';
 import { readArgumentFile, settingsMap } from './files.js';
-import { OUTPUT_OPTIONS, writeOutput } from './output.js';
+import { OUTPUT_OPTIONS, outputFormat, writeOutput } from './output.js';
 import { failure, ok } from './result.js';
 import type { JujucTool, JujucWorld } from './world.js';
 
@@ -18,15 +18,22 @@ function currentState(world: JujucWorld): Record<string, string> {
   return state;
 }
 
-/** `state-get [--strict] [<key>|-]`: a missing key prints nothing, or fails with --strict. */
+/**
+ * `state-get [--strict] [<key>|-]` (state-get.go): a missing key is an empty string (so
+ * nothing in the smart format, `""` in json), or `"<key>" not found` with --strict; the
+ * whole state when empty is a nil map: `{}` in smart and yaml, `null` in json.
+ */
 export const stateGet: JujucTool = (argv, _stdin, world) => {
   const { options, positional } = parseArgs(argv, { ...OUTPUT_OPTIONS, strict: 'bool' });
   checkEmpty(positional, 1);
   const state = currentState(world);
   const key = positional[0];
-  if (!key || key === '-') return ok(writeOutput(state, options, world.files));
-  if (!Object.hasOwn(state, key) && options.strict) failure(`key "${key}" not found`);
-  return ok(writeOutput(state[key] ?? null, options, world.files));
+  if (!key || key === '-') {
+    if (Object.keys(state).length > 0) return ok(writeOutput(state, options, world.files));
+    return ok(outputFormat(options) === 'json' ? writeOutput(null, options, world.files) : writeOutput({}, options, world.files));
+  }
+  if (!Object.hasOwn(state, key) && options.strict) failure(`"${key}" not found`);
+  return ok(writeOutput(state[key] ?? '', options, world.files));
 };
 
 /** `state-set [--file <yaml>|-] [key=value …]`: transactional; the arguments override the file (state-set.go). */

@@ -17,8 +17,13 @@ export interface JujucRelation {
   readonly peer: boolean;
   /** The remote units in scope, as `relation-list` reports them. */
   readonly units: readonly string[];
-  /** The committed data bags, by unit or application name. */
+  /**
+   * The committed data bags, by unit or application name: every unit that has entered
+   * the relation's scope has one (Juju creates it then), empty or not.
+   */
   readonly data: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The relation as Juju names it in errors (`kv:db pg:db`, the provider first); defaults to `<endpoint>:<id>`. */
+  readonly key?: string;
 }
 
 /** A running action: its parameters, and what the action tools record. */
@@ -66,7 +71,7 @@ export interface JujucWorld {
   readonly unitName: string;
   isLeader(): boolean;
   /** The hook's relation and remote side (JUJU_RELATION_ID, JUJU_REMOTE_UNIT, JUJU_REMOTE_APP). */
-  readonly hook: { readonly relationId?: number; readonly remoteUnit?: string; readonly remoteApp?: string };
+  readonly hook: { readonly relationId?: number; readonly remoteUnit?: string; readonly remoteApp?: string; readonly storageId?: string };
   /** The hook's pending transactional changes; the emulator adds to them. */
   readonly changes: HookChanges;
   readonly files: ToolFiles;
@@ -85,7 +90,10 @@ export interface JujucWorld {
   /** leader-set: immediate; the whole new settings. */
   setLeaderSettings(settings: Record<string, string>): void;
 
-  /** The relations the unit sees. */
+  /**
+   * The relations the unit sees: the ones it has joined (entered the scope of). Juju's
+   * hook context lists no other, so none is seen during install.
+   */
   relations(): readonly JujucRelation[];
 
   controllerState(): Readonly<Record<string, string>>;
@@ -108,6 +116,11 @@ export interface JujucWorld {
   /** The unit's address and the subnet it is in. */
   network(): { readonly address: string; readonly cidr: string };
   goalState(): GoalStateData;
+
+  /** The unit's storage attachments by id (`data/0`); none when absent. */
+  storage?(): Readonly<Record<string, { readonly kind: string; readonly location: string }>>;
+  /** The cloud spec credential-get prints, for a trusted application; absent otherwise. */
+  cloudSpec?(): Record<string, unknown> | undefined;
 
   /** The running action, if this is one. */
   action(): JujucAction | undefined;
