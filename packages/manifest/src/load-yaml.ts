@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, stringify, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ManifestError, type ManifestProblem } from './manifest-error.js';
 
@@ -51,6 +51,26 @@ export function stringifyCharmYaml(value: unknown): string {
   return stringify(value, { version: '1.1', lineWidth: 0 });
 }
 
+/**
+ * Gives every plain map key that YAML 1.1 reads as a boolean or a number its text back:
+ * Juju decodes charm files into maps with string keys (go-yaml v2 keeps a key's text when
+ * its target is a string), so an option named `n`, `y`, `on`, `off`, `yes` or `no` keeps
+ * its name where a JS conversion would make it `"false"` or `"true"`. Values keep their
+ * YAML 1.1 types.
+ */
+function keysAsText(document: Document): void {
+  visit(document, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!isScalar(key) || key.type !== 'PLAIN' || key.source === undefined) return;
+      if (typeof key.value !== 'boolean' && typeof key.value !== 'number') return;
+      const text = new Scalar(key.source);
+      text.range = key.range;
+      pair.key = text;
+    },
+  });
+}
+
 /** {@link loadYamlFile} for text already read; `file` names it in problems. */
 export function parseYamlText<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
   const lineCounter = new LineCounter();
@@ -63,6 +83,7 @@ export function parseYamlText<S extends z.ZodType>(file: string, text: string, s
       }),
     );
   }
+  keysAsText(document);
   const parsed = schema.safeParse(document.toJS() ?? {});
   if (parsed.success) return parsed.data;
   throw new ManifestError(

@@ -118,6 +118,16 @@ describe('YAML version', () => {
     expect(loadConfigYaml(dir)?.options).toEqual({ debug: { type: 'boolean', default: true }, verbose: { type: 'boolean', default: false } });
   });
 
+  // go-yaml v2 (decode.go) decodes a key into a Go string as its text: juju/charm config.go
+  // reads options into map[string]Option, so an option named n stays "n", not "false".
+  it('keeps the text of map keys that YAML 1.1 reads as booleans or numbers (options n, y, on, off, 1.0)', () => {
+    const text = 'options:\n  n:\n    type: string\n    default: x\n  on:\n    type: boolean\n    default: no\n  1.0:\n    type: int\n    default: 1\n';
+    const dir = charmDir({ 'config.yaml': text });
+    expect(loadConfigYaml(dir)?.options).toEqual({ n: { type: 'string', default: 'x' }, on: { type: 'boolean', default: false }, '1.0': { type: 'int', default: 1 } });
+    const bad = charmDir({ 'config.yaml': 'options:\n  n:\n    type: int\n    default: x\n' });
+    expect(problems(() => loadConfigYaml(bad))[0]).toMatchObject({ line: 4, code: 'SCHEMA', message: expect.stringContaining('options.n.default') });
+  });
+
   it('writes YAML that reads back as the same values under YAML 1.1', () => {
     const value = { strings: ['yes', 'No', 'on', 'OFF', 'y', '010', '1_000', '0x1F', '1:20', '~'], flag: true, port: 9000 };
     expect(readCharmYaml(stringifyCharmYaml(value))).toEqual(value);
