@@ -43,6 +43,11 @@ export interface UnitRecord {
   controllerState: Record<string, string>;
   openedPorts: string[];
   /**
+   * The install hook has run (or was skipped by resolve): the unit enters its relations'
+   * scopes. Absent in records written before the model kept it, meaning installed.
+   */
+  installed?: boolean;
+  /**
    * The charm has set its workload status in a hook that succeeded (Juju's uniter state
    * `StatusSet`): install then leaves the status alone, and start does not set `unknown`.
    */
@@ -93,6 +98,12 @@ export interface RelationRecord {
   /** For each unit: the remote units whose relation-joined it has been given (queued). */
   joined: Record<string, string[]>;
   /**
+   * The units in the relation's scope, in the order they entered (Juju's relation scope,
+   * state/relationunit.go EnterScope): a unit enters once its install has run, writing
+   * its address settings, and leaves when it is removed.
+   */
+  members?: string[];
+  /**
    * For each unit: the remote units in scope, as `relation-list` reports them: added when
    * the unit's `-relation-joined` for them runs, removed when `-relation-departed` runs,
    * emptied by `-relation-broken`.
@@ -130,6 +141,15 @@ export interface PendingChanges {
 /** Pending changes of a hook that has asked for nothing yet. */
 export function noChanges(): PendingChanges {
   return { relationSets: [], ports: [], state: {} };
+}
+
+/**
+ * The pod address of a unit, as a Kubernetes unit of a podspec application has one:
+ * `10.1.<application's index + 1>.<unit number + 10>`; what network-get and status show.
+ */
+export function podAddress(model: ModelRecord, unit: string): string {
+  const [app, number] = unit.split('/');
+  return `10.1.${Object.keys(model.apps).indexOf(app!) + 1}.${Number(number) + 10}`;
 }
 
 /** The model's virtual time as Juju prints it: 2026-01-01 plus the clock. */

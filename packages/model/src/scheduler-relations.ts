@@ -3,7 +3,7 @@
  * and who is in a relation's scope as each relation hook starts. Pure, like scheduler.ts,
  * which is the only module that calls these; each changes the record in place.
  */
-import { otherEnd, unitsOf, type HookEvent, type ModelRecord, type RelationRecord, type UnitRecord } from './model-state.js';
+import { otherEnd, podAddress, unitsOf, type HookEvent, type ModelRecord, type RelationRecord, type UnitRecord } from './model-state.js';
 
 /** Whether `relation` is a peer relation (one application, one endpoint). */
 export function isPeer(relation: RelationRecord): boolean {
@@ -18,9 +18,27 @@ export function peerRelation(model: ModelRecord, app: string, peer: { name: stri
   return relation;
 }
 
-/** `unit` (of `app`) sees every unit on the other side of `relation` join. */
-export function joinRemoteUnits(model: ModelRecord, relation: RelationRecord, app: string, unit: UnitRecord): void {
-  for (const remote of unitsOf(model, otherEnd(relation, app).app)) if (remote.name !== unit.name) joinUnit(relation, unit, remote.name);
+/**
+ * `unit` enters the scope of `relation`, as Juju 2.9's uniter makes it do once installed
+ * (worker/uniter/relation/statetracker.go SynchronizeScopes, called by the created-relations
+ * resolver). Entering writes the unit's address settings (apiserver/facades/agent/uniter
+ * EnterScope: `private-address` and `ingress-address` the pod address, `egress-subnets`
+ * that address as a /32); then the unit sees every remote unit already in scope join, and
+ * each of them sees it join. A unit not installed yet, or already in scope, is left alone.
+ */
+export function enterScope(model: ModelRecord, relation: RelationRecord, unit: UnitRecord): void {
+  const members = (relation.members ??= []);
+  if (unit.installed === false || members.includes(unit.name) || relation.dying) return;
+  members.push(unit.name);
+  const address = podAddress(model, unit.name);
+  relation.data[unit.name] = { ...relation.data[unit.name], 'egress-subnets': `${address}/32`, 'ingress-address': address, 'private-address': address };
+  const remoteApp = otherEnd(relation, unit.name.split('/')[0]!).app;
+  for (const member of members) {
+    const remote = unitsOf(model, remoteApp).find((u) => u.name === member && u.name !== unit.name);
+    if (!remote) continue;
+    joinUnit(relation, unit, remote.name);
+    joinUnit(relation, remote, unit.name);
+  }
 }
 
 /** `unit` sees `remote` join: relation-joined, then relation-changed; once per pair. */
@@ -42,6 +60,7 @@ export function teardown(model: ModelRecord, unit: UnitRecord): void {
   const app = unit.name.split('/')[0]!;
   for (const relation of model.relations.filter((r) => r.ends.some((e) => e.app === app))) {
     const end = relation.ends.find((e) => e.app === app)!;
+    relation.members = (relation.members ?? []).filter((u) => u !== unit.name);
     // The unit going away is the departing unit on both sides, in its own hooks too.
     for (const remote of relation.joined[unit.name] ?? []) {
       unit.queue.push({ hook: `${end.endpoint}-relation-departed`, relationId: relation.id, remoteUnit: remote, remoteApp: remote.split('/')[0], departingUnit: unit.name });

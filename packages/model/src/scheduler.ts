@@ -14,7 +14,7 @@ import { flush } from './flush.js';
 import { ModelError } from './model-errors.js';
 import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
-import { joinRemoteUnits, joinUnit, peerRelation, applicationGone, teardown, updateScope } from './scheduler-relations.js';
+import { enterScope, peerRelation, applicationGone, teardown, updateScope } from './scheduler-relations.js';
 
 /** update-status runs on every unit when a `tick` passes a multiple of this (once, however many it passes). */
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
@@ -236,7 +236,8 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       for (const end of relation.ends) {
         for (const unit of unitsOf(model, end.app)) unit.queue.push({ hook: `${end.endpoint}-relation-created`, relationId: relation.id, remoteApp: otherEnd(relation, end.app).app });
       }
-      for (const end of relation.ends) for (const unit of unitsOf(model, end.app)) joinRemoteUnits(model, relation, end.app, unit);
+      // Each installed unit enters the new relation's scope (settings, then the joins).
+      for (const end of relation.ends) for (const unit of unitsOf(model, end.app)) enterScope(model, relation, unit);
       return;
     }
     case 'unrelate': {
@@ -332,12 +333,21 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
 /**
  * A new unit: Juju 2.9 runs install, then relation-created for every relation the
  * application is in, then leader-elected (the first unit) or leader-settings-changed,
- * config-changed and start; the units already there join after start, and see it join.
+ * config-changed and start. The unit enters its relations' scopes only once install has
+ * run (see `afterHook`): the others see it join then, and it sees them join after start.
  */
 function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
   const name = `${app.name}/${app.nextUnit++}`;
   const since = modelTime(model);
-  const unit = { name, workload: { status: 'waiting', message: INSTALLING, since }, agent: { status: 'allocating', message: '', since }, queue: [] as HookEvent[], controllerState: {}, openedPorts: [] };
+  const unit: UnitRecord = {
+    name,
+    workload: { status: 'waiting', message: INSTALLING, since },
+    agent: { status: 'allocating', message: '', since },
+    queue: [],
+    controllerState: {},
+    openedPorts: [],
+    installed: false,
+  };
   app.units.push(unit);
   if (!app.leader) app.leader = name;
   effects.push({ type: 'copy-charm', app: app.name, unit: name });
@@ -350,10 +360,6 @@ function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
     remoteApp: otherEnd(relation, app.name).app,
   }));
   unit.queue.push({ hook: 'install' }, ...created, { hook: app.leader === name ? 'leader-elected' : 'leader-settings-changed' }, { hook: 'config-changed' }, { hook: 'start' });
-  for (const relation of relations) {
-    joinRemoteUnits(model, relation, app.name, unit);
-    for (const remote of unitsOf(model, otherEnd(relation, app.name).app)) if (remote.name !== unit.name) joinUnit(relation, remote, unit.name);
-  }
 }
 
 /** A new revision of the application's charm; `juju refresh` (`upgrade-charm` in 2.9). */
@@ -376,7 +382,7 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
     const relation = peerRelation(model, op.app, peer);
     for (const unit of app.units) {
       unit.queue.push({ hook: `${peer.name}-relation-created`, relationId: relation.id, remoteApp: op.app });
-      joinRemoteUnits(model, relation, op.app, unit);
+      enterScope(model, relation, unit);
     }
   }
 }
@@ -452,8 +458,18 @@ function queueOnce(unit: UnitRecord, event: HookEvent): void {
   if (!waiting.some((e) => e.hook === event.hook)) unit.queue.push(event);
 }
 
-/** After a unit's remove hook (run or skipped) the unit goes; Juju elects another leader when the leader goes. */
+/**
+ * What follows a hook that ran or was skipped: after install the unit is installed and
+ * enters the scope of each of its application's relations (Juju's created-relations
+ * resolver synchronises scopes once the unit is installed); after remove the unit goes,
+ * and Juju elects another leader when the leader goes.
+ */
 function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: HookEvent, effects: Effect[]): void {
+  if (event.hook === 'install') {
+    const record = findUnit(model, unit);
+    record.installed = true;
+    for (const relation of model.relations.filter((r) => r.ends.some((e) => e.app === app.name))) enterScope(model, relation, record);
+  }
   if (event.hook !== 'remove') return;
   app.units = app.units.filter((u) => u.name !== unit);
   if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });

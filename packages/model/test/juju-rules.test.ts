@@ -14,10 +14,11 @@ const TIMEOUT = 120_000;
 const models: LocalModel[] = [];
 afterAll(() => Promise.all(models.map((m) => m.destroy())), TIMEOUT);
 
-async function deployed(options: { units?: number; config?: Record<string, unknown>; automaticallyRetryHooks?: boolean } = {}) {
+async function deployed(options: { units?: number; config?: Record<string, unknown>; automaticallyRetryHooks?: boolean; seed?: number } = {}) {
   const hooks: string[] = [];
   const model = await createModel({
     onHook: (r) => hooks.push(`${r.unit} ${r.hook}${r.ok ? '' : ' FAILED'}`),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.automaticallyRetryHooks === undefined ? {} : { automaticallyRetryHooks: options.automaticallyRetryHooks }),
   });
   models.push(model);
@@ -122,5 +123,37 @@ describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT 
     expect(active.status().applications.recorder!.units['recorder/0']!['workload-status']).toMatchObject({ current: 'active', message: 'set by the charm' });
     await active.run('recorder/0', 'start');
     expect(active.status().applications.recorder!.units['recorder/0']!['workload-status']).toMatchObject({ current: 'active' });
+  });
+
+  it('joins a unit to its relations only after its install: nobody sees it join before, and it sees the others after its own start (worker/uniter/relation/statetracker.go, resolver.go)', async () => {
+    for (const seed of [1, 7, 42]) {
+      const { model } = await deployed({ units: 3, seed });
+      const lines = model
+        .log()
+        .filter((l) => l.level === 'INFO' && l.message.includes('hook='))
+        .map((l) => `${l.unit} ${l.message.replace(/^[a-z-]+:\d+: /, '').replace(/ departing=.*$/, '')}`);
+      const joins = lines.filter((l) => l.includes('hook=cluster-relation-joined'));
+      expect(joins).toHaveLength(6);
+      for (const join of joins) {
+        const [unit, , remote] = join.split(' ');
+        const at = lines.indexOf(join);
+        expect(lines.indexOf(`${remote!.slice('remote='.length)} hook=install remote=-`)).toBeLessThan(at);
+        expect(lines.indexOf(`${unit} hook=start remote=-`)).toBeLessThan(at);
+      }
+    }
+  });
+
+  it('writes private-address, ingress-address and egress-subnets into a unit’s relation settings as it enters the scope (apiserver/facades/agent/uniter EnterScope)', async () => {
+    const { model } = await deployed({ units: 2 });
+    await model.deploy(recorder, { app: 'client' });
+    const address = (unit: string) => model.status().applications[unit.split('/')[0]!]!.units[unit]!.address;
+    const expected = (unit: string) => ({ 'egress-subnets': `${address(unit)}/32`, 'ingress-address': address(unit), 'private-address': address(unit) });
+    // recorder/0 saw recorder/1 join on the peer relation, with its settings already there.
+    expect(JSON.parse(seen(model, 'recorder/0', 'remote-data=')[0]!.slice('remote-data='.length))).toEqual(expected('recorder/1'));
+    expect(JSON.parse(seen(model, 'recorder/0', 'own-data=')[0]!.slice('own-data='.length))).toEqual(expected('recorder/0'));
+    await model.relate('client:backend', 'recorder:db');
+    const joined = seen(model, 'client/0', 'remote-data=');
+    expect(joined.map((l) => JSON.parse(l.slice('remote-data='.length)))).toEqual([expected('recorder/0'), expected('recorder/0'), expected('recorder/1'), expected('recorder/1')]);
+    expect(address('client/0')).toBe('10.1.2.10');
   });
 });

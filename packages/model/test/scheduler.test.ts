@@ -39,8 +39,8 @@ function drain(model: ModelRecord): { model: ModelRecord; ran: string[] } {
   for (let runnable = runnableUnits(model); runnable.length > 0; runnable = runnableUnits(model)) {
     const unit = pick(runnable);
     model = apply(model, { type: 'hook-started', unit });
-    const hook = model.apps[unit.split('/')[0]!]!.units.find((u) => u.name === unit)!.queue[0]!.hook;
-    ran.push(`${unit} ${hook}`);
+    const event = model.apps[unit.split('/')[0]!]!.units.find((u) => u.name === unit)!.queue[0]!;
+    ran.push(`${unit} ${event.hook}${event.hook.endsWith('-relation-joined') ? ` (${event.remoteUnit})` : ''}`);
     model = apply(model, { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() });
   }
   return { model: apply(model, { type: 'settled' }), ran };
@@ -88,19 +88,63 @@ describe('the scheduler', () => {
     expect(code({ type: 'run', unit: 'kv/9', hook: 'start' })).toBe('NOT_FOUND');
   });
 
-  it('peer relations exist from deploy: relation-created right after install, the units join each other after start (Juju 2.9 relation-created before leader-elected)', () => {
-    const model = deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER });
+  it('peer relations exist from deploy: relation-created right after install; a unit enters the scope once its install ran, the other sees it join then and it sees the other after its start (worker/uniter/relation/statetracker.go SynchronizeScopes from the created-relations resolver, Juju 2.9)', () => {
+    let model = deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER });
     expect(model.relations).toEqual([expect.objectContaining({ interface: 'peer-cluster', ends: [{ app: 'peer', endpoint: 'cluster', role: 'peers' }, { app: 'peer', endpoint: 'cluster', role: 'peers' }] })]);
     expect(queues(model)).toEqual({
-      'peer/0': ['install', 'cluster-relation-created', 'leader-elected', 'config-changed', 'start', 'cluster-relation-joined (peer/1)', 'cluster-relation-changed (peer/1)'],
-      'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined (peer/0)', 'cluster-relation-changed (peer/0)'],
+      'peer/0': ['install', 'cluster-relation-created', 'leader-elected', 'config-changed', 'start'],
+      'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start'],
+    });
+    const run = (unit: string) => (model = apply(apply(model, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() }));
+    run('peer/0');
+    expect(model.relations[0]!.members).toEqual(['peer/0']);
+    expect(queues(model)['peer/0']).toEqual(['cluster-relation-created', 'leader-elected', 'config-changed', 'start']);
+    run('peer/1');
+    expect(model.relations[0]!.members).toEqual(['peer/0', 'peer/1']);
+    expect(queues(model)).toEqual({
+      'peer/0': ['cluster-relation-created', 'leader-elected', 'config-changed', 'start', 'cluster-relation-joined (peer/1)', 'cluster-relation-changed (peer/1)'],
+      'peer/1': ['cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined (peer/0)', 'cluster-relation-changed (peer/0)'],
     });
   });
 
-  it('hooks of different units interleave round-robin; a unit may join a peer before that peer installs (issue 14: Juju joins after install)', () => {
-    const { ran } = drain(deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER }));
-    expect(ran.slice(0, 4)).toEqual(['peer/0 install', 'peer/1 install', 'peer/0 cluster-relation-created', 'peer/1 cluster-relation-created']);
-    expect(ran).toHaveLength(14);
+  it('in any order of units, nobody sees a unit join before its install ran, and a unit sees others join only after its own start (worker/uniter/resolver.go: relations after config-changed and start, Juju 2.9)', () => {
+    for (const seed of [undefined, 1, 2, 3, 42]) {
+      let model = deploy(emptyModel(), 'peer', { units: 3, endpoints: PEER });
+      const ran: string[] = [];
+      const pick = unitPicker(seed === undefined ? undefined : seededRandom(seed));
+      for (let runnable = runnableUnits(model); runnable.length > 0; runnable = runnableUnits(model)) {
+        const unit = pick(runnable);
+        model = apply(model, { type: 'hook-started', unit });
+        const event = model.apps.peer!.units.find((u) => u.name === unit)!.queue[0]!;
+        ran.push(`${unit} ${event.hook}${event.remoteUnit ? ` ${event.remoteUnit}` : ''}`);
+        model = apply(model, { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() });
+      }
+      for (const [index, line] of ran.entries()) {
+        const [unit, hook, remote] = line.split(' ');
+        if (hook !== 'cluster-relation-joined') continue;
+        expect(ran.indexOf(`${remote} install`)).toBeLessThan(index);
+        expect(ran.indexOf(`${unit} start`)).toBeLessThan(index);
+      }
+      expect(ran.filter((l) => l.includes('cluster-relation-joined'))).toHaveLength(6);
+    }
+  });
+
+  it('entering a relation\'s scope writes the unit\'s private-address, ingress-address and egress-subnets, its pod address (apiserver/facades/agent/uniter EnterScope, Juju 2.9)', () => {
+    let model = drain(deploy(deploy(emptyModel(), 'kv', { units: 2 }), 'client')).model;
+    model = apply(model, { type: 'relate', interface: 'kv', ends: [{ app: 'client', endpoint: 'backend', role: 'requires' }, { app: 'kv', endpoint: 'kv', role: 'provides' }] });
+    expect(model.relations[0]!.data).toEqual({
+      'kv/0': { 'egress-subnets': '10.1.1.10/32', 'ingress-address': '10.1.1.10', 'private-address': '10.1.1.10' },
+      'kv/1': { 'egress-subnets': '10.1.1.11/32', 'ingress-address': '10.1.1.11', 'private-address': '10.1.1.11' },
+      'client/0': { 'egress-subnets': '10.1.2.10/32', 'ingress-address': '10.1.2.10', 'private-address': '10.1.2.10' },
+    });
+    // A unit whose install failed is not in scope: nobody sees it join, it has no settings.
+    model = fail(apply(model, { type: 'add-unit', app: 'client', count: 1 }), 'client/1');
+    expect(model.relations[0]!.members).not.toContain('client/1');
+    expect(model.relations[0]!.data['client/1']).toBeUndefined();
+    expect(queues(model)['kv/0']).toEqual(['kv-relation-created', 'kv-relation-joined (client/0)', 'kv-relation-changed (client/0)']);
+    model = apply(model, { type: 'resolve', unit: 'client/1', retry: false });
+    expect(model.relations[0]!.data['client/1']).toEqual({ 'egress-subnets': '10.1.2.11/32', 'ingress-address': '10.1.2.11', 'private-address': '10.1.2.11' });
+    expect(queues(model)['kv/0']!.slice(-2)).toEqual(['kv-relation-joined (client/1)', 'kv-relation-changed (client/1)']);
   });
 
   it('config-changed on every unit only when the effective config changes: the same value, a default set explicitly or a reset to it runs nothing (worker/uniter/resolver.go: ConfigHash, Juju 2.9)', () => {
@@ -176,14 +220,16 @@ describe('the scheduler', () => {
     expect(after.relations).toEqual([]);
   });
 
-  it('a new unit gets relation-created after install, then joins; the units already there see it join (Juju 2.9)', () => {
+  it('a new unit gets relation-created after install; the units already there see it join once its install ran, and it sees them after its start (statetracker.go SynchronizeScopes, Juju 2.9)', () => {
     let model = drain(deploy(emptyModel(), 'peer', { endpoints: PEER })).model;
     const { record, effects } = transition(model, { type: 'add-unit', app: 'peer', count: 1 });
     model = record;
     expect(effects).toEqual([{ type: 'copy-charm', app: 'peer', unit: 'peer/1' }]);
+    expect(queues(model)).toEqual({ 'peer/0': [], 'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start'] });
+    model = apply(apply(model, { type: 'hook-started', unit: 'peer/1' }), { type: 'hook-exited', unit: 'peer/1', exitCode: 0, pending: noChanges() });
     expect(queues(model)).toEqual({
       'peer/0': ['cluster-relation-joined (peer/1)', 'cluster-relation-changed (peer/1)'],
-      'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined (peer/0)', 'cluster-relation-changed (peer/0)'],
+      'peer/1': ['cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'cluster-relation-joined (peer/0)', 'cluster-relation-changed (peer/0)'],
     });
   });
 
@@ -307,7 +353,7 @@ describe('the scheduler', () => {
     const exited = (bag: string, data: Record<string, string>) =>
       apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 0, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag, data }] } });
     const unitBag = exited('client/0', { host: 'a' });
-    expect(unitBag.relations[0]!.data['client/0']).toEqual({ host: 'a' });
+    expect(unitBag.relations[0]!.data['client/0']).toMatchObject({ host: 'a', 'private-address': '10.1.2.10' });
     expect(queues(unitBag)).toEqual({ 'kv/0': ['kv-relation-changed (client/0)'], 'kv/1': ['kv-relation-changed (client/0)'], 'client/0': [] });
     expect(unitBag.apps.kv!.units[0]!.queue[0]).toMatchObject({ relationId: 0, remoteApp: 'client' });
     const appBag = exited('client', { url: 'x' });
@@ -321,7 +367,7 @@ describe('the scheduler', () => {
     });
     expect(queues(same)['kv/0']).toEqual(['kv-relation-changed (client/0)']);
     const failed = apply(started, { type: 'hook-exited', unit: 'client/0', exitCode: 1, pending: { ...noChanges(), relationSets: [{ relationId: 0, bag: 'client/0', data: { host: 'b' } }] } });
-    expect(failed.relations[0]!.data['client/0']).toBeUndefined();
+    expect(failed.relations[0]!.data['client/0']).not.toHaveProperty('host');
     expect(queues(failed)['kv/0']).toEqual([]);
   });
 
