@@ -134,7 +134,8 @@ describe('the local model', { timeout: TIMEOUT }, () => {
       ]),
     );
     const relation = model.snapshot().relations[0]!;
-    expect(relation.data['kv/0']).toEqual({ port: '7000', password: 's3cret-pass' });
+    // The address settings Juju writes as the unit enters the scope, then what the charm published.
+    expect(relation.data['kv/0']).toEqual({ 'egress-subnets': '10.1.1.10/32', 'ingress-address': '10.1.1.10', 'private-address': '10.1.1.10', port: '7000', password: 's3cret-pass' });
     expect(unitState(model, 'client/0').data['backend-port']).toBe('7000');
     expect(model.status().applications.kv!.relations).toEqual({ kv: ['client'] });
 
