@@ -1,6 +1,6 @@
 import { podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
-import { diskFiles, JUJUC_TOOLS, runJujuc, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
-import type { AppRecord, HookEvent, ModelRecord, PendingChanges, UnitRecord } from './model-state.js';
+import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
+import { otherEnd, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 
 /** What a tool call can see and change: the model, the unit, its hook and its pending changes. */
 export interface ToolContext {
@@ -76,7 +76,12 @@ function modelWorld(ctx: ToolContext): JujucWorld {
       app.leaderSettings = settings;
       ctx.leaderSettingsChanged();
     },
-    relations: () => ctx.model.relations.filter((r) => r.ends.some((end) => end.app === app.name)).map((r) => relationView(ctx, r)),
+    // Juju's hook context lists the relations the unit has joined (entered the scope of,
+    // once installed: worker/uniter/relation/statetracker.go GetInfo), and the hook's own.
+    relations: () =>
+      ctx.model.relations
+        .filter((r) => r.ends.some((end) => end.app === app.name) && (r.id === ctx.event.relationId || inScope(r, unit.name)))
+        .map((r) => relationView(ctx, r)),
     controllerState: () => unit.controllerState,
     resourcePath: (name) => {
       const resource = app.resources[name];
@@ -99,26 +104,70 @@ function modelWorld(ctx: ToolContext): JujucWorld {
       const appIndex = Object.keys(ctx.model.apps).indexOf(app.name);
       return { address: `10.1.${appIndex + 1}.${Number(unit.name.split('/')[1]) + 10}`, cidr: '10.1.0.0/16' };
     },
-    goalState: () => ({
-      units: Object.fromEntries(app.units.map((u) => [u.name, { status: u.agent.status === 'error' ? 'error' : 'active', since: ctx.now() }])),
-      relations: {},
-    }),
+    goalState: () => goalState(ctx),
     // The local model runs no actions yet.
     action: () => undefined,
     log: (level, message) => ctx.log(level, message),
   };
 }
 
+/** The units in `relation`'s scope: the record's members, or, in a record written before it kept them, the units whose relation hooks have begun. */
+function scopeMembers(relation: RelationRecord): string[] {
+  const members = (relation as RelationRecord & { members?: string[] }).members;
+  if (members) return members;
+  const started = Object.keys(relation.inScope ?? {});
+  return [...new Set([...started, ...Object.values(relation.inScope ?? {}).flat()])];
+}
+
+/** Whether `unit` has entered `relation`'s scope (state/relationunit.go EnterScope). */
+function inScope(relation: RelationRecord, unit: string): boolean {
+  return scopeMembers(relation).includes(unit);
+}
+
+/** The relation's key as Juju prints it (state/relation.go relationKey): `app:endpoint` of each end, the provider (or the peer) first. */
+function relationKey(relation: RelationRecord): string {
+  const rank = (end: RelationEnd) => (end.role === 'requires' ? 1 : 0);
+  const ends = relation.ends[0].role === 'peers' ? [relation.ends[0]] : [...relation.ends].sort((a, b) => rank(a) - rank(b) || (a.app < b.app ? -1 : a.app > b.app ? 1 : 0));
+  return ends.map((end) => `${end.app}:${end.endpoint}`).join(' ');
+}
+
 function relationView(ctx: ToolContext, relation: ModelRecord['relations'][number]): JujucRelation {
   const [first, second] = relation.ends;
   const local = first.app === ctx.app.name ? first : second;
   const remote = first.app === ctx.app.name && second.app !== ctx.app.name ? second : first;
+  // A unit has its settings from the moment it enters the scope, empty or not.
+  const entered = Object.fromEntries(scopeMembers(relation).map((unit) => [unit, {}]));
   return {
     id: relation.id,
     endpoint: local.endpoint,
     remoteApp: remote.app,
     peer: remote.role === 'peers',
     units: relation.inScope?.[ctx.unit.name] ?? [],
-    data: relation.data,
+    data: { ...entered, ...relation.data },
+    key: relationKey(relation),
   };
+}
+
+/**
+ * goal-state (apiserver/facades/agent/uniter goalStateUnits, goalStateRelations): the
+ * application's units with their workload status (`dying` once leaving), and for each
+ * relation but peer ones, by local endpoint, the remote application with the relation's
+ * status and the remote units. The model keeps no time for a relation's status, so its
+ * `since` is left out.
+ */
+function goalState(ctx: ToolContext): GoalStateData {
+  const units = (app: AppRecord | undefined) =>
+    Object.fromEntries(
+      (app?.units ?? []).map((u) => [u.name, { status: app!.dying || u.queue.some((e) => e.hook === 'remove') ? 'dying' : u.workload.status, since: u.workload.since }]),
+    );
+  const relations: Record<string, Record<string, { status: string; since?: string }>> = {};
+  for (const relation of ctx.model.relations) {
+    if (relation.ends[0].role === 'peers' || !relation.ends.some((e) => e.app === ctx.app.name)) continue;
+    const local = relation.ends.find((e) => e.app === ctx.app.name)!;
+    const remote = otherEnd(relation, ctx.app.name);
+    const joined = scopeMembers(relation).some((u) => u.split('/')[0] === ctx.app.name);
+    const status = relation.dying ? 'broken' : joined ? 'joined' : 'joining';
+    relations[local.endpoint] = { ...relations[local.endpoint], [remote.app]: { status }, ...units(ctx.model.apps[remote.app]) };
+  }
+  return { units: units(ctx.app), relations };
 }
