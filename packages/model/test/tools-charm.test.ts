@@ -87,4 +87,68 @@ describe('the local model answers hook tools as Juju 2.9 does', { timeout: TIMEO
     expect(answer(model, 'tools/0', 'update-status', 'config-get n').stdout).toBe('south\n');
     expect(answer(model, 'tools/0', 'update-status', 'config-get on').stdout).toBe('False\n');
   });
+
+  // worker/uniter/runner/jujuc/*.go (2.9), one command each; the model's shims come from
+  // the emulator's tool list, so every tool Juju offers a podspec unit is on the hook's PATH.
+  it('answers the smaller tool items as jujuc does (item 11)', async () => {
+    const probe = [
+      'goal-state --format=json',
+      'goal-state',
+      'config-get --format=json -o answer.json n && cat answer.json',
+      'relation-list -r0 --format=json',
+      'juju-log -lWARN careful',
+      'juju-log -l WARN careful too',
+      'juju-log --format=json hi',
+      'state-get missing',
+      'state-get --format=json missing',
+      'state-get',
+      'state-get --format=json',
+      'relation-get -r 0 - nobody/0',
+      'relation-get -r 0 - tools/7',
+      'storage-list',
+      'storage-get',
+      'storage-add data=1',
+      'credential-get',
+      'add-metric users=5',
+      'juju-reboot',
+    ];
+    const model = await deployed(probe, { probeHooks: 'update-status' });
+    await model.deploy(charm, { app: 'other', config: { 'probe-hooks': 'none' } });
+    await model.relate('tools:db', 'other:backend');
+    await model.run('tools/0', 'update-status');
+    const got = (command: string) => answer(model, 'tools/0', 'update-status', command);
+    const since = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/;
+    // goal-state.go: units, then relations by local endpoint (peers left out): the remote
+    // application with the relation's status, and its units; since as common.FormatTime.
+    const goal = JSON.parse(got('goal-state --format=json').stdout);
+    expect(Object.keys(goal)).toEqual(['units', 'relations']);
+    expect(goal.units).toEqual({ 'tools/0': { status: expect.any(String), since: expect.stringMatching(since) } });
+    expect(goal.relations).toEqual({ db: { other: { status: 'joined' }, 'other/0': { status: expect.any(String), since: expect.stringMatching(since) } } });
+    // go-yaml v2 writes since plain: it is none of the timestamp forms it reads (resolve.go).
+    expect(got('goal-state').stdout).toMatch(/^units:\n {2}tools\/0:\n {4}status: \w+\n {4}since: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\nrelations:\n {2}db:\n {4}other:\n {6}status: joined\n/);
+    // juju/cmd output.go: -o writes the answer to the file (relative to the hook's folder) and prints nothing.
+    expect(got('config-get --format=json -o answer.json n && cat answer.json')).toEqual({ stdout: '"north"\n', exitCode: 0, stderr: '' });
+    // gnuflag: a one-letter option takes its value attached.
+    expect(got('relation-list -r0 --format=json')).toEqual({ stdout: '[]\n', exitCode: 0, stderr: '' });
+    // juju-log.go: loggo.ParseLevel takes WARN; the --format warning has no newline.
+    expect(got('juju-log -lWARN careful')).toEqual({ stdout: '', exitCode: 0, stderr: '' });
+    expect(model.log('tools/0').filter((l) => l.message.startsWith('careful')).map((l) => l.level)).toEqual(['WARNING', 'WARNING']);
+    expect(got('juju-log --format=json hi')).toEqual({ stdout: '', exitCode: 0, stderr: '--format flag deprecated for command "juju-log"' });
+    // state-get.go: a missing key is an empty string; empty state a nil map.
+    expect(got('state-get missing')).toEqual({ stdout: '', exitCode: 0, stderr: '' });
+    expect(got('state-get --format=json missing').stdout).toBe('""\n');
+    expect(got('state-get').stdout).toBe('{}\n');
+    expect(got('state-get --format=json').stdout).toBe('null\n');
+    // apiserver uniter ReadRemoteSettings / state ReadSettings.
+    expect(got('relation-get -r 0 - nobody/0')).toEqual({ stdout: '', exitCode: 1, stderr: 'ERROR permission denied\n' });
+    expect(got('relation-get -r 0 - tools/7')).toEqual({ stdout: '', exitCode: 1, stderr: 'ERROR cannot read settings for unit "tools/7" in relation "tools:cluster": unit "tools/7": settings not found\n' });
+    // storage-list.go, storage-get.go, storage-add.go: a unit without storage.
+    expect(got('storage-list')).toEqual({ stdout: '', exitCode: 0, stderr: '' });
+    expect(got('storage-get')).toEqual({ stdout: '', exitCode: 2, stderr: 'ERROR no storage instance specified\n' });
+    expect(got('storage-add data=1').exitCode).toBe(0);
+    // credential-get.go (the application is not trusted), add-metric.go (outside collect-metrics), reboot.go.
+    expect(got('credential-get')).toEqual({ stdout: '', exitCode: 1, stderr: 'ERROR cannot access cloud credentials: permission denied\n' });
+    expect(got('add-metric users=5')).toEqual({ stdout: '', exitCode: 1, stderr: 'ERROR cannot record metric: metrics not allowed in this context\n' });
+    expect(got('juju-reboot')).toEqual({ stdout: '', exitCode: 0, stderr: '' });
+  });
 });

@@ -1,4 +1,4 @@
-import { Document, isNode, Pair, stringify, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isNode, Pair, stringify, YAMLMap, YAMLSeq, type ScalarTag } from 'yaml';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { optionText } from './args.js';
 import type { ToolFiles } from './files.js';
@@ -109,9 +109,23 @@ export function formatValue(value: unknown, format: string): string {
   return orderedYaml(value);
 }
 
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+/**
+ * The timestamps go-yaml v2 reads in a plain scalar (resolve.go `allowedTimestampFormats`),
+ * and so quotes when it writes such a string: RFC 3339 with a T and a zone, a space and no
+ * zone, or a date alone. `2026-01-01 00:00:05Z` is none of them and stays plain.
+ */
+const GO_TIMESTAMP: ScalarTag = {
+  tag: TIMESTAMP,
+  default: true,
+  test: /^\d{4}-\d\d?-\d\d?(?:[Tt]\d\d?:\d\d?:\d\d?(?:\.\d+)?(?:Z|[-+]\d\d:\d\d)| \d\d?:\d\d?:\d\d?(?:\.\d+)?)?$/,
+  resolve: (text: string) => text,
+  identify: () => false,
+};
+
 /** {@link yaml11} with each map's keys in go-yaml v2's order (a plain YAML map, not an `!!omap`). */
 function orderedYaml(value: unknown): string {
-  const document = new Document(null, { version: '1.1' });
+  const document = new Document(null, { version: '1.1', customTags: (tags) => [...tags.filter((tag) => (tag as ScalarTag).tag !== TIMESTAMP), GO_TIMESTAMP] });
   const node = (item: unknown): unknown => {
     if (item instanceof Map) {
       const map = new YAMLMap();
