@@ -158,6 +158,13 @@ describe('the jujuc emulator against Juju 2.9 (issue 14)', () => {
     expect(Object.keys(JSON.parse(ask(w, 'network-get', ['db', '--format=json']).stdout))).toEqual(['bind-addresses', 'egress-subnets', 'ingress-addresses']);
   });
 
+  // go-yaml v2 resolve.go: a string is quoted when it would read back as something else; of
+  // timestamps only RFC 3339, a space without a zone, or a date alone read as one.
+  it('quotes strings in YAML as go-yaml v2 does: booleans, numbers, its timestamp forms', () => {
+    const w = world({ config: { a: '2026-01-01 00:00:05Z', b: '2026-01-01', c: '2026-01-01T00:00:05Z', d: 'n', e: '1:20', f: 'plain' } });
+    expect(ask(w, 'config-get', []).stdout).toBe('a: 2026-01-01 00:00:05Z\nb: "2026-01-01"\nc: "2026-01-01T00:00:05Z"\nd: "n"\ne: "1:20"\nf: plain\n');
+  });
+
   // juju/cmd output.go (Output.AddFlags, Write): every tool that prints a value takes -o/--output.
   it.each([
     ['status-get', []],
