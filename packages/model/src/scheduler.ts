@@ -10,39 +10,16 @@
  */
 import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
 import { checkConfig } from './config-values.js';
-import { flush } from './flush.js';
 import { ModelError } from './model-errors.js';
-import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
-import { enterScope, peerRelation, applicationGone, teardown, updateScope } from './scheduler-relations.js';
+import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
+import { enterScope, peerRelation, applicationGone, teardown } from './scheduler-relations.js';
 
 /** update-status runs on every unit when a `tick` passes a multiple of this (once, however many it passes). */
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
 /** The workload message of a unit whose agent has not run a hook yet (Juju's status of a new unit). */
 export const INSTALLING = 'installing agent';
-/**
- * The workload statuses the unit agent sets around hooks, as Juju 2.9's
- * worker/uniter/operation/runhook.go does: before install (unless the charm has set a status
- * in an earlier hook), stop and remove; after stop and remove; and `unknown` after start
- * when the charm has never set a status.
- */
-export const AGENT_STATUSES = {
-  install: { status: 'maintenance', message: 'installing charm software' },
-  stop: { status: 'maintenance', message: 'stopping charm software' },
-  remove: { status: 'maintenance', message: 'cleaning up prior to charm deletion' },
-  stopped: { status: 'maintenance', message: '' },
-  removed: { status: 'terminated', message: '' },
-  started: { status: 'unknown', message: '' },
-} as const;
-/**
- * Juju 2.9's hook retry back-off (apiserver/facades/agent/retrystrategy/retrystrategy.go,
- * run by worker/uniter/uniter.go with juju/utils' BackoffTimer): first retry after 5 s,
- * each next delay doubled, at most 5 min. Juju adds ±3 % jitter; the model does not.
- */
-export const RETRY_DELAY = { min: 5_000, max: 5 * 60_000, factor: 2 } as const;
-/** Virtual time one hook takes. */
-const HOOK_TIME = 1000;
-
 /** An endpoint of a charm, as the facade reads it from metadata.yaml. */
 export interface CharmEndpoint {
   readonly name: string;
@@ -286,32 +263,10 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
     case 'resolve': {
       const unit = findUnit(model, op.unit);
       if (unit.agent.status !== 'error') throw new ModelError('NOT_IN_ERROR', `unit ${op.unit} is not in error: there is nothing to resolve`);
-      if (!op.retry) {
-        const skipped = unit.queue.shift();
-        // Juju removes the unit even when its remove hook is skipped.
-        if (skipped) afterHook(model, findApp(model, op.unit.split('/')[0]!), unit.name, skipped, effects);
-      }
-      // `juju resolved` stops the retry timer and resets its back-off (worker/uniter/resolver.go).
-      delete unit.error;
-      delete unit.retryAt;
-      delete unit.retryDelay;
-      unit.agent = { status: 'idle', message: '', since: modelTime(model) };
-      return;
+      return resolved(model, unit, op.retry, effects);
     }
-    case 'hook-started': {
-      const unit = findUnit(model, op.unit);
-      const event = unit.queue[0]!;
-      model.hookCounter += 1;
-      updateScope(model, unit, event);
-      const since = modelTime(model);
-      // runhook.go beforeHook: the agent's own workload statuses, which the charm may replace.
-      if ((event.hook === 'install' && !unit.statusSet) || event.hook === 'stop' || event.hook === 'remove') {
-        unit.workload = { ...AGENT_STATUSES[event.hook as 'install' | 'stop' | 'remove'], since };
-      }
-      // Juju does not record that update-status runs, to spare the controller (runhook.go Execute).
-      if (event.hook !== 'update-status') unit.agent = { status: 'executing', message: `running ${event.hook} hook`, since };
-      return;
-    }
+    case 'hook-started':
+      return hookStarted(model, findUnit(model, op.unit));
     case 'hook-exited':
       return hookExited(model, op, effects);
     case 'settled': {
@@ -387,93 +342,8 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
   }
 }
 
-/** What follows a hook: a failed one holds the unit in error; a successful one commits and leaves the queue. */
-function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'hook-exited' }>, effects: Effect[]): void {
-  const unit = findUnit(model, op.unit);
-  const app = findApp(model, op.unit.split('/')[0]!);
-  const event = unit.queue[0]!;
-  // leader-set takes effect at once, failed hook or not. Juju's leadership resolver
-  // (worker/uniter/leadership/resolver.go) runs leader-settings-changed on a unit that is
-  // not the leader when the settings version moved: a write that changed nothing moves no
-  // version, and several writes before the unit looks give one hook.
-  if (op.leaderSettingsChanged) for (const other of app.units) if (other.name !== unit.name) queueOnce(other, { hook: 'leader-settings-changed' });
-  model.clock += HOOK_TIME;
-  const since = modelTime(model);
-  if (op.exitCode !== 0) {
-    // The uniter records the failure on the agent (uniter.go reportHookError) and, with
-    // automatically-retry-hooks, starts its back-off timer; when it fires the hook runs
-    // again (worker/uniter/resolver.go nextOpHookError). Nothing else runs meanwhile.
-    unit.error = event;
-    unit.agent = { status: 'error', message: `hook failed: "${event.hook}"`, since };
-    if (op.retryHooks !== false) {
-      const delay = unit.retryDelay ?? RETRY_DELAY.min;
-      unit.retryAt = model.clock + delay;
-      unit.retryDelay = Math.min(delay * RETRY_DELAY.factor, RETRY_DELAY.max);
-    }
-    return;
-  }
-  // A retried hook that succeeds stops the timer but, as in Juju, leaves its back-off
-  // where it was (the resolver clears its timer flag before the retry runs).
-  delete unit.error;
-  delete unit.retryAt;
-  unit.queue.shift();
-  // The uniter reports idle only when its status changes (uniter.go setAgentStatus keeps the last one).
-  if (unit.agent.status !== 'idle' || unit.agent.message !== '') unit.agent = { status: 'idle', message: '', since };
-  // runhook.go afterHook; the charm having set a status in any hook is remembered (State.StatusSet).
-  if (op.statusSet) unit.statusSet = true;
-  if (event.hook === 'stop') unit.workload = { ...AGENT_STATUSES.stopped, since };
-  if (event.hook === 'remove') unit.workload = { ...AGENT_STATUSES.removed, since };
-  if (event.hook === 'start' && !unit.statusSet) unit.workload = { ...AGENT_STATUSES.started, since };
-  const flushed = flush(model, app, unit, op.pending);
-  if (flushed.podSpecChanged) effects.push({ type: 'render-manifests', app: app.name });
-  // Changed settings: relation-changed on the units of the other side that see the writer
-  // (every one of them for the application's bag).
-  for (const { relation, bag } of flushed.settings) {
-    const remote = otherEnd(relation, app.name);
-    const isAppBag = bag === app.name;
-    for (const other of unitsOf(model, remote.app)) {
-      if (other.name === unit.name) continue;
-      if (isAppBag || (relation.joined[other.name] ?? []).includes(unit.name)) {
-        other.queue.push({ hook: `${remote.endpoint}-relation-changed`, relationId: relation.id, remoteUnit: isAppBag ? undefined : unit.name, remoteApp: app.name });
-      }
-    }
-  }
-  afterHook(model, app, unit.name, event, effects);
-}
-
 /** The config a unit sees (set values over config.yaml defaults), as one comparable text: Juju's config hash. */
 function effectiveConfig(configYaml: CharmConfigYaml | undefined, config: Readonly<Record<string, unknown>>): string {
   const options = configYaml?.options ?? {};
   return JSON.stringify(Object.keys(options).sort().map((name) => [name, Object.hasOwn(config, name) ? config[name] : (options[name]!.default ?? null)]));
-}
-
-/**
- * Queues `event` unless the unit already has the same hook waiting to run: Juju compares
- * versions (config hash, leader settings version, update-status version), so several
- * changes before the unit looks become one hook. A failed hook at the head of the queue
- * does not count (it may be skipped by `resolve --no-retry`).
- */
-function queueOnce(unit: UnitRecord, event: HookEvent): void {
-  const waiting = unit.queue.slice(unit.agent.status === 'error' ? 1 : 0);
-  if (!waiting.some((e) => e.hook === event.hook)) unit.queue.push(event);
-}
-
-/**
- * What follows a hook that ran or was skipped: after install the unit is installed and
- * enters the scope of each of its application's relations (Juju's created-relations
- * resolver synchronises scopes once the unit is installed); after remove the unit goes,
- * and Juju elects another leader when the leader goes.
- */
-function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: HookEvent, effects: Effect[]): void {
-  if (event.hook === 'install') {
-    const record = findUnit(model, unit);
-    record.installed = true;
-    for (const relation of model.relations.filter((r) => r.ends.some((e) => e.app === app.name))) enterScope(model, relation, record);
-  }
-  if (event.hook !== 'remove') return;
-  app.units = app.units.filter((u) => u.name !== unit);
-  if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
-  if (app.leader !== unit) return;
-  app.leader = app.units[0]?.name;
-  app.units[0]?.queue.push({ hook: 'leader-elected' });
 }
