@@ -1,6 +1,6 @@
 import { podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
 import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
-import { otherEnd, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
+import { otherEnd, podAddress, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 
 /** What a tool call can see and change: the model, the unit, its hook and its pending changes. */
 export interface ToolContext {
@@ -100,10 +100,7 @@ function modelWorld(ctx: ToolContext): JujucWorld {
     },
     openedPorts: () => unit.openedPorts,
     bindings: () => ctx.metadata.endpoints,
-    network: () => {
-      const appIndex = Object.keys(ctx.model.apps).indexOf(app.name);
-      return { address: `10.1.${appIndex + 1}.${Number(unit.name.split('/')[1]) + 10}`, cidr: '10.1.0.0/16' };
-    },
+    network: () => ({ address: podAddress(ctx.model, unit.name), cidr: '10.1.0.0/16' }),
     goalState: () => goalState(ctx),
     // The local model runs no actions yet.
     action: () => undefined,
@@ -113,8 +110,7 @@ function modelWorld(ctx: ToolContext): JujucWorld {
 
 /** The units in `relation`'s scope: the record's members, or, in a record written before it kept them, the units whose relation hooks have begun. */
 function scopeMembers(relation: RelationRecord): string[] {
-  const members = (relation as RelationRecord & { members?: string[] }).members;
-  if (members) return members;
+  if (relation.members) return relation.members;
   const started = Object.keys(relation.inScope ?? {});
   return [...new Set([...started, ...Object.values(relation.inScope ?? {}).flat()])];
 }
