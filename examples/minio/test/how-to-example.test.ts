@@ -84,10 +84,11 @@ describe('MinIO on the local model', () => {
     expect(firstSet).toMatchObject({ hook: 'object-storage-relation-joined', exitCode: 0 });
   }, 60_000);
 
-  it('runs update-status every five minutes of the virtual clock', async () => {
+  it('runs update-status when the virtual clock passes five minutes, once however far it jumps', async () => {
     await model.deploy(minio, { resources: { 'oci-image': IMAGE } });
+    // As Juju's update-status timer, which fires once after a jump (issue 14).
     const reports = await model.tick(10 * 60_000);
-    expect(reports.map((r) => `${r.unit} ${r.hook}`)).toEqual(['minio/0 update-status', 'minio/0 update-status']);
+    expect(reports.map((r) => `${r.unit} ${r.hook}`)).toEqual(['minio/0 update-status']);
     expect(workload().current).toBe('active');
   }, 60_000);
 

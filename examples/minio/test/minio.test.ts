@@ -99,7 +99,19 @@ describe('the MinIO charm on the local model', { timeout: TIMEOUT }, () => {
     await model.deploy(consumer, {});
     await model.relate('consumer', 'minio');
     const published = () => model.snapshot().relations[0]!.data['minio/0'];
-    expect(published()).toEqual({ service: 'minio', namespace: 'local', port: '9000', 'access-key': 'minio', 'secret-key': 'minio123', secure: 'false' });
+    // What the charm publishes, beside the address settings Juju writes as minio/0 enters the scope.
+    const address = model.status().applications.minio!.units['minio/0']!.address;
+    expect(published()).toEqual({
+      service: 'minio',
+      namespace: 'local',
+      port: '9000',
+      'access-key': 'minio',
+      'secret-key': 'minio123',
+      secure: 'false',
+      'egress-subnets': `${address}/32`,
+      'ingress-address': address,
+      'private-address': address,
+    });
     const hashBefore = spec(model).kubernetesResources.pod.annotations['minio.charm/config-hash'];
 
     await model.setConfig('minio', { port: '9001', 'secret-key': 'a-better-secret' });
