@@ -156,4 +156,16 @@ describe('the local model schedules hooks as Juju 2.9 does', { timeout: TIMEOUT 
     expect(joined.map((l) => JSON.parse(l.slice('remote-data='.length)))).toEqual([expected('recorder/0'), expected('recorder/0'), expected('recorder/1'), expected('recorder/1')]);
     expect(address('client/0')).toBe('10.1.2.10');
   });
+
+  it('never runs -relation-broken on a peer relation: a removed unit departs, the others see it depart (worker/uniter/relation/resolver.go)', async () => {
+    const { model, hooks } = await deployed({ units: 3 });
+    hooks.length = 0;
+    await model.removeUnit('recorder/2');
+    expect(hooks.filter((h) => h.startsWith('recorder/2 '))).toEqual(['recorder/2 cluster-relation-departed', 'recorder/2 cluster-relation-departed', 'recorder/2 stop', 'recorder/2 remove']);
+    expect(seen(model, 'recorder/0', 'hook=cluster-relation-departed').map((l) => l.replace(/ status=.*$/, ''))).toEqual(['hook=cluster-relation-departed remote=recorder/2 departing=recorder/2']);
+    hooks.length = 0;
+    await model.remove('recorder');
+    expect(hooks.filter((h) => h.includes('relation-broken'))).toEqual([]);
+    expect(model.snapshot().relations).toEqual([]);
+  });
 });
