@@ -13,7 +13,7 @@ export function isPeer(relation: RelationRecord): boolean {
 /** A peer relation of `app` on `peer`: one endpoint, both ends of the record. */
 export function peerRelation(model: ModelRecord, app: string, peer: { name: string; interface: string }): RelationRecord {
   const end = { app, endpoint: peer.name, role: 'peers' as const };
-  const relation: RelationRecord = { id: model.nextRelationId++, interface: peer.interface, ends: [end, end], data: {}, joined: {} };
+  const relation: RelationRecord = { id: model.nextRelationId++, interface: peer.interface, ends: [end, end], data: {}, joined: {}, members: [] };
   model.relations.push(relation);
   return relation;
 }
@@ -27,7 +27,7 @@ export function peerRelation(model: ModelRecord, app: string, peer: { name: stri
  * each of them sees it join. A unit not installed yet, or already in scope, is left alone.
  */
 export function enterScope(model: ModelRecord, relation: RelationRecord, unit: UnitRecord): void {
-  const members = (relation.members ??= []);
+  const members = membersOf(model, relation);
   if (unit.installed === false || members.includes(unit.name) || relation.dying) return;
   members.push(unit.name);
   const address = podAddress(model, unit.name);
@@ -39,6 +39,16 @@ export function enterScope(model: ModelRecord, relation: RelationRecord, unit: U
     joinUnit(relation, unit, remote.name);
     joinUnit(relation, remote, unit.name);
   }
+}
+
+/**
+ * The units in `relation`'s scope. In a record written before the model kept them (no
+ * `members`), the units of both applications that were there then (no `installed`
+ * either) had all joined: those count as in scope.
+ */
+function membersOf(model: ModelRecord, relation: RelationRecord): string[] {
+  const legacy = () => [...new Set(relation.ends.flatMap((end) => unitsOf(model, end.app).filter((u) => u.installed === undefined).map((u) => u.name)))];
+  return (relation.members ??= legacy());
 }
 
 /** `unit` sees `remote` join: relation-joined, then relation-changed; once per pair. */
@@ -60,7 +70,7 @@ export function teardown(model: ModelRecord, unit: UnitRecord): void {
   const app = unit.name.split('/')[0]!;
   for (const relation of model.relations.filter((r) => r.ends.some((e) => e.app === app))) {
     const end = relation.ends.find((e) => e.app === app)!;
-    relation.members = (relation.members ?? []).filter((u) => u !== unit.name);
+    relation.members = membersOf(model, relation).filter((u) => u !== unit.name);
     // The unit going away is the departing unit on both sides, in its own hooks too.
     for (const remote of relation.joined[unit.name] ?? []) {
       unit.queue.push({ hook: `${end.endpoint}-relation-departed`, relationId: relation.id, remoteUnit: remote, remoteApp: remote.split('/')[0], departingUnit: unit.name });

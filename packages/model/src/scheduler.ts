@@ -207,7 +207,7 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       if (model.relations.some((r) => sameRelation(r, left, right))) {
         throw new ModelError('ALREADY_EXISTS', `relation ${left.app}:${left.endpoint} ${right.app}:${right.endpoint} already exists`);
       }
-      const relation: RelationRecord = { id: model.nextRelationId++, interface: op.interface, ends: [{ ...left }, { ...right }], data: {}, joined: {} };
+      const relation: RelationRecord = { id: model.nextRelationId++, interface: op.interface, ends: [{ ...left }, { ...right }], data: {}, joined: {}, members: [] };
       model.relations.push(relation);
       // Every unit on both sides: relation-created first, then the joins.
       for (const end of relation.ends) {

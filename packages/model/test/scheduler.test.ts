@@ -107,6 +107,16 @@ describe('the scheduler', () => {
     });
   });
 
+  it('a relation recorded before the model kept its scope counts every unit of both sides as in scope', () => {
+    let model = drain(deploy(emptyModel(), 'peer', { units: 2, endpoints: PEER })).model;
+    delete model.relations[0]!.members;
+    for (const unit of model.apps.peer!.units) delete unit.installed;
+    model = apply(model, { type: 'add-unit', app: 'peer', count: 1 });
+    model = apply(apply(model, { type: 'hook-started', unit: 'peer/2' }), { type: 'hook-exited', unit: 'peer/2', exitCode: 0, pending: noChanges() });
+    expect(model.relations[0]!.members).toEqual(['peer/0', 'peer/1', 'peer/2']);
+    expect(queues(model)['peer/0']).toEqual(['cluster-relation-joined (peer/2)', 'cluster-relation-changed (peer/2)']);
+  });
+
   it('in any order of units, nobody sees a unit join before its install ran, and a unit sees others join only after its own start (worker/uniter/resolver.go: relations after config-changed and start, Juju 2.9)', () => {
     for (const seed of [undefined, 1, 2, 3, 42]) {
       let model = deploy(emptyModel(), 'peer', { units: 3, endpoints: PEER });
