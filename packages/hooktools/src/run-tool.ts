@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ToolRun } from './interpret-failure.js';
 
 /** How to run tools: the environment (its PATH finds them) and the working folder. */
@@ -13,7 +12,10 @@ export interface RunToolOptions {
  * the caller's job. A tool that cannot be started has `exitCode: null` and the reason
  * in `stderr`.
  */
-export function runTool(tool: string, argv: readonly string[], stdin: string | undefined, options: RunToolOptions): Promise<ToolRun> {
+export async function runTool(tool: string, argv: readonly string[], stdin: string | undefined, options: RunToolOptions): Promise<ToolRun> {
+  // Loaded on the first tool call, not with the package: node:child_process costs a hook
+  // several milliseconds to load, and a hook may call no tool at all.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(tool, argv, {
       env: options.env ?? process.env,
