@@ -9,8 +9,9 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { endpoints } from '@charms/manifest';
+import { noChanges } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
-import { modelTime, noChanges, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
+import { modelTime, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import type { ModelStore } from './model-store.js';
 import { ShimServer } from './shim-server.js';
 

@@ -129,19 +129,8 @@ export function emptyModel(): ModelRecord {
   return { version: 1, apps: {}, relations: [], nextRelationId: 0, clock: 0, hookCounter: 0 };
 }
 
-/** What a hook has asked Juju to do when (and only if) it succeeds. */
-export interface PendingChanges {
-  podSpec?: { spec: string; k8sResources?: string };
-  k8sRaw?: string;
-  relationSets: { relationId: number; bag: string; data: Record<string, string> }[];
-  ports: { action: 'open' | 'close'; port: string }[];
-  state: Record<string, string | null>;
-}
-
-/** Pending changes of a hook that has asked for nothing yet. */
-export function noChanges(): PendingChanges {
-  return { relationSets: [], ports: [], state: {} };
-}
+/** What a hook has asked Juju to do when (and only if) it succeeds: the tool emulator's record of it. */
+export type { HookChanges as PendingChanges } from '@charms/hooktools/jujuc';
 
 /**
  * The pod address of a unit, as a Kubernetes unit of a podspec application has one:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelError } from '../src/model-errors.js';
-import { emptyModel, noChanges, type ModelRecord } from '../src/model-state.js';
+import { noChanges } from '@charms/hooktools/jujuc';
+import { emptyModel, type ModelRecord } from '../src/model-state.js';
 import { runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Operation } from '../src/scheduler.js';
 
 // The scheduler without processes: a model record and an operation in, each unit's
