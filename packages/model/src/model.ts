@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpoints, loadConfigYaml } from '@charms/manifest';
@@ -295,6 +295,7 @@ export class LocalModel {
       const app = record.apps[effect.app];
       if (effect.type === 'copy-charm') copyCharm(this.#store.file(app!.charmDir), this.#store.unitDir(effect.unit));
       else if (effect.type === 'render-manifests') this.#store.writeManifests(app!);
+      else if (effect.type === 'remove-unit-files') rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
       else this.#store.removeApp(effect.app, effect.charmDir);
     }
   }

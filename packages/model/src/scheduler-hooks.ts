@@ -130,8 +130,8 @@ export function queueOnce(unit: UnitRecord, event: HookEvent): void {
 /**
  * What follows a hook that ran or was skipped: after install the unit is installed and
  * enters the scope of each of its application's relations (Juju's created-relations
- * resolver synchronises scopes once the unit is installed); after remove the unit goes,
- * and Juju elects another leader when the leader goes.
+ * resolver synchronises scopes once the unit is installed); after remove the unit and its
+ * files go, and Juju elects another leader when the leader goes.
  */
 function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: HookEvent, effects: Effect[]): void {
   if (event.hook === 'install') {
@@ -141,6 +141,8 @@ function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: Hook
   }
   if (event.hook !== 'remove') return;
   app.units = app.units.filter((u) => u.name !== unit);
+  // Nothing of the unit stays: a later unit of the same name (a redeploy) starts empty.
+  effects.push({ type: 'remove-unit-files', app: app.name, unit });
   if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
   if (app.leader !== unit) return;
   app.leader = app.units[0]?.name;

@@ -88,7 +88,9 @@ export type Effect =
   /** Write the application's manifests again from its committed pod spec (the scale changed, or the spec). */
   | { readonly type: 'render-manifests'; readonly app: string }
   /** The application is gone: delete its charm and its manifests. */
-  | { readonly type: 'remove-app-files'; readonly app: string; readonly charmDir: string };
+  | { readonly type: 'remove-app-files'; readonly app: string; readonly charmDir: string }
+  /** The unit is gone (its remove hook ran or was skipped): delete its folder, its charm copy and the state kept there. */
+  | { readonly type: 'remove-unit-files'; readonly app: string; readonly unit: string };
 
 /** The result of one transition. */
 export interface Transition {

@@ -288,7 +288,11 @@ describe('the scheduler', () => {
     expect(drained.relations).toEqual([]);
     // The files go in the `settled` step, once the last unit ran remove.
     let running = model;
-    for (const unit of ['kv/0', 'kv/0', 'kv/0', 'kv/0']) running = apply(apply(running, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() });
+    for (const unit of ['kv/0', 'kv/0', 'kv/0']) running = apply(apply(running, { type: 'hook-started', unit }), { type: 'hook-exited', unit, exitCode: 0, pending: noChanges() });
+    // The unit's own files go as its remove hook exits.
+    const removed = transition(apply(running, { type: 'hook-started', unit: 'kv/0' }), { type: 'hook-exited', unit: 'kv/0', exitCode: 0, pending: noChanges() });
+    expect(removed.effects).toEqual([{ type: 'remove-unit-files', app: 'kv', unit: 'kv/0' }]);
+    running = removed.record;
     expect(transition(running, { type: 'settled' }).effects).toEqual([{ type: 'remove-app-files', app: 'kv', charmDir: 'charms/kv' }]);
   });
 
