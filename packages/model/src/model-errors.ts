@@ -9,7 +9,8 @@ export type ModelErrorCode =
   | 'INVALID_RELATION'
   | 'INVALID_RESOURCE'
   | 'HOOK_LOOP'
-  | 'MODEL_CORRUPT';
+  | 'MODEL_CORRUPT'
+  | 'MODEL_LOCKED';
 
 /**
  * A command the model refuses. Nothing was changed, since every check runs before the
