@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from './load-yaml.js';
+import { checkActionNames } from './names.js';
 
 const action = z.looseObject({
   description: z.string().optional(),
@@ -10,8 +11,8 @@ const action = z.looseObject({
   additionalProperties: z.boolean().optional(),
 });
 
-/** actions.yaml: action name → description and parameters. */
-export const actionsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'action names are lower-case letters, digits and hyphens'), action);
+/** actions.yaml: action name → description and parameters; names as Juju checks them (checkActionNames). */
+export const actionsSchema = z.record(z.string(), action).superRefine((actions, ctx) => checkActionNames(actions, ctx), { when: () => true });
 
 export type CharmActions = z.infer<typeof actionsSchema>;
 

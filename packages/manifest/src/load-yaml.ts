@@ -5,7 +5,8 @@ import { ManifestError, type ManifestProblem } from './manifest-error.js';
 
 /**
  * Reads a YAML file and checks it against `schema`. Every YAML syntax error and every
- * schema issue is reported at once, with the line and column of the offending node.
+ * schema issue is reported at once, with the line and column of the offending node, in
+ * the order of the file.
  *
  * @throws ManifestError (`MANIFEST_INVALID`), including when the file is missing
  * (`NOT_FOUND`) and `optional` is not set.
@@ -88,11 +89,21 @@ export function parseYamlText<S extends z.ZodType>(file: string, text: string, s
   if (parsed.success) return parsed.data;
   throw new ManifestError(
     parsed.error.issues.map((issue): ManifestProblem => {
-      const { line, col } = locate(document, lineCounter, issue.path, issue.code === 'invalid_key');
-      const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      return { file, line, col, code: 'SCHEMA', message: `${where}${issue.message}` };
-    }),
+      // A refinement may name its own code and place itself on a key (names.ts).
+      const params = issue.code === 'custom' ? (issue.params as { code?: string; atKey?: boolean } | undefined) : undefined;
+      const { line, col } = locate(document, lineCounter, issue.path, issue.code === 'invalid_key' || params?.atKey === true);
+      const where = issue.path.length > 0 ? `${issuePath(issue.path)}: ` : '';
+      return { file, line, col, code: params?.code ?? 'SCHEMA', message: `${where}${issue.message}` };
+    }).sort((a, b) => a.line - b.line || a.col - b.col),
   );
+}
+
+/**
+ * A schema issue's path as `requires.db.interface`; a key that is not a plain word is
+ * quoted (JSON), so that a key holding a newline or a control character cannot forge a line.
+ */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((key) => (typeof key === 'string' && !/^[\w.@+-]+$/.test(key) ? JSON.stringify(key) : String(key))).join('.');
 }
 
 /**

@@ -3,7 +3,7 @@ export interface ManifestProblem {
   readonly file: string;
   readonly line: number;
   readonly col: number;
-  /** Stable: `YAML_SYNTAX`, `NOT_FOUND`, `UNREADABLE`, or `SCHEMA` for a value that breaks the schema. */
+  /** Stable: `YAML_SYNTAX`, `NOT_FOUND`, `UNREADABLE`, `SCHEMA` for a value that breaks the schema, or `INVALID_NAME` for a name Juju would refuse (names.ts). */
   readonly code: string;
   readonly message: string;
 }

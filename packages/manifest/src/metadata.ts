@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from './load-yaml.js';
+import { checkMetadataNames } from './names.js';
 
 const relation = z.looseObject({
   interface: z.string({ error: 'every relation needs an interface' }).min(1),
@@ -19,7 +20,8 @@ const resource = z.looseObject({
 /** metadata.yaml, the keys the framework reads; other keys are kept as they are. */
 export const metadataSchema = z
   .looseObject({
-    name: z.string({ error: 'the charm needs a name' }).regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and hyphens, starting with a letter'),
+    // The name's rule is checked with the other names (checkMetadataNames), at its line.
+    name: z.string({ error: 'the charm needs a name' }),
     summary: z.string().optional(),
     description: z.string().optional(),
     series: z.array(z.string()).optional(),
@@ -39,7 +41,9 @@ export const metadataSchema = z
   .refine((m) => !(m.resources && Object.entries(m.resources).some(([, r]) => r.type === 'file' && !r.filename)), {
     message: "a resource of type 'file' needs a filename",
     path: ['resources'],
-  });
+  })
+  // Names are checked even when other keys break the schema: every problem at once.
+  .superRefine(checkMetadataNames, { when: () => true });
 
 export type CharmMetadata = z.infer<typeof metadataSchema>;
 

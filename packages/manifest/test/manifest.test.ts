@@ -59,7 +59,7 @@ describe('metadata.yaml', () => {
     const found = problems(() => loadMetadata(dir));
     const file = join(dir, 'metadata.yaml');
     expect(found.map((p) => [p.file, p.line, p.col, p.code, p.message.split(':')[0]])).toEqual([
-      [file, 1, 7, 'SCHEMA', 'name'],
+      [file, 1, 7, 'INVALID_NAME', 'name'],
       [file, 4, 5, 'SCHEMA', 'requires.db.interface'],
       [file, 4, 12, 'SCHEMA', 'requires.db.scope'],
       [file, 7, 11, 'SCHEMA', 'resources.img.type'],
@@ -140,6 +140,6 @@ describe('actions.yaml', () => {
     const good = charmDir({ 'actions.yaml': 'backup:\n  description: Back up the data\n  params:\n    target: {type: string}\n' });
     expect(loadActionsYaml(good)?.backup?.params?.target).toEqual({ type: 'string' });
     const bad = charmDir({ 'actions.yaml': 'Backup:\n  description: x\n' });
-    expect(problems(() => loadActionsYaml(bad))[0]).toMatchObject({ code: 'SCHEMA', line: 1 });
+    expect(problems(() => loadActionsYaml(bad))[0]).toMatchObject({ code: 'INVALID_NAME', line: 1 });
   });
 });
