@@ -51,7 +51,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${pc.red('error:')} ${(error as Error)?.message ?? String(error)}\n`);
     if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
     else if (!known) process.stderr.write('(run again with --debug for the stack trace)\n');
-    return 1;
+    // `run` refused because its unit is in error: the same status as a command whose hook failed.
+    return known && (error as { code?: unknown }).code === 'UNIT_IN_ERROR' ? 2 : 1;
   }
 }
 

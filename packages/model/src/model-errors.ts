@@ -2,6 +2,8 @@
 export type ModelErrorCode =
   | 'NOT_FOUND'
   | 'NOT_IN_ERROR'
+  | 'UNIT_IN_ERROR'
+  | 'INVALID_HOOK'
   | 'ALREADY_EXISTS'
   | 'INVALID_CONFIG'
   | 'INVALID_OPTION'

@@ -102,7 +102,7 @@ export interface Transition {
  * The model after `operation`: a new record (the given one is not changed) and the
  * effects to carry out. Each unit's `queue` holds the hooks it will run, first first.
  * @throws ModelError when the model refuses the operation (`NOT_FOUND`, `ALREADY_EXISTS`,
- *   `INVALID_CHARM`, `INVALID_CONFIG`, `INVALID_RESOURCE`, `NOT_IN_ERROR`); nothing is changed.
+ *   `INVALID_CHARM`, `INVALID_CONFIG`, `INVALID_RESOURCE`, `NOT_IN_ERROR`, `UNIT_IN_ERROR`); nothing is changed.
  * @example
  * const { record } = transition(model, { type: 'run', unit: 'kv/0', hook: 'update-status' });
  * record.apps.kv!.units[0]!.queue;   // [..., { hook: 'update-status' }]
@@ -249,9 +249,17 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       app.dying = true;
       return;
     }
-    case 'run':
-      findUnit(model, op.unit).queue.push({ hook: op.hook });
+    case 'run': {
+      // A unit in error runs nothing until it is resolved or its retry is due (Juju 2.9's
+      // uniter: worker/uniter/resolver.go, nextOpHookError), so a hook asked for now
+      // would only wait behind the failed one: refused instead.
+      const unit = findUnit(model, op.unit);
+      if (unit.agent.status === 'error') {
+        throw new ModelError('UNIT_IN_ERROR', `unit ${op.unit} is in error (hook "${unit.error?.hook ?? unit.queue[0]?.hook}" failed) and runs no hook until it is resolved: see charms log ${op.unit}, then charms resolve ${op.unit}`);
+      }
+      unit.queue.push({ hook: op.hook });
       return;
+    }
     case 'tick': {
       // The clock jumps. Juju's update-status timer (worker/uniter/remotestate/watcher.go)
       // fires once however long the jump and is started again; each firing moves a

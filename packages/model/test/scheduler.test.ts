@@ -352,6 +352,13 @@ describe('the scheduler', () => {
     expect(runnableUnits(apply(held, { type: 'tick', ms: 24 * 60 * 60_000 }))).toEqual([]);
   });
 
+  it('run refuses a unit in error, which runs no hook until resolved (worker/uniter/resolver.go nextOpHookError), and queues nothing', () => {
+    const held = fail(deploy(emptyModel(), 'kv'), 'kv/0');
+    expect(() => apply(held, { type: 'run', unit: 'kv/0', hook: 'update-status' })).toThrow(expect.objectContaining({ code: 'UNIT_IN_ERROR', message: expect.stringContaining('hook "install" failed') }));
+    const resolved = apply(held, { type: 'resolve', unit: 'kv/0', retry: false });
+    expect(queues(apply(resolved, { type: 'run', unit: 'kv/0', hook: 'update-status' }))['kv/0']!.at(-1)).toBe('update-status');
+  });
+
   it('resolving a failed remove hook without retry removes the unit (juju resolved --no-retry)', () => {
     let model = apply(drain(deploy(emptyModel(), 'kv', { units: 2 })).model, { type: 'remove-unit', unit: 'kv/1' });
     model = apply(apply(model, { type: 'hook-started', unit: 'kv/1' }), { type: 'hook-exited', unit: 'kv/1', exitCode: 0, pending: noChanges() });

@@ -5,6 +5,7 @@ import type { HookReport, LocalModel } from '@charms/model';
 import type { HookTraceRecord } from '@charms/runtime';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
+import { collectConfigKey, collectPair, nameArgument, namedPairs } from './name-arguments.js';
 
 // The model, the build and the tools are loaded by the commands that use them, so that
 // `charms --help` or `charms status` does not load the bundler or the Kubernetes schemas.
@@ -35,15 +36,9 @@ async function builtCharm(source: string): Promise<{ dir: string; name?: string 
   return { dir: summary.outDir, name: summary.name };
 }
 
-/** `k=v` arguments as a map; `--config k=v` may repeat. */
+/** `k=v` arguments as a map; `--config k=v` may repeat; keys checked as names (name-arguments.ts). */
 function pairs(values: readonly string[], what: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const value of values) {
-    const at = value.indexOf('=');
-    if (at <= 0) throw new Error(`${what} must look like key=value, got "${value}"`);
-    result[value.slice(0, at)] = value.slice(at + 1);
-  }
-  return result;
+  return namedPairs(values, what, what.includes('resource') ? 'resource' : 'config');
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -53,6 +48,35 @@ function unitCount(text: string): number {
   const count = Number(text);
   if (!Number.isInteger(count) || count < 1) throw new Error(`the number of units must be a whole number from 1, got "${text}"`);
   return count;
+}
+
+/** The exit status of a model command whose hook failed, or that left a unit it touched in error. */
+const EXIT_UNIT_IN_ERROR = 2;
+
+/**
+ * After a command that ran hooks: one line on stderr for each unit whose hook failed in
+ * this command or that is left in error among those `touched` names (units, or
+ * applications for all their units), and exit status 2 when there is any.
+ */
+function reportFailures(model: LocalModel, reports: readonly HookReport[], touched: readonly string[]): void {
+  const apps = model.snapshot().apps;
+  const failed = new Map<string, string>();
+  for (const report of reports) if (!report.ok && !failed.has(report.unit)) failed.set(report.unit, report.hook);
+  const names = new Set([...touched, ...reports.map((r) => r.unit)]);
+  const inError = new Map<string, string>();
+  for (const app of Object.values(apps)) {
+    for (const unit of app.units) {
+      if (unit.agent.status === 'error' && (names.has(unit.name) || names.has(app.name))) inError.set(unit.name, unit.error?.hook ?? unit.queue[0]?.hook ?? '?');
+    }
+  }
+  const lines: string[] = [];
+  for (const [unit, hook] of inError) lines.push(`${unit}: hook "${hook}" failed and the unit is in error: see charms log ${unit}, then charms resolve ${unit}`);
+  for (const [unit, hook] of failed) {
+    if (!inError.has(unit)) lines.push(`${unit}: hook "${hook}" failed (it ran again and succeeded, or the unit is gone): see charms log ${unit}`);
+  }
+  if (lines.length === 0) return;
+  for (const line of lines) process.stderr.write(`${pc.red('error:')} ${line}\n`);
+  process.exitCode = EXIT_UNIT_IN_ERROR;
 }
 
 async function printStatus(model: LocalModel, apps: readonly string[] = []): Promise<void> {
@@ -70,9 +94,9 @@ export function addModelCommands(program: Command): void {
     .command('deploy')
     .description('deploy a charm on the local model (a source folder is built first; a .charm is unpacked)')
     .argument('<charm>', 'a charm source folder, a built charm folder, or a .charm file')
-    .option('--app <name>', 'the application name (default: the charm name)')
-    .option('--config <key=value>', 'a config value (repeatable)', collect, [])
-    .option('--resource <name=image>', 'an oci-image resource (repeatable)', collect, [])
+    .option('--app <name>', 'the application name (default: the charm name)', nameArgument('application'))
+    .option('--config <key=value>', 'a config value (repeatable)', collectPair('--config', 'config'), [])
+    .option('--resource <name=image>', 'an oci-image resource (repeatable)', collectPair('--resource', 'resource'), [])
     .option('-n, --num-units <n>', 'how many units', '1')
     .option('--timings', 'print where the time went')
     .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: string; timings?: boolean }) => {
@@ -99,6 +123,7 @@ export function addModelCommands(program: Command): void {
       timings.push(['hooks', hooks], ['model (deploy, tools, commits)', total - hooks]);
       const app = options.app ?? model.snapshot().apps[Object.keys(model.snapshot().apps).at(-1)!]?.name;
       await printStatus(model, app ? [app] : []);
+      reportFailures(model, reports, app ? [app] : []);
       if (options.timings) {
         process.stdout.write('\nTimings\n');
         for (const [step, ms] of timings) process.stdout.write(`  ${step.padEnd(32)} ${(ms / 1000).toFixed(2)}s\n`);
@@ -124,29 +149,31 @@ export function addModelCommands(program: Command): void {
   program
     .command('config')
     .description('show an application’s config, or change it (then config-changed runs on every unit)')
-    .argument('<app>')
-    .argument('[key=value...]')
-    .option('--reset <key>', 'back to the default (repeatable)', collect, [])
+    .argument('<app>', 'the application', nameArgument('application'))
+    .argument('[key=value...]', 'config values to set', collectPair('config', 'config'), [])
+    .option('--reset <key>', 'back to the default (repeatable)', collectConfigKey, [])
     .action(async (app: string, values: string[], options: { reset: string[] }) => {
       const model = await open(program);
       if (values.length === 0 && options.reset.length === 0) {
         for (const [key, value] of Object.entries(model.config(app))) process.stdout.write(`${key}: ${JSON.stringify(value)}\n`);
         return;
       }
-      await model.setConfig(app, pairs(values, 'config'), options.reset);
+      const reports = await model.setConfig(app, pairs(values, 'config'), options.reset);
       await printStatus(model);
+      reportFailures(model, reports, [app]);
     });
 
   program
     .command('attach-resource')
     .description('attach a new image to an oci-image resource (then upgrade-charm runs)')
-    .argument('<app>')
-    .argument('<name=image>')
+    .argument('<app>', 'the application', nameArgument('application'))
+    .argument('<name=image>', 'the resource and its image', (value: string) => collectPair('the resource', 'resource')(value, [])[0]!)
     .action(async (app: string, pair: string) => {
       const model = await open(program);
       const [[name, image]] = Object.entries(pairs([pair], 'the resource')) as [[string, string]];
-      await model.attachResource(app, name, image);
+      const reports = await model.attachResource(app, name, image);
       await printStatus(model, [app]);
+      reportFailures(model, reports, [app]);
     });
 
   program
@@ -157,8 +184,9 @@ export function addModelCommands(program: Command): void {
     .action(async (app: string, source: string) => {
       const { dir: built } = await builtCharm(source);
       const model = await open(program);
-      await model.upgrade(app, built);
+      const reports = await model.upgrade(app, built);
       await printStatus(model, [app]);
+      reportFailures(model, reports, [app]);
     });
 
   for (const [name, description] of [
@@ -172,8 +200,9 @@ export function addModelCommands(program: Command): void {
       .argument('<b>')
       .action(async (a: string, b: string) => {
         const model = await open(program);
-        await (name === 'relate' ? model.relate(a, b) : model.unrelate(a, b));
+        const reports = await (name === 'relate' ? model.relate(a, b) : model.unrelate(a, b));
         await printStatus(model);
+        reportFailures(model, reports, [a.split(':')[0]!, b.split(':')[0]!]);
       });
   }
 
@@ -184,7 +213,7 @@ export function addModelCommands(program: Command): void {
     .argument('<hook>')
     .action(async (unit: string, hook: string) => {
       const model = await open(program);
-      await model.run(unit, hook);
+      reportFailures(model, await model.run(unit, hook), [unit]);
     });
 
   program
@@ -194,8 +223,9 @@ export function addModelCommands(program: Command): void {
     .option('--no-retry', 'mark the failed hook done without running it again')
     .action(async (unit: string, options: { retry: boolean }) => {
       const model = await open(program);
-      await model.resolve(unit, { retry: options.retry });
+      const reports = await model.resolve(unit, { retry: options.retry });
       await printStatus(model);
+      reportFailures(model, reports, [unit]);
     });
 
   program
@@ -205,8 +235,9 @@ export function addModelCommands(program: Command): void {
     .option('-n, --num-units <n>', 'how many', '1')
     .action(async (app: string, options: { numUnits: string }) => {
       const model = await open(program);
-      await model.addUnit(app, unitCount(options.numUnits));
+      const reports = await model.addUnit(app, unitCount(options.numUnits));
       await printStatus(model);
+      reportFailures(model, reports, [app]);
     });
 
   program
@@ -215,8 +246,9 @@ export function addModelCommands(program: Command): void {
     .argument('<unit>')
     .action(async (unit: string) => {
       const model = await open(program);
-      await model.removeUnit(unit);
+      const reports = await model.removeUnit(unit);
       await printStatus(model);
+      reportFailures(model, reports, [unit]);
     });
 
   program
@@ -225,8 +257,9 @@ export function addModelCommands(program: Command): void {
     .argument('<app>')
     .action(async (app: string) => {
       const model = await open(program);
-      await model.remove(app);
+      const reports = await model.remove(app);
       await printStatus(model);
+      reportFailures(model, reports, [app]);
     });
 
   program
