@@ -97,9 +97,10 @@ function reservedProblem(charmName: unknown, name: string): string | undefined {
  * the charm name, endpoints (valid, not reserved, not declared twice across provides,
  * requires and peers), storage, resources (and their `filename`, which may not contain
  * `/`, juju/charm resource/meta.go), containers. Used as a zod refinement, so each problem
- * gets the line and column of its key.
+ * gets the line and column of its key. With `syntaxOnly`, only each name's form is checked
+ * (for one layer's file, before the merge decides what is reserved or declared twice).
  */
-export function checkMetadataNames(metadata: Record<string, unknown>, ctx: z.RefinementCtx): void {
+export function checkMetadataNames(metadata: Record<string, unknown>, ctx: z.RefinementCtx, options: { syntaxOnly?: boolean } = {}): void {
   if (!isMap(metadata)) return;
   if (typeof metadata.name === 'string') {
     const problem = nameProblem('charm', metadata.name);
@@ -116,6 +117,7 @@ export function checkMetadataNames(metadata: Record<string, unknown>, ctx: z.Ref
         continue;
       }
       // A subordinate's container-scoped requires may use the juju- names (meta.go Check).
+      if (options.syntaxOnly) continue;
       const exempt = metadata.subordinate === true && role === 'requires' && isMap(spec) && spec.scope === 'container';
       const reserved = exempt ? undefined : reservedProblem(metadata.name, name);
       if (reserved) nameIssue(ctx, [role, name], `endpoint name ${reserved}`);

@@ -1,7 +1,10 @@
 /**
  * `@charms/manifest/queries`: what a hook asks of files that are already checked, with
  * neither zod nor the YAML parser behind it. A hook that imported the package's main
- * entry would load both (~50 ms) before doing anything.
+ * entry would load both (~50 ms) before doing anything. The command line checks names
+ * with the same rules.
  */
 export { isKubernetesCharm, endpoints } from './metadata-queries.js';
 export { configValueFits } from './config-value.js';
+export { nameProblem, pathInside, MAX_NAME_LENGTH } from './names.js';
+export type { NameKind } from './names.js';

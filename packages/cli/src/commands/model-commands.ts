@@ -41,8 +41,6 @@ function pairs(values: readonly string[], what: string): Record<string, string> 
   return namedPairs(values, what, what.includes('resource') ? 'resource' : 'config');
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 /** A unit count: a whole number from 1. */
 function unitCount(text: string): number {
   const count = Number(text);
