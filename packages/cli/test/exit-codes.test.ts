@@ -56,8 +56,12 @@ describe('exit codes of the model commands', { timeout: TIMEOUT }, () => {
   });
 
   it('config and add-unit exit 2 when a hook of theirs fails; a refused command exits 1', async () => {
-    const { charms } = newModel();
+    const { charms, queue } = newModel();
     expect((await charms('deploy', recorder)).status).toBe(0);
+    const path = await charms('run', 'recorder/0', '../../../../bin/true');
+    expect(path.status).toBe(1);
+    expect(path.stderr).toMatch(/^error: unit recorder\/0 has no hook "..\/..\/..\/..\/bin\/true": its charm's hooks are .*update-status/);
+    expect(queue('recorder/0')).toEqual([]);
     const config = await charms('config', 'recorder', 'fail-hook=config-changed');
     expect(config.status).toBe(2);
     expect(config.stderr).toBe('error: recorder/0: hook "config-changed" failed and the unit is in error: see charms log recorder/0, then charms resolve recorder/0\n');

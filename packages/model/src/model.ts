@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { endpoints, loadConfigYaml } from '@charms/manifest';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
+import { charmHookNames } from './hook-names.js';
 import { HookRunner, MODEL_NAME, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
 import { emptyModel, findApp, findUnit, sameRelation, type ModelRecord } from './model-state.js';
@@ -180,9 +181,22 @@ export class LocalModel {
     });
   }
 
-  /** Runs one hook on a unit (`update-status`, say) and whatever follows from it. */
+  /**
+   * Runs one hook on a unit (`update-status`, say) and whatever follows from it.
+   * @throws ModelError `NOT_FOUND`; `INVALID_HOOK` for a name the unit's charm cannot have
+   *   (as juju/charm `Meta.Hooks()` lists them); `UNIT_IN_ERROR` while the unit is in error.
+   *   Nothing is queued then.
+   */
   async run(unit: string, hook: string): Promise<HookReport[]> {
-    return this.#operation(async () => this.#apply({ type: 'run', unit, hook }));
+    return this.#operation(async () => {
+      findUnit(this.#state, unit);
+      const known = charmHookNames(this.#store.metadata(findApp(this.#state, unit.split('/')[0]!)));
+      if (!known.includes(hook)) {
+        const shown = JSON.stringify(hook.length > 80 ? `${hook.slice(0, 80)}…` : hook);
+        throw new ModelError('INVALID_HOOK', `unit ${unit} has no hook ${shown}: its charm's hooks are ${known.join(', ')}`);
+      }
+      this.#apply({ type: 'run', unit, hook });
+    });
   }
 
   /** Moves the virtual clock on; update-status runs on every unit for each 5 minutes passed. */
