@@ -7,6 +7,7 @@ import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
 import { HookRunner, MODEL_NAME, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
+import { checkModelRecord } from './model-record-schema.js';
 import { emptyModel, findApp, findUnit, sameRelation, type ModelRecord } from './model-state.js';
 import { ModelStore, type LogEntry, type TimelineEntry } from './model-store.js';
 import type { ResourceValue } from './resource-values.js';
@@ -86,7 +87,7 @@ export class LocalModel {
     const model = new LocalModel(options);
     model.#store.prepare();
     writeShims(join(model.dir, 'run', 'bin'));
-    model.#state = model.#store.load();
+    model.#state = model.#load();
     return model;
   }
 
@@ -135,7 +136,7 @@ export class LocalModel {
 
   /** The effective config of an application: set values over config.yaml defaults. */
   config(app: string): Record<string, unknown> {
-    this.#state = this.#store.load();
+    this.#state = this.#load();
     const record = findApp(this.#state, app);
     const options = this.#store.configYaml(record)?.options ?? {};
     return Object.fromEntries(Object.keys(options).sort().map((name) => [name, Object.hasOwn(record.config, name) ? record.config[name] : (options[name]!.default ?? null)]));
@@ -226,19 +227,19 @@ export class LocalModel {
 
   /** `juju status --format json`, in Juju's shape. */
   status(): StatusJson {
-    this.#state = this.#store.load();
+    this.#state = this.#load();
     return modelStatus(this.#state, MODEL_NAME, (app) => this.#store.metadata(app));
   }
 
   /** The relations, each once, as the relation section of `juju status` lists them. */
   relations(): RelationStatus[] {
-    this.#state = this.#store.load();
+    this.#state = this.#load();
     return relationStatus(this.#state);
   }
 
   /** The committed pod spec of an application, as YAML text (k8s resources appended). */
   podSpec(app: string): string | undefined {
-    this.#state = this.#store.load();
+    this.#state = this.#load();
     const spec = findApp(this.#state, app).podSpec;
     return spec ? `${spec.spec.replace(/\n?$/, '\n')}${spec.k8sResources ?? ''}` : undefined;
   }
@@ -275,11 +276,16 @@ export class LocalModel {
 
   /** The model's state record (a copy), for tools and tests. */
   snapshot(): ModelRecord {
-    this.#state = this.#store.load();
+    this.#state = this.#load();
     return structuredClone(this.#state);
   }
 
   // ---- machinery ------------------------------------------------------------------
+
+  /** `model.json`, its shape checked. @throws ModelError `MODEL_CORRUPT` */
+  #load(): ModelRecord {
+    return checkModelRecord(this.#store.load(), this.#store.file('model.json'));
+  }
 
   /** The endpoints of a deployed application's charm. */
   readonly #endpointsOf = (app: string): CharmEndpoint[] => endpoints(this.#store.metadata(findApp(this.#state, app)));
@@ -287,7 +293,7 @@ export class LocalModel {
   async #operation(change: () => Promise<void>): Promise<HookReport[]> {
     const release = await this.#store.lock();
     try {
-      this.#state = this.#store.load();
+      this.#state = this.#load();
       await change();
       this.#store.save(this.#state);
       return await this.#settle();

@@ -1,0 +1,81 @@
+/**
+ * The shape of `model.json`, checked each time the model reads it, so that a file of the
+ * wrong shape (valid JSON, edited by hand or written by something else) is refused with
+ * the file and the bad key named, instead of failing later inside an operation. The
+ * objects are loose: keys the model does not know are kept, as older and newer models
+ * add fields.
+ */
+import { z } from 'zod';
+import { ModelError } from './model-errors.js';
+import type { ModelRecord } from './model-state.js';
+
+const status = z.looseObject({ status: z.string(), message: z.string(), since: z.string() });
+const hookEvent = z.looseObject({
+  hook: z.string(),
+  relationId: z.number().optional(),
+  remoteUnit: z.string().optional(),
+  remoteApp: z.string().optional(),
+  departingUnit: z.string().optional(),
+});
+const unit = z.looseObject({
+  name: z.string(),
+  workload: status,
+  agent: status,
+  error: hookEvent.optional(),
+  retryAt: z.number().optional(),
+  retryDelay: z.number().optional(),
+  queue: z.array(hookEvent),
+  controllerState: z.record(z.string(), z.string()),
+  openedPorts: z.array(z.string()),
+  installed: z.boolean().optional(),
+  statusSet: z.boolean().optional(),
+});
+const app = z.looseObject({
+  name: z.string(),
+  charm: z.string(),
+  charmDir: z.string(),
+  revision: z.number(),
+  config: z.record(z.string(), z.unknown()),
+  resources: z.record(z.string(), z.looseObject({ image: z.string(), username: z.string(), password: z.string(), revision: z.number() })),
+  units: z.array(unit),
+  nextUnit: z.number().int().nonnegative(),
+  leader: z.string().optional(),
+  leaderSettings: z.record(z.string(), z.string()),
+  dying: z.boolean().optional(),
+});
+const end = z.looseObject({ app: z.string(), endpoint: z.string(), role: z.enum(['provides', 'requires', 'peers']) });
+const relation = z.looseObject({
+  id: z.number(),
+  interface: z.string(),
+  ends: z.tuple([end, end]),
+  data: z.record(z.string(), z.record(z.string(), z.string())),
+  joined: z.record(z.string(), z.array(z.string())),
+  members: z.array(z.string()).optional(),
+  inScope: z.record(z.string(), z.array(z.string())).optional(),
+  dying: z.boolean().optional(),
+});
+const modelRecord = z.looseObject({
+  version: z.literal(1),
+  apps: z.record(z.string(), app),
+  relations: z.array(relation),
+  nextRelationId: z.number().int().nonnegative(),
+  clock: z.number(),
+  hookCounter: z.number().int().nonnegative(),
+});
+
+/** A key path as `apps.kv.units[0].queue`. */
+function where(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the model record';
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+/**
+ * `value` (parsed from `file`) as a `ModelRecord`.
+ * @throws ModelError `MODEL_CORRUPT` naming the file, with one problem per bad key.
+ */
+export function checkModelRecord(value: unknown, file: string): ModelRecord {
+  const result = modelRecord.safeParse(value);
+  if (result.success) return value as ModelRecord;
+  const problems = result.error.issues.slice(0, 10).map((issue) => `${where(issue.path)}: ${issue.message}`);
+  throw new ModelError('MODEL_CORRUPT', `${file} is not a model record of this version: it was left as it is; move it away to start an empty model`, problems);
+}
