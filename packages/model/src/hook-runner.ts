@@ -13,6 +13,7 @@ import { noChanges } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { modelTime, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import type { ModelStore } from './model-store.js';
+import { thisProcess } from './process-groups.js';
 import { ShimServer } from './shim-server.js';
 
 /** The model's name, as hooks see it (JUJU_MODEL_NAME) and status prints it. */
@@ -90,6 +91,9 @@ export class HookRunner {
     // status-set gives the unit a new workload record; the one the scheduler set before the hook does not count.
     const workload = unit.workload;
     const trace = join('traces', `${model.hookCounter}.json`);
+    // Saved before the hook starts: the hook counter, so that a hook run again after this
+    // command died gets a context id of its own, and the agent's `executing` for `status`.
+    this.#store.save(model, { durable: false });
     this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
     const started = performance.now();
     mkdirSync(this.#store.file('traces'), { recursive: true });
@@ -187,18 +191,32 @@ export class HookRunner {
         : {}),
     };
     return new Promise((done) => {
-      const child = spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The hook gets a process group of its own (detached), led by the gate: recorded,
+      // then let go; when this process dies the gate's watcher ends the group (GATE).
+      const child = spawn('/bin/sh', ['-c', GATE, join(charmDir, 'dispatch')], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      const gate = child.stdio[3] as import('node:stream').Duplex;
+      const pgid = child.pid;
+      if (pgid !== undefined) {
+        this.#store.recordHook({ contextId, unit: unit.name, hook: event.hook, pgid, owner: thisProcess() });
+        gate.write('go\n');
+      }
       // Juju logs a hook's stdout at DEBUG and its stderr at WARNING.
       const lines = (level: string) => (chunk: Buffer) => {
         for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.#log(model, unit.name, event.hook, level, line);
       };
-      child.stdout.on('data', lines('DEBUG'));
-      child.stderr.on('data', lines('WARNING'));
+      child.stdout!.on('data', lines('DEBUG'));
+      child.stderr!.on('data', lines('WARNING'));
+      gate.on('error', () => {});
       child.on('error', (error) => {
+        if (pgid !== undefined) this.#store.forgetHook(pgid);
         this.#log(model, unit.name, event.hook, 'ERROR', `cannot run dispatch: ${error.message}`);
         done(127);
       });
+      // The hook is over: its watcher may go without ending the group (background processes
+      // the hook started live on, as under Juju).
+      child.on('exit', () => gate.end('done\n'));
       child.on('close', (code, signal) => {
+        if (pgid !== undefined) this.#store.forgetHook(pgid);
         // The hook's tool calls are over: their files can go.
         this.#shims.sweep();
         done(code ?? (signal ? 128 : 1));
@@ -206,6 +224,19 @@ export class HookRunner {
     });
   }
 }
+
+/**
+ * How a hook starts (`sh -c GATE <dispatch>`): it waits until the model has recorded its
+ * process group and says `go` on fd 3 (no `go` — the model died first — and it never
+ * starts), leaves a watcher on fd 3, and becomes `dispatch`. The watcher reads `done`
+ * when the hook is over; end-of-file instead means the model's process died, and it kills
+ * the hook's process group, so that no hook outlives the command that ran it.
+ */
+const GATE = `IFS= read -r go <&3 || exit 125
+[ "$go" = go ] || exit 125
+{ IFS= read -r end <&3; [ "$end" = done ] || kill -KILL 0; } </dev/null >/dev/null 2>&1 &
+exec "$0" 3<&-
+`;
 
 /** A settings map as text that does not depend on the order of its keys. */
 function canonical(settings: Readonly<Record<string, string>>): string {

@@ -2,13 +2,14 @@
  * The model's folder: the lock, `model.json` (written atomically), the log and the
  * timeline, each application's charm and manifests, each unit's folder.
  */
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import lockfile from 'proper-lockfile';
 import { renderManifests, type RenderedManifests } from './manifests.js';
 import { ModelError } from './model-errors.js';
 import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
+import { endGroup, isAlive, thisProcess, type ProcessIdentity } from './process-groups.js';
 
 /** One line of `charms log`: what the charm logged (juju-log, stdout, stderr). */
 export interface LogEntry {
@@ -34,12 +35,46 @@ export interface TimelineEntry {
   readonly ms?: number;
 }
 
+/** Who holds the model's lock: written beside it (`model.lock.holder`) once it is taken. */
+export interface LockHolder extends ProcessIdentity {
+  /** The holder's command line (`charms config minio …`). */
+  readonly command: string;
+  /** When it took the lock (real time, ISO). */
+  readonly since: string;
+  /** The inode of the lock folder it made: a lock taken over from it is another folder. */
+  readonly ino?: number;
+}
+
+/**
+ * A hook that is running, recorded before it may start (`run/hook.<pgid>.json`): the
+ * command that runs it, and the hook's own process group, which the next command ends
+ * if that command died.
+ */
+export interface HookRecord {
+  readonly contextId: string;
+  readonly unit: string;
+  readonly hook: string;
+  /** The hook's process group (its dispatch was started as the group's leader). */
+  readonly pgid: number;
+  /** The command that runs the hook. */
+  readonly owner: ProcessIdentity;
+}
+
+export interface ModelStoreOptions {
+  /** Told once when the lock is held by another process and this one waits; by default a line on stderr. */
+  readonly onWait?: (holder: LockHolder | undefined) => void;
+  /** How long to wait for the lock before giving up (ms; default 120000). */
+  readonly lockTimeout?: number;
+}
+
 /** The files of one model folder. Every write is the caller's to make under `lock()`. */
 export class ModelStore {
   readonly dir: string;
+  readonly #options: ModelStoreOptions;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
+    this.#options = options;
   }
 
   /** Creates the folder and its `run/` (mode 700), and an empty `model.json` if there is none. */
@@ -49,6 +84,11 @@ export class ModelStore {
     mkdirSync(this.file('run'), { recursive: true, mode: 0o700 });
     chmodSync(this.file('run'), 0o700);
     if (!existsSync(this.file('model.json'))) this.save(emptyModel());
+    // Leftovers of a killed commit of model.json.
+    for (const name of readdirSync(this.dir)) {
+      const pid = /^model\.json\.(\d+)\.tmp$/.exec(name)?.[1];
+      if (pid && !isAlive({ pid: Number(pid) })) rmSync(this.file(name), { force: true });
+    }
   }
 
   /** A path inside the model folder. */
@@ -61,9 +101,138 @@ export class ModelStore {
     return this.file('units', unit.replace('/', '-'));
   }
 
-  /** One process at a time changes the model; others wait (up to about a minute). */
-  lock(): Promise<() => Promise<void>> {
-    return lockfile.lock(this.dir, { lockfilePath: this.file('model.lock'), retries: { retries: 100, minTimeout: 50, maxTimeout: 500 } });
+  /**
+   * Takes the model's lock: one process at a time changes the model. While another
+   * process holds it, this one says so once (`onWait`) and waits; a lock whose holder has
+   * died is taken over at once. Once taken, hooks left running by a command that died
+   * are ended (`recoverHooks`).
+   * @throws ModelError `MODEL_LOCKED` after `lockTimeout`, naming the holder (pid, command, age).
+   */
+  async lock(): Promise<() => Promise<void>> {
+    const lockPath = this.file('model.lock');
+    const timeout = this.#options.lockTimeout ?? 120_000;
+    const started = Date.now();
+    let told = false;
+    let release: () => Promise<void>;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        release = await lockfile.lock(this.dir, { lockfilePath: lockPath, retries: 0 });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      }
+      const holder = this.lockHolder();
+      if (holder && !isAlive(holder) && this.#takeOver(holder)) continue;
+      if (Date.now() - started >= timeout) {
+        throw new ModelError('MODEL_LOCKED', `the model ${this.dir} is locked by ${describeHolder(holder)}; waited ${Math.round((Date.now() - started) / 1000)} s. Wait for that command to finish, or stop it.`);
+      }
+      if (!told) {
+        told = true;
+        (this.#options.onWait ?? ((h) => process.stderr.write(`waiting for the model lock, held by ${describeHolder(h)}\n`)))(holder);
+      }
+      await new Promise((done) => setTimeout(done, Math.min(50 * 2 ** Math.min(attempt, 4), 500)));
+    }
+    let ino: number | undefined;
+    try {
+      ino = statSync(lockPath).ino;
+    } catch {
+      ino = undefined;
+    }
+    writeAtomically(this.file('model.lock.holder'), JSON.stringify({ ...thisProcess(), command: commandLine(), since: new Date().toISOString(), ...(ino ? { ino } : {}) } satisfies LockHolder));
+    try {
+      await this.recoverHooks();
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    return async () => {
+      rmSync(this.file('model.lock.holder'), { force: true });
+      await release();
+    };
+  }
+
+  /** Who holds the lock (as it wrote when it took it), or undefined. */
+  lockHolder(): LockHolder | undefined {
+    try {
+      return JSON.parse(readFileSync(this.file('model.lock.holder'), 'utf8')) as LockHolder;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Removes the lock of a dead holder, unless another process took it meanwhile: the lock
+   * folder is first renamed aside (atomic), then checked to be the dead holder's by its inode.
+   */
+  #takeOver(holder: LockHolder): boolean {
+    const lockPath = this.file('model.lock');
+    const aside = this.file(`model.lock.stale.${process.pid}`);
+    try {
+      if (holder.ino !== undefined && statSync(lockPath).ino !== holder.ino) return false;
+      renameSync(lockPath, aside);
+    } catch {
+      return false;
+    }
+    if (holder.ino !== undefined && statSync(aside).ino !== holder.ino) {
+      // Another process's lock, taken between the check and the rename: give it back.
+      try {
+        renameSync(aside, lockPath);
+      } catch {
+        rmdirSync(aside);
+      }
+      return false;
+    }
+    rmSync(aside, { recursive: true, force: true });
+    if (JSON.stringify(this.lockHolder()) === JSON.stringify(holder)) rmSync(this.file('model.lock.holder'), { force: true });
+    return true;
+  }
+
+  /** Records a hook before it may start; see `HookRecord`. */
+  recordHook(record: HookRecord): void {
+    writeAtomically(this.file('run', `hook.${record.pgid}.json`), JSON.stringify(record));
+  }
+
+  /** The hook has ended and its process group with it. */
+  forgetHook(pgid: number): void {
+    rmSync(this.file('run', `hook.${pgid}.json`), { force: true });
+  }
+
+  /** The hooks recorded as running. */
+  hookRecords(): HookRecord[] {
+    const records: HookRecord[] = [];
+    for (const name of readdirSync(this.file('run'))) {
+      if (!/^hook\.\d+\.json$/.test(name)) continue;
+      try {
+        records.push(JSON.parse(readFileSync(this.file('run', name), 'utf8')) as HookRecord);
+      } catch {
+        rmSync(this.file('run', name), { force: true });
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Ends the hooks whose command died: kills each one's process group (its tool calls are
+   * refused anyway: the context ids are not known to any live command), takes the unit's
+   * agent out of `executing` (back to its error, or idle), and forgets the record. The
+   * hook was not committed and stays queued: it runs again. Called with the lock held.
+   * Returns the records it ended.
+   */
+  async recoverHooks(): Promise<HookRecord[]> {
+    const abandoned = this.hookRecords().filter((record) => !isAlive(record.owner));
+    if (abandoned.length === 0) return [];
+    for (const record of abandoned) await endGroup(record.pgid, record.contextId, record.owner.boot);
+    const model = this.load();
+    for (const record of abandoned) {
+      const unit = model.apps[record.unit.split('/')[0]!]?.units.find((u) => u.name === record.unit);
+      if (!unit || unit.agent.status !== 'executing' || unit.agent.message !== `running ${record.hook} hook`) continue;
+      const since = unit.agent.since;
+      if (unit.error) unit.agent = { status: 'error', message: `hook failed: "${unit.error.hook}"`, since };
+      else unit.agent = { status: unit.installed === false ? 'allocating' : 'idle', message: '', since };
+    }
+    this.save(model);
+    for (const record of abandoned) this.forgetHook(record.pgid);
+    return abandoned;
   }
 
   /** @throws ModelError `MODEL_CORRUPT` when `model.json` cannot be read or parsed; it is left as it is. */
@@ -75,11 +244,14 @@ export class ModelStore {
     }
   }
 
-  /** Writes `model.json` atomically: a temporary file, then a rename. */
-  save(model: ModelRecord): void {
-    const temporary = this.file(`model.json.${process.pid}.tmp`);
-    writeFileSync(temporary, `${JSON.stringify(model, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.file('model.json'));
+  /**
+   * Writes `model.json` atomically: a temporary file, flushed to disk, renamed over the
+   * old one, then the folder flushed, so that after a power loss the model is the old
+   * record or the new one. `durable: false` skips the flushes (for a record a power loss
+   * makes moot, such as the one saved as a hook starts).
+   */
+  save(model: ModelRecord, options: { durable?: boolean } = {}): void {
+    writeAtomically(this.file('model.json'), `${JSON.stringify(model, null, 2)}\n`, options.durable !== false);
   }
 
   log(entry: LogEntry): void {
@@ -134,10 +306,48 @@ export class ModelStore {
     if (!existsSync(this.dir)) return;
     const release = await this.lock();
     // Emptied while locked, so no operation can start on a half-deleted model; the lock goes last.
-    for (const name of readdirSync(this.dir)) if (name !== 'model.lock') rmSync(join(this.dir, name), { recursive: true, force: true });
+    for (const name of readdirSync(this.dir)) if (name !== 'model.lock' && name !== 'model.lock.holder') rmSync(join(this.dir, name), { recursive: true, force: true });
     await release();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Writes `path` through a temporary file and a rename; with `durable`, the file and its folder are flushed to disk. */
+function writeAtomically(path: string, text: string, durable = false): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    if (durable) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  if (durable) syncFolder(resolve(path, '..'));
+}
+
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems cannot flush a folder; the rename is then as durable as they make it.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function describeHolder(holder: LockHolder | undefined): string {
+  if (!holder) return 'another process (it has not said which)';
+  const age = Math.max(0, Math.round((Date.now() - Date.parse(holder.since)) / 1000));
+  return `pid ${holder.pid} (${holder.command}) for ${age} s`;
+}
+
+/** The program and its first argument (`charms.mjs config`): later arguments may hold secrets. */
+function commandLine(): string {
+  const [, script, first] = process.argv;
+  return [script ? basename(script) : basename(process.argv0), ...(first && !first.includes('=') ? [first.slice(0, 40)] : [])].join(' ');
 }
 
 function readLines<T>(path: string): T[] {
