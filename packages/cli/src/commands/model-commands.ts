@@ -41,6 +41,48 @@ function pairs(values: readonly string[], what: string): Record<string, string> 
   return namedPairs(values, what, what.includes('resource') ? 'resource' : 'config');
 }
 
+/**
+ * Config `k=v` arguments as a map, where `k=@path` takes the value from the file `path`,
+ * exactly as it is (the `@` directive of `juju config`): a big value or a secret need not
+ * be on the command line, where `ps` shows it.
+ */
+function configPairs(values: readonly string[], what: string): Record<string, string> {
+  const result = pairs(values, what);
+  for (const [key, value] of Object.entries(result)) if (value.startsWith('@')) result[key] = readValueFile(value.slice(1), key);
+  return result;
+}
+
+function readValueFile(path: string, key: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the value of ${key} from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * `--file settings.yaml` as `juju config --file` (Juju 2.9) reads it: the options of
+ * `app` under its name, `app: {key: value, …}`. Integers come as numbers when exact, else
+ * as their digits, which the model refuses rather than rounds.
+ */
+async function configFile(path: string, app: string): Promise<Record<string, unknown>> {
+  const { parse } = await import('yaml');
+  let document: unknown;
+  try {
+    document = parse(readFileSync(resolve(path), 'utf8'), { intAsBigInt: true });
+  } catch (error) {
+    throw new Error(`cannot read config from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const section = document && typeof document === 'object' ? (document as Record<string, unknown>)[app] : undefined;
+  if (!section || typeof section !== 'object' || Array.isArray(section)) {
+    throw new Error(`${path} has no settings for ${app}: it must hold them under the application's name, as "${app}:" followed by indented "key: value" lines`);
+  }
+  const entries = Object.entries(section as Record<string, unknown>);
+  // The keys are checked as the command line's are.
+  pairs(entries.map(([key]) => `${key}=`), 'config');
+  return Object.fromEntries(entries.map(([key, value]) => [key, typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value]));
+}
+
 /** A unit count: a whole number from 1. */
 function unitCount(text: string): number {
   const count = Number(text);
@@ -93,7 +135,7 @@ export function addModelCommands(program: Command): void {
     .description('deploy a charm on the local model (a source folder is built first; a .charm is unpacked)')
     .argument('<charm>', 'a charm source folder, a built charm folder, or a .charm file')
     .option('--app <name>', 'the application name (default: the charm name)', nameArgument('application'))
-    .option('--config <key=value>', 'a config value (repeatable)', collectPair('--config', 'config'), [])
+    .option('--config <key=value>', 'a config value (repeatable); key=@path takes it from a file', collectPair('--config', 'config'), [])
     .option('--resource <name=image>', 'an oci-image resource (repeatable)', collectPair('--resource', 'resource'), [])
     .option('-n, --num-units <n>', 'how many units', '1')
     .option('--timings', 'print where the time went')
@@ -112,7 +154,7 @@ export function addModelCommands(program: Command): void {
       started = performance.now();
       const reports = await model.deploy(built, {
         app: options.app,
-        config: pairs(options.config, '--config'),
+        config: configPairs(options.config, '--config'),
         resources: pairs(options.resource, '--resource'),
         units: unitCount(options.numUnits),
       });
@@ -148,15 +190,17 @@ export function addModelCommands(program: Command): void {
     .command('config')
     .description('show an application’s config, or change it (then config-changed runs on every unit)')
     .argument('<app>', 'the application', nameArgument('application'))
-    .argument('[key=value...]', 'config values to set', collectPair('config', 'config'), [])
+    .argument('[key=value...]', 'config values to set; key=@path takes the value from a file', collectPair('config', 'config'), [])
     .option('--reset <key>', 'back to the default (repeatable)', collectConfigKey, [])
-    .action(async (app: string, values: string[], options: { reset: string[] }) => {
+    .option('--file <path>', 'YAML settings under the application name (app: {key: value}), as juju config --file')
+    .action(async (app: string, values: string[], options: { reset: string[]; file?: string }) => {
+      const fromFile = options.file === undefined ? {} : await configFile(options.file, app);
       const model = await open(program);
-      if (values.length === 0 && options.reset.length === 0) {
+      if (values.length === 0 && options.reset.length === 0 && options.file === undefined) {
         for (const [key, value] of Object.entries(model.config(app))) process.stdout.write(`${key}: ${JSON.stringify(value)}\n`);
         return;
       }
-      const reports = await model.setConfig(app, pairs(values, 'config'), options.reset);
+      const reports = await model.setConfig(app, { ...fromFile, ...configPairs(values, 'config') }, options.reset);
       await printStatus(model);
       reportFailures(model, reports, [app]);
     });
