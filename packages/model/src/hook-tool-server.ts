@@ -1,4 +1,4 @@
-import { podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
+import { nameProblem, pathInside, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
 import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
 import { otherEnd, podAddress, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 
@@ -84,8 +84,13 @@ function modelWorld(ctx: ToolContext): JujucWorld {
         .map((r) => relationView(ctx, r)),
     controllerState: () => unit.controllerState,
     resourcePath: (name) => {
+      // Own properties only, and a valid resource name only: the name becomes a folder of
+      // the unit (resources/<name>/), so one that is not a plain name is never written.
+      if (nameProblem('resource', name) !== undefined || !Object.hasOwn(app.resources, name) || !Object.hasOwn(ctx.metadata.resources ?? {}, name)) return undefined;
       const resource = app.resources[name];
-      if (!resource || !ctx.metadata.resources?.[name]) return undefined;
+      if (!resource) return undefined;
+      // The unit writes resources/<name>/content.yaml: that path must stay in resources/.
+      pathInside('resources', name, 'content.yaml');
       return ctx.writeResource(name, `registrypath: ${JSON.stringify(resource.image)}\nusername: ${JSON.stringify(resource.username)}\npassword: ${JSON.stringify(resource.password)}\n`);
     },
     specs: () => ({ podSpec: app.podSpec?.spec, rawSpec: app.rawSpec?.spec }),

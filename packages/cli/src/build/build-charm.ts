@@ -1,13 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
+import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, pathInside, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
 import { CliError } from '../cli-error.js';
 import { indexRootFor } from '../workspace.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';
 import { bundleCharm, entryModules, type BundleFile } from './bundle.js';
 import { checkCharm } from './check-charm.js';
 import { plainFiles } from './copy-files.js';
-import { DISPATCH_SCRIPT, hookNames, hookScript } from './hooks.js';
+import { DISPATCH_SCRIPT, HOOK_SCRIPT, hookNames } from './hooks.js';
 import { resolveLayerOptions } from './layer-options.js';
 import { mergeCharmFiles } from './merge-files.js';
 import { resolveLayers } from './resolve-layers.js';
@@ -74,7 +74,8 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   const merged = mergeCharmFiles(layers);
   const layerOptions = resolveLayerOptions(layers);
   const name = String(merged.metadata.name);
-  const outDir = resolve(options.outDir ?? join(charmDir, 'build', name));
+  // The name passed the metadata checks (mergeCharmFiles); the folder is checked again here.
+  const outDir = options.outDir === undefined ? pathInside(join(charmDir, 'build'), name) : resolve(options.outDir);
   const previous = checkOutput(outDir, options.force ?? false);
 
   const includes = layers.slice(0, -1).map((layer) => layer.ref);
@@ -122,7 +123,7 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   for (const file of bundle) add(`dist/${file.path}`, file.text, 'build', 'dynamic');
   add('dispatch', DISPATCH_SCRIPT, 'build', 'dynamic', 0o755);
   const hooks = hookNames(merged.metadata);
-  for (const hook of hooks) add(`hooks/${hook}`, hookScript(hook), 'build', 'dynamic', 0o755);
+  for (const hook of hooks) add(`hooks/${hook}`, HOOK_SCRIPT, 'build', 'dynamic', 0o755);
 
   const manifest: BuildManifest = {
     layers: layers.map((layer) => ({ name: layer.name, ref: layer.ref })),
@@ -130,12 +131,14 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   };
 
   options.onStep?.('writing');
+  // Every path is checked to stay inside the output folder before anything is written,
+  // whatever made it (a name in metadata.yaml, a layer's file, an edited .build.manifest).
+  const targets = [...files].map(([path, file]) => [pathInside(outDir, path), file] as const);
+  const stale = Object.keys(previous?.signatures ?? {}).filter((path) => !files.has(path) && path !== MANIFEST_FILE);
+  const staleTargets = stale.map((path) => pathInside(outDir, path));
   // Files of the previous build that this one no longer makes go away.
-  for (const path of Object.keys(previous?.signatures ?? {})) {
-    if (!files.has(path) && path !== MANIFEST_FILE) rmSync(join(outDir, path), { force: true });
-  }
-  for (const [path, file] of files) {
-    const target = join(outDir, path);
+  for (const target of staleTargets) rmSync(target, { force: true });
+  for (const [target, file] of targets) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.content);
     chmodSync(target, file.mode);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { actionsSchema, configSchema, loadYamlFile, ManifestError, metadataSchema } from '@charms/manifest';
+import { actionsSchema, checkActionNames, checkMetadataNames, configSchema, issuePath, loadYamlFile, ManifestError, metadataSchema } from '@charms/manifest';
 import { z } from 'zod';
 import { applyDeletes, deepMerge } from './deep-merge.js';
 import type { ResolvedLayer } from './resolve-layers.js';
@@ -17,6 +17,13 @@ export interface MergedFiles {
 }
 
 const anyMap = z.record(z.string(), z.unknown());
+// Each layer's file is checked for the form of its names where it is read, so that a bad
+// name is reported at its line and column (the merged document has no positions).
+const layerFile: Record<string, z.ZodType<Record<string, unknown>>> = {
+  'metadata.yaml': anyMap.superRefine((value, ctx) => checkMetadataNames(value, ctx, { syntaxOnly: true }), { when: () => true }),
+  'actions.yaml': anyMap.superRefine((value, ctx) => checkActionNames(value, ctx), { when: () => true }),
+  'config.yaml': anyMap,
+};
 
 /**
  * Merges each file over the layers, lowest first, applies every layer's `deletes`, and
@@ -32,7 +39,7 @@ export function mergeCharmFiles(allLayers: readonly ResolvedLayer[]): MergedFile
     let merged: Record<string, unknown> | undefined;
     let origin: string | undefined;
     for (const layer of layers) {
-      const data = loadYamlFile(join(layer.dir, file), anyMap, { optional: true });
+      const data = loadYamlFile(join(layer.dir, file), layerFile[file] ?? anyMap, { optional: true });
       if (data === undefined) continue;
       merged = merged === undefined ? structuredClone(data) : (deepMerge(merged, data) as Record<string, unknown>);
       origin = layer.ref;
@@ -93,6 +100,9 @@ function checkMerged(schema: z.ZodType, value: unknown, file: string): void {
   const parsed = schema.safeParse(value);
   if (parsed.success) return;
   throw new ManifestError(
-    parsed.error.issues.map((issue) => ({ file, line: 1, col: 1, code: 'SCHEMA', message: `after merging the layers, ${issue.path.join('.')}: ${issue.message}` })),
+    parsed.error.issues.map((issue) => {
+      const code = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
+      return { file, line: 1, col: 1, code: code ?? 'SCHEMA', message: `after merging the layers, ${issuePath(issue.path)}: ${issue.message}` };
+    }),
   );
 }
