@@ -219,11 +219,16 @@ describe('the jujuc emulator against Juju 2.9 (issue 14)', () => {
   // a unit of it that never entered the scope.
   it('relation-get of a unit outside the relation is permission denied; of one that never joined, settings not found', () => {
     const w = world();
+    w.relations['db:3']!.scopeKnown = true;
     const hook = { relationId: 'db:3', remoteUnit: 'pg/0', remoteApp: 'pg' };
     expect(ask(w, 'relation-get', ['-', 'other/0'], hook)).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR permission denied\n' });
     expect(ask(w, 'relation-get', ['--app', '-', 'other'], hook)).toMatchObject({ exitCode: 1, stderr: 'ERROR permission denied\n' });
     expect(ask(w, 'relation-get', ['-', 'pg/7'], hook)).toEqual({ exitCode: 1, stdout: '', stderr: 'ERROR cannot read settings for unit "pg/7" in relation "db:3": unit "pg/7": settings not found\n' });
     expect(ask(w, 'relation-get', ['-', 'kv/0', '--format=json'], hook).stdout).toBe('{}\n');
+    // A world that cannot tell who left the scope (the default of the in-memory twin)
+    // reads a unit of the remote application it does not hold as an empty bag.
+    w.relations['db:3']!.scopeKnown = false;
+    expect(ask(w, 'relation-get', ['-', 'pg/7', '--format=json'], hook).stdout).toBe('{}\n');
   });
 
   // worker/uniter/runner/jujuc/{storage-get,storage-list,storage-add,storage-id}.go

@@ -18,6 +18,12 @@ export interface MemoryRelation {
   localApp?: Record<string, string>;
   /** A peer relation: any unit may read the application's own bag. */
   peer?: boolean;
+  /**
+   * `units` also holds (with their data) the remote units that have left the scope, so a
+   * unit not in it never joined: `relation-get` of it is Juju's "settings not found".
+   * Without it a unit of the remote application that is not in `units` reads as empty.
+   */
+  scopeKnown?: boolean;
 }
 
 /**
@@ -102,6 +108,7 @@ function memoryJujucWorld(world: MemoryWorld, hook: MemoryHook, changes: HookCha
         remoteApp: relation.app,
         peer: Boolean(relation.peer),
         units: Object.keys(relation.units ?? {}),
+        formerUnitsUnknown: !relation.scopeKnown,
         data: {
           ...relation.units,
           [relation.app]: relation.appData ?? {},

@@ -69,7 +69,7 @@ export const relationGet: JujucTool = (argv, _stdin, world) => {
   // or application outside the relation is refused; a unit of it that never entered its
   // scope has no settings (state relationunit.go ReadSettings).
   if (target !== world.unitName && appOf(target) !== relation.remoteApp && appOf(target) !== ownApp) failure('permission denied');
-  if (!isApp && target !== world.unitName && !relation.data[target]) {
+  if (!isApp && target !== world.unitName && !relation.data[target] && !relation.formerUnitsUnknown) {
     failure(`cannot read settings for unit "${target}" in relation "${relation.key ?? `${relation.endpoint}:${relation.id}`}": unit "${target}": settings not found`);
   }
   const bag: Record<string, string> = { ...(relation.data[target] ?? {}) };

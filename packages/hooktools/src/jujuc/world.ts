@@ -24,6 +24,12 @@ export interface JujucRelation {
   readonly data: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** The relation as Juju names it in errors (`kv:db pg:db`, the provider first); defaults to `<endpoint>:<id>`. */
   readonly key?: string;
+  /**
+   * The world cannot tell which remote units once entered the scope (the in-memory twin,
+   * whose tests drop a departed unit from `units` with its data): a unit of the remote
+   * application without a bag then reads as an empty bag, not as "settings not found".
+   */
+  readonly formerUnitsUnknown?: boolean;
 }
 
 /** A running action: its parameters, and what the action tools record. */
