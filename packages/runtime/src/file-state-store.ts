@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { UnitStateSnapshot, UnitStateStore } from '@charms/reactive';
 import { parseState, serializeState } from './state-document.js';
@@ -45,6 +45,7 @@ export class FileStateStore implements UnitStateStore {
     const text = serializeState(snapshot);
     if (text === this.#loaded) return;
     const temporary = join(dirname(this.path), `${STATE_FILE}.${process.pid}.tmp`);
+    removeLeftovers(dirname(this.path));
     try {
       const fd = openSync(temporary, 'w', 0o600);
       try {
@@ -65,6 +66,29 @@ export class FileStateStore implements UnitStateStore {
         { cause: error },
       );
     }
+  }
+}
+
+/** Deletes temporary state files of commits whose process was killed (its pid is gone). */
+function removeLeftovers(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(`${STATE_FILE}.`) ? /^\.(\d+)\.tmp$/.exec(name.slice(STATE_FILE.length))?.[1] : undefined;
+    if (pid && Number(pid) !== process.pid && !running(Number(pid))) rmSync(join(folder, name), { force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

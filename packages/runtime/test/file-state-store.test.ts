@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,16 @@ describe('FileStateStore', () => {
     await store.commit({ flags: { a: null }, data: { k: [1] } });
     expect(await store.load()).toEqual({ flags: { a: null }, data: { k: [1] } });
     expect(statSync(store.path).mode & 0o777).toBe(0o600);
+  });
+
+  it('a commit removes the temporary files that killed commits left (their pid is gone), not a live one’s', async () => {
+    const dir = folder();
+    const store = new FileStateStore(join(dir, STATE_FILE));
+    const dead = spawnSync('/bin/true').pid!;
+    writeFileSync(join(dir, `${STATE_FILE}.${dead}.tmp`), '{"torn');
+    writeFileSync(join(dir, `${STATE_FILE}.1.tmp`), '{"pid 1 is alive');
+    await store.commit({ flags: { a: null }, data: {} });
+    expect(readdirSync(dir).sort()).toEqual([STATE_FILE, `${STATE_FILE}.1.tmp`]);
   });
 
   it('a failed write leaves the previous state and no temporary file', async () => {
