@@ -201,7 +201,7 @@ describe('resource-get never builds a path from a name that is not one', () => {
       // As if the metadata check had been skipped: the tool must refuse on its own.
       metadata: { resources: { [resource]: { type: 'oci-image' } }, endpoints: [] },
       now: () => '2026-01-01T00:00:00.000Z',
-      writeResource: (name) => {
+      writeResource: (name: string) => {
         writes.push(name);
         return `/model/units/kv-0/resources/${name}/content.yaml`;
       },
