@@ -61,6 +61,7 @@ const modelRecord = z.looseObject({
   nextRelationId: z.number().int().nonnegative(),
   clock: z.number(),
   hookCounter: z.number().int().nonnegative(),
+  unitSequences: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
 /** A key path as `apps.kv.units[0].queue`. */

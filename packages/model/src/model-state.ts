@@ -122,6 +122,12 @@ export interface ModelRecord {
   /** Virtual time in milliseconds since the model was created. */
   clock: number;
   hookCounter: number;
+  /**
+   * The next unit number of each application name that was removed: a redeploy under the
+   * same name goes on from there, as Juju's unit sequences (one per application name,
+   * kept when the application goes) never give a unit name twice.
+   */
+  unitSequences?: Record<string, number>;
 }
 
 /** An empty model: no applications, no relations, the clock at zero. */

@@ -172,7 +172,10 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       checkNewApp(model, op.app);
       const config = checkConfig(op.configYaml, op.config);
       const resources = checkResources(op.declaredResources, op.resources);
-      const app: AppRecord = { name: op.app, charm: op.charm, charmDir: op.charmDir, revision: 1, config, resources, units: [], nextUnit: 0, leaderSettings: {} };
+      // Unit numbers go on from an earlier application of the same name (Juju: unit names
+      // are unique per application name, state sequences since juju/juju#2069, lp:1174610).
+      const nextUnit = model.unitSequences?.[op.app] ?? 0;
+      const app: AppRecord = { name: op.app, charm: op.charm, charmDir: op.charmDir, revision: 1, config, resources, units: [], nextUnit, leaderSettings: {} };
       model.apps[op.app] = app;
       // Juju makes each peer relation with the application, before any unit exists.
       for (const peer of op.endpoints.filter((e) => e.role === 'peers')) peerRelation(model, op.app, peer);
@@ -287,6 +290,7 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       for (const app of Object.values(model.apps)) {
         if (app.dying && app.units.length === 0) {
           delete model.apps[app.name];
+          (model.unitSequences ??= {})[app.name] = app.nextUnit;
           effects.push({ type: 'remove-app-files', app: app.name, charmDir: app.charmDir });
         }
       }

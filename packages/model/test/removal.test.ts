@@ -26,7 +26,7 @@ async function model() {
 const unitFolder = (m: LocalModel, unit: string) => join(m.dir, 'units', unit.replace('/', '-'));
 
 describe('removal', { timeout: TIMEOUT }, () => {
-  it('deletes the units’ folders with the application, so a redeploy under the same name starts empty', async () => {
+  it('deletes the units’ folders with the application; a redeploy under the same name goes on numbering, as Juju does, and starts empty', async () => {
     const { model: m, hooks } = await model();
     await m.deploy(recorder, { config: FAIL_INSTALL_ONCE });
     await m.resolve('recorder/0');
@@ -35,8 +35,8 @@ describe('removal', { timeout: TIMEOUT }, () => {
     expect(existsSync(unitFolder(m, 'recorder/0'))).toBe(false);
     hooks.length = 0;
     await m.deploy(recorder, { config: FAIL_INSTALL_ONCE });
-    // The new recorder/0 fails its first install, as the first one did.
-    expect(hooks).toEqual(['recorder/0 install FAILED']);
+    // Unit numbers go on, as Juju's do; the new unit fails its first install, as the first one did.
+    expect(hooks).toEqual(['recorder/1 install FAILED']);
   });
 
   it('deletes a removed unit’s folder; unit numbers are never reused, as in Juju', async () => {
