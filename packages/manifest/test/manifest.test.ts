@@ -11,23 +11,13 @@ import {
   ManifestError,
   readCharmYaml,
   stringifyCharmYaml,
-  type ManifestProblem,
 } from '@charms/manifest';
+import { problems } from './fixtures/problems.js';
 
 function charmDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
-}
-
-function problems(fn: () => unknown): ManifestProblem[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestError);
-    return [...(error as ManifestError).problems];
-  }
-  throw new Error('expected a ManifestError');
 }
 
 describe('metadata.yaml', () => {

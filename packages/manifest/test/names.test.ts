@@ -2,21 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionsSchema, loadMetadata, ManifestError, metadataSchema, nameProblem, parseYamlText, pathInside, type ManifestProblem, type NameKind } from '@charms/manifest';
+import { actionsSchema, loadMetadata, ManifestError, metadataSchema, nameProblem, parseYamlText, pathInside, type NameKind } from '@charms/manifest';
+import { problems } from './fixtures/problems.js';
 
 // The rules follow Juju 2.9's: juju/names v4 application.go, relation.go, storage.go;
 // juju/charm v8 url.go (validName), meta.go (Check, reservedName), actions.go
 // (actionNameRule), resource/meta.go (Validate). See docs/reference/manifest.md, "Names".
-
-function problems(fn: () => unknown): ManifestProblem[] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestError);
-    return [...(error as ManifestError).problems];
-  }
-  throw new Error('expected a ManifestError');
-}
 
 const HOSTILE = ['../x', 'x/../../y', '$(touch X)', '`id`', 'a b', 'a\nb', 'a\0b', 'ünï', 'Upper', '9lives', 'x'.repeat(64), '', '-x', 'x-', '.', '..'];
 
