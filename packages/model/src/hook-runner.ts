@@ -12,6 +12,7 @@ import { endpoints } from '@charms/manifest';
 import { noChanges } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { modelTime, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
+import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
 import { ShimServer } from './shim-server.js';
@@ -97,7 +98,7 @@ export class HookRunner {
     this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
     const started = performance.now();
     mkdirSync(this.#store.file('traces'), { recursive: true });
-    const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace));
+    const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace), pending);
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
     return { event, exitCode, ms, pending, leaderSettingsChanged, statusSet: unit.workload !== workload };
@@ -150,7 +151,7 @@ export class HookRunner {
     this.#store.log({ time: modelTime(model), unit, hook, level, message });
   }
 
-  #spawnDispatch(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string): Promise<number> {
+  #spawnDispatch(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string, pending: PendingChanges): Promise<number> {
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
     const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
     const end = relation?.ends.find((e) => e.app === app.name);
@@ -200,9 +201,12 @@ export class HookRunner {
         this.#store.recordHook({ contextId, unit: unit.name, hook: event.hook, pgid, owner: thisProcess() });
         gate.write('go\n');
       }
-      // Juju logs a hook's stdout at DEBUG and its stderr at WARNING.
+      // Juju logs a hook's stdout at DEBUG and its stderr at WARNING; secrets are masked as
+      // the runtime masks what it logs (the values are looked up again as the hook changes them).
+      const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#store.configYaml(a)]));
       const lines = (level: string) => (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.#log(model, unit.name, event.hook, level, line);
+        const secrets = secretValues(model, configYamls, pending);
+        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.#log(model, unit.name, event.hook, level, maskSecrets(line, secrets));
       };
       child.stdout!.on('data', lines('DEBUG'));
       child.stderr!.on('data', lines('WARNING'));

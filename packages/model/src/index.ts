@@ -13,6 +13,7 @@ export type { RenderInput, RenderedManifests } from './manifests.js';
 export { HOOK_TOOLS, runHookTool } from './hook-tool-server.js';
 export type { ToolContext } from './hook-tool-server.js';
 export { checkConfig } from './config-values.js';
+export { escapeControl } from './log-masking.js';
 export type { ModelRecord, AppRecord, UnitRecord, RelationRecord, HookEvent } from './model-state.js';
 export { ShimServer, writeShims } from './shim-server.js';
 export type { ShimRequest } from './shim-server.js';

@@ -2,7 +2,7 @@
  * The model's folder: the lock, `model.json` (written atomically), the log and the
  * timeline, each application's charm and manifests, each unit's folder.
  */
-import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import lockfile from 'proper-lockfile';
@@ -65,12 +65,16 @@ export interface ModelStoreOptions {
   readonly onWait?: (holder: LockHolder | undefined) => void;
   /** How long to wait for the lock before giving up (ms; default 120000). */
   readonly lockTimeout?: number;
+  /** Told of a damaged line skipped in log.jsonl or timeline.jsonl; by default a line on stderr. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The files of one model folder. Every write is the caller's to make under `lock()`. */
 export class ModelStore {
   readonly dir: string;
   readonly #options: ModelStoreOptions;
+  /** The append-only files checked to end with a whole line since the lock was taken. */
+  readonly #whole = new Set<string>();
 
   constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
@@ -138,6 +142,7 @@ export class ModelStore {
     } catch {
       ino = undefined;
     }
+    this.#whole.clear();
     writeAtomically(this.file('model.lock.holder'), JSON.stringify({ ...thisProcess(), command: commandLine(), since: new Date().toISOString(), ...(ino ? { ino } : {}) } satisfies LockHolder));
     try {
       await this.recoverHooks();
@@ -255,19 +260,50 @@ export class ModelStore {
   }
 
   log(entry: LogEntry): void {
-    appendFileSync(this.file('log.jsonl'), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    this.#append(this.file('log.jsonl'), entry);
   }
 
   timeline(entry: TimelineEntry): void {
-    appendFileSync(this.file('timeline.jsonl'), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    this.#append(this.file('timeline.jsonl'), entry);
   }
 
+  /** Reads log.jsonl; a damaged line (one torn by a killed command) is skipped with a warning. */
   readLog(): LogEntry[] {
-    return readLines<LogEntry>(this.file('log.jsonl'));
+    return this.#readLines<LogEntry>(this.file('log.jsonl'));
   }
 
+  /** Reads timeline.jsonl; a damaged line is skipped with a warning. */
   readTimeline(): TimelineEntry[] {
-    return readLines<TimelineEntry>(this.file('timeline.jsonl'));
+    return this.#readLines<TimelineEntry>(this.file('timeline.jsonl'));
+  }
+
+  /** Appends one JSON line; after a command killed mid-line, the first append starts a new line. */
+  #append(path: string, entry: LogEntry | TimelineEntry): void {
+    const line = `${JSON.stringify(entry)}\n`;
+    if (!this.#whole.has(path)) {
+      this.#whole.add(path);
+      if (!endsWithNewline(path)) {
+        appendFileSync(path, `\n${line}`, { mode: 0o600 });
+        return;
+      }
+    }
+    appendFileSync(path, line, { mode: 0o600 });
+  }
+
+  #readLines<T>(path: string): T[] {
+    if (!existsSync(path)) return [];
+    const entries: T[] = [];
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .forEach((line, index) => {
+        if (!line) return;
+        try {
+          entries.push(JSON.parse(line) as T);
+        } catch {
+          (this.#options.onWarning ?? ((message) => process.stderr.write(`warning: ${message}\n`)))(`${path}:${index + 1}: skipped a damaged line (a command was killed while writing it)`);
+        }
+      });
+    return entries;
   }
 
   metadata(app: AppRecord): CharmMetadata {
@@ -350,10 +386,21 @@ function commandLine(): string {
   return [script ? basename(script) : basename(process.argv0), ...(first && !first.includes('=') ? [first.slice(0, 40)] : [])].join(' ');
 }
 
-function readLines<T>(path: string): T[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as T);
+/** Whether the file is empty, missing, or ends with a newline. */
+function endsWithNewline(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }

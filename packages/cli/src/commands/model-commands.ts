@@ -313,9 +313,11 @@ export function addModelCommands(program: Command): void {
       const levels = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
       const lowest = levels.indexOf(options.level.toUpperCase());
       const model = await open(program, true);
+      const { escapeControl } = await import('@charms/model');
       for (const entry of model.log(unit)) {
         if (levels.indexOf(entry.level) < lowest) continue;
-        process.stdout.write(`${entry.time} ${entry.level.padEnd(7)} ${entry.unit} ${entry.hook}: ${entry.message}\n`);
+        // Escaped: a logged value cannot forge a line of another unit or send terminal escapes.
+        process.stdout.write(`${entry.time} ${escapeControl(entry.level).padEnd(7)} ${escapeControl(entry.unit)} ${escapeControl(entry.hook)}: ${escapeControl(entry.message)}\n`);
       }
     });
 
@@ -343,11 +345,12 @@ export function addModelCommands(program: Command): void {
     .argument('[unit]', 'a unit or an application')
     .action(async (unit: string | undefined) => {
       const model = await open(program, true);
+      const { escapeControl } = await import('@charms/model');
       for (const entry of model.timeline(unit)) {
         const detail =
           entry.kind === 'tool' ? `${entry.tool} ${(entry.argv ?? []).join(' ')} → ${entry.exitCode}` : entry.kind === 'hook-start' ? 'start' : `${entry.kind} (exit ${entry.exitCode})`;
         const ms = entry.ms === undefined ? '' : ` ${entry.ms}ms`;
-        process.stdout.write(`${entry.time} ${entry.unit} ${entry.hook}: ${detail}${ms}\n`);
+        process.stdout.write(`${entry.time} ${escapeControl(entry.unit)} ${escapeControl(entry.hook)}: ${escapeControl(detail)}${ms}\n`);
       }
     });
 }

@@ -1,0 +1,65 @@
+/**
+ * Masking of what a hook prints: its stdout and stderr go to the model's log, where a
+ * secret must read `***` as it does in what the runtime logs through `juju-log`.
+ */
+import type { CharmConfigYaml } from '@charms/manifest';
+import type { ModelRecord, PendingChanges } from './model-state.js';
+
+/** A config option or relation key whose name says it holds a secret (secret, password, key, token, credential). */
+export function isSecretName(name: string): boolean {
+  return /secret|passw(or)?d|token|credential/i.test(name) || /(^|[-_.])(api)?keys?([-_.]|$)/i.test(name);
+}
+
+/**
+ * The values the model knows to be secret: config values (set or default) of options
+ * named as secrets or of type `secret`, relation settings under such keys, registry
+ * passwords of resources, and every leader-set and state-set value (which the timeline
+ * already keeps as `key=***`), committed or still `pending` in the running hook. Values shorter than 3 characters are left out: masking
+ * them would mangle ordinary words and hide nothing.
+ */
+export function secretValues(model: Readonly<ModelRecord>, configYamls: Readonly<Record<string, CharmConfigYaml | undefined>> = {}, pending?: PendingChanges): string[] {
+  const values = new Set<string>();
+  const add = (value: unknown) => {
+    const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+    if (text.length >= 3) values.add(text);
+  };
+  for (const app of Object.values(model.apps)) {
+    const options = configYamls[app.name]?.options ?? {};
+    for (const [name, option] of Object.entries(options)) {
+      if (isSecretName(name) || (option as { type?: string }).type === 'secret') add(Object.hasOwn(app.config, name) ? app.config[name] : option.default);
+    }
+    for (const [name, value] of Object.entries(app.config)) if (isSecretName(name)) add(value);
+    for (const resource of Object.values(app.resources)) add(resource.password);
+    for (const value of Object.values(app.leaderSettings)) add(value);
+    for (const unit of app.units) for (const value of Object.values(unit.controllerState)) add(value);
+  }
+  for (const value of Object.values(pending?.state ?? {})) add(value);
+  for (const set of pending?.relationSets ?? []) for (const [key, value] of Object.entries(set.data)) if (isSecretName(key)) add(value);
+  for (const relation of model.relations) {
+    for (const bag of Object.values(relation.data)) for (const [key, value] of Object.entries(bag)) if (isSecretName(key)) add(value);
+  }
+  // Longest first, so that a secret holding another is replaced whole.
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every one of `secrets` replaced by `***`. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('***');
+  return result;
+}
+
+/**
+ * `text` safe to print on a terminal: control characters (newlines, escape sequences,
+ * NUL…) become escapes such as `\n`, `\x1b`, so that a value cannot forge a line or
+ * drive the terminal.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
