@@ -89,13 +89,13 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     expect(model.podSpec('kv')).toContain('containerPort: 7000');
     expect(model.log('kv/0').some((l) => l.level === 'ERROR' && l.message === 'hook "config-changed" failed: exit status 1')).toBe(true);
 
-    // Held: nothing else runs for the unit until it is resolved.
-    await model.run('kv/0', 'update-status');
+    // Held: nothing else runs for the unit until it is resolved; run refuses it (issue 15).
+    await expect(model.run('kv/0', 'update-status')).rejects.toMatchObject({ code: 'UNIT_IN_ERROR' });
     expect(hooks).toEqual(['kv/0 config-changed FAILED']);
 
     await model.setConfig('kv', { 'fail-config': 'false' });
     await model.resolve('kv/0');
-    expect(hooks.slice(1)).toEqual(['kv/0 config-changed', 'kv/0 update-status', 'kv/0 config-changed']);
+    expect(hooks.slice(1)).toEqual(['kv/0 config-changed', 'kv/0 config-changed']);
     expect(model.podSpec('kv')).toContain('containerPort: 7001');
     expect(model.status().applications.kv!.units['kv/0']!['workload-status'].current).toBe('active');
   });
