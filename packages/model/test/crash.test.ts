@@ -49,6 +49,22 @@ describe('crash safety of the local model', () => {
     expect(hookProcesses(model.dir)).toEqual([]);
   });
 
+  it('shows the unit executing while its hook runs (model.json is saved before the hook starts)', async () => {
+    const model = await createModel({ dir: folder() });
+    await model.deploy(counterCharm, { config: { nap: '0.3' } });
+    const running = model.setConfig('counter', { tick: 'x' });
+    const store = new ModelStore(model.dir);
+    let seen: string | undefined;
+    for (let i = 0; i < 200 && !seen; i += 1) {
+      await new Promise((done) => setTimeout(done, 10));
+      const agent = store.load().apps.counter!.units[0]!.agent;
+      if (agent.status === 'executing') seen = agent.message;
+    }
+    await running;
+    expect(seen).toBe('running config-changed hook');
+    expect(store.load().apps.counter!.units[0]!.agent.status).toBe('idle');
+  });
+
   it('ends the process group of a hook whose command died when the next command takes the lock, and takes the unit out of executing', async () => {
     const model = await createModel({ dir: folder() });
     await model.deploy(counterCharm);
