@@ -313,7 +313,10 @@ export class LocalModel {
     this.#state = record;
     for (const effect of effects) {
       const app = record.apps[effect.app];
-      if (effect.type === 'copy-charm') copyCharm(this.#store.file(app!.charmDir), this.#store.unitDir(effect.unit));
+      if (effect.type === 'copy-charm') {
+        if (effect.fresh) rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
+        copyCharm(this.#store.file(app!.charmDir), this.#store.unitDir(effect.unit));
+      }
       else if (effect.type === 'render-manifests') this.#store.writeManifests(app!);
       else if (effect.type === 'remove-unit-files') rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
       else this.#store.removeApp(effect.app, effect.charmDir);

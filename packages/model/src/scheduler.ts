@@ -83,8 +83,12 @@ export type Operation =
 
 /** Work on disk that a transition asks for; the caller does it, in order. */
 export type Effect =
-  /** Give the unit its own copy of the application's charm, keeping its state file. */
-  | { readonly type: 'copy-charm'; readonly app: string; readonly unit: string }
+  /**
+   * Give the unit its own copy of the application's charm, keeping its state file; a
+   * `fresh` (new) unit's folder is emptied first, so nothing left there (by a model older
+   * than the deletion of removed units' folders) reaches it.
+   */
+  | { readonly type: 'copy-charm'; readonly app: string; readonly unit: string; readonly fresh?: true }
   /** Write the application's manifests again from its committed pod spec (the scale changed, or the spec). */
   | { readonly type: 'render-manifests'; readonly app: string }
   /** The application is gone: delete its charm and its manifests. */
@@ -319,7 +323,7 @@ function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
   };
   app.units.push(unit);
   if (!app.leader) app.leader = name;
-  effects.push({ type: 'copy-charm', app: app.name, unit: name });
+  effects.push({ type: 'copy-charm', app: app.name, unit: name, fresh: true });
   // The manifests carry the scale (replicas).
   if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
   const relations = model.relations.filter((r) => r.ends.some((e) => e.app === app.name));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,18 @@ describe('removal', { timeout: TIMEOUT }, () => {
     expect(existsSync(unitFolder(m, 'recorder/0'))).toBe(true);
     await m.addUnit('recorder');
     expect(Object.keys(m.status().applications.recorder!.units)).toEqual(['recorder/0', 'recorder/2']);
+  });
+
+  it('gives a new unit an empty folder, even where a model from before this rule left one', async () => {
+    const { model: m, hooks } = await model();
+    await m.deploy(recorder, { config: FAIL_INSTALL_ONCE });
+    await m.resolve('recorder/0');
+    // What an older model left behind for a unit of the same name: its failure count.
+    mkdirSync(join(unitFolder(m, 'recorder/1'), 'charm'), { recursive: true });
+    writeFileSync(join(unitFolder(m, 'recorder/1'), 'charm', '.failed-install'), '5\n');
+    hooks.length = 0;
+    await m.addUnit('recorder');
+    expect(hooks[0]).toBe('recorder/1 install FAILED');
   });
 
   it('deletes the folder of a unit whose failed remove hook is skipped by resolve --no-retry', async () => {

@@ -63,7 +63,7 @@ describe('the scheduler', () => {
     expect(queues(record)).toEqual({ 'kv/0': ['install', 'leader-elected', 'config-changed', 'start'] });
     expect(record.apps.kv!.leader).toBe('kv/0');
     expect(record.apps.kv!.units[0]).toMatchObject({ workload: { status: 'waiting', message: 'installing agent' }, agent: { status: 'allocating' } });
-    expect(effects).toEqual([{ type: 'copy-charm', app: 'kv', unit: 'kv/0' }]);
+    expect(effects).toEqual([{ type: 'copy-charm', app: 'kv', unit: 'kv/0', fresh: true }]);
   });
 
   it('a unit that is not the leader gets leader-settings-changed where the leader gets leader-elected (Juju 2.9 uniter: leadership resolver on first start)', () => {
@@ -235,7 +235,7 @@ describe('the scheduler', () => {
     let model = drain(deploy(emptyModel(), 'peer', { endpoints: PEER })).model;
     const { record, effects } = transition(model, { type: 'add-unit', app: 'peer', count: 1 });
     model = record;
-    expect(effects).toEqual([{ type: 'copy-charm', app: 'peer', unit: 'peer/1' }]);
+    expect(effects).toEqual([{ type: 'copy-charm', app: 'peer', unit: 'peer/1', fresh: true }]);
     expect(queues(model)).toEqual({ 'peer/0': [], 'peer/1': ['install', 'cluster-relation-created', 'leader-settings-changed', 'config-changed', 'start'] });
     model = apply(apply(model, { type: 'hook-started', unit: 'peer/1' }), { type: 'hook-exited', unit: 'peer/1', exitCode: 0, pending: noChanges() });
     expect(queues(model)).toEqual({
