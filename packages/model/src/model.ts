@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpoints, loadConfigYaml } from '@charms/manifest';
+import { nameProblem } from '@charms/manifest/queries';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
@@ -103,6 +104,11 @@ export class LocalModel {
     return this.#operation(() =>
       withStagedCharm(this.dir, source, ({ charmDir, metadata }) => {
         const app = options.app ?? metadata.name;
+        // Juju's rule for application names (juju/names application.go), from the
+        // manifest package, which the pure scheduler may not import; its own looser check
+        // stays as a guard.
+        const problem = nameProblem('application', app);
+        if (problem) throw new ModelError('INVALID_CHARM', problem);
         checkNewApp(this.#state, app);
         const target = join('charms', app);
         const { record, effects } = transition(this.#state, {

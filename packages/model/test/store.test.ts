@@ -110,3 +110,16 @@ describe('charm staging', () => {
     expect(readFileSync(join(unitDir, 'charm', '.unit-state.json'), 'utf8')).toBe('{"flags":{}}');
   });
 });
+
+describe('deploy under an application name', () => {
+  // juju/names application.go: each part after a hyphen needs a letter, so foo-2 and a--b
+  // are no application names; the scheduler's own guard lets both through.
+  it.each(['foo-2', 'a--b', 'Kv', '2kv'])('refuses %j as Juju does, before anything is staged', async (app) => {
+    const { createModel } = await import('@charms/model');
+    const model = await createModel({ dir: folder() });
+    const error = await model.deploy(charm(join(folder(), 'kv')), { app }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining(JSON.stringify(app)) });
+    expect(model.status().applications).toEqual({});
+    await model.destroy();
+  });
+});
