@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { endpoints } from '@charms/manifest';
+import { pathInside } from '@charms/manifest/queries';
 import { noChanges } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { modelTime, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
@@ -128,7 +129,8 @@ export class HookRunner {
       metadata: { resources: metadata.resources, endpoints: endpoints(metadata).map((e) => e.name) },
       now: () => modelTime(model),
       writeResource: (name, content) => {
-        const path = join(this.#store.unitDir(unit.name), 'resources', name, 'content.yaml');
+        // The tool server has checked the name; the path is checked again where it is built.
+        const path = pathInside(join(this.#store.unitDir(unit.name), 'resources'), name, 'content.yaml');
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, content, { mode: 0o600 });
         return path;

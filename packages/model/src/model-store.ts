@@ -2,13 +2,14 @@
  * The model's folder: the lock, `model.json` (written atomically), the log and the
  * timeline, each application's charm and manifests, each unit's folder.
  */
-import { appendFileSync, chmodSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import lockfile from 'proper-lockfile';
 import { renderManifests, type RenderedManifests } from './manifests.js';
 import { ModelError } from './model-errors.js';
 import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
+import { endsWithNewline, writeAtomically } from './durable-files.js';
 import { endGroup, isAlive, thisProcess, type ProcessIdentity } from './process-groups.js';
 
 /** One line of `charms log`: what the charm logged (juju-log, stdout, stderr). */
@@ -348,32 +349,6 @@ export class ModelStore {
   }
 }
 
-/** Writes `path` through a temporary file and a rename; with `durable`, the file and its folder are flushed to disk. */
-function writeAtomically(path: string, text: string, durable = false): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  if (durable) syncFolder(resolve(path, '..'));
-}
-
-function syncFolder(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some file systems cannot flush a folder; the rename is then as durable as they make it.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 function describeHolder(holder: LockHolder | undefined): string {
   if (!holder) return 'another process (it has not said which)';
   const age = Math.max(0, Math.round((Date.now() - Date.parse(holder.since)) / 1000));
@@ -384,23 +359,4 @@ function describeHolder(holder: LockHolder | undefined): string {
 function commandLine(): string {
   const [, script, first] = process.argv;
   return [script ? basename(script) : basename(process.argv0), ...(first && !first.includes('=') ? [first.slice(0, 40)] : [])].join(' ');
-}
-
-/** Whether the file is empty, missing, or ends with a newline. */
-function endsWithNewline(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return true;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return true;
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] === 0x0a;
-  } finally {
-    closeSync(fd);
-  }
 }
