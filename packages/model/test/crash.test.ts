@@ -1,24 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModel } from '@charms/model';
 import { ModelStore, type LockHolder } from '../src/model-store.js';
 import { groupMembers } from '../src/process-groups.js';
 // The same trials as bench/kill-trials.mjs (30 there; a few here).
 // @ts-expect-error a plain script of the repository, without types
 import { counterCharm, hookProcesses, killTrials } from '../../../bench/kill-trials.mjs';
+import { temporaryFolders } from './helpers/temp-folders.js';
 
 // Crash safety of the model itself: a killed command, its hooks and its lock.
 
-const folders: string[] = [];
-afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
-const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'charms-crash-'));
-  folders.push(dir);
-  return dir;
-};
+const folder = temporaryFolders('charms-crash');
 
 /** A pid that is not running: a child that has exited (and been reaped). */
 function deadPid(): number {

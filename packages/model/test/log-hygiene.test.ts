@@ -1,23 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModel, escapeControl } from '@charms/model';
 import { ModelStore } from '../src/model-store.js';
+import { temporaryFolders } from './helpers/temp-folders.js';
 
 // What a hook prints reaches the model's log masked, and the log prints safely.
 
 const here = dirname(fileURLToPath(import.meta.url));
 const charmsBin = join(here, '..', '..', 'cli', 'bin', 'charms.mjs');
-const folders: string[] = [];
-afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
-const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'charms-logs-'));
-  folders.push(dir);
-  return dir;
-};
+const folder = temporaryFolders('charms-logs');
 
 /** A shell charm whose config-changed prints its secrets on stdout and stderr, and logs `message` through juju-log. */
 function leakyCharm(): string {

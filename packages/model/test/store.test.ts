@@ -1,21 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ModelError } from '@charms/model';
 import { copyCharm, installCharm, withStagedCharm } from '../src/charm-staging.js';
 import { emptyModel } from '../src/model-state.js';
 import { ModelStore } from '../src/model-store.js';
+import { temporaryFolders } from './helpers/temp-folders.js';
 
 // The model folder and charm staging, without running a hook.
 
-const folders: string[] = [];
-afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
-const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'charms-store-'));
-  folders.push(dir);
-  return dir;
-};
+const folder = temporaryFolders('charms-store');
 
 function charm(dir: string, options: { dispatch?: boolean } = {}): string {
   mkdirSync(dir, { recursive: true });
