@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionsSchema, checkActionNames, checkMetadataNames, configSchema, issuePath, loadYamlFile, ManifestError, metadataSchema } from '@charms/manifest';
+import { actionsSchema, checkActionNames, checkMetadataNames, configSchema, issuePath, loadYamlFile, locate, ManifestError, metadataSchema, parseCharmYaml } from '@charms/manifest';
+import { LineCounter, type Document } from 'yaml';
 import { z } from 'zod';
 import { applyDeletes, deepMerge } from './deep-merge.js';
 import type { ResolvedLayer } from './resolve-layers.js';
@@ -58,9 +60,9 @@ export function mergeCharmFiles(allLayers: readonly ResolvedLayer[]): MergedFile
   if (metadata.merged) metadata.merged = mergeMetadataSpecials(layers, metadata.merged);
 
   // Check the merged documents with the same schemas the runtime uses.
-  checkMerged(metadataSchema, metadata.merged ?? {}, join(charm.dir, 'metadata.yaml'));
-  if (config.merged) checkMerged(configSchema, config.merged, join(charm.dir, 'config.yaml'));
-  if (actions.merged) checkMerged(actionsSchema, actions.merged, join(charm.dir, 'actions.yaml'));
+  checkMerged(metadataSchema, metadata.merged ?? {}, layers, 'metadata.yaml');
+  if (config.merged) checkMerged(configSchema, config.merged, layers, 'config.yaml');
+  if (actions.merged) checkMerged(actionsSchema, actions.merged, layers, 'actions.yaml');
 
   return {
     metadata: orderMetadata(metadata.merged ?? {}),
@@ -93,16 +95,40 @@ function orderMetadata(metadata: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * Each layer's file was read with its position; the merged document has none, so its
- * problems point at the top of the charm's own file and say they are about the merge.
+ * Checks a merged document. It has no positions of its own: each problem is placed in
+ * the highest layer whose file holds the problem's key (the value that won the merge),
+ * at that key's line and column, and says it was found after merging; a problem no
+ * layer's file holds (a key missing everywhere) points at the top of the charm's own file.
  */
-function checkMerged(schema: z.ZodType, value: unknown, file: string): void {
+function checkMerged(schema: z.ZodType, value: unknown, layers: readonly ResolvedLayer[], name: string): void {
   const parsed = schema.safeParse(value);
   if (parsed.success) return;
+  const documents = new Map<string, { document: Document; lineCounter: LineCounter } | undefined>();
+  const read = (file: string) => {
+    if (!documents.has(file)) {
+      const lineCounter = new LineCounter();
+      documents.set(file, existsSync(file) ? { document: parseCharmYaml(readFileSync(file, 'utf8'), lineCounter), lineCounter } : undefined);
+    }
+    return documents.get(file);
+  };
   throw new ManifestError(
     parsed.error.issues.map((issue) => {
       const code = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
-      return { file, line: 1, col: 1, code: code ?? 'SCHEMA', message: `after merging the layers, ${issuePath(issue.path)}: ${issue.message}` };
+      const message = `after merging the layers, ${issuePath(issue.path)}: ${issue.message}`;
+      for (const layer of [...layers].reverse()) {
+        const file = join(layer.dir, name);
+        const found = read(file);
+        // The deepest key of the path that this layer's file has, if any of it.
+        for (let depth = issue.path.length; depth > 0; depth -= 1) {
+          const path = issue.path.slice(0, depth);
+          if (found?.document.hasIn(path as unknown[])) {
+            // A key that is missing below: at the key that holds it; a bad value: at the value.
+            const { line, col } = locate(found.document, found.lineCounter, path, depth < issue.path.length);
+            return { file, line, col, code: code ?? 'SCHEMA', message };
+          }
+        }
+      }
+      return { file: join(layers.at(-1)!.dir, name), line: 1, col: 1, code: code ?? 'SCHEMA', message };
     }),
   );
 }
