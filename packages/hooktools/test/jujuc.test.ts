@@ -217,6 +217,13 @@ describe('the jujuc emulator against Juju 2.9 (issue 14)', () => {
   // apiserver/facades/agent/uniter ReadRemoteSettings: checkRemoteUnit refuses a unit of an
   // application outside the relation (ErrPerm); state/relationunit.go ReadSettings fails for
   // a unit of it that never entered the scope.
+  // juju/cmd output.go FormatJson goes through json.Marshal, whose HTML-safe default
+  // escapes <, > and & (encoding/json encode.go).
+  it('prints --format json as json.Marshal does, with <, > and & escaped', () => {
+    const w = world({ relations: { 'db:3': { endpoint: 'db', app: 'pg', units: { 'pg/0': { url: 'a<b>&c' } } } } });
+    expect(ask(w, 'relation-get', ['-r', 'db:3', '--format=json', '-', 'pg/0']).stdout).toBe('{"url":"a\\u003cb\\u003e\\u0026c"}\n');
+  });
+
   it('relation-get of a unit outside the relation is permission denied; of one that never joined, settings not found', () => {
     const w = world();
     w.relations['db:3']!.scopeKnown = true;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AppRecord, ModelRecord } from '@charms/model';
 import type { RelationStatus, StatusJson, StatusOptions } from '@charms/model/status';
 import type { CharmMetadata } from '@charms/manifest';
+import { goJsonEscape } from '@charms/hooktools/jujuc';
 
 /** The model's name in `juju status`, as LocalModel reports it. */
 const MODEL_NAME = 'local';
@@ -78,7 +79,7 @@ export async function printModelStatus(dir: string, options: StatusCommandOption
   return true;
 }
 
-/** JSON as Go's json.Marshal writes it (one line; <, >, &, U+2028 and U+2029 escaped). */
+/** JSON as Go's json.Marshal writes it: one line, the status's own key order, HTML-safe escapes. */
 function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return goJsonEscape(JSON.stringify(value));
 }

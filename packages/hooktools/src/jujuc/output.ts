@@ -80,7 +80,15 @@ function goOrder(value: unknown, compare: (a: string, b: string) => number): unk
   return new Map(keys.filter((key) => value[key] !== undefined).map((key) => [key, goOrder(value[key], compare)]));
 }
 
-/** encoding/json: map keys sorted by their bytes, struct fields in order. */
+/**
+ * JSON text as Go's json.Marshal leaves it: `<`, `>`, `&`, U+2028 and U+2029 escaped
+ * (its HTML-safe default, which juju status and the hook tools' `--format json` keep).
+ */
+export function goJsonEscape(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** encoding/json: map keys sorted by their bytes, struct fields in order, escaped as json.Marshal does. */
 function goJson(value: unknown): string {
   const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   const write = (node: unknown): string => {
@@ -88,7 +96,7 @@ function goJson(value: unknown): string {
     if (Array.isArray(node)) return `[${node.map(write).join(',')}]`;
     return JSON.stringify(node ?? null);
   };
-  return write(goOrder(value, byBytes));
+  return goJsonEscape(write(goOrder(value, byBytes)));
 }
 
 /**
