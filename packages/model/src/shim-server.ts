@@ -38,6 +38,9 @@ export function writeShims(binDir: string): void {
   }
 }
 
+/** How long a shim waits for the model's answer when CHARMS_TOOL_TIMEOUT does not say. */
+export const DEFAULT_TOOL_TIMEOUT_SECONDS = 120;
+
 function shimScript(tool: string): string {
   const stdinRule = stdinShellRule(tool);
   return `#!/bin/sh
@@ -59,12 +62,25 @@ done
 for a in "$@"; do printf '%s\\0' "$a"; done > "$req.argv"
 ${stdinRule}
 if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
-# Open our answer FIFO first (read-write does not block), so the model can always write to it.
-exec 3<>"$req.done"
-printf '%s\\t%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" "$PWD" > "$CHARMS_TOOL_FIFO"
+# A model that is gone must not hang the hook: give up after CHARMS_TOOL_TIMEOUT seconds.
+# A background sleep holds our answer FIFO open for writing that long; we read from it
+# read-only, so when the sleep ends with no answer the read sees end-of-file. The sleep
+# is the background job itself (no subshell between), so killing it leaves nothing behind.
+wait_for="\${CHARMS_TOOL_TIMEOUT:-${DEFAULT_TOOL_TIMEOUT_SECONDS}}"
+case "$wait_for" in ''|*[!0-9]*) wait_for=${DEFAULT_TOOL_TIMEOUT_SECONDS} ;; esac
+sleep "$wait_for" </dev/null >"$req.done" 2>/dev/null &
+watchdog=$!
+# Opening read-only waits for the sleep's open for writing: from here the model can always write.
+exec 3<"$req.done"
+# Read-write, so the open cannot block on a FIFO nobody reads any more; not a FIFO at all
+# means the model that made it has cleaned up.
+if [ ! -p "$CHARMS_TOOL_FIFO" ]; then kill "$watchdog" 2>/dev/null; echo "ERROR the local model is not running: $CHARMS_TOOL_FIFO is gone" >&2; exit 1; fi
+printf '%s\\t%s\\t%s\\t%s\\n' "$JUJU_CONTEXT_ID" "${tool}" "$req" "$PWD" 1<>"$CHARMS_TOOL_FIFO"
 # The answer: the exit code, the sizes of stdout and stderr in bytes, 1 if either holds a NUL.
-read -r code out err binary <&3
+read -r code out err binary <&3 || code=
+kill "$watchdog" 2>/dev/null
 exec 3<&-
+if [ -z "$code" ]; then echo "ERROR the local model did not answer ${tool} within $wait_for s: is the charms command that runs this hook still alive? (CHARMS_TOOL_TIMEOUT sets the wait)" >&2; exit 1; fi
 # Short text answers are printed with shell builtins rather than cat (which alone keeps
 # NUL bytes), and the files are left for the model to delete: every program started here
 # costs the hook about a millisecond.
