@@ -1,5 +1,6 @@
 import type { HandlerContext } from './context.js';
 import { InvalidHandlerError } from './errors.js';
+import { checkEffects, type FlagEffect } from './flag-effects.js';
 import { assertFlags } from './flag-name.js';
 import type { Predicate } from './predicates.js';
 
@@ -34,40 +35,52 @@ export interface DecoratedMethod {
   readonly get: (instance: unknown) => (context: HandlerContext) => unknown;
   /** Predicates in source order, top to bottom. */
   readonly predicates: Predicate[];
+  /** Flags declared with `@sets`, in source order (data for tools). */
+  readonly sets: FlagEffect[];
+  /** Flags declared with `@clears`, in source order (data for tools). */
+  readonly clears: FlagEffect[];
   /** The metadata object of the class that declared these decorators. */
   readonly owner: object;
 }
 
 const HANDLERS = Symbol.for('@charms/reactive.handlers');
 
+/**
+ * The record of the method being decorated, made on its first decorator. Decorators
+ * apply bottom-up, so each one prepends to keep the lists in source order.
+ * @throws InvalidHandlerError for anything but an instance method.
+ */
+function methodRecord(method: unknown, context: ClassMethodDecoratorContext): DecoratedMethod {
+  if (context?.kind !== 'method' || typeof method !== 'function') {
+    throw new InvalidHandlerError(
+      String(context?.name ?? ''),
+      `reactive decorators go on class methods; '${String(context?.name)}' is a ${context?.kind ?? typeof method}`,
+    );
+  }
+  if (context.static) {
+    throw new InvalidHandlerError(
+      String(context.name),
+      `static method '${String(context.name)}' cannot be a reactive handler: handlers run on the instance given to register()`,
+    );
+  }
+  const metadata = context.metadata as Record<symbol, DecoratedMethod[] | undefined>;
+  // Metadata inherits from the parent class: copy its list before changing it.
+  if (!Object.hasOwn(metadata, HANDLERS)) metadata[HANDLERS] = [...(metadata[HANDLERS] ?? [])];
+  const methods = metadata[HANDLERS]!;
+  const name = String(context.name);
+  let index = methods.findIndex((m) => m.name === name);
+  if (index === -1 || methods[index]!.owner !== metadata) {
+    // A subclass that decorates a method again replaces the inherited conditions.
+    const fresh: DecoratedMethod = { name, get: context.access.get as DecoratedMethod['get'], predicates: [], sets: [], clears: [], owner: metadata };
+    if (index === -1) index = methods.push(fresh) - 1;
+    else methods[index] = fresh;
+  }
+  return methods[index]!;
+}
+
 function decorate(predicate: Predicate): ReactiveDecorator {
   const decorator = (method: unknown, context: ClassMethodDecoratorContext): void => {
-    if (context?.kind !== 'method' || typeof method !== 'function') {
-      throw new InvalidHandlerError(
-        String(context?.name ?? ''),
-        `reactive decorators go on class methods; '${String(context?.name)}' is a ${context?.kind ?? typeof method}`,
-      );
-    }
-    if (context.static) {
-      throw new InvalidHandlerError(
-        String(context.name),
-        `static method '${String(context.name)}' cannot be a reactive handler: handlers run on the instance given to register()`,
-      );
-    }
-    const metadata = context.metadata as Record<symbol, DecoratedMethod[] | undefined>;
-    // Metadata inherits from the parent class: copy its list before changing it.
-    if (!Object.hasOwn(metadata, HANDLERS)) metadata[HANDLERS] = [...(metadata[HANDLERS] ?? [])];
-    const methods = metadata[HANDLERS]!;
-    const name = String(context.name);
-    let index = methods.findIndex((m) => m.name === name);
-    if (index === -1 || methods[index]!.owner !== metadata) {
-      // A subclass that decorates a method again replaces the inherited conditions.
-      const fresh: DecoratedMethod = { name, get: context.access.get as DecoratedMethod['get'], predicates: [], owner: metadata };
-      if (index === -1) index = methods.push(fresh) - 1;
-      else methods[index] = fresh;
-    }
-    // Decorators apply bottom-up; prepending keeps the list in source order.
-    methods[index]!.predicates.unshift(predicate);
+    methodRecord(method, context).predicates.unshift(predicate);
   };
   return Object.assign(decorator, { predicate }) as ReactiveDecorator;
 }
@@ -118,6 +131,34 @@ export const meterStatusChanged: OptionalCallDecorator = optionalCall({
   kind: 'restrictedHook',
   hookName: 'meter-status-changed',
 });
+
+/**
+ * A standard method decorator that declares flags a handler may set or clear, for tools
+ * (`charms lint`, `graph`): it adds no condition and changes nothing in dispatch.
+ */
+export type EffectDecorator = <This, C extends HandlerContext<any>>(
+  method: HandlerMethod<This, C>,
+  context: ClassMethodDecoratorContext<This, HandlerMethod<This, C>>,
+) => void;
+
+function effectDecorator(key: 'sets' | 'clears') {
+  return (...flags: FlagEffect[]): EffectDecorator => {
+    const effects = checkEffects(flags, `@${key}`, key);
+    return (method, context) => {
+      methodRecord(method, context as ClassMethodDecoratorContext)[key].unshift(...effects);
+    };
+  };
+}
+
+/**
+ * `@sets(...flags)`: declares flags the method may set, as names or functions of the
+ * charm ({@link FlagEffect}); the spec key `sets` of the functional API.
+ * @throws InvalidHandlerError for an entry that is neither a flag nor a function.
+ * @example @when('db.ready') @sets('app.configured') configure() { setFlag(APP_CONFIGURED); }
+ */
+export const sets = effectDecorator('sets');
+/** `@clears(...flags)`: declares flags the method may clear, as {@link sets}. @throws InvalidHandlerError */
+export const clears = effectDecorator('clears');
 
 /** The decorated methods of an instance's class, in declaration order. */
 export function decoratedMethods(instance: object): readonly DecoratedMethod[] {

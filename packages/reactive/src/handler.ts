@@ -1,4 +1,5 @@
 import { InvalidFlagError, InvalidHandlerError } from './errors.js';
+import { checkEffects, type FlagEffect, type FlagEffects } from './flag-effects.js';
 import type { Predicate } from './predicates.js';
 
 /** Flags for a `when*` option: one flag or a list of them. */
@@ -31,6 +32,15 @@ export interface HandlerSpec<F extends string = string> {
    * @example { decorators: [whenAny('a', 'b'), whenAny('c', 'd')] }
    */
   readonly decorators?: readonly { readonly predicate: Predicate }[];
+  /**
+   * Flags the handler may set, for tools (`charms lint`, `graph`): dispatch ignores it.
+   * Declare what reading the handler's code cannot find, such as flags set inside a
+   * library function or named after the charm's resources.
+   * @example { sets: ['app.configured', (charm) => Object.keys(charm.metadata.resources ?? {}).map((r) => `app.${r}.ready`)] }
+   */
+  readonly sets?: FlagEffects<F>;
+  /** Flags the handler may clear, as {@link HandlerSpec.sets}. */
+  readonly clears?: FlagEffects<F>;
 }
 
 /**
@@ -45,8 +55,16 @@ export interface HandlerInfo {
   readonly predicates: readonly Predicate[];
   /** The union of every flag named by its `when*` predicates (what FlagWatch gates on). */
   readonly watched: readonly string[];
-  /** The handler's own code, as written (tools read the flags it sets from it). */
-  readonly source?: string;
+  /** The flags it declares it may set (`sets`, `@sets`); data for tools, never read by dispatch. */
+  readonly sets: readonly FlagEffect[];
+  /** The flags it declares it may clear (`clears`, `@clears`); data for tools only. */
+  readonly clears: readonly FlagEffect[];
+}
+
+/** What a handler declares it changes, checked (see `checkEffects`). */
+export interface HandlerEffects {
+  readonly sets: readonly FlagEffect[];
+  readonly clears: readonly FlagEffect[];
 }
 
 // The predicates of the boolean keys carry no data of their own, so every handler
@@ -55,6 +73,8 @@ const ONLY_ONCE: Predicate = Object.freeze({ kind: 'onlyOnce' });
 const COLLECT_METRICS: Predicate = Object.freeze({ kind: 'restrictedHook', hookName: 'collect-metrics' });
 const METER_STATUS_CHANGED: Predicate = Object.freeze({ kind: 'restrictedHook', hookName: 'meter-status-changed' });
 const NO_FLAGS: readonly string[] = Object.freeze([]);
+// Most handlers declare nothing: they share one record of no effects.
+const NO_EFFECTS: HandlerEffects = Object.freeze({ sets: Object.freeze([]), clears: Object.freeze([]) });
 
 /** How error messages name the handler being registered. */
 function where(id: unknown): string {
@@ -118,6 +138,16 @@ export function specPredicates(spec: HandlerSpec, id: unknown): Predicate[] {
   return listed === undefined ? bottomUp : bottomUp.concat(listed.reverse());
 }
 
+/**
+ * The `sets` and `clears` of a spec, checked.
+ * @throws InvalidHandlerError (`INVALID_HANDLER`) for an entry that is neither a flag nor a function.
+ */
+export function specEffects(spec: HandlerSpec, id: unknown): HandlerEffects {
+  const { sets, clears } = spec as { readonly sets?: unknown; readonly clears?: unknown };
+  if (sets == null && clears == null) return NO_EFFECTS;
+  return { sets: checkEffects(sets, id, 'sets'), clears: checkEffects(clears, id, 'clears') };
+}
+
 /** Adds the predicate of one `when*` key to `found`, unless its list is empty; the list is copied. */
 function addFlags(count: number, kind: 'whenAll' | 'whenAny' | 'whenNone' | 'whenNotAll', value: unknown, id: unknown, key: string): number {
   let flags: string[];
@@ -141,11 +171,10 @@ function addFlags(count: number, kind: 'whenAll' | 'whenAny' | 'whenNone' | 'whe
 /**
  * Builds the handler record. `bottomUp` holds the predicates in the order the original
  * tests them (the bottom decorator first); the record keeps that array as it is.
- * `code` is the function whose text becomes `source`.
  * @throws InvalidHandlerError (`INVALID_HANDLER`) without an id, with a `run` that is
  * not a function, or without predicates.
  */
-export function createHandler(id: unknown, order: number, bottomUp: readonly Predicate[], run: unknown, code?: unknown): HandlerInfo {
+export function createHandler(id: unknown, order: number, bottomUp: readonly Predicate[], run: unknown, effects: HandlerEffects = NO_EFFECTS): HandlerInfo {
   if (typeof id !== 'string' || id.length === 0) {
     throw new InvalidHandlerError(
       undefined,
@@ -162,14 +191,10 @@ export function createHandler(id: unknown, order: number, bottomUp: readonly Pre
         `Give it at least one of when, whenNot, hook, onlyOnce, … (use decorators: [when()] if that is really meant).`,
     );
   }
-  return new HandlerRecord(id, order, bottomUp, watchedFlags(bottomUp), typeof code === 'function' ? code : undefined);
+  return new HandlerRecord(id, order, bottomUp, watchedFlags(bottomUp), effects.sets, effects.clears);
 }
 
-/**
- * A registered handler's {@link HandlerInfo}. Its `source` is the function's text, read
- * only when a tool asks: a hook reads no handler's source, and copying the text of every
- * function was a share of registering thousands of them.
- */
+/** A registered handler's {@link HandlerInfo}. */
 class HandlerRecord implements HandlerInfo {
   // Declared, not initialised, fields: the constructor's plain assignments are the only
   // stores (an initialised class field is defined once more before them). Read-only to
@@ -178,18 +203,16 @@ class HandlerRecord implements HandlerInfo {
   declare order: number;
   declare predicates: readonly Predicate[];
   declare watched: readonly string[];
-  declare private code: { toString(): string } | undefined;
+  declare sets: readonly FlagEffect[];
+  declare clears: readonly FlagEffect[];
 
-  constructor(id: string, order: number, predicates: readonly Predicate[], watched: readonly string[], code: { toString(): string } | undefined) {
+  constructor(id: string, order: number, predicates: readonly Predicate[], watched: readonly string[], sets: readonly FlagEffect[], clears: readonly FlagEffect[]) {
     this.id = id;
     this.order = order;
     this.predicates = predicates;
     this.watched = watched;
-    this.code = code;
-  }
-
-  get source(): string | undefined {
-    return this.code?.toString();
+    this.sets = sets;
+    this.clears = clears;
   }
 }
 

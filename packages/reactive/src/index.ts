@@ -5,8 +5,10 @@
 export { createReactor } from './reactor.js';
 export type { Reactor, HookRun, BeginHookOptions } from './reactor.js';
 export { defineLayer } from './layer.js';
-export type { Layer, Registrar, HandlerFunction, LifecycleCallback } from './layer.js';
+export type { Layer, Registrar, HandlerFunction, LifecycleCallback, CallbackContext } from './layer.js';
 export type { HandlerSpec, HandlerInfo, FlagList } from './handler.js';
+export { declaredFlags } from './flag-effects.js';
+export type { FlagEffect, FlagEffects, DeclaredFlags, DeclaredCharm } from './flag-effects.js';
 export type { Predicate } from './predicates.js';
 export type { TriggerOptions } from './triggers.js';
 export {
@@ -20,9 +22,11 @@ export {
   onlyOnce,
   collectMetrics,
   meterStatusChanged,
+  sets,
+  clears,
 } from './decorators.js';
 export { decoratedMethods } from './decorators.js';
-export type { ReactiveDecorator, OptionalCallDecorator, HandlerMethod, DecoratedMethod } from './decorators.js';
+export type { ReactiveDecorator, OptionalCallDecorator, EffectDecorator, HandlerMethod, DecoratedMethod } from './decorators.js';
 export {
   setFlag,
   clearFlag,
@@ -45,12 +49,11 @@ export { UnitState } from './unit-state.js';
 export type { UnitStateSnapshot } from './unit-state.js';
 export { MemoryUnitStateStore } from './state-store.js';
 export type { UnitStateStore } from './state-store.js';
-export { expandHookPatterns } from './hook-patterns.js';
 export type { RelationMetadata } from './hook-patterns.js';
 export type { ReactiveEvents, ReactiveEmitter, Phase } from './events.js';
 export type { DispatchResult } from './dispatch.js';
 export { MAX_ITERATIONS } from './dispatch.js';
-export { MAX_TRIGGER_DEPTH, invokedHandlerIds } from './session.js';
+export { invokedHandlerIds } from './session.js';
 export {
   ReactiveError,
   InvalidFlagError,

@@ -3,8 +3,19 @@ import type { HandlerContext, ReactiveContext } from './context.js';
 import type { HandlerSpec } from './handler.js';
 import type { TriggerOptions } from './triggers.js';
 
-/** A callback run at the start or end of every (non-restricted) hook. */
-export type LifecycleCallback = (context: ReactiveContext) => void | Promise<void>;
+/**
+ * A callback run at the start or end of every (non-restricted) hook. `C` is the context
+ * it receives: the {@link ReactiveContext} by default, or what a layer's handlers get
+ * without their id (see {@link CallbackContext}).
+ */
+export type LifecycleCallback<C = ReactiveContext> = (context: C) => void | Promise<void>;
+
+/**
+ * The context lifecycle and trigger callbacks receive when handlers receive `C`: the
+ * same members without `handlerId`, since no handler is running. For the runtime's
+ * `CharmContext` it is the charm's callback context (hook tools, config, logging…).
+ */
+export type CallbackContext<C> = Omit<C, 'handlerId'>;
 
 /**
  * A function handler: receives the handler context. `C` is the context type the
@@ -34,11 +45,11 @@ export interface Registrar<F extends string = string, C = HandlerContext<F>> {
    * so it also sees the automatic flags set before dispatch.
    * @throws InvalidTriggerError (`INVALID_TRIGGER`)
    */
-  registerTrigger(options: TriggerOptions<ReactiveContext<F>>): this;
+  registerTrigger(options: TriggerOptions<CallbackContext<C>>): this;
   /** Runs `callback` at the start of every non-restricted hook, before dispatch, in registration order. */
-  atstart(callback: LifecycleCallback): this;
+  atstart(callback: LifecycleCallback<CallbackContext<C>>): this;
   /** Runs `callback` at the end of every successful non-restricted hook, in reverse registration order. */
-  atexit(callback: LifecycleCallback): this;
+  atexit(callback: LifecycleCallback<CallbackContext<C>>): this;
 }
 
 /** A named bundle of registrations: what a layer package or a charm exports. */

@@ -4,9 +4,9 @@ import { decoratedMethods } from './decorators.js';
 import { dispatch, type DispatchResult } from './dispatch.js';
 import { InvalidHandlerError } from './errors.js';
 import { createEmitter, type ReactiveEmitter } from './events.js';
-import { createHandler, specPredicates, type HandlerInfo, type HandlerSpec } from './handler.js';
+import { createHandler, specEffects, specPredicates, type HandlerInfo, type HandlerSpec } from './handler.js';
 import type { RelationMetadata } from './hook-patterns.js';
-import type { HandlerFunction, Layer, LifecycleCallback, Registrar } from './layer.js';
+import type { CallbackContext, HandlerFunction, Layer, LifecycleCallback, Registrar } from './layer.js';
 import { HandlerRegistry } from './registry.js';
 import { HookSession } from './session.js';
 import { validateTrigger, type TriggerDefinition, type TriggerOptions } from './triggers.js';
@@ -100,8 +100,9 @@ class ReactorImpl<F extends string> implements Reactor<F> {
     const id = spec?.id ?? (typeof handler === 'function' ? handler.name : undefined);
     const fullId = typeof id === 'string' && id.length > 0 ? prefix + id : id;
     const predicates = specPredicates((spec ?? {}) as HandlerSpec, fullId);
+    const effects = specEffects((spec ?? {}) as HandlerSpec, fullId);
     const run = handler as (context: HandlerContext) => unknown;
-    this.#registry.add(createHandler(fullId, this.#registry.nextOrder, predicates, run, handler), run);
+    this.#registry.add(createHandler(fullId, this.#registry.nextOrder, predicates, run, effects), run);
     return this;
   }
 
@@ -116,23 +117,26 @@ class ReactorImpl<F extends string> implements Reactor<F> {
       const bound = method.get(instance);
       const run = (context: HandlerContext) => bound.call(instance, context);
       const bottomUp = [...method.predicates].reverse();
-      this.#registry.add(createHandler(`${prefix}${className}.${method.name}`, this.#registry.nextOrder, bottomUp, run, bound), run);
+      const effects = { sets: method.sets ?? [], clears: method.clears ?? [] };
+      this.#registry.add(createHandler(`${prefix}${className}.${method.name}`, this.#registry.nextOrder, bottomUp, run, effects), run);
     }
     return this;
   }
 
-  registerTrigger(options: TriggerOptions<ReactiveContext<F>>): this {
+  // The context types of callbacks are the registering layer's promise (see `use`): the
+  // engine stores them all as callbacks of the plain reactive context.
+  registerTrigger(options: TriggerOptions<CallbackContext<HandlerContext<F>>>): this {
     this.#triggers.push(validateTrigger(options as TriggerOptions<ReactiveContext>));
     return this;
   }
 
-  atstart(callback: LifecycleCallback): this {
-    this.atstartCallbacks.push(callback);
+  atstart(callback: LifecycleCallback<CallbackContext<HandlerContext<F>>>): this {
+    this.atstartCallbacks.push(callback as LifecycleCallback);
     return this;
   }
 
-  atexit(callback: LifecycleCallback): this {
-    this.atexitCallbacks.push(callback);
+  atexit(callback: LifecycleCallback<CallbackContext<HandlerContext<F>>>): this {
+    this.atexitCallbacks.push(callback as LifecycleCallback);
     return this;
   }
 
@@ -150,15 +154,15 @@ class ReactorImpl<F extends string> implements Reactor<F> {
         return this;
       },
       registerTrigger(options) {
-        reactor.registerTrigger(options);
+        reactor.registerTrigger(options as unknown as TriggerOptions<ReactiveContext>);
         return this;
       },
       atstart(callback) {
-        reactor.atstart(callback);
+        reactor.atstart(callback as unknown as LifecycleCallback);
         return this;
       },
       atexit(callback) {
-        reactor.atexit(callback);
+        reactor.atexit(callback as unknown as LifecycleCallback);
         return this;
       },
     };

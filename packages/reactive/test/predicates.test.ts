@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createReactor, expandHookPatterns, UnitState, whenAny, whenNotAll, type HandlerSpec } from '@charms/reactive';
+import { createReactor, UnitState, whenAny, whenNotAll, type HandlerSpec } from '@charms/reactive';
+import { expandHookPatterns } from '@charms/reactive/testing';
 import { dispatchOnce } from './helpers.js';
 
 async function runsWith(spec: HandlerSpec, flags: string[], hookName = 'update-status'): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createReactor, InvalidTriggerError, MAX_TRIGGER_DEPTH, TriggerCycleError, UnitState, type ReactiveContext } from '@charms/reactive';
+import { createReactor, InvalidTriggerError, TriggerCycleError, UnitState, type ReactiveContext } from '@charms/reactive';
+import { MAX_TRIGGER_DEPTH } from '@charms/reactive/testing';
 import { dispatchOnce } from './helpers.js';
 
 function hook(reactor = createReactor(), flags: string[] = []) {
