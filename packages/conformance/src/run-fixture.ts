@@ -6,6 +6,7 @@ import {
   TriggerCycleError,
   type RelationMetadata,
 } from '@charms/reactive';
+import { effectiveConfig } from '@charms/manifest/queries';
 import { EndpointError, HookEndpoints, runHook, type HookOutcome } from '@charms/runtime';
 import { FixtureRaise, fixtureCharm, type EndpointRun } from './fixture-charm.js';
 import type { Fixture, FixtureRelation, FixtureResult, HookResult, RoundResult } from './fixture-schema.js';
@@ -65,7 +66,8 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
       store,
       charm: () => fixtureCharm(fixture, run),
       endpoints,
-      config: effectiveConfig(configOptions, userConfig),
+      // What `config-get --all` prints.
+      config: effectiveConfig(declared, userConfig),
       configOptions,
       configFlags: fixture.layer_basic !== false,
       metadata,
@@ -104,19 +106,6 @@ export async function runFixture(fixture: Fixture, options: { configOptionOrder?
     error: firstError === -1 ? null : `${firstError}:${hooks[firstError]!.hook}:${hooks[firstError]!.error}`,
     hooks,
   };
-}
-
-/** What `config-get --all` prints: every option, the user's value, else its default, else null; sorted. */
-function effectiveConfig(
-  options: ReadonlyMap<string, { default: unknown } | null> | undefined,
-  user: Record<string, unknown>,
-): Record<string, unknown> {
-  if (!options) return {};
-  const config: Record<string, unknown> = {};
-  for (const name of [...options.keys()].sort()) {
-    config[name] = Object.hasOwn(user, name) ? user[name] : (options.get(name)?.default ?? null);
-  }
-  return config;
 }
 
 /**

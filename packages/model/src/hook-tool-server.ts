@@ -1,4 +1,4 @@
-import { nameProblem, pathInside, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
+import { effectiveConfig, nameProblem, pathInside, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
 import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
 import { otherEnd, podAddress, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 
@@ -64,13 +64,7 @@ function modelWorld(ctx: ToolContext): JujucWorld {
     setApplicationVersion: (version) => {
       app.version = version;
     },
-    config: () => {
-      const config: Record<string, unknown> = {};
-      for (const name of Object.keys(ctx.configYaml?.options ?? {}).sort()) {
-        config[name] = Object.hasOwn(app.config, name) ? app.config[name] : (ctx.configYaml!.options[name]!.default ?? null);
-      }
-      return config;
-    },
+    config: () => effectiveConfig(ctx.configYaml?.options, app.config),
     leaderSettings: () => app.leaderSettings,
     setLeaderSettings: (settings) => {
       app.leaderSettings = settings;

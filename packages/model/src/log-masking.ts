@@ -2,7 +2,7 @@
  * Masking of what a hook prints: its stdout and stderr go to the model's log, where a
  * secret must read `***` as it does in what the runtime logs through `juju-log`.
  */
-import type { CharmConfigYaml } from '@charms/manifest';
+import { effectiveConfig, type CharmConfigYaml } from '@charms/manifest';
 import type { ModelRecord, PendingChanges } from './model-state.js';
 
 /** A config option or relation key whose name says it holds a secret (secret, password, key, token, credential). */
@@ -25,9 +25,8 @@ export function secretValues(model: Readonly<ModelRecord>, configYamls: Readonly
   };
   for (const app of Object.values(model.apps)) {
     const options = configYamls[app.name]?.options ?? {};
-    for (const [name, option] of Object.entries(options)) {
-      if (isSecretName(name) || (option as { type?: string }).type === 'secret') add(Object.hasOwn(app.config, name) ? app.config[name] : option.default);
-    }
+    const effective = effectiveConfig(options, app.config);
+    for (const [name, option] of Object.entries(options)) if (isSecretName(name) || option.type === 'secret') add(effective[name]);
     for (const [name, value] of Object.entries(app.config)) if (isSecretName(name)) add(value);
     for (const resource of Object.values(app.resources)) add(resource.password);
     for (const value of Object.values(app.leaderSettings)) add(value);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpoints, loadConfigYaml } from '@charms/manifest';
+import { effectiveConfig, endpoints, loadConfigYaml } from '@charms/manifest';
 import { nameProblem } from '@charms/manifest/queries';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
@@ -136,7 +136,7 @@ export class LocalModel {
   async setConfig(app: string, values: Readonly<Record<string, unknown>>, reset: readonly string[] = []): Promise<HookReport[]> {
     return this.#operation(async () => {
       const configYaml = this.#store.configYaml(findApp(this.#state, app));
-      this.#apply({ type: 'config', app, configYaml, values, reset });
+      this.#apply({ type: 'config', app, configYaml, values, reset, effectiveConfig: (set) => effectiveConfig(configYaml?.options, set) });
     });
   }
 
@@ -144,8 +144,7 @@ export class LocalModel {
   config(app: string): Record<string, unknown> {
     this.#state = this.#load();
     const record = findApp(this.#state, app);
-    const options = this.#store.configYaml(record)?.options ?? {};
-    return Object.fromEntries(Object.keys(options).sort().map((name) => [name, Object.hasOwn(record.config, name) ? record.config[name] : (options[name]!.default ?? null)]));
+    return effectiveConfig(this.#store.configYaml(record)?.options, record.config);
   }
 
   /** A new revision of an oci-image resource; Juju then runs upgrade-charm and config-changed. */

@@ -42,7 +42,19 @@ export type Operation =
       readonly endpoints: readonly CharmEndpoint[];
       readonly units: number;
     }
-  | { readonly type: 'config'; readonly app: string; readonly configYaml: CharmConfigYaml | undefined; readonly values: Readonly<Record<string, unknown>>; readonly reset: readonly string[] }
+  | {
+      readonly type: 'config';
+      readonly app: string;
+      readonly configYaml: CharmConfigYaml | undefined;
+      readonly values: Readonly<Record<string, unknown>>;
+      readonly reset: readonly string[];
+      /**
+       * The config a unit sees with `set` values: `@charms/manifest`'s `effectiveConfig`
+       * over this charm's options. Passed in because the scheduler imports no package (it
+       * stays pure), and so that the rule is written once.
+       */
+      readonly effectiveConfig: (set: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
+    }
   | { readonly type: 'attach-resource'; readonly app: string; readonly name: string; readonly image: ResourceValue; readonly declaredResources: CharmMetadata['resources'] }
   | {
       readonly type: 'upgrade';
@@ -194,10 +206,11 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       // config-changed still to run gets no second.
       const app = findApp(model, op.app);
       const typed = checkConfig(op.configYaml, op.values, op.reset);
-      const before = effectiveConfig(op.configYaml, app.config);
+      const before = JSON.stringify(op.effectiveConfig(app.config));
       for (const name of op.reset) delete app.config[name];
       Object.assign(app.config, typed);
-      if (effectiveConfig(op.configYaml, app.config) === before) return;
+      // Keys come sorted, so equal configs are equal texts: Juju's config hash.
+      if (JSON.stringify(op.effectiveConfig(app.config)) === before) return;
       for (const unit of app.units) queueOnce(unit, { hook: 'config-changed' });
       return;
     }
@@ -358,10 +371,4 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
       enterScope(model, relation, unit);
     }
   }
-}
-
-/** The config a unit sees (set values over config.yaml defaults), as one comparable text: Juju's config hash. */
-function effectiveConfig(configYaml: CharmConfigYaml | undefined, config: Readonly<Record<string, unknown>>): string {
-  const options = configYaml?.options ?? {};
-  return JSON.stringify(Object.keys(options).sort().map((name) => [name, Object.hasOwn(config, name) ? config[name] : (options[name]!.default ?? null)]));
 }

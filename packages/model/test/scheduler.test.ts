@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { effectiveConfig } from '@charms/manifest';
 import type { ModelError } from '../src/model-errors.js';
 import { noChanges } from '@charms/hooktools/jujuc';
 import { emptyModel, type ModelRecord } from '../src/model-state.js';
@@ -160,7 +161,7 @@ describe('the scheduler', () => {
 
   it('config-changed on every unit only when the effective config changes: the same value, a default set explicitly or a reset to it runs nothing (worker/uniter/resolver.go: ConfigHash, Juju 2.9)', () => {
     let model = drain(deploy(emptyModel(), 'kv', { units: 2 })).model;
-    const config = (values: Record<string, unknown>, reset: string[] = []) => (model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values, reset }));
+    const config = (values: Record<string, unknown>, reset: string[] = []) => (model = apply(model, { type: 'config', app: 'kv', configYaml: CONFIG_YAML, values, reset, effectiveConfig: (set) => effectiveConfig(CONFIG_YAML.options, set) }));
     config({ port: '7001' });
     expect(model.apps.kv!.config).toEqual({ port: 7001 });
     expect(queues(model)).toEqual({ 'kv/0': ['config-changed'], 'kv/1': ['config-changed'] });
