@@ -38,7 +38,7 @@ function buildIsFresh() {
       (latest, entry) => Math.max(latest, entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs),
       statSync(dir).mtimeMs,
     );
-  return ['reactive', 'hooktools', 'manifest', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'model', 'cli'].every((name) => {
+  return ['reactive', 'hooktools', 'manifest', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'model', 'build', 'cli'].every((name) => {
     const dir = join(root, 'packages', name);
     const dist = join(dir, 'dist');
     const outputs = existsSync(dist) ? readdirSync(dist).filter((file) => file.endsWith('.js')) : [];

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildCharm } from '@charms/cli';
+import { buildCharm } from '@charms/build';
 import { createModel } from '@charms/model';
 
 const here = dirname(fileURLToPath(import.meta.url));

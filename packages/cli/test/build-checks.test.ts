@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeCharm, buildCharm, CliError, layerIndexFor, lintCharm, resolveLayers } from '@charms/cli';
+import { BuildError as CliError, layerIndexFor, resolveLayers } from '@charms/build';
+import { analyzeCharm, buildCharm, lintCharm } from '@charms/cli/testing';
 import type { CharmFiles } from '@charms/runtime';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
 import { runCommand } from './helpers/run-command.js';
-import { bundleCharm, interfaceEntries } from '../src/build/bundle.js';
-import { findTypeScript } from '../src/build/find-typescript.js';
+import { bundleCharm, findTypeScript, interfaceEntries } from '@charms/build/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures', 'checks');

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeCharm, charmGraph, toHtml, toMermaid, toSvg, type CharmGraph } from '@charms/cli';
+import { analyzeCharm, charmGraph, toHtml, toMermaid, toSvg, type CharmGraph } from '@charms/cli/testing';
 import { testChromium, type TestChromium } from './helpers/chromium.js';
 
 // The graphs of the MinIO example, drawn by a real browser: headless Chromium opens the

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildCharm } from '@charms/cli';
+import { buildCharm } from '@charms/build';
 import { ManifestError, type ManifestProblem } from '@charms/manifest';
 import { checkConfig, LocalModel, runHookTool, type ToolContext } from '@charms/model';
-import { HOOK_SCRIPT } from '../src/build/hooks.js';
+import { HOOK_SCRIPT } from '@charms/build/testing';
 import { collectConfigKey, collectPair, configKeyProblem, nameArgument } from '../src/commands/name-arguments.js';
 import { runCommand } from './helpers/run-command.js';
 

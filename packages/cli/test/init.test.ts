@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkCharmName, initCharm, InitError, layerIndexFor, resolveLayers } from '@charms/cli';
+import { layerIndexFor, resolveLayers } from '@charms/build';
+import { checkCharmName, initCharm, InitError } from '@charms/cli/testing';
 import { loadConfigYaml, loadLayerYaml, loadMetadata } from '@charms/manifest';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCharm } from '@charms/cli';
+import { buildCharm } from '@charms/build';
 import { createModel, type LocalModel } from '@charms/model';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = realpathSync(join(here, '..', '..', '..'));
-const PACKAGES = ['reactive', 'hooktools', 'manifest', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'model', 'cli'];
+const PACKAGES = ['reactive', 'hooktools', 'manifest', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'model', 'build', 'cli'];
 const cliVersion = (JSON.parse(readFileSync(join(repo, 'packages', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
 
-// Builds (tsup, with types) of packages whose dist/ is older than their sources, nine
+// Builds (tsup, with types) of packages whose dist/ is older than their sources, ten
 // packs and an npm install: minutes on a busy two-core machine.
 const SETUP_TIMEOUT = 900_000;
 const STEP_TIMEOUT = 180_000;
@@ -156,7 +156,7 @@ describe('a charm in its own repository, with the @charms packages installed fro
     const manifest = JSON.parse(readFileSync(join(hello, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     const pinned = { ...manifest.dependencies, ...manifest.devDependencies };
     const charmsDependencies = Object.entries(pinned).filter(([name]) => name.startsWith('@charms/'));
-    expect(charmsDependencies.map(([name]) => name).sort()).toEqual(['@charms/cli', '@charms/layer-status', '@charms/model', '@charms/reactive', '@charms/runtime']);
+    expect(charmsDependencies.map(([name]) => name).sort()).toEqual(['@charms/build', '@charms/cli', '@charms/layer-status', '@charms/model', '@charms/reactive', '@charms/runtime']);
     for (const [name, version] of charmsDependencies) {
       expect(version).toBe(cliVersion);
       // The install above is the one this project would get.

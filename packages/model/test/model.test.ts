@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCharm } from '@charms/cli';
+import { buildCharm } from '@charms/build';
 import { createModel, ModelError, statusTable, type LocalModel } from '@charms/model';
 import { Service } from 'kubernetes-models/v1';
 import { StatefulSet } from 'kubernetes-models/apps/v1';

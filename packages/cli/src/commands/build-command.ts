@@ -13,7 +13,7 @@ export function addBuildCommand(program: Command): void {
     .option('-f, --force', 'overwrite files changed by hand since the last build')
     .option('--no-typecheck', 'skip the type check of the charm (the registration check and lint still run)')
     .action(async (charmDir: string, options: { output?: string; force?: boolean; typecheck?: boolean }) => {
-      const { buildCharm, buildMessages } = await import('../build/build-charm.js');
+      const { buildCharm, buildMessages } = await import('../charm-build.js');
       const summary = await withSpinner('building', (onStep) => buildCharm({ charmDir, outDir: options.output, force: options.force, typecheck: options.typecheck, onStep }));
       for (const line of buildMessages(summary)) console.error(line);
       console.log(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), summary.outDir) || '.'}`);

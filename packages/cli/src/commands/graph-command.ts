@@ -16,7 +16,7 @@ export function addGraphCommand(program: Command): void {
     .action(async (charmDir: string, options: { format: string; output?: string }) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) {
         const { CliError } = await import('../cli-error.js');
-        throw new CliError('NOT_A_CHARM', `unknown format ${options.format}: use mermaid, dot, svg or html`);
+        throw new CliError('UNKNOWN_FORMAT', `unknown format ${options.format}: use mermaid, dot, svg or html`);
       }
       const [{ analyzeCharm }, graph] = await Promise.all([import('../tools/charm-analysis.js'), import('../tools/graph.js')]);
       const renderers: Record<(typeof FORMATS)[number], (g: CharmGraph, title: string) => string> = { mermaid: graph.toMermaid, dot: graph.toDot, svg: graph.toSvg, html: graph.toHtml };

@@ -31,7 +31,7 @@ async function open(program: Command, quiet = false): Promise<LocalModel> {
 async function builtCharm(source: string): Promise<{ dir: string; name?: string }> {
   const dir = resolve(source);
   if (!statSync(dir).isDirectory() || existsSync(join(dir, 'dispatch'))) return { dir };
-  const { buildCharm } = await import('../build/build-charm.js');
+  const { buildCharm } = await import('../charm-build.js');
   const summary = await buildCharm({ charmDir: dir });
   return { dir: summary.outDir, name: summary.name };
 }

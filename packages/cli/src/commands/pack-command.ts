@@ -12,7 +12,7 @@ export function addPackCommand(program: Command): void {
     .option('-o, --output <file>', 'the .charm file (default: ./<name>.charm)')
     .option('--with-node', 'embed a Node.js runtime, for Juju hosts without node (podspec operator pods)')
     .action(async (builtDir: string, options: { output?: string; withNode?: boolean }) => {
-      const { packCharm } = await import('../pack/pack-charm.js');
+      const { packCharm } = await import('@charms/build');
       const summary = await withSpinner('packing', (onStep) => packCharm({ builtDir, output: options.output, withNode: options.withNode, onStep }));
       console.log(`${pc.green('packed')} ${relative(process.cwd(), summary.file) || summary.file}: ${summary.entries} files, ${(summary.bytes / 1024 / 1024).toFixed(1)} MiB`);
       if (summary.embeddedNode) console.log(`  with Node ${process.version} embedded as bin/charm`);

@@ -11,7 +11,7 @@ export function addTypesCommand(program: Command): void {
     .argument('[charm-dir]', 'the charm source', '.')
     .option('-o, --output <file>', 'where to write them (default: <charm-dir>/charm-config.ts)')
     .action(async (charmDir: string, options: { output?: string }) => {
-      const { configTypes } = await import('../config-types.js');
+      const { configTypes } = await import('@charms/build');
       const file = resolve(options.output ?? join(charmDir, 'charm-config.ts'));
       writeFileSync(file, configTypes(charmDir));
       console.log(`${pc.green('wrote')} ${relative(process.cwd(), file) || file}`);

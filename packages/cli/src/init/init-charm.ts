@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CLI_ROOT } from '../workspace.js';
+import { CLI_ROOT } from '../cli-root.js';
 import { checkCharmName, className } from './charm-name.js';
 import { InitError } from './init-error.js';
 

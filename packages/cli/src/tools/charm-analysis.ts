@@ -3,9 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigYaml, loadMetadata, endpoints } from '@charms/manifest';
 import { createReactor, defineLayer, type Layer, type Predicate } from '@charms/reactive';
-import { entryModules } from '../build/bundle.js';
-import { resolveLayers } from '../build/resolve-layers.js';
-import { indexRootFor } from '../workspace.js';
+import { entryModules, layerIndexFor as indexRootFor, resolveLayers } from '@charms/build';
 import { allowTypeScriptImports } from './typescript-imports.js';
 
 /** A handler as the tools see it: its conditions, where it is, and the flags its code changes. */

@@ -1,7 +1,8 @@
 import { register } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI_ROOT, WORKSPACE_ROOT } from '../workspace.js';
+import { WORKSPACE_ROOT } from '@charms/build/internal';
+import { CLI_ROOT } from '../cli-root.js';
 
 let registered = false;
 

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { loadMetadata } from '@charms/manifest';
 import { stringifyCharmYaml } from '@charms/manifest';
 import yazl from 'yazl';
-import { listFiles, MANIFEST_FILE } from '../build/build-manifest.js';
-import { CliError } from '../cli-error.js';
+import { listFiles, MANIFEST_FILE } from './build-manifest.js';
+import { BuildError } from './build-error.js';
 import { embedNode } from './embed-node.js';
 
 /** Options for {@link packCharm}. */
@@ -33,12 +33,12 @@ const ENTRY_TIME = new Date('2020-01-01T00:00:00Z');
  * config.yaml and actions.yaml when present, a generated manifest.yaml, dispatch,
  * hooks/, the bundle and the charm's other files, with executable bits kept.
  *
- * @throws CliError `NOT_BUILT` for a folder charms build did not write.
+ * @throws BuildError `NOT_BUILT` for a folder charms build did not write.
  */
 export async function packCharm(options: PackOptions): Promise<PackSummary> {
   const builtDir = resolve(options.builtDir);
   if (!existsSync(join(builtDir, MANIFEST_FILE)) || !existsSync(join(builtDir, 'dispatch'))) {
-    throw new CliError('NOT_BUILT', `${builtDir} is not a built charm (no ${MANIFEST_FILE} or dispatch): run charms build first`);
+    throw new BuildError('NOT_BUILT', `${builtDir} is not a built charm (no ${MANIFEST_FILE} or dispatch): run charms build first`);
   }
   const metadata = loadMetadata(builtDir);
   const file = resolve(options.output ?? `${metadata.name}.charm`);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as TypeScriptModule from 'typescript';
-import { CliError } from '../cli-error.js';
+import { BuildError } from './build-error.js';
 
 /** The TypeScript compiler API, as `require('typescript')` returns it. */
 export type TypeScript = typeof TypeScriptModule;
@@ -12,11 +12,11 @@ const loaded = new Map<string, TypeScript>();
 /**
  * The TypeScript compiler a charm is checked with: the charm's own (a charm project has
  * `typescript` in its devDependencies, resolved as Node resolves it from the charm's
- * folder), else the one this command can load.
+ * folder), else the one the build can load.
  *
- * @param commandFrom where this command's own resolution starts (a file or file URL; tests
+ * @param commandFrom where the build's own resolution starts (a file or file URL; tests
  * point it at a folder with no TypeScript).
- * @throws CliError `TYPESCRIPT_NOT_FOUND`, saying to install it or pass `--no-typecheck`.
+ * @throws BuildError `TYPESCRIPT_NOT_FOUND`, saying to install it or pass `--no-typecheck`.
  */
 export function findTypeScript(charmDir: string, commandFrom: string = import.meta.url): TypeScript {
   for (const base of [join(charmDir, 'package.json'), commandFrom]) {
@@ -33,7 +33,7 @@ export function findTypeScript(charmDir: string, commandFrom: string = import.me
     }
     return ts;
   }
-  throw new CliError(
+  throw new BuildError(
     'TYPESCRIPT_NOT_FOUND',
     `charms build checks the charm with the TypeScript compiler, and none is installed where ${charmDir} or the charms command can load it. ` +
       'Install it in the charm (npm install --save-dev typescript), or build without the check: charms build --no-typecheck',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { locate, parseCharmYaml, type ManifestProblem } from '@charms/manifest';
 import { Ajv } from 'ajv';
 import { LineCounter } from 'yaml';
-import { CliError } from '../cli-error.js';
+import { BuildError } from './build-error.js';
 import type { ResolvedLayer } from './resolve-layers.js';
 
 /**
@@ -11,7 +11,7 @@ import type { ResolvedLayer } from './resolve-layers.js';
  * JSON-Schema of its own section; options set by any layer (higher ones win) are checked
  * against it, and every default is written in. Every layer gets a section.
  *
- * @throws CliError `OPTIONS_INVALID` listing, with file:line:col, options for a layer
+ * @throws BuildError `OPTIONS_INVALID` listing, with file:line:col, options for a layer
  * that is not included (or defines nothing) and values of the wrong type.
  */
 export function resolveLayerOptions(allLayers: readonly ResolvedLayer[]): Record<string, Record<string, unknown>> {
@@ -53,7 +53,7 @@ export function resolveLayerOptions(allLayers: readonly ResolvedLayer[]): Record
       problems.push(origin ? at(origin.layer, origin.path, 'OPTION_INVALID', message, error.keyword === 'additionalProperties') : { file: join(layer.dir, 'layer.yaml'), line: 1, col: 1, code: 'OPTION_INVALID', message });
     }
   }
-  if (problems.length > 0) throw new CliError('OPTIONS_INVALID', 'the layer options are not valid:', problems);
+  if (problems.length > 0) throw new BuildError('OPTIONS_INVALID', 'the layer options are not valid:', problems);
   return options;
 }
 

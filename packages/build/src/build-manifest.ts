@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { CliError } from '../cli-error.js';
+import { BuildError } from './build-error.js';
 
 /** What `.build.manifest` records: the layers, and for each file who made it and its hash. */
 export interface BuildManifest {
@@ -25,7 +25,7 @@ export function manifestText(manifest: BuildManifest): string {
 /**
  * Refuses to write over a folder whose files were changed by hand since the last build
  * (or that is not a build output at all), unless forced.
- * @throws CliError `OUTPUT_MODIFIED` listing the files.
+ * @throws BuildError `OUTPUT_MODIFIED` listing the files.
  */
 export function checkOutput(outDir: string, force: boolean): BuildManifest | undefined {
   if (!existsSync(outDir)) return undefined;
@@ -33,7 +33,7 @@ export function checkOutput(outDir: string, force: boolean): BuildManifest | und
   const present = listFiles(outDir, outDir);
   if (!existsSync(manifestPath)) {
     if (present.length === 0 || force) return undefined;
-    throw new CliError('OUTPUT_MODIFIED', `${outDir} is not empty and was not written by charms build (no ${MANIFEST_FILE}). Choose another -o, or pass --force to write into it.`);
+    throw new BuildError('OUTPUT_MODIFIED', `${outDir} is not empty and was not written by charms build (no ${MANIFEST_FILE}). Choose another -o, or pass --force to write into it.`);
   }
   const previous = JSON.parse(readFileSync(manifestPath, 'utf8')) as BuildManifest;
   if (force) return previous;
@@ -45,7 +45,7 @@ export function checkOutput(outDir: string, force: boolean): BuildManifest | und
     else if (signature[2] !== sha256(readFileSync(join(outDir, path)))) changed.push(`${path} (modified)`);
   }
   if (changed.length > 0) {
-    throw new CliError(
+    throw new BuildError(
       'OUTPUT_MODIFIED',
       `files in ${outDir} changed since the last build, and a build would overwrite them:\n  ${changed.join('\n  ')}\n` +
         `Move your changes into the charm's source, or pass --force to overwrite.`,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ManifestError } from '@charms/manifest';
-import { mergeCharmFiles } from '../src/build/merge-files.js';
-import type { ResolvedLayer } from '../src/build/resolve-layers.js';
+import type { ResolvedLayer } from '@charms/build';
+import { mergeCharmFiles } from '@charms/build/testing';
 
 const root = mkdtempSync(join(tmpdir(), 'charms-merge-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,33 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { LayerIndex } from './build/resolve-layers.js';
-
-/** This package's folder: the nearest folder above this module with a package.json (src/ and dist/ both sit one below). */
-export const CLI_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
-
-/**
- * The folder whose `node_modules` holds this command's dependencies. In this repository
- * it is the workspace root (with `pnpm-workspace.yaml` and the layer index `layer.yaml`);
- * installed from a package, it is the folder holding the `node_modules` the command is in
- * (the project, or pnpm's `.pnpm/<package>` folder).
- */
-export const WORKSPACE_ROOT = commandRoot(CLI_ROOT);
-
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return resolve(from, '..');
-  }
-}
-
-function commandRoot(cliRoot: string): string {
-  const workspace = resolve(cliRoot, '..', '..');
-  if (existsSync(join(workspace, 'pnpm-workspace.yaml'))) return workspace;
-  const parts = cliRoot.split(sep);
-  const at = parts.lastIndexOf('node_modules');
-  return at > 0 ? parts.slice(0, at).join(sep) || sep : workspace;
-}
+import { basename, dirname, join, resolve } from 'node:path';
+import { installedPackage, WORKSPACE_ROOT } from './install-root.js';
+import type { LayerIndex } from './resolve-layers.js';
 
 /** True when a folder holds a workspace with its own layer index. */
 function isIndexedWorkspace(dir: string): boolean {
@@ -42,8 +16,8 @@ function isIndexedWorkspace(dir: string): boolean {
  * 2. the packages the charm depends on (its nearest `package.json`, dependencies and
  *    devDependencies): a dependency named `layer-NAME` or `@scope/layer-NAME` whose folder
  *    holds a `layer.yaml` is `layer:NAME`, found in `node_modules` the way Node finds it
- *    (from the charm's folder upwards, then from where this command is installed);
- * 3. with no `package.json`, this command's own workspace index, when the command runs
+ *    (from the charm's folder upwards, then from where the build is installed);
+ * 3. with no `package.json`, the layer index of the workspace the build runs from, when it runs
  *    from this repository (test fixtures copied to a temporary folder rely on it).
  */
 export function layerIndexFor(charmDir: string): string | LayerIndex {
@@ -70,7 +44,7 @@ function dependencyLayers(manifestFile: string): LayerIndex {
     const match = /^layer-([a-z0-9-]+)$/.exec(basename(name));
     if (!match) continue;
     // A charm folder without its own node_modules (a copy, a fresh checkout) still
-    // builds with the layer packages this command was installed with.
+    // builds with the layer packages the build was installed with.
     const dir = installedPackage(name, dirname(manifestFile)) ?? installedPackage(name, WORKSPACE_ROOT);
     if (dir && existsSync(join(dir, 'layer.yaml'))) layers[`layer:${match[1]}`] ??= realpathSync(dir);
   }
@@ -80,14 +54,3 @@ function dependencyLayers(manifestFile: string): LayerIndex {
   };
 }
 
-/** A package's folder as Node finds it from `from`: `node_modules/<name>` here or in a folder above. */
-function installedPackage(name: string, from: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json')) && statSync(candidate).isDirectory()) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** {@link layerIndexFor} under its first name, which the build and `charms types` call. */
-export const indexRootFor = layerIndexFor;

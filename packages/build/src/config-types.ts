@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { mergeCharmFiles } from './build/merge-files.js';
-import { resolveLayers } from './build/resolve-layers.js';
-import { indexRootFor } from './workspace.js';
+import { mergeCharmFiles } from './merge-files.js';
+import { resolveLayers } from './resolve-layers.js';
+import { layerIndexFor } from './layer-index.js';
 
 const TS_TYPE: Record<string, string> = { string: 'string', secret: 'string', int: 'number', float: 'number', boolean: 'boolean' };
 
@@ -11,7 +11,7 @@ const TS_TYPE: Record<string, string> = { string: 'string', secret: 'string', in
  * option without a default can be `null` (Juju reports it unset).
  */
 export function configTypes(charmDir: string): string {
-  const layers = resolveLayers(resolve(charmDir), indexRootFor(charmDir));
+  const layers = resolveLayers(resolve(charmDir), layerIndexFor(charmDir));
   const options = (mergeCharmFiles(layers).config?.options ?? {}) as Record<string, { type: string; default?: unknown; description?: string }>;
   const members = Object.entries(options).map(([name, spec]) => {
     const nullable = spec.default === undefined || spec.default === null ? ' | null' : '';

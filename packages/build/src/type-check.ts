@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ManifestProblem } from '@charms/manifest';
 import type { CompilerHost, CompilerOptions, Diagnostic, SourceFile } from 'typescript';
-import { WORKSPACE_ROOT } from '../workspace.js';
+import { WORKSPACE_ROOT } from './install-root.js';
 import type { TypeScript } from './find-typescript.js';
 
 /** The modules a type check covers, and whose problems it reports. */
@@ -51,7 +51,7 @@ const parsed = new Map<string, { mtimeMs: number; file: SourceFile }>();
  * and what they import, with the charm's tsconfig.json (the nearest one at or above the
  * charm), or the options `charms init` writes when it has none (then packages are read
  * from their TypeScript source, as the bundle reads them). A package not found from the
- * importing file is looked for in this command's node_modules, as the bundle does too.
+ * importing file is looked for in the build's node_modules, as the bundle does too.
  * Only problems in the author's files are reported (not in layers or
  * packages they import), all of them, as `file:line:col TS<code> message`.
  */
@@ -149,7 +149,7 @@ function compilerOptions(ts: TypeScript, charmDir: string): { options: CompilerO
   };
 }
 
-/** True when `types: ['node']` resolves from the charm, or from this command's node_modules. */
+/** True when `types: ['node']` resolves from the charm, or from the build's node_modules. */
 function typesNodeFound(ts: TypeScript, charmDir: string, options: CompilerOptions): boolean {
   const host = ts.createCompilerHost(options);
   return [charmDir, WORKSPACE_ROOT].some(
@@ -158,8 +158,8 @@ function typesNodeFound(ts: TypeScript, charmDir: string, options: CompilerOptio
 }
 
 /**
- * Module resolution as the bundle does it: from the importing file first, then from this
- * command's own node_modules (esbuild's `nodePaths`), so that a charm in a folder with
+ * Module resolution as the bundle does it: from the importing file first, then from the
+ * build's own node_modules (esbuild's `nodePaths`), so that a charm in a folder with
  * no node_modules (a copy in a temporary folder) resolves `@charms/reactive` the same.
  */
 function resolveLikeTheBundle(ts: TypeScript, host: CompilerHost, options: CompilerOptions): void {

@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, pathInside, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
-import { CliError } from '../cli-error.js';
-import { indexRootFor } from '../workspace.js';
+import { BuildError } from './build-error.js';
+import { layerIndexFor } from './layer-index.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';
 import { bundleCharm, entryModules, type BundleFile } from './bundle.js';
-import { checkCharm } from './check-charm.js';
+import { checkCharm, type LintStep } from './check-charm.js';
 import { plainFiles } from './copy-files.js';
 import { DISPATCH_SCRIPT, HOOK_SCRIPT, hookNames } from './hooks.js';
 import { resolveLayerOptions } from './layer-options.js';
@@ -21,9 +21,11 @@ export interface BuildOptions {
   readonly force?: boolean;
   /**
    * Type-check the charm's own modules before bundling (default true). The registration
-   * check and `charms lint` run either way.
+   * check and the lint step run either way.
    */
   readonly typecheck?: boolean;
+  /** A lint step run once the code registers (`charms build` passes `charms lint`); none by default. */
+  readonly lint?: LintStep;
   /** Told when a slow step starts (the CLI shows a spinner). */
   readonly onStep?: (step: string) => void;
 }
@@ -36,7 +38,7 @@ export interface BuildSummary {
   readonly hooks: number;
   readonly files: number;
   readonly bundleBytes: number;
-  /** Problems that did not stop the build (lint warnings), as `file:line:col code message`. */
+  /** Problems that did not stop the build (type check and lint warnings), as `file:line:col code message`. */
   readonly warnings: readonly ManifestProblem[];
   /** Includes accepted and skipped (`layer:basic`), at their place in layer.yaml; checks that could not run. */
   readonly notes: readonly ManifestProblem[];
@@ -54,23 +56,23 @@ interface OutputFile {
 /**
  * Builds a charm from its layers, as `charm build` did: resolves the includes, merges
  * metadata/config/actions/layer.yaml, checks the layer options and writes their defaults,
- * checks the code (type check, registration, lint: see {@link checkCharm}), bundles it
+ * checks the code (type check, registration, the lint step when given: see {@link checkCharm}), bundles it
  * into `dist/charm.mjs` with source maps, and writes `dispatch`, `hooks/`, the plain
  * files and `.build.manifest`. Nothing is written when a check fails. The same sources
  * always give the same bytes.
  *
- * @throws CliError (`NOT_A_CHARM`, `LAYER_NOT_FOUND`, `INCLUDE_CYCLE`, `OPTIONS_INVALID`,
+ * @throws BuildError (`NOT_A_CHARM`, `LAYER_NOT_FOUND`, `INCLUDE_CYCLE`, `OPTIONS_INVALID`,
  * `CHECK_FAILED`, `TYPESCRIPT_NOT_FOUND`, `BUNDLE_FAILED`, `OUTPUT_MODIFIED`) and
  * ManifestError for a bad YAML file.
  */
 export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   const charmDir = resolve(options.charmDir);
   if (!existsSync(join(charmDir, 'metadata.yaml'))) {
-    throw new CliError('NOT_A_CHARM', `${charmDir} is not a charm: it has no metadata.yaml`);
+    throw new BuildError('NOT_A_CHARM', `${charmDir} is not a charm: it has no metadata.yaml`);
   }
   options.onStep?.('resolving layers');
   const notes: ManifestProblem[] = [];
-  const layers = resolveLayers(charmDir, indexRootFor(charmDir), { onNote: (note) => notes.push(note) });
+  const layers = resolveLayers(charmDir, layerIndexFor(charmDir), { onNote: (note) => notes.push(note) });
   const merged = mergeCharmFiles(layers);
   const layerOptions = resolveLayerOptions(layers);
   const name = String(merged.metadata.name);
@@ -101,7 +103,7 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   );
   let checks: Awaited<ReturnType<typeof checkCharm>>;
   try {
-    checks = await checkCharm(charmDir, layers, { typecheck: options.typecheck, onStep: options.onStep });
+    checks = await checkCharm(charmDir, layers, { typecheck: options.typecheck, onStep: options.onStep, lint: options.lint });
   } catch (error) {
     await bundling;
     throw error;
@@ -158,11 +160,3 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   };
 }
 
-/**
- * What `charms build` prints on stderr after a build that succeeded: each warning and
- * note as `warning: file:line:col code message` / `note: …`.
- */
-export function buildMessages(summary: BuildSummary): string[] {
-  const line = (problem: ManifestProblem) => `${problem.file}:${problem.line}:${problem.col} ${problem.code} ${problem.message}`;
-  return [...summary.warnings.map((w) => `warning: ${line(w)}`), ...summary.notes.map((n) => `note: ${line(n)}`)];
-}

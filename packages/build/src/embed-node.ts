@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { commonJsBundle } from '../build/bundle.js';
-import { CliError } from '../cli-error.js';
+import { commonJsBundle } from './bundle.js';
+import { BuildError } from './build-error.js';
 
 /** The marker Node looks for to know it carries an application (Node's SEA documentation). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -12,7 +12,7 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
  * Makes a Node single executable application of the charm: the bundle as CommonJS,
  * turned into a blob by `node --experimental-sea-config`, injected with postject into a
  * copy of this Node binary. Returns the executable's path in `workDir`.
- * @throws CliError `EMBED_FAILED` with the step that failed.
+ * @throws BuildError `EMBED_FAILED` with the step that failed.
  */
 export async function embedNode(bundlePath: string, workDir: string): Promise<string> {
   const script = join(workDir, 'charm.cjs');
@@ -21,7 +21,7 @@ export async function embedNode(bundlePath: string, workDir: string): Promise<st
   writeFileSync(script, await commonJsBundle(bundlePath));
   writeFileSync(join(workDir, 'sea-config.json'), JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
   const prepared = spawnSync(process.execPath, ['--experimental-sea-config', join(workDir, 'sea-config.json')], { encoding: 'utf8' });
-  if (prepared.status !== 0) throw new CliError('EMBED_FAILED', `node --experimental-sea-config failed: ${prepared.stderr.trim()}`);
+  if (prepared.status !== 0) throw new BuildError('EMBED_FAILED', `node --experimental-sea-config failed: ${prepared.stderr.trim()}`);
   copyFileSync(process.execPath, executable);
   chmodSync(executable, 0o755);
   // postject's native part prints harmless warnings about ELF notes: run it apart and
@@ -29,7 +29,7 @@ export async function embedNode(bundlePath: string, workDir: string): Promise<st
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
   const injected = spawnSync(process.execPath, [postject, executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8' });
   if (injected.status !== 0) {
-    throw new CliError('EMBED_FAILED', `cannot embed the charm into a copy of ${process.execPath}: ${(injected.stderr || injected.stdout).trim()}`);
+    throw new BuildError('EMBED_FAILED', `cannot embed the charm into a copy of ${process.execPath}: ${(injected.stderr || injected.stdout).trim()}`);
   }
   return executable;
 }

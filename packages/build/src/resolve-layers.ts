@@ -3,8 +3,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { loadLayerYaml, loadYamlFile, parseCharmYaml, type LayerYaml, type ManifestProblem } from '@charms/manifest';
 import { LineCounter, isSeq } from 'yaml';
 import { z } from 'zod';
-import { CliError } from '../cli-error.js';
-import { WORKSPACE_ROOT } from '../workspace.js';
+import { BuildError } from './build-error.js';
+import { installedPackage, WORKSPACE_ROOT } from './install-root.js';
 
 /** One layer of a charm, in build order. */
 export interface ResolvedLayer {
@@ -66,7 +66,7 @@ const indexSchema = z.strictObject({
  * comes back as an `interface` layer, in include order. `layer:basic` and
  * `layer:options` are built in: skipped, with a note.
  *
- * @throws CliError `LAYER_NOT_FOUND` (every include not found, each at the file:line:col
+ * @throws BuildError `LAYER_NOT_FOUND` (every include not found, each at the file:line:col
  * of the include) or `INCLUDE_CYCLE` (naming the chain).
  */
 export function resolveLayers(charmDir: string, indexRoot: string | LayerIndex, options: ResolveOptions = {}): ResolvedLayer[] {
@@ -81,7 +81,7 @@ export function resolveLayers(charmDir: string, indexRoot: string | LayerIndex, 
     if (done.has(dir)) return;
     if (chain.includes(dir)) {
       const names = [...chain.slice(chain.indexOf(dir)), dir].map((d) => relative(charmRoot, d) || '.');
-      throw new CliError('INCLUDE_CYCLE', `layers include each other in a cycle: ${names.join(' → ')}. Remove one of these includes.`);
+      throw new BuildError('INCLUDE_CYCLE', `layers include each other in a cycle: ${names.join(' → ')}. Remove one of these includes.`);
     }
     const layerYaml = loadLayerYaml(dir) ?? {};
     for (const [position, include] of (layerYaml.includes ?? []).entries()) {
@@ -109,7 +109,7 @@ export function resolveLayers(charmDir: string, indexRoot: string | LayerIndex, 
   if (problems.length > 0) {
     const [first] = missing as [string];
     const what = missing.length > 1 ? `includes not found: ${missing.join(', ')}` : `unknown ${first.startsWith('interface:') ? 'interface' : 'layer'} ${first}`;
-    throw new CliError('LAYER_NOT_FOUND', what, problems);
+    throw new BuildError('LAYER_NOT_FOUND', what, problems);
   }
   return ordered;
 }
@@ -138,13 +138,13 @@ function locateInclude(include: string, fromDir: string, index: LayerIndex): Loc
  * `interface:NAME`: the index's `interfaces:` map first, then an installed package: a
  * dependency of the charm's package.json named `interface-NAME` or `@scope/interface-NAME`,
  * else `@charms/interface-NAME`, found in node_modules from the charm's folder upwards,
- * then from where this command is installed (as layer packages are).
+ * then from where the build is installed (as layer packages are).
  * Its module is the package's `exports["."].source`, as for layer packages.
  */
 function locateInterface(include: string, charmRoot: string, index: LayerIndex): Located {
   const name = include.slice('interface:'.length);
   const indexed = index.interfaces?.[include];
-  // From the charm's folder, then from where this command is installed (as layer packages).
+  // From the charm's folder, then from where the build is installed (as layer packages).
   const installed = (candidate: string) => installedPackage(candidate, charmRoot) ?? installedPackage(candidate, WORKSPACE_ROOT);
   const packageDir = indexed === undefined ? interfacePackages(charmRoot, name).map(installed).find((dir) => dir !== undefined) : undefined;
   const dir = indexed ?? (packageDir === undefined ? undefined : realpathSync(packageDir));
@@ -183,15 +183,6 @@ function interfacePackages(charmRoot: string, name: string): string[] {
   return [...new Set([...names, `@charms/interface-${name}`])];
 }
 
-/** A package's folder as Node finds it from `from`: `node_modules/<name>` here or in a folder above. */
-function installedPackage(name: string, from: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json')) && statSync(candidate).isDirectory()) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
 /** The problem, placed at the include entry in the layer.yaml that has it. */
 function includeProblem(layerDir: string, position: number, code: string, message: string): ManifestProblem {
   const file = join(layerDir, 'layer.yaml');
@@ -206,7 +197,7 @@ function includeProblem(layerDir: string, position: number, code: string, messag
 /** The source module of a workspace layer package (`exports['.'].source`). */
 function packageEntry(dir: string): string {
   const source = sourceEntry(dir);
-  if (!source) throw new CliError('LAYER_NOT_FOUND', `${join(dir, 'package.json')} has no exports["."].source: it is not a layer package`);
+  if (!source) throw new BuildError('LAYER_NOT_FOUND', `${join(dir, 'package.json')} has no exports["."].source: it is not a layer package`);
   return source;
 }
 

@@ -1,10 +1,22 @@
 import type { ManifestProblem } from '@charms/manifest';
-import { CliError } from '../cli-error.js';
+import { BuildError } from './build-error.js';
 import { entryModules } from './bundle.js';
 import { findTypeScript, type TypeScript } from './find-typescript.js';
 import { registrationProblems } from './registration-check.js';
 import type { ResolvedLayer } from './resolve-layers.js';
 import { parseModules, typeCheck } from './type-check.js';
+
+/** A problem a lint step found: an `error` stops the build, a `warning` is reported, a `note` says a check could not run. */
+export interface LintProblem extends ManifestProblem {
+  readonly level: 'error' | 'warning' | 'note';
+}
+
+/**
+ * A check of the charm's handlers, run once the code registers; the charms command
+ * passes `charms lint`. It is given the charm's folder and returns every problem found;
+ * it throws only when it cannot run at all (the build fails with that error).
+ */
+export type LintStep = (charmDir: string) => Promise<readonly LintProblem[]>;
 
 /** Options for {@link checkCharm}. */
 export interface CheckOptions {
@@ -12,6 +24,8 @@ export interface CheckOptions {
   readonly typecheck?: boolean;
   /** Told when a check starts. */
   readonly onStep?: (step: string) => void;
+  /** The lint step, last (none by default). */
+  readonly lint?: LintStep;
 }
 
 /** What the checks found that does not stop the build. */
@@ -31,14 +45,15 @@ export interface CheckReport {
  *    API; skipped with `typecheck: false`);
  * 2. the registration check: handler classes and layers the generated entry would
  *    never register, modules with no default export (read from the syntax);
- * 3. `charms lint` (handlers that can never run, flags nothing sets, …), once the code
- *    registers: its errors stop the build, its warnings are returned.
+ * 3. the lint step when one is given (the charms command gives `charms lint`: handlers
+ *    that can never run, flags nothing sets, …), once the code registers: its errors
+ *    stop the build, its warnings and notes are returned.
  *
  * With `typecheck: false` and no TypeScript installed, the registration check is
  * skipped too (it needs the compiler's parser); the bundler still names a module with
  * no default export.
  *
- * @throws CliError `CHECK_FAILED` with the problems, or `TYPESCRIPT_NOT_FOUND` (type check on,
+ * @throws BuildError `CHECK_FAILED` with the problems, or `TYPESCRIPT_NOT_FOUND` (type check on,
  * no compiler found).
  */
 export async function checkCharm(charmDir: string, layers: readonly ResolvedLayer[], options: CheckOptions = {}): Promise<CheckReport> {
@@ -67,36 +82,23 @@ export async function checkCharm(charmDir: string, layers: readonly ResolvedLaye
     const registration = [...checked.sourceFiles.values()].flatMap((file) => registrationProblems(compiler, file, charmDir));
     timings.registration = performance.now() - started;
     const errors = [...checked.errors, ...registration];
-    if (errors.length > 0) throw new CliError('CHECK_FAILED', failedMessage(errors.length, 'before bundling'), errors);
+    if (errors.length > 0) throw new BuildError('CHECK_FAILED', failedMessage(errors.length, 'before bundling'), errors);
     warnings.push(...checked.warnings);
   }
 
+  if (options.lint === undefined) return { warnings, notes: [], timings };
   const started = performance.now();
   options.onStep?.('linting');
-  const [{ analyzeCharm }, { lintCharm }] = await Promise.all([import('../tools/charm-analysis.js'), import('../tools/lint.js')]);
-  let analysis: Awaited<ReturnType<typeof analyzeCharm>>;
-  try {
-    analysis = await analyzeCharm(charmDir);
-  } catch (error) {
-    timings.lint = performance.now() - started;
-    const code = (error as { code?: unknown }).code;
-    // Lint loads the handlers with Node, from the charm's folder; the bundler also looks
-    // in this command's node_modules. A charm whose packages are not installed (a copy
-    // in a temporary folder) bundles, and is not linted.
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      const firstLine = (error as Error).message.split('\n')[0];
-      const note = `charms lint skipped: Node cannot load the handlers from the charm's folder (${firstLine}). Install the charm's packages (npm install) to lint it`;
-      return { warnings, notes: [{ file: charmDir, line: 1, col: 1, code: 'LINT_SKIPPED', message: note }], timings };
-    }
-    throw new CliError('CHECK_FAILED', `loading the charm's handlers (for charms lint) failed: ${(error as Error).message}`, [], { cause: error });
-  }
-  const findings = lintCharm(analysis);
+  const found = await options.lint(charmDir);
   timings.lint = performance.now() - started;
-  const asProblem = (f: (typeof findings)[number]): ManifestProblem => ({ file: f.file, line: f.line, col: 1, code: f.code, message: `${f.message} (fix: ${f.fix})` });
-  const lintErrors = findings.filter((f) => f.level === 'error').map(asProblem);
-  if (lintErrors.length > 0) throw new CliError('CHECK_FAILED', failedMessage(lintErrors.length, 'by charms lint'), lintErrors);
-  warnings.push(...findings.filter((f) => f.level === 'warning').map(asProblem));
-  return { warnings, notes: [], timings };
+  const errors = found.filter((problem) => problem.level === 'error').map(withoutLevel);
+  if (errors.length > 0) throw new BuildError('CHECK_FAILED', failedMessage(errors.length, 'by charms lint'), errors);
+  warnings.push(...found.filter((problem) => problem.level === 'warning').map(withoutLevel));
+  return { warnings, notes: found.filter((problem) => problem.level === 'note').map(withoutLevel), timings };
+}
+
+function withoutLevel({ level: _level, ...problem }: LintProblem): ManifestProblem {
+  return problem;
 }
 
 function failedMessage(count: number, when: string): string {

@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, type Message } from 'esbuild';
 import type { ManifestProblem } from '@charms/manifest';
 import type { CharmFiles } from '@charms/runtime';
-import { CliError } from '../cli-error.js';
-import { WORKSPACE_ROOT } from '../workspace.js';
+import { BuildError } from './build-error.js';
+import { WORKSPACE_ROOT } from './install-root.js';
 import type { ResolvedLayer } from './resolve-layers.js';
 
 /** A charm module in registration order, for the generated entry. */
@@ -124,7 +124,7 @@ const ENTRY_FILE = 'charm-entry.ts';
  * names are kept (handler ids default to them). Each file has a source map beside it
  * (`charm.mjs.map`; sources relative to the charm's folder, as if the built charm sat
  * there; no source text inside), so that a hook's stack trace names `reactive/*.ts` lines.
- * @throws CliError `BUNDLE_FAILED` with esbuild's messages (file:line:col).
+ * @throws BuildError `BUNDLE_FAILED` with esbuild's messages (file:line:col).
  */
 export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], files: CharmFiles): Promise<BundleFile[]> {
   const outdir = join(charmDir, 'dist');
@@ -157,7 +157,7 @@ export async function bundleCharm(charmDir: string, modules: readonly EntryModul
       .sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path));
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
-    throw new CliError('BUNDLE_FAILED', 'the charm code does not bundle:', errors.map((m) => bundleProblem(m, charmDir)), { cause: error });
+    throw new BuildError('BUNDLE_FAILED', 'the charm code does not bundle:', errors.map((m) => bundleProblem(m, charmDir)), { cause: error });
   }
 }
 

@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCharm, packCharm } from '@charms/build';
+import yauzl from 'yauzl';
+import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
+import { runCommand } from '../../cli/test/helpers/run-command.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixture = join(here, 'fixtures', 'two-layers');
+
+// Builds (esbuild) and hooks (a Node start each) take seconds each on a busy two-core
+// machine: the tests that start them get minutes. Processes run through
+// runCommand, never spawnSync, which would block vitest's worker meanwhile.
+const TIMEOUT = 120_000;
+
+function out(): string {
+  return join(mkdtempSync(join(tmpdir(), 'built-')), 'demo');
+}
+
+/**
+ * Runs one hook of a built (or unpacked) charm through its dispatch, under fake Juju tools;
+ * killed after a minute, so that a hang fails the test rather than blocking the file.
+ */
+async function runHook(charmDir: string, hook: string, env: Record<string, string> = {}) {
+  const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
+  const result = await runCommand(join(charmDir, 'dispatch'), [], {
+    cwd: charmDir,
+    timeout: 60_000,
+    env: juju.env({
+      JUJU_DISPATCH_PATH: `hooks/${hook}`,
+      JUJU_UNIT_NAME: 'demo/0',
+      JUJU_MODEL_NAME: 'test',
+      JUJU_CHARM_DIR: charmDir,
+      ...env,
+    }),
+  });
+  return { ...result, juju };
+}
+
+describe('charms pack', { timeout: TIMEOUT }, () => {
+  let built: string;
+  beforeAll(async () => {
+    built = out();
+    await buildCharm({ charmDir: join(fixture, 'charm'), outDir: built });
+  }, TIMEOUT);
+
+  it('zips the layout Juju expects, executable bits kept, and the unpacked charm runs', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'packed-')), 'demo.charm');
+    const summary = await packCharm({ builtDir: built, output: file });
+    const entries = await zipEntries(file);
+    expect(Object.keys(entries)).toEqual(
+      expect.arrayContaining(['metadata.yaml', 'config.yaml', 'manifest.yaml', 'layer.yaml', 'dispatch', 'hooks/install', 'dist/charm.mjs']),
+    );
+    expect(entries['dispatch']).toBe(0o755);
+    expect(entries['hooks/install']).toBe(0o755);
+    expect(entries['metadata.yaml']).toBe(0o644);
+    expect(entries['.build.manifest']).toBeUndefined();
+    expect(summary.entries).toBe(Object.keys(entries).length);
+
+    const unpacked = await unzip(file);
+    const result = await runHook(unpacked, 'install');
+    expect(result.status).toBe(0);
+  });
+
+  it('--with-node embeds Node, and the charm runs with no node on PATH', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'packed-')), 'demo.charm');
+    await packCharm({ builtDir: built, output: file, withNode: true });
+    const unpacked = await unzip(file);
+    expect(statMode(join(unpacked, 'bin', 'charm'))).toBe(0o755);
+    const noNode = mkdtempSync(join(tmpdir(), 'no-node-'));
+    const result = await runHook(unpacked, 'install');
+    expect(result.status).toBe(0);
+    // The same, with PATH holding only the fake Juju tools and /bin (no node anywhere).
+    const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
+    const env = juju.env({ JUJU_DISPATCH_PATH: 'hooks/install', JUJU_UNIT_NAME: 'demo/0', JUJU_MODEL_NAME: 'test', JUJU_CHARM_DIR: unpacked });
+    // PATH: the fake tools (they run programs by their absolute paths) and dirname, nothing else.
+    symlinkSync('/usr/bin/dirname', join(noNode, 'dirname'));
+    env.PATH = `${juju.bin}:${noNode}`;
+    // The shell finds the fake tools on this PATH, and no node.
+    expect(spawnSync('/bin/sh', ['-c', 'command -v is-leader; command -v node'], { env, encoding: 'utf8' }).stdout).toBe(`${join(juju.bin, 'is-leader')}\n`);
+    const bare = await runCommand(join(unpacked, 'dispatch'), [], { cwd: unpacked, env, timeout: 60_000 });
+    expect(bare.stderr).toBe('');
+    expect(bare.status).toBe(0);
+    expect(juju.world().logs!.some((l) => l.message === 'Invoking reactive handler: demo:install')).toBe(true);
+  }, 300_000);
+
+  it('refuses a folder that charms build did not write', async () => {
+    await expect(packCharm({ builtDir: join(fixture, 'charm') })).rejects.toMatchObject({ code: 'NOT_BUILT' });
+  });
+});
+
+function statMode(path: string): number {
+  return statSync(path).mode & 0o777;
+}
+
+/** Path → permission bits of every entry of a zip. */
+function zipEntries(file: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      const entries: Record<string, number> = {};
+      zip.on('entry', (entry: yauzl.Entry) => {
+        entries[entry.fileName] = (entry.externalFileAttributes >>> 16) & 0o777;
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(entries));
+      zip.readEntry();
+    });
+  });
+}
+
+/** Unpacks a zip into a new folder, keeping permissions. */
+function unzip(file: string): Promise<string> {
+  const target = mkdtempSync(join(tmpdir(), 'unpacked-'));
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError) return reject(streamError);
+          const path = join(target, entry.fileName);
+          mkdirSync(dirname(path), { recursive: true });
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            writeFileSync(path, Buffer.concat(chunks));
+            chmodSync(path, (entry.externalFileAttributes >>> 16) & 0o777);
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(target));
+      zip.readEntry();
+    });
+  });
+}
