@@ -12,6 +12,6 @@ import { dockerResourceLayer } from './docker-resource-layer.js';
 
 export default dockerResourceLayer;
 export { dockerResourceLayer };
-export { fetch, getInfo, resourceFlag, PREFIX } from './docker-resource.js';
+export { fetch, getInfo, resourceFlag } from './docker-resource.js';
 export type { DockerImageInfo } from './image-info.js';
 export { DockerResourceError } from './docker-resource-error.js';

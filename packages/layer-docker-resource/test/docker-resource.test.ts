@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryHookTools } from '@charms/hooktools';
-import { createReactor, defineLayer, MemoryUnitStateStore } from '@charms/reactive';
+import { createReactor, declaredFlags, defineLayer, MemoryUnitStateStore } from '@charms/reactive';
 import { runCharmHook, syntheticHookContext, type CharmContext } from '@charms/runtime';
 import status, { active } from '@charms/layer-status';
 import dockerResource, { DockerResourceError, getInfo } from '@charms/layer-docker-resource';
@@ -220,5 +220,36 @@ describe('layer-docker-resource', () => {
     });
     expect(JSON.stringify(unit.tools.world.logs)).not.toContain('t0pS3cret');
     expect(unit.tools.world.logs.map((l) => l.message)).toContain('pulling with ***');
+  });
+
+  it("declares every flag its handlers set and clear, named after the charm's resources", async () => {
+    // Run hooks that take each handler through its paths (fetched, failed, changed) and
+    // check every change a layer handler made against what it declares.
+    const store = new MemoryUnitStateStore();
+    const undeclared: string[] = [];
+    const declared = new Map<string, ReturnType<typeof declaredFlags>>();
+    async function hook(hookName: string, resources: Record<string, string>) {
+      const reactor = createReactor().use(status).use(dockerResource).use(charmLayer([]));
+      for (const handler of reactor.handlers) declared.set(handler.id, declaredFlags(handler, { metadata }));
+      let running: string | undefined;
+      reactor.events.on('handler:start', ({ handlerId }) => void (running = handlerId));
+      reactor.events.on('handler:end', () => void (running = undefined));
+      const check = (verb: 'sets' | 'clears', flag: string) => {
+        if (running?.startsWith('docker-resource:') && !declared.get(running)![verb].includes(flag)) undeclared.push(`${running} ${verb} ${flag}`);
+      };
+      reactor.events.on('flag:set', ({ flag }) => check('sets', flag));
+      reactor.events.on('flag:clear', ({ flag }) => check('clears', flag));
+      const tools = new MemoryHookTools({ unitName: 'minio/0', resources });
+      await runCharmHook({ juju: syntheticHookContext(hookName, { unitName: 'minio/0' }), tools, store, charm: () => reactor, metadata });
+    }
+    await hook('install', {});
+    await hook('update-status', { 'oci-image': PRIVATE });
+    await hook('upgrade-charm', { 'oci-image': NEWER });
+    expect(undeclared).toEqual([]);
+    expect(declared.get('docker-resource:fetch')).toEqual({
+      sets: ['available', 'changed', 'failed'].flatMap((s) => [`layer.docker-resource.manual.${s}`, `layer.docker-resource.oci-image.${s}`]).sort(),
+      clears: ['available', 'changed', 'failed'].flatMap((s) => [`layer.docker-resource.manual.${s}`, `layer.docker-resource.oci-image.${s}`]).concat('layer.docker-resource.pending').sort(),
+    });
+    expect(declared.get('docker-resource:autoFetch')!.sets).toEqual(['layer.docker-resource.auto-fetched', 'layer.docker-resource.oci-image.fetched', 'layer.docker-resource.pending']);
   });
 });

@@ -10,6 +10,4 @@ import { statusLayer } from './status-layer.js';
 export default statusLayer;
 export { statusLayer };
 export { statusSet, maintenance, maint, blocked, waiting, active } from './status.js';
-export { StatusQueue } from './status-queue.js';
-export type { StatusRecord } from './status-queue.js';
 export { StatusError } from './status-error.js';

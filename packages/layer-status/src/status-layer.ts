@@ -9,8 +9,7 @@ import { callerLayer, finalize, requestStatus, statusQueue } from './status.js';
  * sends the one status that wins.
  */
 export const statusLayer = defineLayer<string, CharmContext>('status', (r) => {
-  r.atstart((context) => {
-    const ctx = context as unknown as CharmContext;
+  r.atstart((ctx) => {
     const queue = statusQueue(ctx);
     queue.initialized = true;
     if (ctx.layerOptions('status')['patch-hookenv'] === false) return;
@@ -19,5 +18,5 @@ export const statusLayer = defineLayer<string, CharmContext>('status', (r) => {
       return requestStatus(ctx, status, message, callerLayer());
     });
   });
-  r.atexit((context) => finalize(context as unknown as CharmContext));
+  r.atexit((ctx) => finalize(ctx));
 });
