@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // DESIGN.md §1: reactive ← runtime ← layer-* ← charms; hooktools and manifest are
-// leaves; model and cli on top. A package may import only packages of a lower rank.
+// leaves; model, build and cli on top, cli last. A package may import only packages of a
+// lower rank (its src/; tests may also use what their package's devDependencies name).
 const RANK: Record<string, number> = {
   reactive: 0,
   hooktools: 0,
@@ -21,8 +22,55 @@ const RANK: Record<string, number> = {
   'layer-docker-resource': 3,
   model: 4,
   conformance: 4,
+  // Building and packing: merges manifests (manifest), bundles the reactive and runtime
+  // packages into each charm. Beside the model, not below it: the model runs built charms
+  // and never builds one (its tests build with it, as a devDependency).
+  build: 4,
   cli: 5,
 };
+
+const root = join(packages, '..');
+
+/** The subpaths a package's package.json `exports` offers (`.` for the package itself, `./x` for `@charms/<pkg>/x`). */
+function exportedSubpaths(name: string): readonly string[] | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(packages, name, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
+    return Object.keys(manifest.exports ?? {});
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `@charms/…` imports in `sources` that Node would refuse or that reach past a
+ * package's entry points: a package that does not exist, or a subpath its package.json
+ * does not export (`@charms/build/src/bundle.js`, `@charms/cli/tools`).
+ */
+function unexportedImports(sources: Record<string, string>, subpathsOf: (name: string) => readonly string[] | undefined): string[] {
+  const offending: string[] = [];
+  for (const [file, text] of Object.entries(sources)) {
+    for (const specifier of imports(text)) {
+      const match = /^@charms\/([^/]+)(\/.+)?$/.exec(specifier);
+      if (!match) continue;
+      const subpaths = subpathsOf(match[1]!);
+      if (subpaths === undefined || !subpaths.includes(match[2] === undefined ? '.' : `.${match[2]}`)) offending.push(`${file}: ${specifier}`);
+    }
+  }
+  return offending;
+}
+
+/**
+ * The imports of `@charms/cli` (or a subpath of it) in `sources`: the command is the top of
+ * the house, and what builds or packs a charm is `@charms/build`. Only the CLI's own
+ * modules and tests, and the root's scripts that run the command, may import it.
+ */
+function cliImports(sources: Record<string, string>): string[] {
+  return Object.entries(sources).flatMap(([file, text]) =>
+    imports(text)
+      .filter((specifier) => /^@charms\/cli(\/|$)/.test(specifier))
+      .map((specifier) => `${file}: ${specifier}`),
+  );
+}
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true, recursive: true })
@@ -80,6 +128,19 @@ function impureImports(entry: string, read: (path: string) => string | undefined
 
 const sourcesOf = (name: string) => Object.fromEntries(sourceFiles(join(packages, name, 'src')).map((file) => [file, readFileSync(file, 'utf8')]));
 
+/**
+ * Every TypeScript and JavaScript module under `folder` (not in node_modules or dist/,
+ * where built charms keep their code too), path → text; not this file, whose examples of
+ * bad imports are strings.
+ */
+function modulesUnder(folder: string): Record<string, string> {
+  const files = readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.[cm]?[tj]s$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => file !== fileURLToPath(import.meta.url) && !/[/\\](node_modules|dist)[/\\]/.test(file.slice(folder.length)));
+  return Object.fromEntries(files.map((file) => [file, readFileSync(file, 'utf8')]));
+}
+
 describe('architecture', () => {
   const names = readdirSync(packages).filter((name) => RANK[name] !== undefined);
 
@@ -92,6 +153,38 @@ describe('architecture', () => {
     const sources = sourcesOf(name);
     expect(Object.keys(sources).length).toBeGreaterThan(0);
     expect(offendingImports(name, sources)).toEqual([]);
+  });
+
+  it('every @charms import names a package and a subpath its package.json exports (src, tests, examples, bench, scripts)', () => {
+    const everywhere = ['packages', 'examples', 'bench', 'scripts'].map((folder) => modulesUnder(join(root, folder)));
+    expect(unexportedImports(Object.assign({}, ...everywhere), exportedSubpaths)).toEqual([]);
+  });
+
+  it('the subpath check refuses a subpath the package does not export, and a package that does not exist', () => {
+    const subpaths: Record<string, readonly string[]> = { build: ['.', './internal', './testing'], manifest: ['.', './queries'] };
+    const sources = {
+      'cli/src/a.ts': "import { buildCharm } from '@charms/build';\nimport { packageRoot } from '@charms/build/internal';\nimport { q } from '@charms/manifest/queries';\n",
+      'cli/src/b.ts': "import { bundleCharm } from '@charms/build/src/bundle.js';\nconst m = await import('@charms/manifest/schemas');\nexport { x } from '@charms/nowhere';\n",
+    };
+    expect(unexportedImports(sources, (name) => subpaths[name])).toEqual([
+      'cli/src/b.ts: @charms/build/src/bundle.js',
+      'cli/src/b.ts: @charms/manifest/schemas',
+      'cli/src/b.ts: @charms/nowhere',
+    ]);
+  });
+
+  it('no package but the CLI imports @charms/cli, in its src or its tests, nor do examples or bench', () => {
+    const others = readdirSync(packages).filter((name) => name !== 'cli' && exportedSubpaths(name) !== undefined);
+    const sources = [...others.map((name) => join(packages, name)), join(root, 'examples'), join(root, 'bench')].map(modulesUnder);
+    expect(cliImports(Object.assign({}, ...sources))).toEqual([]);
+  });
+
+  it('the @charms/cli check sees static, dynamic and subpath imports, and not other packages', () => {
+    const sources = {
+      'model/test/a.test.ts': "import { buildCharm } from '@charms/cli';\nimport { run } from '@charms/cli/testing';\n",
+      'bench/b.mjs': "const { run } = await import('@charms/cli');\nimport { buildCharm } from '@charms/build';\nimport x from '@charms/client';\n",
+    };
+    expect(cliImports(sources)).toEqual(['model/test/a.test.ts: @charms/cli', 'model/test/a.test.ts: @charms/cli/testing', 'bench/b.mjs: @charms/cli']);
   });
 
   it('the check sees imports in every form, subpath imports as imports of their package', () => {
