@@ -26,7 +26,7 @@ export interface CharmServices {
    * A relation endpoint from metadata.yaml: an instance of the Endpoint class an
    * interface layer bound to its interface and role, else of `Endpoint`. Its relation
    * data is read on `await endpoint.load()`.
-   * @throws Error naming the endpoints that exist, for an unknown name.
+   * @throws EndpointError `UNKNOWN_ENDPOINT`, naming the endpoints that exist, for an unknown name.
    */
   endpoint(name: string): Endpoint;
   /** Runs `callback` at the end of this hook if it succeeds, before earlier-registered ones. */

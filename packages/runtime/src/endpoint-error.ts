@@ -6,12 +6,13 @@ export type EndpointErrorCode =
   | 'UNKNOWN_ENDPOINT'
   | 'RELATION_NOT_FOUND'
   | 'INVALID_ENDPOINT_CLASS'
-  | 'DUPLICATE_ENDPOINT_CLASS';
+  | 'DUPLICATE_ENDPOINT_CLASS'
+  | 'NOT_JSON_VALUE';
 
 /**
  * A misuse of an Endpoint class or its relation data: writing a remote bag, reading
  * data before it was loaded, a handler that needs an endpoint where the hook names
- * none, two classes for one interface and role.
+ * none, two classes for one interface and role, a value JSON cannot hold.
  */
 export class EndpointError extends Error {
   readonly code: EndpointErrorCode;

@@ -1,17 +1,22 @@
 /**
  * @charms/runtime: one Juju hook of a reactive charm, from start to commit (the job of
- * layer-basic and `charms.reactive.main()`). `runHook` is the in-memory core; `main`
- * runs it inside a real hook process, with the hook tools, the state stores and logging.
+ * layer-basic and `charms.reactive.main()`). `main` runs a hook inside a real hook
+ * process; `runCharmHook` runs one in-process against given tools (tests of charms and
+ * layers); `runHook` is the core under both: state, phases, commit, with no Juju.
+ *
+ * Public API only. `@charms/runtime/testing` (for this package's tests) and
+ * `@charms/runtime/internal` (for other workspace packages) are not stable.
  */
-export { runHook, RESTRICTED_HOOKS, SERIES_UPGRADE_FLAG } from './run-hook.js';
-export type { RunHookOptions, HookOutcome } from './run-hook.js';
 export { main } from './main.js';
 export type { MainOptions, StoreChoice } from './main.js';
 export type { CharmFiles } from './charm-files.js';
 export { runCharmHook } from './run-charm-hook.js';
+export type { CharmHookInput, CharmHookResult } from './run-charm-hook.js';
+export { runHook } from './run-hook.js';
+export type { RunHookOptions, HookOutcome } from './run-hook.js';
+export type { ConfigOption, ConfigOptions } from './config-flags.js';
 export { syntheticHookContext } from './synthetic-hook-context.js';
 export type { SyntheticHookOptions } from './synthetic-hook-context.js';
-export type { CharmHookInput, CharmHookResult } from './run-charm-hook.js';
 export type { CharmContext, CharmCallbackContext, CharmServices, ToolMethod, ToolInterceptor } from './charm-context.js';
 export { Endpoint, RelationList } from './endpoint.js';
 export type { EndpointSpec, EndpointHookInfo } from './endpoint.js';
@@ -19,7 +24,6 @@ export { Relation } from './relation.js';
 export { RelatedUnit } from './related-unit.js';
 export { CombinedUnitsView } from './combined-units-view.js';
 export { DepartedUnits } from './departed-units.js';
-export type { StoredDepartedUnit } from './departed-units.js';
 export { KeyList } from './key-list.js';
 export { UnitDataView, JsonUnitDataView } from './unit-data-view.js';
 export type { RawBag } from './unit-data-view.js';
@@ -33,13 +37,6 @@ export { EndpointError } from './endpoint-error.js';
 export type { EndpointErrorCode } from './endpoint-error.js';
 export { pythonJsonDumps, pythonJsonLoads } from './python-json.js';
 export { FileStateStore, STATE_FILE } from './file-state-store.js';
-export { ControllerStateStore, STATE_KEY, MAX_STATE_VALUE_BYTES } from './controller-state-store.js';
+export { ControllerStateStore, STATE_KEY } from './controller-state-store.js';
 export { StateStoreError } from './state-errors.js';
 export type { StateErrorCode } from './state-errors.js';
-export { STATE_FORMAT } from './state-document.js';
-export { ConfigFlags, CONFIG_SNAPSHOT_KEY } from './config-flags.js';
-export type { ConfigOption, ConfigOptions } from './config-flags.js';
-export { pythonEquals, pythonTruthy } from './python-values.js';
-export { Redactor, isSecretOption } from './redactor.js';
-export { recordTrace } from './hook-trace.js';
-export type { HookTraceRecord, TraceEvent } from './hook-trace.js';

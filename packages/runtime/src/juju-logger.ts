@@ -1,26 +1,31 @@
 import type { HookTools, LogLevel } from '@charms/hooktools';
 import type { ReactiveEmitter } from '@charms/reactive';
 import type { Redactor } from './redactor.js';
-import type { SerialTools } from './serial-tools.js';
+import type { ToolLine } from './serial-tools.js';
 
 /**
  * Sends log lines through `juju-log`, redacted, queued with the other tool calls so
  * that they keep their place. A line that cannot be sent goes to stderr, which Juju
  * also records, rather than failing the hook.
+ *
+ * Flag changes are held back and logged as one line before whatever is queued next:
+ * the {@link ToolLine} is made with `beforeEnqueue: () => logger.flushFlagChanges()`.
  */
 export class JujuLogger {
-  readonly #serial: SerialTools;
+  readonly #line: ToolLine;
   readonly #tools: HookTools;
   readonly #redactor: Redactor;
   /** Flag changes not yet logged: `+flag` set, `-flag` cleared. */
   #flagChanges: string[] = [];
 
-  constructor(serial: SerialTools, tools: HookTools, redactor: Redactor) {
-    this.#serial = serial;
+  /**
+   * @param line the hook's tool line, where each log line takes its place
+   * @param tools the hook tools outside the line (the logger queues its own calls)
+   */
+  constructor(line: ToolLine, tools: HookTools, redactor: Redactor) {
+    this.#line = line;
     this.#tools = tools;
     this.#redactor = redactor;
-    // Anything queued after flag changes (a tool call, another line) first gets them logged.
-    serial.beforeEnqueue = () => this.flushFlagChanges();
   }
 
   /**
@@ -38,7 +43,7 @@ export class JujuLogger {
   /** Queues one line; resolves when it was sent. */
   log(message: string, level: LogLevel = 'INFO'): Promise<void> {
     const text = this.#redactor.redact(message);
-    return this.#serial.enqueue(() =>
+    return this.#line.enqueue(() =>
       this.#tools.jujuLog(text, level).catch((error: unknown) => {
         process.stderr.write(`${level} ${text}\n(juju-log failed: ${this.#redactor.redact((error as Error).message)})\n`);
       }),

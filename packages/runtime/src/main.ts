@@ -7,6 +7,7 @@ import { readCharmFiles, type CharmFiles } from './charm-files.js';
 import { ControllerStateStore } from './controller-state-store.js';
 import { FileStateStore, STATE_FILE } from './file-state-store.js';
 import { runCharmHook } from './run-charm-hook.js';
+import { StateStoreError } from './state-errors.js';
 
 /** Where unit state is kept: chosen from metadata (`auto`), or forced. */
 export type StoreChoice = 'auto' | 'file' | 'controller';
@@ -21,7 +22,8 @@ export interface MainOptions {
   /**
    * Where to keep unit state. `auto` (the default; `CHARMS_STATE_STORE` in the
    * environment overrides it) uses the controller (`state-get`/`state-set`) for
-   * `series: [kubernetes]` charms and `<charm dir>/.unit-state.json` otherwise.
+   * `series: [kubernetes]` charms and `<charm dir>/.unit-state.json` otherwise. Any
+   * other name fails the hook with `StateStoreError` (`STATE_STORE_UNKNOWN`).
    */
   readonly store?: StoreChoice | UnitStateStore;
   /**
@@ -54,7 +56,9 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
   const tools = options.tools ?? new ProcessHookTools({ env: env as NodeJS.ProcessEnv, cwd: juju.charmDir });
 
   let files: CharmFiles;
+  let choice: StoreChoice | UnitStateStore;
   try {
+    choice = storeChoice(options.store, env.CHARMS_STATE_STORE);
     files = options.files ?? (await readCharmFiles(juju.charmDir));
   } catch (error) {
     const message = `cannot start hook ${juju.hookName}: ${(error as Error).message}`;
@@ -63,11 +67,29 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
     return 1;
   }
 
-  const choice = options.store ?? (env.CHARMS_STATE_STORE as StoreChoice | undefined) ?? 'auto';
   const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
   const traceFile = env.CHARMS_TRACE_FILE || undefined;
   const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile });
   return exitCode;
+}
+
+const STORE_CHOICES: readonly StoreChoice[] = ['auto', 'file', 'controller'];
+
+/**
+ * The store `main` was asked for: its option, else `CHARMS_STATE_STORE`, else `auto`.
+ * @throws StateStoreError `STATE_STORE_UNKNOWN` for any other name, so that a typo
+ * never quietly keeps state somewhere else.
+ */
+function storeChoice(option: MainOptions['store'], fromEnv: string | undefined): StoreChoice | UnitStateStore {
+  if (typeof option === 'object') return option;
+  const name: string = option ?? (fromEnv || 'auto');
+  if ((STORE_CHOICES as readonly string[]).includes(name)) return name as StoreChoice;
+  const setting = option !== undefined ? 'main({ store })' : 'CHARMS_STATE_STORE';
+  throw new StateStoreError(
+    'STATE_STORE_UNKNOWN',
+    setting,
+    `${setting} is ${JSON.stringify(name)}, which names no state store: use ${STORE_CHOICES.join(', ')}`,
+  );
 }
 
 function chooseStore(choice: StoreChoice | UnitStateStore, metadata: CharmMetadata, juju: HookContext, tools: HookTools): UnitStateStore {

@@ -4,6 +4,7 @@
  * `": "` after keys, sorts object keys and escapes every character outside printable
  * ASCII as `\uXXXX`; `json.loads` also accepts `NaN`, `Infinity` and `-Infinity`.
  */
+import { EndpointError } from './endpoint-error.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '\\"',
@@ -19,7 +20,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
  * The bytes of Python's `json.dumps(value, sort_keys=True)`. Integers and strings,
  * lists and objects come out identical; a float that happens to be whole (`1.0`) is
  * written `1`, since JavaScript cannot tell it from an integer.
- * @throws TypeError for a value JSON cannot hold (a function, a symbol, a bigint).
+ * @throws EndpointError `NOT_JSON_VALUE` for a value JSON cannot hold (a function, a
+ * symbol, a bigint), where Python raises TypeError.
  */
 export function pythonJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -40,7 +42,10 @@ export function pythonJsonDumps(value: unknown): string {
       return `{${keys.map((key) => `${quote(key)}: ${pythonJsonDumps(record[key])}`).join(', ')}}`;
     }
     default:
-      throw new TypeError(`Object of type ${typeof value} is not JSON serializable`);
+      throw new EndpointError(
+        'NOT_JSON_VALUE',
+        `a ${typeof value} cannot be written as JSON: give relation data strings, numbers, booleans, null, arrays or plain objects (convert a bigint with String(value))`,
+      );
   }
 }
 

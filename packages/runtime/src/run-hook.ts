@@ -4,22 +4,20 @@ import {
   type DispatchResult,
   type HookRun,
   type LifecycleCallback,
-  type ReactiveContext,
   type ReactiveEmitter,
   type Reactor,
   type RelationMetadata,
   type UnitStateSnapshot,
   type UnitStateStore,
 } from '@charms/reactive';
-import { CONFIG_SNAPSHOT_KEY, ConfigFlags, type ConfigOptions } from './config-flags.js';
+import { commitState, keepConfigSnapshot } from './commit-state.js';
+import type { ConfigOptions } from './config-flags.js';
 import { hookEvents, type HookEvents } from './hook-events.js';
 import { HOOK_ENDPOINTS, type HookEndpoints } from './hook-endpoints.js';
+import { runPhases } from './hook-phases.js';
 
 /** Hooks in which Juju forbids most tools; the original runs one restricted round. */
 export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set(['collect-metrics', 'meter-status-changed']);
-
-/** The flag the original keeps set between `pre-series-upgrade` and `post-series-upgrade`. */
-export const SERIES_UPGRADE_FLAG = 'upgrade.series.in-progress';
 
 /** Options for {@link runHook}. */
 export interface RunHookOptions {
@@ -84,10 +82,9 @@ export interface HookOutcome {
 }
 
 /**
- * Runs one hook from start to commit, as layer-basic and `charms.reactive.main()` do:
- * build the charm, run the atstart callbacks (config flags, the series-upgrade flag,
- * the layers' own), dispatch, run the atexit callbacks in reverse order (layers',
- * config snapshot, trigger wipe, config flags cleared), then commit once.
+ * Runs one hook from start to commit, as layer-basic and `charms.reactive.main()` do,
+ * one step after the other: load the committed state, build the charm, run the phases
+ * (atstart, dispatch, atexit: `hook-phases.ts`), then commit once (`commit-state.ts`).
  *
  * `collect-metrics` and `meter-status-changed` skip atstart and atexit but still commit.
  * On failure nothing is committed: the next hook starts from the last committed state.
@@ -95,11 +92,17 @@ export interface HookOutcome {
  * atexit callback, where, as in the original, the process ends before the commit.
  * One thing outlives a failure late in atexit: the config snapshot, once saved (the
  * original keeps it in a file of its own), so the next hook does not see the change again.
+ *
+ * @example
+ * const outcome = await runHook({ hookName: 'install', store: new MemoryUnitStateStore(), charm: () => createReactor().use(myLayer) });
+ * if (!outcome.ok) console.error(outcome.stage, outcome.error);
  */
 export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   const { hookName, store } = options;
   const restricted = RESTRICTED_HOOKS.has(hookName);
   const base = { hookName, restricted };
+
+  // 1. The committed state.
   let committed: UnitStateSnapshot | undefined;
   try {
     committed = await store.load();
@@ -112,6 +115,7 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   // add theirs through the `atexit` member of their context.
   const atexit: LifecycleCallback[] = [];
 
+  // 2. The charm, built inside the hook so that an error there fails the hook.
   let reactor: Reactor;
   let run: HookRun;
   let observed: HookEvents | undefined;
@@ -129,109 +133,33 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
     run = reactor.beginHook({ hookName, state, metadata: options.metadata, services });
   } catch (error) {
     observed?.close();
-    if (isHookExit(error) && error.exitCode === 0) return commit(options, state, base, undefined);
+    if (isHookExit(error) && error.exitCode === 0) return commit(store, state, base, undefined);
     return failure(base, 'load', error);
   }
 
+  // 3. atstart, dispatch, atexit.
+  let phases;
   try {
-    return await runBuiltHook(options, { reactor, run, state, committed, atexit, base });
+    phases = await runPhases(options, { reactor, run, state, atexit, restricted });
   } finally {
     observed.close();
   }
-}
+  if (phases.keepSnapshot !== undefined) await keepConfigSnapshot(store, committed, phases.keepSnapshot);
+  if (!phases.ok) return failure(base, phases.stage, phases.error);
+  if (!phases.commit) return { ...base, ok: true, committed: false, exitCode: 0, dispatch: phases.dispatch };
 
-/** The hook once its charm is built: atstart, dispatch, atexit, commit. */
-async function runBuiltHook(
-  options: RunHookOptions,
-  hook: {
-    reactor: Reactor;
-    run: HookRun;
-    state: UnitState;
-    committed: UnitStateSnapshot | undefined;
-    atexit: LifecycleCallback[];
-    base: { hookName: string; restricted: boolean };
-  },
-): Promise<HookOutcome> {
-  const { reactor, run, state, committed, atexit, base } = hook;
-  const { store } = options;
-  const { restricted } = base;
-  const layerBasic = options.configFlags !== false;
-  return run.run(async () => {
-    const context = run.context;
-    const config = new ConfigFlags(state, options.config ?? {}, options.configOptions);
-    atexit.push(
-      ...(layerBasic ? [(ctx: ReactiveContext) => config.clear(ctx)] : []),
-      () => run.clearTriggers(),
-      ...reactor.atexitCallbacks,
-    );
-    // charm-helpers saves the snapshot to a file of its own, outside the transaction
-    // that a failure rolls back; `snapshotSaved` lets a later failure keep it too.
-    let snapshotSaved = false;
-    const atstart: LifecycleCallback[] = [
-      ...(layerBasic
-        ? [
-            (ctx: ReactiveContext) => {
-              // Registered when config is first read, before any flag is set.
-              atexit.push(() => {
-                config.save(state);
-                snapshotSaved = true;
-              });
-              config.set(ctx);
-            },
-          ]
-        : []),
-      seriesUpgradeFlag,
-      ...(options.endpoints ? [(ctx: ReactiveContext) => options.endpoints!.startup(ctx)] : []),
-      ...(options.startup ?? []),
-      ...reactor.atstartCallbacks,
-    ];
-
-    let stage: 'atstart' | 'dispatch' = 'atstart';
-    let result: DispatchResult | undefined;
-    try {
-      if (!restricted) for (const callback of atstart) await callback(context);
-      stage = 'dispatch';
-      result = await run.dispatch(restricted);
-    } catch (error) {
-      if (!isHookExit(error) || error.exitCode !== 0) return failure(base, stage, error);
-    }
-
-    if (!restricted) {
-      try {
-        for (const callback of [...atexit].reverse()) await callback(context);
-      } catch (error) {
-        if (snapshotSaved) await keepConfigSnapshot(store, committed, config.current);
-        if (isHookExit(error) && error.exitCode === 0) return { ...base, ok: true, committed: false, exitCode: 0, dispatch: result };
-        return failure(base, 'atexit', error);
-      }
-    }
-    return commit(options, state, base, result);
-  });
-}
-
-/**
- * After a failure late in atexit: commit the previous state with only the new config
- * snapshot, as the original's separate snapshot file would have kept it. Best effort:
- * the hook has failed already.
- */
-async function keepConfigSnapshot(store: UnitStateStore, committed: UnitStateSnapshot | undefined, snapshot: unknown): Promise<void> {
-  const previous = committed ?? { flags: {}, data: {} };
-  await store.commit({ flags: previous.flags, data: { ...previous.data, [CONFIG_SNAPSHOT_KEY]: structuredClone(snapshot) } }).catch(() => undefined);
-}
-
-function seriesUpgradeFlag(context: ReactiveContext): void {
-  if (context.hookName === 'pre-series-upgrade') context.setFlag(SERIES_UPGRADE_FLAG);
-  else if (context.hookName === 'post-series-upgrade') context.clearFlag(SERIES_UPGRADE_FLAG);
+  // 4. The one commit.
+  return commit(store, state, base, phases.dispatch);
 }
 
 async function commit(
-  options: RunHookOptions,
+  store: UnitStateStore,
   state: UnitState,
   base: { hookName: string; restricted: boolean },
   result: DispatchResult | undefined,
 ): Promise<HookOutcome> {
   try {
-    await options.store.commit(state.snapshot());
+    await commitState(store, state);
   } catch (error) {
     return failure(base, 'commit', error);
   }

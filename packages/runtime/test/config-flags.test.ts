@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReactor, MemoryUnitStateStore, type Reactor } from '@charms/reactive';
-import { CONFIG_SNAPSHOT_KEY, pythonEquals, pythonTruthy, runHook, type ConfigOption } from '@charms/runtime';
+import { runHook, type ConfigOption } from '@charms/runtime';
+import { CONFIG_SNAPSHOT_KEY, pythonEquals, pythonTruthy } from '@charms/runtime/testing';
 
 const options: Record<string, ConfigOption> = {
   'access-key': { default: 'minio' },

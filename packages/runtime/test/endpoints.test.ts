@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryHookTools, type MemoryRelation } from '@charms/hooktools';
 import { createReactor, MemoryUnitStateStore } from '@charms/reactive';
-import { Endpoint, manageEndpointFlags, Redactor, isSecretOption, runHook, type EndpointSpec } from '@charms/runtime';
+import { Endpoint, manageEndpointFlags, runHook, type EndpointSpec } from '@charms/runtime';
+import { Redactor, isSecretOption } from '@charms/runtime/testing';
 
 const specs: EndpointSpec[] = [{ name: 'db', role: 'requires', interface: 'mysql' }];
 

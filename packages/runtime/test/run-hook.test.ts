@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReactor, defineLayer, HandlerError, MemoryUnitStateStore, when, type Reactor } from '@charms/reactive';
-import { CONFIG_SNAPSHOT_KEY, runHook, SERIES_UPGRADE_FLAG } from '@charms/runtime';
+import { runHook } from '@charms/runtime';
+import { CONFIG_SNAPSHOT_KEY, SERIES_UPGRADE_FLAG } from '@charms/runtime/testing';
 
 const seeded = (flags: string[] = []) => new MemoryUnitStateStore({ flags: Object.fromEntries(flags.map((f) => [f, null])), data: {} });
 const committedFlags = (store: MemoryUnitStateStore) => Object.keys(store.peek()?.flags ?? {});

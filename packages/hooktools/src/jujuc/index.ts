@@ -9,7 +9,5 @@ export { noChanges } from './world.js';
 export type { JujucWorld, JujucRelation, JujucAction, JujucTool, HookChanges, StatusValue, GoalStateData } from './world.js';
 export type { ToolResult } from './result.js';
 export { diskFiles, memoryFiles } from './files.js';
-export { goJsonEscape } from './output.js';
 export type { ToolFiles } from './files.js';
-export { STDIN_USE, stdinShellRule } from './stdin.js';
 export { answerFromMemory, commitChanges } from './memory-world.js';

@@ -1,0 +1,114 @@
+import { HandlerError } from '@charms/reactive';
+import type { CharmServices, ToolInterceptor, ToolMethod } from './charm-context.js';
+import { charmConfig } from './charm-config.js';
+import { EndpointError } from './endpoint-error.js';
+import { HookEndpoints } from './hook-endpoints.js';
+import { JujuLogger } from './juju-logger.js';
+import { isSecretOption, Redactor } from './redactor.js';
+import type { CharmHookInput } from './run-charm-hook.js';
+import { RESTRICTED_HOOKS } from './run-hook.js';
+import { SerialTools, ToolLine, type ToolInterceptors } from './serial-tools.js';
+
+/** What a connected hook gives `runHook`: the charm services, the config, the endpoints. */
+export interface ConnectedHook {
+  readonly services: Omit<CharmServices, 'atexit' | 'layers'>;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly endpoints: HookEndpoints;
+}
+
+/**
+ * One hook's connection to Juju: the tool line every call waits in, the tools handlers
+ * get (queued, interceptable) and the direct ones, the `juju-log` logger and the
+ * redactor it masks secrets with. It lives from the first log line to the last.
+ */
+export class HookSession {
+  readonly redactor = new Redactor();
+  readonly line: ToolLine;
+  readonly logger: JujuLogger;
+  /** The tools handlers get: queued, and routed to an interceptor where one is registered. */
+  readonly tools: SerialTools;
+  /** The same tools in the same line, never intercepted. */
+  readonly directTools: SerialTools;
+  readonly #interceptors: ToolInterceptors = new Map();
+  readonly #input: CharmHookInput;
+
+  constructor(input: CharmHookInput) {
+    this.#input = input;
+    // Held-back flag changes are logged before whatever is queued after them.
+    this.line = new ToolLine({ beforeEnqueue: () => this.logger.flushFlagChanges() });
+    // The logger queues its own calls on the line, so it calls the tools themselves.
+    this.logger = new JujuLogger(this.line, input.tools, this.redactor);
+    this.tools = new SerialTools(input.tools, this.line, this.#interceptors);
+    this.directTools = new SerialTools(input.tools, this.line);
+  }
+
+  /**
+   * Logs the start of the hook, reads the config (not in restricted hooks, where Juju
+   * forbids `config-get`) and makes the services every handler context carries.
+   * @throws HookToolError when `config-get` fails.
+   */
+  async connect(): Promise<ConnectedHook> {
+    const input = this.#input;
+    const { juju } = input;
+    const restricted = RESTRICTED_HOOKS.has(juju.hookName);
+    void this.logger.log(`Reactive main running for hook ${juju.hookName}`, 'INFO');
+    if (restricted) void this.logger.log('Restricted mode.', 'INFO');
+
+    const checked = charmConfig(restricted ? {} : await this.tools.configGet(), input.configYaml);
+    const config = checked.config;
+    for (const mismatch of checked.mismatches) void this.logger.log(`config: ${mismatch}`, 'WARNING');
+    for (const [name, spec] of Object.entries(input.configYaml?.options ?? {})) {
+      if (isSecretOption(name, spec.type)) this.redactor.add(config[name]);
+    }
+
+    const { requires, provides, peers } = input.metadata;
+    const endpoints = new HookEndpoints({ tools: this.tools, hook: juju, metadata: { requires, provides, peers } });
+    const layerOptions = input.layerYaml?.options ?? {};
+    const services: ConnectedHook['services'] = {
+      tools: this.tools,
+      juju,
+      metadata: input.metadata,
+      config,
+      secret: (value) => this.redactor.add(value),
+      log: (message, level) => this.logger.log(message, level),
+      layerOptions: (layer) => Object.freeze({ ...(layerOptions[layer] ?? {}) }),
+      endpoint: (name) => {
+        const endpoint = endpoints.instance(name);
+        if (!endpoint) {
+          throw new EndpointError(
+            'UNKNOWN_ENDPOINT',
+            `no endpoint '${name}' in metadata.yaml; it has: ${endpoints.names().join(', ') || 'none'}. Declare it under provides, requires or peers, or use one of those names.`,
+          );
+        }
+        return endpoint;
+      },
+      interceptTool: (method, handler) => void this.#interceptors.set(method, handler as unknown as ToolInterceptor<ToolMethod>),
+      directTools: this.directTools,
+    };
+    return { services, config, endpoints };
+  }
+
+  /**
+   * Reports a failed hook: `Hook error: <where>: <detail>` at ERROR through juju-log
+   * (naming the handler), on stderr too when the input asks, secrets masked. Returns
+   * once every queued call has finished.
+   */
+  async fail(error: unknown, where: string): Promise<void> {
+    const detail = error instanceof HandlerError ? describeHandlerError(error) : String((error as Error)?.stack ?? error);
+    this.logger.flushFlagChanges();
+    await this.logger.log(`Hook error: ${where}: ${detail}`, 'ERROR');
+    if (this.#input.printErrors) process.stderr.write(`${this.redactor.redact(`${where}: ${detail}`)}\n`);
+    await this.line.drain();
+  }
+
+  /** Ends a successful hook: the last flag changes logged, every queued call finished. */
+  async end(): Promise<void> {
+    this.logger.flushFlagChanges();
+    await this.line.drain();
+  }
+}
+
+function describeHandlerError(error: HandlerError): string {
+  const cause = error.cause as Error | undefined;
+  return `handler ${error.handlerId} failed: ${cause?.stack ?? String(cause)}`;
+}
