@@ -77,10 +77,11 @@ const STORE_CHOICES: readonly StoreChoice[] = ['auto', 'file', 'controller'];
 
 /**
  * The store `main` was asked for: its option, else `CHARMS_STATE_STORE`, else `auto`.
+ * (Exported for the package's tests, not from the index.)
  * @throws StateStoreError `STATE_STORE_UNKNOWN` for any other name, so that a typo
  * never quietly keeps state somewhere else.
  */
-function storeChoice(option: MainOptions['store'], fromEnv: string | undefined): StoreChoice | UnitStateStore {
+export function storeChoice(option: MainOptions['store'], fromEnv: string | undefined): StoreChoice | UnitStateStore {
   if (typeof option === 'object') return option;
   const name: string = option ?? (fromEnv || 'auto');
   if ((STORE_CHOICES as readonly string[]).includes(name)) return name as StoreChoice;
