@@ -12,11 +12,15 @@ import { addPackCommand } from './commands/pack-command.js';
 import { addTypesCommand } from './commands/types-command.js';
 
 // The charms program: commander, picocolors and the command definitions, which every
-// `charms` run loads (bin.ts is the executable that runs it). Each command imports what it needs (the bundler, the model, the schemas)
-// when it runs, so that `charms --help` loads none of them.
+// `charms` run loads (bin.ts is the executable that runs it). Each command imports what
+// it needs (the bundler, the model, the schemas) when it runs, so that `charms --help`
+// loads none of them.
 
-// This module sits one folder below the package, in src/ and in dist/ (bundled into bin.js and index.js).
-const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version;
+/** This package's version. Read when the program runs, not on import: importing runs nothing. */
+function packageVersion(): string {
+  // This module sits one folder below the package, in src/ and in dist/ (bundled into bin.js and index.js).
+  return (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** Errors the user can fix: printed as their message, with no stack trace unless --debug. */
 const USER_ERRORS = new Set(['BuildError', 'CliError', 'InitError', 'ManifestError', 'ModelError']);
@@ -31,6 +35,7 @@ const USER_ERRORS = new Set(['BuildError', 'CliError', 'InitError', 'ManifestErr
  */
 export async function run(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  const version = packageVersion();
   const program = new Command('charms')
     .description('Build, pack and run reactive Juju charms written in TypeScript.')
     .version(version, '-V, --version')

@@ -22,6 +22,31 @@ function out(): string {
 // The charms command as users run it: bin/charms.mjs (dist/ when fresh, else the sources).
 const charmsBin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
 
+describe('@charms/cli as a module', () => {
+  it('exports only run, and importing it runs nothing', async () => {
+    const exitCode = process.exitCode;
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      const cli = await import('@charms/cli');
+      expect(Object.keys(cli)).toEqual(['run']);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(written).toEqual([]);
+    expect(process.exitCode).toBe(exitCode);
+  });
+
+  it('run returns the exit status and leaves setting it to the caller', async () => {
+    const { run } = await import('@charms/cli');
+    const exitCode = process.exitCode;
+    expect(await run(['--version'])).toBe(0);
+    expect(await run(['no-such-command'])).toBe(1);
+    expect(process.exitCode).toBe(exitCode);
+  });
+});
+
 describe('the charms command', { timeout: TIMEOUT }, () => {
   const charms = (...args: string[]) => runCommand(process.execPath, [charmsBin, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
 
