@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ShimServer, writeShims } from '@charms/model';
+import { ShimServer, writeShims } from '@charms/model/testing';
 
 const RUNS = 40;
 const dir = mkdtempSync(join(tmpdir(), 'bench-shims-'));

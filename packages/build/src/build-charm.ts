@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, pathInside, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
+import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
+import { pathInside } from '@charms/manifest/internal';
 import { BuildError } from './build-error.js';
 import { layerIndexFor } from './layer-index.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';

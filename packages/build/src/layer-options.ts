@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { locate, parseCharmYaml, type ManifestProblem } from '@charms/manifest';
+import type { ManifestProblem } from '@charms/manifest';
+import { locate, parseCharmYaml } from '@charms/manifest/internal';
 import { Ajv } from 'ajv';
 import { LineCounter } from 'yaml';
 import { BuildError } from './build-error.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionsSchema, checkActionNames, checkMetadataNames, configSchema, issuePath, loadYamlFile, locate, ManifestError, metadataSchema, parseCharmYaml } from '@charms/manifest';
+import { actionsSchema, configSchema, loadYamlFile, ManifestError, metadataSchema } from '@charms/manifest';
+import { checkActionNames, checkMetadataNames, issuePath, locate, parseCharmYaml } from '@charms/manifest/internal';
 import { LineCounter, type Document } from 'yaml';
 import { z } from 'zod';
 import { applyDeletes, deepMerge } from './deep-merge.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadLayerYaml, loadYamlFile, parseCharmYaml, type LayerYaml, type ManifestProblem } from '@charms/manifest';
+import { loadLayerYaml, loadYamlFile, type LayerYaml, type ManifestProblem } from '@charms/manifest';
+import { parseCharmYaml } from '@charms/manifest/internal';
 import { LineCounter, isSeq } from 'yaml';
 import { z } from 'zod';
 import { BuildError } from './build-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configOptionOrder } from '@charms/conformance';
+import { configOptionOrder } from '@charms/conformance/testing';
 
 /** A fixture file's text with these config_options, written in the order given. */
 function fileText(options: string, extra = ''): string {

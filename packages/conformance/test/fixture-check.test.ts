@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixtureFileSchema, isFixtureFile } from '@charms/conformance';
+import { fixtureFileSchema } from '@charms/conformance';
+import { isFixtureFile } from '@charms/conformance/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const folders = [

@@ -3,6 +3,9 @@ import { z } from 'zod';
 // Pod spec version 3, as Juju 2.8/2.9 decode it (caas/specs, strict: unknown fields
 // fail there, so they fail here first, with the field named).
 
+/** A Go `map[string]string`: Juju refuses any other value there. */
+const stringMap = z.record(z.string(), z.string());
+
 const port = z.strictObject({
   name: z.string().optional(),
   containerPort: z.number().int().min(1).max(65535),
@@ -62,14 +65,27 @@ export const podSpecV3Schema = z
     version: z.literal(3, { error: 'version must be 3 (envConfig, volumeConfig, kubernetesResources)' }),
     containers: z.array(container).min(1, 'require at least one container spec'),
     service: z
-      .strictObject({ scalePolicy: z.enum(['parallel', 'serial']).optional(), annotations: z.record(z.string(), z.string()).optional() })
+      .strictObject({ scalePolicy: z.enum(['parallel', 'serial']).optional(), annotations: stringMap.optional() })
       .optional(),
-    configmaps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+    configmaps: z.record(z.string(), stringMap).optional(),
     serviceAccount: z.looseObject({ automountServiceAccountToken: z.boolean().optional(), roles: z.array(z.looseObject({})).optional() }).optional(),
     kubernetesResources: z
       .looseObject({
-        pod: z.looseObject({}).optional(),
-        secrets: z.array(z.looseObject({ name: z.string() })).optional(),
+        // Juju's k8s/specs PodSpec: what the workload pod gets besides its containers.
+        pod: z.looseObject({ annotations: stringMap.optional(), labels: stringMap.optional() }).optional(),
+        // Juju's caas/specs K8sSecret.
+        secrets: z
+          .array(
+            z.looseObject({
+              name: z.string(),
+              type: z.string().optional(),
+              labels: stringMap.optional(),
+              annotations: stringMap.optional(),
+              data: stringMap.optional(),
+              stringData: stringMap.optional(),
+            }),
+          )
+          .optional(),
         services: z.array(z.looseObject({ name: z.string() })).optional(),
         serviceAccounts: z.array(z.looseObject({})).optional(),
         customResourceDefinitions: z.array(z.looseObject({})).optional(),

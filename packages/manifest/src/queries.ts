@@ -7,5 +7,5 @@
 export { isKubernetesCharm, endpoints } from './metadata-queries.js';
 export { configValueFits, effectiveConfig } from './config-value.js';
 export type { OptionDefault } from './config-value.js';
-export { nameProblem, pathInside, MAX_NAME_LENGTH } from './names.js';
+export { nameProblem } from './names.js';
 export type { NameKind } from './names.js';

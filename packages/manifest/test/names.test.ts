@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionsSchema, loadMetadata, ManifestError, metadataSchema, nameProblem, parseYamlText, pathInside, type NameKind } from '@charms/manifest';
+import { actionsSchema, loadMetadata, ManifestError, metadataSchema, nameProblem, parseYamlText, type NameKind } from '@charms/manifest';
+import { pathInside } from '@charms/manifest/internal';
 import { problems } from './fixtures/problems.js';
 
 // The rules follow Juju 2.9's: juju/names v4 application.go, relation.go, storage.go;

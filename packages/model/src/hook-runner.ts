@@ -9,17 +9,16 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { endpoints } from '@charms/manifest';
-import { pathInside } from '@charms/manifest/queries';
+import { pathInside } from '@charms/manifest/internal';
 import { noChanges } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { modelTime, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
+import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
 import { ShimServer } from './shim-server.js';
 
-/** The model's name, as hooks see it (JUJU_MODEL_NAME) and status prints it. */
-export const MODEL_NAME = 'local';
 /** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
 export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|PATH|HOME|LANG)$/;
 // Tools whose key=value arguments may be secrets: the timeline keeps the keys only.
@@ -174,7 +173,7 @@ export class HookRunner {
       JUJU_UNIT_NAME: unit.name,
       JUJU_MODEL_NAME: MODEL_NAME,
       JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
-      JUJU_VERSION: '2.9.44',
+      JUJU_VERSION,
       JUJU_DISPATCH_PATH: `hooks/${event.hook}`,
       JUJU_HOOK_NAME: event.hook,
       JUJU_AGENT_SOCKET_ADDRESS: `@${dir}/run/agent.socket`,

@@ -1,4 +1,5 @@
-import { effectiveConfig, nameProblem, pathInside, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
+import { effectiveConfig, nameProblem, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
+import { pathInside } from '@charms/manifest/internal';
 import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
 import { otherEnd, podAddress, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 

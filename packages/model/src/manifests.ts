@@ -1,35 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
-import { readCharmYaml, stringifyCharmYaml } from '@charms/manifest';
+import { readCharmYaml, stringifyCharmYaml, type PodSpecV3 } from '@charms/manifest';
+import { ModelError } from './model-errors.js';
 
 /** What Juju would create in Kubernetes for an application's committed pod spec. */
 export interface RenderedManifests {
   /** Multi-document YAML, ready for `kubectl apply -f`. */
   readonly yaml: string;
   readonly objects: readonly Record<string, unknown>[];
-}
-
-interface Container {
-  name: string;
-  image?: string;
-  imageDetails?: { imagePath: string; username?: string; password?: string };
-  imagePullPolicy?: string;
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  envConfig?: Record<string, unknown>;
-  volumeConfig?: { name: string; mountPath: string; files?: { path: string; content?: string; mode?: number }[] }[];
-  kubernetes?: Record<string, unknown>;
-}
-
-interface PodSpec {
-  containers: Container[];
-  kubernetesResources?: {
-    secrets?: { name: string; type?: string; data?: Record<string, string>; stringData?: Record<string, string>; annotations?: Record<string, string> }[];
-    pod?: { annotations?: Record<string, string>; labels?: Record<string, string>; [key: string]: unknown };
-  };
 }
 
 /** An application's facts the rendering needs besides the spec. */
@@ -50,10 +29,11 @@ export interface RenderInput {
  * ports, Secrets from `kubernetesResources`, ConfigMaps for `volumeConfig` files and an
  * image-pull Secret for private images. Every object is checked against the Kubernetes
  * schemas (kubernetes-models).
- * @throws Error naming the object and the schema violation.
+ * @throws ModelError `INVALID_POD_SPEC` naming the object and the schema violation.
  */
 export function renderManifests(input: RenderInput): RenderedManifests {
-  const spec = { ...(readCharmYaml(input.spec) as PodSpec), ...((input.k8sResources ? readCharmYaml(input.k8sResources) : {}) as Partial<PodSpec>) };
+  // Both were checked when the hook set them (pod-spec-set), and committed as they were.
+  const spec = { ...(readCharmYaml(input.spec) as PodSpecV3), ...((input.k8sResources ? readCharmYaml(input.k8sResources) : {}) as Partial<PodSpecV3>) };
   const labels = { 'app.kubernetes.io/name': input.app };
   const objects: { validate(): void; toJSON(): Record<string, unknown> }[] = [];
   const pullSecrets: { name: string }[] = [];
@@ -143,7 +123,7 @@ export function renderManifests(input: RenderInput): RenderedManifests {
     try {
       object.validate();
     } catch (error) {
-      throw new Error(`rendered ${String(json.kind)} ${String((json.metadata as { name?: string })?.name)} does not pass the Kubernetes schema: ${(error as Error).message}`);
+      throw new ModelError('INVALID_POD_SPEC', `rendered ${String(json.kind)} ${String((json.metadata as { name?: string })?.name)} does not pass the Kubernetes schema: ${(error as Error).message}`);
     }
     return json;
   });

@@ -10,6 +10,7 @@ export type ModelErrorCode =
   | 'INVALID_CHARM'
   | 'INVALID_RELATION'
   | 'INVALID_RESOURCE'
+  | 'INVALID_POD_SPEC'
   | 'HOOK_LOOP'
   | 'MODEL_CORRUPT'
   | 'MODEL_LOCKED';

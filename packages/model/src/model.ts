@@ -6,7 +6,7 @@ import { nameProblem } from '@charms/manifest/queries';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
-import { HookRunner, MODEL_NAME, MODEL_VARIABLES } from './hook-runner.js';
+import { HookRunner, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
 import { emptyModel, findApp, findUnit, sameRelation, type ModelRecord } from './model-state.js';
@@ -233,7 +233,7 @@ export class LocalModel {
   /** `juju status --format json`, in Juju's shape. */
   status(): StatusJson {
     this.#state = this.#load();
-    return modelStatus(this.#state, MODEL_NAME, (app) => this.#store.metadata(app));
+    return modelStatus(this.#state, (app) => this.#store.metadata(app));
   }
 
   /** The relations, each once, as the relation section of `juju status` lists them. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { HOOK_TOOLS } from './hook-tool-server.js';
-import { stdinShellRule, type ToolResult } from '@charms/hooktools/jujuc';
+import { stdinShellRule } from '@charms/hooktools/internal';
+import type { ToolResult } from '@charms/hooktools/jujuc';
 
 /** One tool call as a shim sends it. */
 export interface ShimRequest {

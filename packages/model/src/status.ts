@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CharmMetadata } from '@charms/manifest';
 import { endpoints } from '@charms/manifest/queries';
 import { modelTime, type AppRecord, type ModelRecord, type StatusRecord, type UnitRecord } from './model-state.js';
+import { CLOUD_NAME, CLOUD_REGION, CONTROLLER_NAME, JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { formatSince, formatTimestamp } from './status-time.js';
 
 // `juju status --format json` (and yaml) of a Juju 2.9 Kubernetes model, built from the
@@ -11,12 +12,6 @@ import { formatSince, formatTimestamp } from './status-time.js';
 // state/unit.go `Unit.Status` and state/unitagent.go `UnitAgent.Status`. Go's
 // encoding/json writes struct fields in declaration order and map keys sorted; so do we.
 
-/** The Juju version the local model reports as its agent and model version. */
-export const JUJU_VERSION = '2.9.44';
-/** Names the local model gives where Juju names its controller and cloud. */
-export const CONTROLLER_NAME = 'charms';
-export const CLOUD_NAME = 'local';
-export const CLOUD_REGION = 'localhost';
 
 /**
  * Juju's `statusInfoContents`: every key is `omitempty`, so an empty message or time is
@@ -121,11 +116,10 @@ const sortedEntries = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => 
  * as they are, except that a unit whose agent is in `error` shows the error as its
  * workload status and `idle` as its agent status, as Juju's state does.
  * @param state the model record.
- * @param name the model's name.
  * @param metadataOf each application's charm metadata.
  * @param options `utc` for times in UTC (default: local time, as Juju prints them).
  */
-export function modelStatus(state: ModelRecord, name: string, metadataOf: (app: AppRecord) => CharmMetadata, options: StatusOptions = {}): StatusJson {
+export function modelStatus(state: ModelRecord, metadataOf: (app: AppRecord) => CharmMetadata, options: StatusOptions = {}): StatusJson {
   const utc = options.utc ?? false;
   const info = (status: StatusRecord, extra: { version?: string } = {}): StatusInfoJson => statusInfo(status.status, status.message, status.since, utc, extra.version);
   const appNames = Object.keys(state.apps);
@@ -162,7 +156,7 @@ export function modelStatus(state: ModelRecord, name: string, metadataOf: (app: 
   );
   return {
     model: {
-      name,
+      name: MODEL_NAME,
       type: 'caas',
       controller: CONTROLLER_NAME,
       cloud: CLOUD_NAME,

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHookTool, type ModelRecord, type ToolContext } from '@charms/model';
-import { ShimServer, writeShims } from '../src/shim-server.js';
+import type { ModelRecord } from '@charms/model';
+import { runHookTool, ShimServer, writeShims, type ToolContext } from '@charms/model/testing';
 
 /** A unit of app `kv` in a one-relation model; `leader` decides leadership. */
 function context(leader: boolean, event: ToolContext['event'] = { hook: 'install' }): ToolContext {

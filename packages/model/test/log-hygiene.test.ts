@@ -3,7 +3,8 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createModel, escapeControl } from '@charms/model';
+import { createModel } from '@charms/model';
+import { escapeControl } from '@charms/model/internal';
 import { ModelStore } from '../src/model-store.js';
 import { temporaryFolders } from './helpers/temp-folders.js';
 

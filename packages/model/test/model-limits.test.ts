@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkConfig, createModel, LocalModel, ModelError } from '@charms/model';
+import { createModel, LocalModel, ModelError } from '@charms/model';
+import { checkConfig } from '@charms/model/testing';
 
 // Smaller items of issue 15, item 6: integers the model cannot keep exactly are refused,
 // not rounded; a model.json of the wrong shape is MODEL_CORRUPT naming the file and what

@@ -97,7 +97,7 @@ afterEach(() => {
 });
 
 describe('charms status --format json', () => {
-  const status = modelStatus(record(), 'local', metadataOf, { utc: true });
+  const status = modelStatus(record(), metadataOf, { utc: true });
 
   it('prints what Juju 2.9 prints for the same model, value by value', () => {
     expect(status).toEqual(expectedStatus((pattern) => expect.stringMatching(pattern)));
@@ -140,7 +140,7 @@ describe('charms status --format json', () => {
   it('leaves out an empty message and relations an application does not have (omitempty)', () => {
     const lonely = record();
     lonely.relations = [];
-    const json = modelStatus(lonely, 'local', metadataOf, { utc: true });
+    const json = modelStatus(lonely, metadataOf, { utc: true });
     expect(json.applications.mariadb!.relations).toBeUndefined();
     expect(json.applications.mariadb!.units['mariadb/0']!['workload-status']).not.toHaveProperty('message');
     expect(JSON.stringify(json)).not.toContain('"message":""');
@@ -149,7 +149,7 @@ describe('charms status --format json', () => {
   it('renders the statuses the record holds: an executing agent, the workload an agent set before install', () => {
     const state = record();
     state.apps.mariadb!.units[0] = unit('mariadb/0', ['maintenance', 'installing charm software', 1], ['executing', 'running install hook', 2]);
-    const u = modelStatus(state, 'local', metadataOf, { utc: true }).applications.mariadb!.units['mariadb/0']!;
+    const u = modelStatus(state, metadataOf, { utc: true }).applications.mariadb!.units['mariadb/0']!;
     expect(u['workload-status']).toEqual({ current: 'maintenance', message: 'installing charm software', since: '2026-01-01 00:01:00Z' });
     expect(u['juju-status']).toEqual({ current: 'executing', message: 'running install hook', since: '2026-01-01 00:02:00Z', version: '2.9.44' });
   });
@@ -157,18 +157,18 @@ describe('charms status --format json', () => {
   it('shows a failed hook recorded on the workload (error, agent idle) as it is', () => {
     const state = record();
     state.apps.wordpress!.units[1] = unit('wordpress/1', ['error', 'hook failed: "install"', 5], ['idle', '', 5], { error: { hook: 'install' } });
-    const u = modelStatus(state, 'local', metadataOf, { utc: true }).applications.wordpress!.units['wordpress/1']!;
+    const u = modelStatus(state, metadataOf, { utc: true }).applications.wordpress!.units['wordpress/1']!;
     expect(u['workload-status']).toEqual({ current: 'error', message: 'hook failed: "install"', since: '2026-01-01 00:05:00Z' });
     expect(u['juju-status']).toEqual({ current: 'idle', since: '2026-01-01 00:05:00Z', version: '2.9.44' });
   });
 
   it('prints times as Juju does: local time with its offset by default, ISO-like UTC with --utc', () => {
     process.env.TZ = 'Australia/Brisbane'; // +10:00 all year
-    const local = modelStatus(record(), 'local', metadataOf);
+    const local = modelStatus(record(), metadataOf);
     expect(local.applications.wordpress!.units['wordpress/0']!['workload-status'].since).toBe('01 Jan 2026 10:30:00+10:00');
     expect(local.controller.timestamp).toBe('11:00:00+10:00');
     process.env.TZ = 'UTC';
-    const utcZone = modelStatus(record(), 'local', metadataOf);
+    const utcZone = modelStatus(record(), metadataOf);
     expect(utcZone.applications.wordpress!.units['wordpress/0']!['workload-status'].since).toBe('01 Jan 2026 00:30:00Z');
     expect(utcZone.controller.timestamp).toBe('01:00:00Z');
   });
@@ -176,7 +176,7 @@ describe('charms status --format json', () => {
 
 describe('charms status (tabular)', () => {
   it('prints the Model, App, Unit and (with --relations) Relation sections as output_tabular.go does', () => {
-    const status = modelStatus(record(), 'local', metadataOf, { utc: true });
+    const status = modelStatus(record(), metadataOf, { utc: true });
     expect(statusTable(status, relationStatus(record()))).toBe(
       [
         'Model  Controller  Cloud/Region     Version  SLA          Timestamp',
@@ -204,7 +204,7 @@ describe('charms status (tabular)', () => {
     const state = record();
     state.apps.mariadb!.units[0] = unit('mariadb/0', ['maintenance', 'installing charm software', 1], ['executing', 'running install hook', 2]);
     state.relations[0]!.dying = true;
-    const table = statusTable(modelStatus(state, 'local', metadataOf, { utc: true }), relationStatus(state));
+    const table = statusTable(modelStatus(state, metadataOf, { utc: true }), relationStatus(state));
     expect(table).toContain('mariadb/0*    maintenance  executing  10.1.2.10         (install) installing charm software\n');
     expect(table).toContain('mariadb:server     wordpress:db       mysql       regular  broken  \n');
   });

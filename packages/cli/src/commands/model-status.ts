@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import type { AppRecord, ModelRecord } from '@charms/model';
 import type { RelationStatus, StatusJson, StatusOptions } from '@charms/model/status';
 import type { CharmMetadata } from '@charms/manifest';
-import { goJsonEscape } from '@charms/hooktools/jujuc';
-
-/** The model's name in `juju status`, as LocalModel reports it. */
-const MODEL_NAME = 'local';
+import { goJsonEscape } from '@charms/hooktools/internal';
 
 /**
  * The status of the model in `dir` without opening it: `model.json` (the model's state
@@ -29,7 +26,7 @@ export async function readModelStatus(dir: string, options: StatusOptions = {}):
   // checked the whole file when it deployed the charm.
   const metadataOf = (app: AppRecord) => parse(readFileSync(join(dir, app.charmDir, 'metadata.yaml'), 'utf8'), { version: '1.1' }) as CharmMetadata;
   try {
-    return { status: modelStatus(state, MODEL_NAME, metadataOf, options), relations: relationStatus(state) };
+    return { status: modelStatus(state, metadataOf, options), relations: relationStatus(state) };
   } catch {
     return undefined;
   }

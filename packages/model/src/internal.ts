@@ -1,0 +1,6 @@
+/**
+ * @charms/model/internal: what the charms command shares with the model (how a logged
+ * text is made safe for a terminal). For the packages of this workspace only: not
+ * stable, not for charms.
+ */
+export { escapeControl } from './log-masking.js';
