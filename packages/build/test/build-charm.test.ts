@@ -1,51 +1,13 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BuildError, buildCharm, configTypes } from '@charms/build';
 import { ManifestError } from '@charms/manifest';
-import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
-import { runCommand } from '../../cli/test/helpers/run-command.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const fixture = join(here, 'fixtures', 'two-layers');
+import { copyFixture, fixture, out, runHook } from './helpers/two-layers.js';
 
 // Builds (esbuild) and hooks (a Node start each) take seconds each on a busy two-core
-// machine: the tests that start them get minutes. Processes run through
-// runCommand, never spawnSync, which would block vitest's worker meanwhile.
+// machine: the tests that start them get minutes.
 const TIMEOUT = 120_000;
-
-/** A fresh copy of the two-layer fixture, to change or build without touching the repo. */
-function copyFixture(): { root: string; charm: string } {
-  const root = mkdtempSync(join(tmpdir(), 'two-layers-'));
-  cpSync(fixture, root, { recursive: true });
-  return { root, charm: join(root, 'charm') };
-}
-
-function out(): string {
-  return join(mkdtempSync(join(tmpdir(), 'built-')), 'demo');
-}
-
-/**
- * Runs one hook of a built (or unpacked) charm through its dispatch, under fake Juju tools;
- * killed after a minute, so that a hang fails the test rather than blocking the file.
- */
-async function runHook(charmDir: string, hook: string, env: Record<string, string> = {}) {
-  const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
-  const result = await runCommand(join(charmDir, 'dispatch'), [], {
-    cwd: charmDir,
-    timeout: 60_000,
-    env: juju.env({
-      JUJU_DISPATCH_PATH: `hooks/${hook}`,
-      JUJU_UNIT_NAME: 'demo/0',
-      JUJU_MODEL_NAME: 'test',
-      JUJU_CHARM_DIR: charmDir,
-      ...env,
-    }),
-  });
-  return { ...result, juju };
-}
 
 function problemOf(error: unknown) {
   expect(error instanceof BuildError || error instanceof ManifestError).toBe(true);

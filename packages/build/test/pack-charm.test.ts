@@ -2,44 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm, packCharm } from '@charms/build';
 import yauzl from 'yauzl';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
 import { runCommand } from '../../cli/test/helpers/run-command.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const fixture = join(here, 'fixtures', 'two-layers');
+import { fixture, out, runHook } from './helpers/two-layers.js';
 
 // Builds (esbuild) and hooks (a Node start each) take seconds each on a busy two-core
-// machine: the tests that start them get minutes. Processes run through
-// runCommand, never spawnSync, which would block vitest's worker meanwhile.
+// machine: the tests that start them get minutes.
 const TIMEOUT = 120_000;
-
-function out(): string {
-  return join(mkdtempSync(join(tmpdir(), 'built-')), 'demo');
-}
-
-/**
- * Runs one hook of a built (or unpacked) charm through its dispatch, under fake Juju tools;
- * killed after a minute, so that a hang fails the test rather than blocking the file.
- */
-async function runHook(charmDir: string, hook: string, env: Record<string, string> = {}) {
-  const juju = new FakeJuju({ config: { greeting: 'hello', port: 80 }, relations: {} });
-  const result = await runCommand(join(charmDir, 'dispatch'), [], {
-    cwd: charmDir,
-    timeout: 60_000,
-    env: juju.env({
-      JUJU_DISPATCH_PATH: `hooks/${hook}`,
-      JUJU_UNIT_NAME: 'demo/0',
-      JUJU_MODEL_NAME: 'test',
-      JUJU_CHARM_DIR: charmDir,
-      ...env,
-    }),
-  });
-  return { ...result, juju };
-}
 
 describe('charms pack', { timeout: TIMEOUT }, () => {
   let built: string;
