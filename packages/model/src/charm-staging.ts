@@ -18,13 +18,16 @@ export interface StagedCharm {
  * Copies or unpacks the built charm `source` into a fresh staging folder inside `modelDir`
  * and calls `use` with it; the staging folder is deleted afterwards, whatever happens (a
  * charm `use` moved out of it stays where it went).
- * @throws ModelError `INVALID_CHARM` when it was not built (no dispatch); ManifestError for bad metadata.
+ * @throws ModelError `NOT_FOUND` when `source` does not exist, `INVALID_CHARM` when it was
+ *   not built (no dispatch); ManifestError for bad metadata.
  */
 export async function withStagedCharm<T>(modelDir: string, source: string, use: (staged: StagedCharm) => T | Promise<T>): Promise<T> {
   const staging = mkdtempSync(join(modelDir, '.staging-'));
   try {
     const charmDir = join(staging, 'charm');
-    if (statSync(source).isDirectory()) cpSync(resolve(source), charmDir, { recursive: true });
+    const found = statSync(source, { throwIfNoEntry: false });
+    if (!found) throw new ModelError('NOT_FOUND', `${source}: no such file or folder: give a built charm folder or a .charm file`);
+    if (found.isDirectory()) cpSync(resolve(source), charmDir, { recursive: true });
     else await unpackCharm(resolve(source), charmDir);
     if (!existsSync(join(charmDir, 'dispatch'))) {
       throw new ModelError('INVALID_CHARM', `${source} is not a built charm (no dispatch): build it with charms build first`);

@@ -2,9 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HookReport, LocalModel } from '@charms/model';
-import type { HookTraceRecord } from '@charms/runtime';
-import { Option, type Command } from 'commander';
+import type { HookTraceRecord } from '@charms/runtime/internal';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import pc from 'picocolors';
+import { CliError } from '../cli-error.js';
 import { collectConfigKey, collectPair, nameArgument, namedPairs } from './name-arguments.js';
 
 // The model, the build and the tools are loaded by the commands that use them, so that
@@ -27,18 +28,31 @@ async function open(program: Command, quiet = false): Promise<LocalModel> {
   return LocalModel.open({ dir: modelDir(program), onHook: quiet ? undefined : progress });
 }
 
-/** Builds a charm source folder first; a built folder or a `.charm` is used as it is. */
+/**
+ * Builds a charm source folder first; a built folder or a `.charm` is used as it is.
+ * @throws CliError `INVALID_ARGUMENT` when `source` does not exist.
+ */
 async function builtCharm(source: string): Promise<{ dir: string; name?: string }> {
   const dir = resolve(source);
-  if (!statSync(dir).isDirectory() || existsSync(join(dir, 'dispatch'))) return { dir };
+  const found = statSync(dir, { throwIfNoEntry: false });
+  if (!found) throw new CliError('INVALID_ARGUMENT', `${source}: no such file or folder: give a charm source folder, a built charm folder or a .charm file`);
+  if (!found.isDirectory() || existsSync(join(dir, 'dispatch'))) return { dir };
   const { buildCharm } = await import('../charm-build.js');
   const summary = await buildCharm({ charmDir: dir });
   return { dir: summary.outDir, name: summary.name };
 }
 
-/** `k=v` arguments as a map; `--config k=v` may repeat; keys checked as names (name-arguments.ts). */
+/**
+ * `k=v` arguments as a map; `--config k=v` may repeat; keys checked as names (name-arguments.ts).
+ * @throws CliError `INVALID_ARGUMENT` for a pair without `=` or a bad key.
+ */
 function pairs(values: readonly string[], what: string): Record<string, string> {
-  return namedPairs(values, what, what.includes('resource') ? 'resource' : 'config');
+  try {
+    return namedPairs(values, what, what.includes('resource') ? 'resource' : 'config');
+  } catch (error) {
+    // namedPairs says what is wrong; the code says it is the user's value.
+    throw new CliError('INVALID_ARGUMENT', (error as Error).message, { cause: error });
+  }
 }
 
 /**
@@ -56,7 +70,7 @@ function readValueFile(path: string, key: string): string {
   try {
     return readFileSync(resolve(path), 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the value of ${key} from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CliError('INVALID_ARGUMENT', `cannot read the value of ${key} from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
 }
 
@@ -64,18 +78,19 @@ function readValueFile(path: string, key: string): string {
  * `--file settings.yaml` as `juju config --file` (Juju 2.9) reads it: the options of
  * `app` under its name, `app: {key: value, …}`. Integers come as numbers when exact, else
  * as their digits, which the model refuses rather than rounds.
+ * @throws CliError `INVALID_ARGUMENT` when the file cannot be read or parsed, or holds no settings for `app`.
  */
-async function configFile(path: string, app: string): Promise<Record<string, unknown>> {
+export async function configFile(path: string, app: string): Promise<Record<string, unknown>> {
   const { parse } = await import('yaml');
   let document: unknown;
   try {
     document = parse(readFileSync(resolve(path), 'utf8'), { intAsBigInt: true });
   } catch (error) {
-    throw new Error(`cannot read config from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CliError('INVALID_ARGUMENT', `cannot read config from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   const section = document && typeof document === 'object' ? (document as Record<string, unknown>)[app] : undefined;
   if (!section || typeof section !== 'object' || Array.isArray(section)) {
-    throw new Error(`${path} has no settings for ${app}: it must hold them under the application's name, as "${app}:" followed by indented "key: value" lines`);
+    throw new CliError('INVALID_ARGUMENT', `${path} has no settings for ${app}: it must hold them under the application's name, as "${app}:" followed by indented "key: value" lines`);
   }
   const entries = Object.entries(section as Record<string, unknown>);
   // The keys are checked as the command line's are.
@@ -83,11 +98,30 @@ async function configFile(path: string, app: string): Promise<Record<string, unk
   return Object.fromEntries(entries.map(([key, value]) => [key, typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value]));
 }
 
-/** A unit count: a whole number from 1. */
-function unitCount(text: string): number {
-  const count = Number(text);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`the number of units must be a whole number from 1, got "${text}"`);
+// Option values are checked as commander reads them (InvalidArgumentError: exit status 1,
+// "error: option … argument … is invalid."), before a command builds or opens anything.
+
+/** A commander parser for a unit count: a whole number from 1. */
+export function unitCount(text: string): number {
+  const count = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError(`the number of units must be a whole number from 1, got ${JSON.stringify(text)}`);
   return count;
+}
+
+/** The levels of `charms log --level`, lowest first (Juju's loggo levels). */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+
+/** A commander parser for `--level`: one of LOG_LEVELS, in any case. */
+export function logLevel(text: string): (typeof LOG_LEVELS)[number] {
+  const level = LOG_LEVELS.find((l) => l === text.toUpperCase());
+  if (!level) throw new InvalidArgumentError(`unknown level ${JSON.stringify(text)}: use ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+/** A commander parser for the hook index of `charms explain`: a whole number, negative counting from the end. */
+export function hookIndex(text: string): number {
+  if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`the hook index must be a whole number (negative counts from the end), got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 /** The exit status of a model command whose hook failed, or that left a unit it touched in error. */
@@ -128,6 +162,25 @@ async function printStatus(model: LocalModel, apps: readonly string[] = []): Pro
   }
 }
 
+/**
+ * The trace of hook `index` among a unit's recorded `hooks` (default: the last; negative
+ * counts from the end), for `charms explain`.
+ * @throws ModelError `NOT_FOUND` when the unit has run no hook, has none of that index, or
+ *   the hook left no trace; `MODEL_CORRUPT` when its trace file cannot be read.
+ */
+export async function hookTrace(hooks: readonly { index: number; hook: string; trace?: string }[], unit: string, index?: number): Promise<{ index: number; record: HookTraceRecord }> {
+  const { ModelError } = await import('@charms/model');
+  if (hooks.length === 0) throw new ModelError('NOT_FOUND', `unit ${unit} has run no hook`);
+  const hook = hooks[index === undefined ? hooks.length - 1 : index < 0 ? hooks.length + index : index];
+  if (!hook) throw new ModelError('NOT_FOUND', `unit ${unit} has no hook ${index}; its hooks:`, hooks.map((h) => `${h.index} ${h.hook}`));
+  if (!hook.trace) throw new ModelError('NOT_FOUND', `hook ${hook.index} (${hook.hook}) of ${unit} left no trace: the charm did not run the charms.ts runtime`);
+  try {
+    return { index: hook.index, record: JSON.parse(readFileSync(hook.trace, 'utf8')) as HookTraceRecord };
+  } catch (error) {
+    throw new ModelError('MODEL_CORRUPT', `cannot read the trace of hook ${hook.index} (${hook.hook}) of ${unit} in ${hook.trace}: ${(error as Error).message}`);
+  }
+}
+
 /** Adds the local model's commands to the charms program. */
 export function addModelCommands(program: Command): void {
   program
@@ -137,9 +190,12 @@ export function addModelCommands(program: Command): void {
     .option('--app <name>', 'the application name (default: the charm name)', nameArgument('application'))
     .option('--config <key=value>', 'a config value (repeatable); key=@path takes it from a file', collectPair('--config', 'config'), [])
     .option('--resource <name=image>', 'an oci-image resource (repeatable)', collectPair('--resource', 'resource'), [])
-    .option('-n, --num-units <n>', 'how many units', '1')
+    .option('-n, --num-units <n>', 'how many units', unitCount, 1)
     .option('--timings', 'print where the time went')
-    .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: string; timings?: boolean }) => {
+    .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: number; timings?: boolean }) => {
+      // Every value read first: a bad one builds and changes nothing.
+      const config = configPairs(options.config, '--config');
+      const resources = pairs(options.resource, '--resource');
       const timings: [string, number][] = [];
       let started = performance.now();
       const { dir: built, name } = await builtCharm(source);
@@ -152,12 +208,7 @@ export function addModelCommands(program: Command): void {
       timings.push(['open model', performance.now() - started]);
       process.stdout.write(`${pc.bold('deploying')} ${options.app ?? source}\n`);
       started = performance.now();
-      const reports = await model.deploy(built, {
-        app: options.app,
-        config: configPairs(options.config, '--config'),
-        resources: pairs(options.resource, '--resource'),
-        units: unitCount(options.numUnits),
-      });
+      const reports = await model.deploy(built, { app: options.app, config, resources, units: options.numUnits });
       const total = performance.now() - started;
       const hooks = reports.reduce((sum, r) => sum + r.ms, 0);
       timings.push(['hooks', hooks], ['model (deploy, tools, commits)', total - hooks]);
@@ -183,7 +234,10 @@ export function addModelCommands(program: Command): void {
       if (printed) return;
       // Nothing readable there: opening the model creates it, or reports the damage.
       await open(program, true);
-      if (!(await printModelStatus(dir, options))) throw new Error(`cannot read the model in ${dir}`);
+      if (!(await printModelStatus(dir, options))) {
+        const { ModelError } = await import('@charms/model');
+        throw new ModelError('MODEL_CORRUPT', `cannot read the model in ${dir}: its model.json or a charm's metadata.yaml is damaged`);
+      }
     });
 
   program
@@ -194,13 +248,13 @@ export function addModelCommands(program: Command): void {
     .option('--reset <key>', 'back to the default (repeatable)', collectConfigKey, [])
     .option('--file <path>', 'YAML settings under the application name (app: {key: value}), as juju config --file')
     .action(async (app: string, values: string[], options: { reset: string[]; file?: string }) => {
-      const fromFile = options.file === undefined ? {} : await configFile(options.file, app);
+      const settings = { ...(options.file === undefined ? {} : await configFile(options.file, app)), ...configPairs(values, 'config') };
       const model = await open(program);
       if (values.length === 0 && options.reset.length === 0 && options.file === undefined) {
         for (const [key, value] of Object.entries(model.config(app))) process.stdout.write(`${key}: ${JSON.stringify(value)}\n`);
         return;
       }
-      const reports = await model.setConfig(app, { ...fromFile, ...configPairs(values, 'config') }, options.reset);
+      const reports = await model.setConfig(app, settings, options.reset);
       await printStatus(model);
       reportFailures(model, reports, [app]);
     });
@@ -274,10 +328,10 @@ export function addModelCommands(program: Command): void {
     .command('add-unit')
     .description('add units to an application')
     .argument('<app>')
-    .option('-n, --num-units <n>', 'how many', '1')
-    .action(async (app: string, options: { numUnits: string }) => {
+    .option('-n, --num-units <n>', 'how many', unitCount, 1)
+    .action(async (app: string, options: { numUnits: number }) => {
       const model = await open(program);
-      const reports = await model.addUnit(app, unitCount(options.numUnits));
+      const reports = await model.addUnit(app, options.numUnits);
       await printStatus(model);
       reportFailures(model, reports, [app]);
     });
@@ -308,14 +362,13 @@ export function addModelCommands(program: Command): void {
     .command('log')
     .description('what the charm logged (juju-log, stdout at DEBUG, stderr at WARNING)')
     .argument('[unit]', 'a unit or an application')
-    .option('--level <level>', 'the lowest level shown', 'INFO')
-    .action(async (unit: string | undefined, options: { level: string }) => {
-      const levels = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
-      const lowest = levels.indexOf(options.level.toUpperCase());
+    .option('--level <level>', `the lowest level shown: ${LOG_LEVELS.join(', ')}`, logLevel, 'INFO' as const)
+    .action(async (unit: string | undefined, options: { level: (typeof LOG_LEVELS)[number] }) => {
+      const lowest = LOG_LEVELS.indexOf(options.level);
       const model = await open(program, true);
-      const { escapeControl } = await import('@charms/model');
+      const { escapeControl } = await import('@charms/model/internal');
       for (const entry of model.log(unit)) {
-        if (levels.indexOf(entry.level) < lowest) continue;
+        if (LOG_LEVELS.indexOf(entry.level as (typeof LOG_LEVELS)[number]) < lowest) continue;
         // Escaped: a logged value cannot forge a line of another unit or send terminal escapes.
         process.stdout.write(`${entry.time} ${escapeControl(entry.level).padEnd(7)} ${escapeControl(entry.unit)} ${escapeControl(entry.hook)}: ${escapeControl(entry.message)}\n`);
       }
@@ -325,18 +378,12 @@ export function addModelCommands(program: Command): void {
     .command('explain')
     .description('why each handler ran or did not, in one recorded hook of a unit')
     .argument('<unit>')
-    .argument('[hook-index]', 'which hook of the unit, from 0 (default: the last; negative counts from the end)')
-    .action(async (unit: string, index: string | undefined) => {
+    .argument('[hook-index]', 'which hook of the unit, from 0 (default: the last; negative counts from the end)', hookIndex)
+    .action(async (unit: string, index: number | undefined) => {
       const model = await open(program, true);
-      const hooks = model.hooks(unit);
-      if (hooks.length === 0) throw new Error(`unit ${unit} has run no hook`);
-      const wanted = index === undefined ? hooks.length - 1 : Number(index) < 0 ? hooks.length + Number(index) : Number(index);
-      const hook = hooks[wanted];
-      if (!hook) throw new Error(`unit ${unit} has hooks 0 to ${hooks.length - 1}:\n${hooks.map((h) => `  ${h.index} ${h.hook}`).join('\n')}`);
-      if (!hook.trace) throw new Error(`hook ${hook.index} (${hook.hook}) of ${unit} left no trace: the charm did not run the charms.ts runtime`);
-      const trace = JSON.parse(readFileSync(hook.trace, 'utf8')) as HookTraceRecord;
+      const trace = await hookTrace(model.hooks(unit), unit, index);
       const { explainTrace } = await import('../tools/explain.js');
-      process.stdout.write(explainTrace(trace, `${unit} hook ${hook.index}`));
+      process.stdout.write(explainTrace(trace.record, `${unit} hook ${trace.index}`));
     });
 
   program
@@ -345,7 +392,7 @@ export function addModelCommands(program: Command): void {
     .argument('[unit]', 'a unit or an application')
     .action(async (unit: string | undefined) => {
       const model = await open(program, true);
-      const { escapeControl } = await import('@charms/model');
+      const { escapeControl } = await import('@charms/model/internal');
       for (const entry of model.timeline(unit)) {
         const detail =
           entry.kind === 'tool' ? `${entry.tool} ${(entry.argv ?? []).join(' ')} → ${entry.exitCode}` : entry.kind === 'hook-start' ? 'start' : `${entry.kind} (exit ${entry.exitCode})`;

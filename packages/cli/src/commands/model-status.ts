@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AppRecord, ModelRecord } from '@charms/model';
 import type { RelationStatus, StatusJson, StatusOptions } from '@charms/model/status';
 import type { CharmMetadata } from '@charms/manifest';
+import { CliError } from '../cli-error.js';
 import { goJsonEscape } from '@charms/hooktools/internal';
 
 /**
@@ -44,7 +45,7 @@ export interface StatusCommandOptions {
 /**
  * Juju's `--utc`, else JUJU_STATUS_ISO_TIME read as Go's strconv.ParseBool does
  * (cmd/juju/status/status.go Init).
- * @throws Error naming the variable when its value is not a boolean.
+ * @throws CliError `INVALID_ARGUMENT` naming the variable when its value is not a boolean.
  */
 export function isoTime(utc: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   if (utc) return true;
@@ -52,7 +53,7 @@ export function isoTime(utc: boolean | undefined, env: NodeJS.ProcessEnv = proce
   if (value === undefined || value === '') return false;
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  throw new Error(`invalid JUJU_STATUS_ISO_TIME env var, expected true|false: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
+  throw new CliError('INVALID_ARGUMENT', `invalid JUJU_STATUS_ISO_TIME env var, expected true|false: strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
 }
 
 /**
