@@ -181,5 +181,6 @@ describe('charms graph in headless Chromium', () => {
     }, `${text}  f0 -->|sets|\n`);
     expect(broken).not.toBe('accepted');
     await page.close();
-  });
+    // Mermaid's layout takes about 4 s on a loaded machine: more than vitest's default 5 s leaves.
+  }, 30_000);
 });
