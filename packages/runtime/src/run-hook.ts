@@ -14,7 +14,7 @@ import { commitState, keepConfigSnapshot } from './commit-state.js';
 import type { ConfigOptions } from './config-flags.js';
 import { hookEvents, type HookEvents } from './hook-events.js';
 import { HOOK_ENDPOINTS, type HookEndpoints } from './hook-endpoints.js';
-import { runPhases } from './hook-phases.js';
+import { runPhases, type PhasesResult } from './hook-phases.js';
 
 /** Hooks in which Juju forbids most tools; the original runs one restricted round. */
 export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set(['collect-metrics', 'meter-status-changed']);
@@ -138,7 +138,7 @@ export async function runHook(options: RunHookOptions): Promise<HookOutcome> {
   }
 
   // 3. atstart, dispatch, atexit.
-  let phases;
+  let phases: PhasesResult;
   try {
     phases = await runPhases(options, { reactor, run, state, atexit, restricted });
   } finally {
