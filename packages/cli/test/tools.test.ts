@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/build';
 import { analyzeCharm, charmGraph, explainTrace, lintCharm, toDot, toHtml, toMermaid, toSvg } from '@charms/cli/testing';
 import { createModel } from '@charms/model';
-import type { HookTraceRecord } from '@charms/runtime';
+import type { HookTraceRecord } from '@charms/runtime/internal';
 import { XMLValidator } from 'fast-xml-parser';
 import { fromDot } from 'ts-graphviz';
 

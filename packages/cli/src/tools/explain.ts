@@ -1,5 +1,5 @@
 import type { Predicate } from '@charms/reactive';
-import type { HookTraceRecord } from '@charms/runtime';
+import type { HookTraceRecord } from '@charms/runtime/internal';
 
 /**
  * Explains one recorded hook in flag terms: each round with its queue, what each handler
