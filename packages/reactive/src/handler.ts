@@ -62,10 +62,7 @@ export interface HandlerInfo {
 }
 
 /** What a handler declares it changes, checked (see `checkEffects`). */
-export interface HandlerEffects {
-  readonly sets: readonly FlagEffect[];
-  readonly clears: readonly FlagEffect[];
-}
+export type HandlerEffects = Pick<HandlerInfo, 'sets' | 'clears'>;
 
 // The predicates of the boolean keys carry no data of their own, so every handler
 // shares one object per kind (as every handler decorated with `@onlyOnce` does).
