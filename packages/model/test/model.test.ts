@@ -236,7 +236,7 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     const model = await createModel();
     models.push(model);
     const ctxSpec = 'version: 3\ncontainers: [{name: kv, imageDetails: {imagePath: i}, kubernetes: {readinessProbe: 5}}]\n';
-    const { runHookTool } = await import('@charms/model');
+    const { runHookTool } = await import('@charms/model/testing');
     await model.deploy(built, { resources: { image: 'example/kv:1' } });
     const app = model.snapshot().apps.kv!;
     const result = runHookTool('pod-spec-set', [], ctxSpec, {
