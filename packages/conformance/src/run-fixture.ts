@@ -7,7 +7,7 @@ import {
   type RelationMetadata,
 } from '@charms/reactive';
 import { effectiveConfig } from '@charms/manifest/queries';
-import { EndpointError, HookEndpoints, runHook, type HookOutcome } from '@charms/runtime';
+import { ConfigError, EndpointError, HookEndpoints, runHook, type HookOutcome } from '@charms/runtime';
 import { FixtureRaise, fixtureCharm, type EndpointRun } from './fixture-charm.js';
 import type { Fixture, FixtureRelation, FixtureResult, HookResult, RoundResult } from './fixture-schema.js';
 import { FixtureToolError, FixtureWorld } from './fixture-world.js';
@@ -128,7 +128,7 @@ function hookError(outcome: HookOutcome, undefinedOption: boolean): string | nul
   // An Endpoint handler called without the endpoint it needs: Python's missing `self`.
   if (error instanceof EndpointError && error.code === 'NO_ENDPOINT') return 'exception:TypeError';
   if (error instanceof EndpointError && error.code === 'RELATION_NOT_FOUND') return 'exception:KeyError';
-  if (undefinedOption && outcome.stage === 'atstart' && error instanceof Error && error.constructor === Error) return 'exception:AttributeError';
+  if (undefinedOption && outcome.stage === 'atstart' && error instanceof ConfigError && error.code === 'OPTION_UNDEFINED') return 'exception:AttributeError';
   return `exception:${error instanceof Error ? error.name : 'Error'}`;
 }
 

@@ -1,5 +1,6 @@
 import type { ReactiveContext, UnitState } from '@charms/reactive';
 import { pythonEquals, pythonTruthy } from './python-values.js';
+import { ConfigError } from './config-error.js';
 
 /** One option of config.yaml, as far as the flags need it. */
 export interface ConfigOption {
@@ -52,12 +53,14 @@ export class ConfigFlags {
   /**
    * atstart, in config.yaml order: `config.changed` and `config.changed.<opt>` when the
    * option changed, then `config.set.<opt>` and `config.default.<opt>` toggled.
-   * @throws Error for an option without a definition, before any flag is touched (as
-   * layer-basic fails reading its defaults).
+   * @throws ConfigError `OPTION_UNDEFINED` for an option without a definition, before
+   * any flag is touched (as layer-basic fails reading its defaults).
    */
   set(context: ReactiveContext): void {
     const undefinedOption = this.#options.find(([, spec]) => spec === null || typeof spec !== 'object');
-    if (undefinedOption) throw new Error(`config.yaml option '${undefinedOption[0]}' has no definition (type, default, description)`);
+    if (undefinedOption) {
+      throw new ConfigError('OPTION_UNDEFINED', undefinedOption[0], `config.yaml option '${undefinedOption[0]}' has no definition: give it a type, and a default and description`);
+    }
     for (const [option, spec] of this.#options) {
       if (this.changed(option)) {
         context.setFlag('config.changed');

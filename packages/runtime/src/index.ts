@@ -38,5 +38,7 @@ export type { EndpointErrorCode } from './endpoint-error.js';
 export { pythonJsonDumps, pythonJsonLoads } from './python-json.js';
 export { FileStateStore, STATE_FILE } from './file-state-store.js';
 export { ControllerStateStore, STATE_KEY } from './controller-state-store.js';
+export { ConfigError } from './config-error.js';
+export type { ConfigErrorCode } from './config-error.js';
 export { StateStoreError } from './state-errors.js';
 export type { StateErrorCode } from './state-errors.js';

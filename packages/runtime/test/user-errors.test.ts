@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryHookTools } from '@charms/hooktools';
 import { createReactor, MemoryUnitStateStore } from '@charms/reactive';
-import { EndpointError, main, pythonJsonDumps, runCharmHook, StateStoreError, syntheticHookContext, type StoreChoice } from '@charms/runtime';
+import { ConfigError, EndpointError, main, pythonJsonDumps, runCharmHook, runHook, StateStoreError, syntheticHookContext, type StoreChoice } from '@charms/runtime';
 import { storeChoice } from '../src/main.js';
 
 // What a charm author or an operator can get wrong lands as an error with a stable code
@@ -92,5 +92,18 @@ describe('an endpoint metadata.yaml does not declare', () => {
     expect(error).toBeInstanceOf(EndpointError);
     expect(error).toMatchObject({ code: 'UNKNOWN_ENDPOINT' });
     expect((error as Error).message).toContain("it has: db");
+  });
+});
+
+describe('a config.yaml option with no definition', () => {
+  it('fails the hook at atstart with ConfigError OPTION_UNDEFINED naming the option, before any flag is set or anything committed', async () => {
+    const store = new MemoryUnitStateStore();
+    const charm = createReactor().handle({ id: 'h', when: 'config.changed' }, () => undefined);
+    const outcome = await runHook({ hookName: 'config-changed', store, charm, config: { port: 1, stray: null }, configOptions: { port: { default: 1 }, stray: null as never } });
+    expect(outcome).toMatchObject({ ok: false, committed: false, stage: 'atstart' });
+    expect(outcome.error).toBeInstanceOf(ConfigError);
+    expect(outcome.error).toMatchObject({ code: 'OPTION_UNDEFINED', option: 'stray' });
+    expect((outcome.error as Error).message).toContain("'stray'");
+    expect(store.commits).toBe(0);
   });
 });
