@@ -1,5 +1,7 @@
 /**
  * @charms/build/internal: what the charms command shares with the build (where packages
- * are found). For the packages of this workspace only: not stable, not for charms.
+ * are found, which TypeScript compiler reads a charm). For the packages of this workspace only: not stable, not for charms.
  */
 export { packageRoot, WORKSPACE_ROOT } from './install-root.js';
+export { findTypeScript } from './find-typescript.js';
+export type { TypeScript } from './find-typescript.js';

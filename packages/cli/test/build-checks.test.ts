@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BuildError as CliError, layerIndexFor, resolveLayers } from '@charms/build';
+import { BuildError, layerIndexFor, resolveLayers } from '@charms/build';
 import { analyzeCharm, buildCharm, lintCharm } from '@charms/cli/testing';
 import type { CharmFiles } from '@charms/runtime';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
@@ -30,13 +30,13 @@ function out(): string {
   return join(mkdtempSync(join(tmpdir(), 'checked-')), 'checked');
 }
 
-/** Builds and expects a CliError; the output folder must stay unwritten. */
-async function buildFailure(charm: string, options: { typecheck?: boolean } = {}): Promise<CliError> {
+/** Builds and expects a BuildError; the output folder must stay unwritten. */
+async function buildFailure(charm: string, options: { typecheck?: boolean } = {}): Promise<BuildError> {
   const target = out();
   const error = await buildCharm({ charmDir: charm, outDir: target, ...options }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(CliError);
+  expect(error).toBeInstanceOf(BuildError);
   expect(existsSync(target)).toBe(false);
-  return error as CliError;
+  return error as BuildError;
 }
 
 /** Runs one hook of a built charm through its dispatch under fake Juju tools. */
@@ -181,7 +181,7 @@ describe('charms build refuses handlers it would never register', { timeout: TIM
     writeFileSync(util, 'export const two = 2;\n');
     const error = await bundleCharm(charm, [{ layer: 'checked', path: util }], {} as CharmFiles).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BUNDLE_FAILED' });
-    expect((error as CliError).problems).toEqual([expect.objectContaining({ file: util, line: 1, code: 'NO_DEFAULT_EXPORT' })]);
+    expect((error as BuildError).problems).toEqual([expect.objectContaining({ file: util, line: 1, code: 'NO_DEFAULT_EXPORT' })]);
     expect((error as Error).message).not.toContain('charm-entry');
   });
 });

@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type * as TypeScriptModule from 'typescript';
+import { BuildError } from '@charms/build';
+import { findTypeScript, type TypeScript } from '@charms/build/internal';
 
-/** The TypeScript compiler API, as `require('typescript')` returns it. */
-export type TypeScript = typeof TypeScriptModule;
 type Node = TypeScriptModule.Node;
 type Expression = TypeScriptModule.Expression;
 
@@ -18,18 +17,17 @@ export interface CodeEffects {
 const NOTHING: CodeEffects = { sets: [], clears: [], line: undefined };
 
 /**
- * The compiler to read handler modules with: the charm's own, else the one this command
- * can load; undefined when neither is installed (tools then know only what handlers declare).
+ * The compiler to read handler modules with: the one `charms build` checks the charm
+ * with (the charm's own, else the command's); undefined when neither is installed, and
+ * tools then know only what handlers declare.
  */
 export function loadTypeScript(charmDir: string): TypeScript | undefined {
-  for (const from of [join(charmDir, 'package.json'), import.meta.url]) {
-    try {
-      return createRequire(from)('typescript') as TypeScript;
-    } catch {
-      // Not installed there: try the next place.
-    }
+  try {
+    return findTypeScript(charmDir);
+  } catch (error) {
+    if (error instanceof BuildError && error.code === 'TYPESCRIPT_NOT_FOUND') return undefined;
+    throw error;
   }
-  return undefined;
 }
 
 /**
