@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { replaceFile } from '@charms/hooktools/internal';
 import type { UnitStateSnapshot, UnitStateStore } from '@charms/reactive';
 import { parseState, serializeState } from './state-document.js';
 import { StateStoreError } from './state-errors.js';
@@ -44,21 +45,11 @@ export class FileStateStore implements UnitStateStore {
   async commit(snapshot: UnitStateSnapshot): Promise<void> {
     const text = serializeState(snapshot);
     if (text === this.#loaded) return;
-    const temporary = join(dirname(this.path), `${STATE_FILE}.${process.pid}.tmp`);
-    removeLeftovers(dirname(this.path));
+    removeLeftovers(this.path);
     try {
-      const fd = openSync(temporary, 'w', 0o600);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, this.path);
-      syncDirectory(dirname(this.path));
+      replaceFile(this.path, text, { durable: true });
       this.#loaded = text;
     } catch (error) {
-      rmSync(temporary, { force: true, recursive: true });
       throw new StateStoreError(
         'STATE_WRITE_FAILED',
         this.path,
@@ -69,8 +60,10 @@ export class FileStateStore implements UnitStateStore {
   }
 }
 
-/** Deletes temporary state files of commits whose process was killed (its pid is gone). */
-function removeLeftovers(folder: string): void {
+/** Deletes the temporary files of commits whose process was killed (its pid is gone). */
+function removeLeftovers(path: string): void {
+  const folder = dirname(path);
+  const prefix = `${basename(path)}.`;
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -78,7 +71,7 @@ function removeLeftovers(folder: string): void {
     return;
   }
   for (const name of names) {
-    const pid = name.startsWith(`${STATE_FILE}.`) ? /^\.(\d+)\.tmp$/.exec(name.slice(STATE_FILE.length))?.[1] : undefined;
+    const pid = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length))?.[1] : undefined;
     if (pid && Number(pid) !== process.pid && !running(Number(pid))) rmSync(join(folder, name), { force: true });
   }
 }
@@ -89,18 +82,5 @@ function running(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Makes the rename durable; some file systems do not allow it, which is then harmless. */
-function syncDirectory(folder: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Opening a directory for fsync is not supported everywhere.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
