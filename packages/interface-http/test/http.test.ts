@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryHookTools, type MemoryRelation } from '@charms/hooktools';
 import { createReactor, MemoryUnitStateStore, when } from '@charms/reactive';
-import { endpointFromFlag, endpointFromName, runCharmHook, syntheticHookContext } from '@charms/runtime';
+import { endpointFromFlag, endpointFromName } from '@charms/runtime';
+import { hookInMemory } from '@charms/runtime/testing';
 import http, { HttpProvides, HttpRequires } from '@charms/interface-http';
 
 const metadata = { name: 'web', provides: { website: { interface: 'http' } }, requires: { backend: { interface: 'http' } } };
 
 /** One hook of a charm that uses interface:http; `charm` is the charm's own class. */
 async function hook(tools: MemoryHookTools, store: MemoryUnitStateStore, hookName: string, charm?: new () => object, options: { relationId?: string; remoteUnit?: string; departingUnit?: string } = {}) {
-  tools.calls.length = 0;
-  const result = await runCharmHook({
-    juju: syntheticHookContext(hookName, { unitName: 'web/0', ...options }),
-    tools,
-    store,
-    charm: () => {
-      const reactor = createReactor();
-      if (charm) reactor.register(charm);
-      return reactor.use(http);
-    },
-    metadata,
-  });
+  const result = await hookInMemory({ hookName, unitName: 'web/0', ...options }, { tools, store, metadata, charm: () => (charm ? createReactor().register(charm) : createReactor()).use(http) });
   expect(result.exitCode).toBe(0);
-  return { flags: Object.keys(store.peek()?.flags ?? {}).filter((flag) => !flag.startsWith('endpoint.')).sort() };
+  return { flags: result.flags.filter((flag) => !flag.startsWith('endpoint.')) };
 }
 
 const sent = (tools: MemoryHookTools) => tools.calls.filter((c) => c.tool === 'relation-set').map((c) => [c.argv.join(' '), JSON.parse(c.stdin!)]);

@@ -6,3 +6,5 @@ export { SERIES_UPGRADE_FLAG } from './hook-phases.js';
 export { CONFIG_SNAPSHOT_KEY } from './config-flags.js';
 export { pythonEquals, pythonTruthy } from './python-values.js';
 export { Redactor, isSecretOption } from './redactor.js';
+export { hookInMemory } from './hook-in-memory.js';
+export type { InMemoryHook } from './hook-in-memory.js';

@@ -11,6 +11,7 @@ import {
   syntheticHookContext,
   type CharmContext,
 } from '@charms/runtime';
+import { hookInMemory } from '@charms/runtime/testing';
 
 const calls: string[] = [];
 
@@ -59,19 +60,11 @@ async function hook(
   options: { relationId?: string; remoteUnit?: string; departingUnit?: string } = {},
 ) {
   calls.length = 0;
-  tools.calls.length = 0;
-  const result = await runCharmHook({
-    juju: syntheticHookContext(hookName, { unitName: 'web/0', ...options }),
-    tools,
-    store,
-    charm: () => {
-      const reactor = createReactor();
-      charm(reactor);
-      return reactor.use(http);
-    },
-    metadata,
-  });
-  return { ...result, flags: Object.keys(store.peek()?.flags ?? {}).sort() };
+  return hookInMemory({ hookName, unitName: 'web/0', ...options }, { tools, store, metadata, charm: () => {
+    const reactor = createReactor();
+    charm(reactor);
+    return reactor.use(http);
+  } });
 }
 
 describe('Endpoint classes', () => {
