@@ -115,3 +115,14 @@ describe('charms explain', () => {
     expect(text).toContain('iteration 0: queued minio:Minio.restart, minio:Minio.ready\n  ran minio:Minio.restart\n    -charm.minio.started\n  dropped minio:Minio.ready after a clear: needs charm.minio.started (not set)');
   });
 });
+
+describe('charms lint on a handler whose code it cannot read', () => {
+  it('warns instead of failing: a function from another module may set the flag, and the fix says to declare it', async () => {
+    const findings = lintCharm(await analyzeCharm(join(here, 'fixtures', 'imported-handler')));
+    const unset = findings.filter((f) => f.code === 'unset-flag');
+    expect(unset).toHaveLength(1);
+    expect(unset[0]).toMatchObject({ level: 'warning', handler: 'imported-handler:ready' });
+    expect(unset[0]!.fix).toContain('imported-handler:install could not be read');
+    expect(findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+});

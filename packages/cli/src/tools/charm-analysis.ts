@@ -21,6 +21,12 @@ export interface AnalyzedHandler {
    */
   readonly sets: readonly string[];
   readonly clears: readonly string[];
+  /**
+   * Whether its code was found in its module and read. False for a function imported
+   * from another module, or when no TypeScript compiler can be loaded: its flags are then
+   * only those it declares.
+   */
+  readonly codeRead: boolean;
 }
 
 /** A `reactive/` module whose default export is not something the build can register. */
@@ -92,6 +98,7 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
       line: code?.line ?? 1,
       sets: union(declared.sets, code?.sets),
       clears: union(declared.clears, code?.clears),
+      codeRead: code?.line !== undefined,
     };
   });
 

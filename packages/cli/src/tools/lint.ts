@@ -23,6 +23,14 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
   const setByCode = new Set(analysis.handlers.flatMap((h) => h.sets));
   const clearedByCode = new Set(analysis.handlers.flatMap((h) => h.clears));
   const canBeSet = (flag: string) => setByCode.has(flag) || analysis.isAutomatic(flag);
+  // A handler whose code could not be read and that declares nothing may set any flag:
+  // "nothing sets it" is then a guess, worth a warning but not a failed build.
+  const unread = analysis.handlers.filter((h) => !h.codeRead && h.sets.length === 0 && h.clears.length === 0);
+  const unsetLevel: LintFinding['level'] = unread.length > 0 ? 'warning' : 'error';
+  const unsetFix = (fix: string) =>
+    unread.length === 0
+      ? fix
+      : `${fix}; the code of ${unread.map((h) => h.id).join(', ')} could not be read (a function from another module, or no TypeScript compiler): if it sets the flag, declare it with sets / @sets`;
   const add = (handler: AnalyzedHandler, finding: Omit<LintFinding, 'file' | 'line' | 'handler'>) =>
     findings.push({ file: handler.file, line: handler.line, handler: handler.id, ...finding });
 
@@ -64,7 +72,7 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
       if (predicate.kind === 'whenAll') {
         for (const flag of predicate.flags) {
           if (!canBeSet(flag)) {
-            add(handler, { level: 'error', code: 'unset-flag', message: `${handler.id} waits for ${flag}, which nothing sets`, fix: `set ${flag} in a handler, or check its spelling` });
+            add(handler, { level: unsetLevel, code: 'unset-flag', message: `${handler.id} waits for ${flag}, which nothing sets`, fix: unsetFix(`set ${flag} in a handler, or check its spelling`) });
           }
         }
         if (predicate.flags.length >= 2 && looksLikeOr(handler)) {
@@ -77,7 +85,7 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
         }
       }
       if (predicate.kind === 'whenAny' && predicate.flags.length > 0 && !predicate.flags.some(canBeSet)) {
-        add(handler, { level: 'error', code: 'unset-flag', message: `${handler.id} waits for any of ${predicate.flags.join(', ')}, and nothing sets them`, fix: 'set one of them in a handler, or check their spelling' });
+        add(handler, { level: unsetLevel, code: 'unset-flag', message: `${handler.id} waits for any of ${predicate.flags.join(', ')}, and nothing sets them`, fix: unsetFix('set one of them in a handler, or check their spelling') });
       }
     }
   }
