@@ -165,6 +165,8 @@ export class HookRunner {
       LANG: 'C.UTF-8',
       CHARMS_TOOL_FIFO: join(dir, 'run', 'tools.fifo'),
       CHARMS_TOOL_TMP: this.#store.file('run'),
+      // The shims' wait for an answer, when the command running the model sets one.
+      ...(process.env.CHARMS_TOOL_TIMEOUT ? { CHARMS_TOOL_TIMEOUT: process.env.CHARMS_TOOL_TIMEOUT } : {}),
       JUJU_CONTEXT_ID: contextId,
       // The runtime writes what it did here, for charms explain (flag names, never values).
       CHARMS_TRACE_FILE: traceFile,

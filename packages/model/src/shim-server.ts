@@ -69,6 +69,7 @@ if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
 # is the background job itself (no subshell between), so killing it leaves nothing behind.
 wait_for="\${CHARMS_TOOL_TIMEOUT:-${DEFAULT_TOOL_TIMEOUT_SECONDS}}"
 case "$wait_for" in ''|*[!0-9]*) wait_for=${DEFAULT_TOOL_TIMEOUT_SECONDS} ;; esac
+[ "$wait_for" -gt 0 ] || wait_for=${DEFAULT_TOOL_TIMEOUT_SECONDS}
 sleep "$wait_for" </dev/null >"$req.done" 2>/dev/null &
 watchdog=$!
 # Opening read-only waits for the sleep's open for writing: from here the model can always write.
