@@ -1,17 +1,8 @@
 /**
- * Writing the model's files so that a crash leaves the old text or the new one, and
- * appending to its JSON-lines files after a crash tore their last line.
+ * Appending to the model's JSON-lines files after a crash tore their last line (whole
+ * files are replaced with replaceFile, from @charms/hooktools/internal).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { replaceFile } from '@charms/hooktools/internal';
-
-/**
- * Writes `path` through a temporary file and a rename; with `durable`, the file and its
- * folder are flushed to disk (see replaceFile).
- */
-export function writeAtomically(path: string, text: string, durable = false): void {
-  replaceFile(path, text, { durable });
-}
 
 /** Whether the file is empty, missing, or ends with a newline. */
 export function endsWithNewline(path: string): boolean {

@@ -9,7 +9,8 @@ import lockfile from 'proper-lockfile';
 import { renderManifests, type RenderedManifests } from './manifests.js';
 import { ModelError } from './model-errors.js';
 import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
-import { endsWithNewline, writeAtomically } from './durable-files.js';
+import { replaceFile } from '@charms/hooktools/internal';
+import { endsWithNewline } from './durable-files.js';
 import { endGroup, isAlive, thisProcess, type ProcessIdentity } from './process-groups.js';
 
 /** One line of `charms log`: what the charm logged (juju-log, stdout, stderr). */
@@ -144,7 +145,7 @@ export class ModelStore {
       ino = undefined;
     }
     this.#whole.clear();
-    writeAtomically(this.file('model.lock.holder'), JSON.stringify({ ...thisProcess(), command: commandLine(), since: new Date().toISOString(), ...(ino ? { ino } : {}) } satisfies LockHolder));
+    replaceFile(this.file('model.lock.holder'), JSON.stringify({ ...thisProcess(), command: commandLine(), since: new Date().toISOString(), ...(ino ? { ino } : {}) } satisfies LockHolder));
     try {
       await this.recoverHooks();
     } catch (error) {
@@ -195,7 +196,7 @@ export class ModelStore {
 
   /** Records a hook before it may start; see `HookRecord`. */
   recordHook(record: HookRecord): void {
-    writeAtomically(this.file('run', `hook.${record.pgid}.json`), JSON.stringify(record));
+    replaceFile(this.file('run', `hook.${record.pgid}.json`), JSON.stringify(record));
   }
 
   /** The hook has ended and its process group with it. */
@@ -257,7 +258,7 @@ export class ModelStore {
    * makes moot, such as the one saved as a hook starts).
    */
   save(model: ModelRecord, options: { durable?: boolean } = {}): void {
-    writeAtomically(this.file('model.json'), `${JSON.stringify(model, null, 2)}\n`, options.durable !== false);
+    replaceFile(this.file('model.json'), `${JSON.stringify(model, null, 2)}\n`, { durable: options.durable !== false });
   }
 
   log(entry: LogEntry): void {

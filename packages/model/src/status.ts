@@ -12,7 +12,6 @@ import { formatSince, formatTimestamp } from './status-time.js';
 // state/unit.go `Unit.Status` and state/unitagent.go `UnitAgent.Status`. Go's
 // encoding/json writes struct fields in declaration order and map keys sorted; so do we.
 
-
 /**
  * Juju's `statusInfoContents`: every key is `omitempty`, so an empty message or time is
  * left out rather than printed as `""`.

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { temporaryFolders } from './helpers/temp-folders.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // The "power loss" row of docs/explanation/state-and-commit.md: a power cut cannot be
 // made here, so this shows the order of the calls that make a rename survive one — the
@@ -34,16 +34,22 @@ vi.doMock('node:fs', async (importOriginal) => {
   };
 });
 
-const { writeAtomically } = await import('../src/durable-files.js');
-const temporaryFolder = temporaryFolders('charms-durable-files');
+const { replaceFile } = await import('../src/replace-file.js');
+const folders: string[] = [];
+afterAll(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+function temporaryFolder(): string {
+  const folder = fs.mkdtempSync(join(tmpdir(), 'charms-replace-file-'));
+  folders.push(folder);
+  return folder;
+}
 
-describe('writeAtomically', () => {
+describe('replaceFile', () => {
   it('durable: writes a temporary file, flushes it, renames it over the old one, then flushes the folder', () => {
     const dir = temporaryFolder();
     const path = join(dir, 'model.json');
     fs.writeFileSync(path, 'old');
     calls.length = 0;
-    writeAtomically(path, 'new', true);
+    replaceFile(path, 'new', { durable: true });
     const temporary = `${path}.${process.pid}.tmp`;
     expect(calls).toEqual([`write ${temporary}`, `fsync ${temporary}`, `rename ${temporary} ${path}`, `fsync ${dir}`]);
     expect(fs.readFileSync(path, 'utf8')).toBe('new');
@@ -52,9 +58,9 @@ describe('writeAtomically', () => {
 
   it('not durable: the same rename, with no flush', () => {
     const dir = temporaryFolder();
-    const path = join(dir, 'timeline.json');
+    const path = join(dir, 'model.lock.holder');
     calls.length = 0;
-    writeAtomically(path, 'text');
+    replaceFile(path, 'text');
     expect(calls.filter((call) => call.startsWith('fsync'))).toEqual([]);
     expect(fs.readFileSync(path, 'utf8')).toBe('text');
   });
