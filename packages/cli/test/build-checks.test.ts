@@ -4,11 +4,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BuildError, layerIndexFor, resolveLayers } from '@charms/build';
-import { analyzeCharm, buildCharm, lintCharm } from '@charms/cli/testing';
+import { analyzeCharm, buildCharmWithLint, lintCharm } from '@charms/cli/testing';
 import type { CharmFiles } from '@charms/runtime';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
 import { runCommand } from './helpers/run-command.js';
-import { bundleCharm, findTypeScript, interfaceEntries } from '@charms/build/testing';
+import { findTypeScript } from '@charms/build/internal';
+import { bundleCharm, interfaceEntries } from '@charms/build/testing';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures', 'checks');
@@ -33,7 +34,7 @@ function out(): string {
 /** Builds and expects a BuildError; the output folder must stay unwritten. */
 async function buildFailure(charm: string, options: { typecheck?: boolean } = {}): Promise<BuildError> {
   const target = out();
-  const error = await buildCharm({ charmDir: charm, outDir: target, ...options }).catch((e: unknown) => e);
+  const error = await buildCharmWithLint({ charmDir: charm, outDir: target, ...options }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(BuildError);
   expect(existsSync(target)).toBe(false);
   return error as BuildError;
@@ -79,7 +80,7 @@ describe('charms build type-checks the charm first', { timeout: TIMEOUT }, () =>
   it('--no-typecheck skips it: the charm builds, and the hook fails naming reactive/app.ts:6', async () => {
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'reactive', 'app.ts'), MISSING_IMPORT);
-    const summary = await buildCharm({ charmDir: charm, outDir: out(), typecheck: false });
+    const summary = await buildCharmWithLint({ charmDir: charm, outDir: out(), typecheck: false });
     expect(summary.checkTimings.typecheck).toBeLessThan(1_000);
     const hook = await runHook(summary.outDir, 'install');
     expect(hook.status).toBe(1);
@@ -164,7 +165,7 @@ describe('charms build refuses handlers it would never register', { timeout: TIM
         '',
       ].join('\n'),
     );
-    const summary = await buildCharm({ charmDir: charm, outDir: out() });
+    const summary = await buildCharmWithLint({ charmDir: charm, outDir: out() });
     expect(summary.warnings).toEqual([]);
   });
 
@@ -209,7 +210,7 @@ describe('interface:NAME includes', { timeout: TIMEOUT }, () => {
     const { root, charm } = copyFixture();
     cpSync(join(root, 'interface-demo'), join(charm, 'node_modules', '@charms', 'interface-demo'), { recursive: true });
     writeFileSync(join(charm, 'layer.yaml'), 'includes:\n  - layer:status\n  - interface:demo\n  - ../layers/tools\n');
-    const summary = await buildCharm({ charmDir: charm, outDir: out() });
+    const summary = await buildCharmWithLint({ charmDir: charm, outDir: out() });
     expect(summary.layers).toEqual(['status', 'interface:demo', 'tools', 'checked']);
     expect(readFileSync(join(summary.outDir, 'layer.yaml'), 'utf8')).toContain('- interface:demo');
     // It brings code only: no files of the package are copied.
@@ -235,21 +236,21 @@ describe('charms build, the rest', { timeout: TIMEOUT }, () => {
   it('accepts layer:basic as built in and says so', async () => {
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'layer.yaml'), 'includes:\n  - layer:basic\n  - layer:status\n  - ../layers/tools\n');
-    const summary = await buildCharm({ charmDir: charm, outDir: out() });
+    const summary = await buildCharmWithLint({ charmDir: charm, outDir: out() });
     expect(summary.layers).toEqual(['status', 'tools', 'checked']);
     expect(summary.notes).toEqual([expect.objectContaining({ file: join(charm, 'layer.yaml'), line: 2, col: 5, code: 'BUILT_IN_LAYER' })]);
     expect(readFileSync(join(summary.outDir, 'layer.yaml'), 'utf8')).not.toContain('layer:basic');
   });
 
   it('builds MinIO with no problem at all', async () => {
-    const summary = await buildCharm({ charmDir: join(repo, 'examples', 'minio'), outDir: join(mkdtempSync(join(tmpdir(), 'minio-checked-')), 'minio') });
+    const summary = await buildCharmWithLint({ charmDir: join(repo, 'examples', 'minio'), outDir: join(mkdtempSync(join(tmpdir(), 'minio-checked-')), 'minio') });
     expect(summary.warnings).toEqual([]);
     expect(summary.notes).toEqual([]);
     expect(Object.keys(summary.checkTimings).sort()).toEqual(['lint', 'registration', 'typecheck']);
   });
 
   it('writes source maps, and a failing hook’s stack names reactive/boom.ts:9', async () => {
-    const summary = await buildCharm({ charmDir: join(fixtures, 'throws'), outDir: join(mkdtempSync(join(tmpdir(), 'throws-')), 'throws') });
+    const summary = await buildCharmWithLint({ charmDir: join(fixtures, 'throws'), outDir: join(mkdtempSync(join(tmpdir(), 'throws-')), 'throws') });
     expect(readFileSync(join(summary.outDir, 'dist', 'charm.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=charm\.mjs\.map\n$/);
     const map = JSON.parse(readFileSync(join(summary.outDir, 'dist', 'charm.mjs.map'), 'utf8')) as { sources: string[] };
     expect(map.sources).toContain('../reactive/boom.ts');
