@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addGraphCommand } from '../src/commands/graph-command.js';
-import { addModelCommands, configFile, hookIndex, hookTrace, logLevel, unitCount } from '../src/commands/model-commands.js';
+import { configFile, hookIndex, logLevel, unitCount } from '../src/commands/model-arguments.js';
+import { addModelCommands, hookTrace } from '../src/commands/model-commands.js';
 import { isoTime } from '../src/commands/model-status.js';
 
 // Every way a user's value can be refused by the model commands ends in an error with a

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigYaml, loadMetadata, endpoints } from '@charms/manifest';
 import { createReactor, declaredFlags, defineLayer, type Layer, type Predicate } from '@charms/reactive';
-import { entryModules, layerIndexFor as indexRootFor, resolveLayers } from '@charms/build';
+import { entryModules, layerIndexFor, resolveLayers } from '@charms/build';
 import { HandlerCodeReader, loadTypeScript } from './handler-code.js';
 import { allowTypeScriptImports } from './typescript-imports.js';
 
@@ -56,7 +56,7 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
   const dir = resolve(charmDir);
   const metadata = loadMetadata(dir);
   const options = Object.keys(loadConfigYaml(dir)?.options ?? {});
-  const layers = resolveLayers(dir, indexRootFor(dir));
+  const layers = resolveLayers(dir, layerIndexFor(dir));
   const reactor = createReactor();
   const origin = new Map<string, { path: string; layer: string }>();
   const unregistered: UnregisteredModule[] = [];
