@@ -41,6 +41,11 @@ export interface DecoratedMethod {
   readonly clears: FlagEffect[];
   /** The metadata object of the class that declared these decorators. */
   readonly owner: object;
+  /**
+   * What a subclass's record still holds of the parent's: each kind (conditions, sets,
+   * clears) until the subclass decorates that kind itself, which replaces it.
+   */
+  readonly inherited: Set<'predicates' | 'sets' | 'clears'>;
 }
 
 const HANDLERS = Symbol.for('@charms/reactive.handlers');
@@ -70,17 +75,34 @@ function methodRecord(method: unknown, context: ClassMethodDecoratorContext): De
   const name = String(context.name);
   let index = methods.findIndex((m) => m.name === name);
   if (index === -1 || methods[index]!.owner !== metadata) {
-    // A subclass that decorates a method again replaces the inherited conditions.
-    const fresh: DecoratedMethod = { name, get: context.access.get as DecoratedMethod['get'], predicates: [], sets: [], clears: [], owner: metadata };
+    // A subclass that decorates a method again starts from the parent's record: what it
+    // decorates (conditions, sets or clears) replaces the parent's, the rest is kept, so
+    // `@sets('x')` alone on an override keeps the conditions it runs under.
+    const parent = index === -1 ? undefined : methods[index]!;
+    const fresh: DecoratedMethod = {
+      name,
+      get: context.access.get as DecoratedMethod['get'],
+      predicates: [...(parent?.predicates ?? [])],
+      sets: [...(parent?.sets ?? [])],
+      clears: [...(parent?.clears ?? [])],
+      owner: metadata,
+      inherited: new Set(parent ? (['predicates', 'sets', 'clears'] as const) : []),
+    };
     if (index === -1) index = methods.push(fresh) - 1;
     else methods[index] = fresh;
   }
   return methods[index]!;
 }
 
+/** The record's list of `kind`, emptied first if it still holds the parent class's. */
+function ownList<K extends 'predicates' | 'sets' | 'clears'>(record: DecoratedMethod, kind: K): DecoratedMethod[K] {
+  if (record.inherited.delete(kind)) record[kind].length = 0;
+  return record[kind];
+}
+
 function decorate(predicate: Predicate): ReactiveDecorator {
   const decorator = (method: unknown, context: ClassMethodDecoratorContext): void => {
-    methodRecord(method, context).predicates.unshift(predicate);
+    ownList(methodRecord(method, context), 'predicates').unshift(predicate);
   };
   return Object.assign(decorator, { predicate }) as ReactiveDecorator;
 }
@@ -145,7 +167,7 @@ function effectDecorator(key: 'sets' | 'clears') {
   return (...flags: FlagEffect[]): EffectDecorator => {
     const effects = checkEffects(flags, `@${key}`, key);
     return (method, context) => {
-      methodRecord(method, context as ClassMethodDecoratorContext)[key].unshift(...effects);
+      ownList(methodRecord(method, context as ClassMethodDecoratorContext), key).unshift(...effects);
     };
   };
 }

@@ -6,6 +6,7 @@ import {
   InvalidHandlerError,
   invokedHandlerIds,
   onlyOnce,
+  sets,
   when,
   whenAny,
   whenNot,
@@ -92,6 +93,31 @@ describe('TC39 decorators', () => {
     const parent = createReactor().register(Minio).handlers;
     expect(parent.map((h) => h.id)).toEqual(['Minio.start', 'Minio.upgrade', 'Minio.announce', 'Minio.metrics']);
     expect(parent[1]!.predicates).toEqual([{ kind: 'hook', patterns: ['upgrade-charm'] }]);
+  });
+
+  it('an override that only declares what it sets keeps the conditions it inherits; one that re-decorates conditions keeps the inherited declarations', () => {
+    class Parent {
+      @when('db.ready')
+      @sets('app.configured')
+      configure() {}
+    }
+    class DeclaresMore extends Parent {
+      @sets('app.tuned')
+      override configure() {}
+    }
+    class RunsElsewhere extends Parent {
+      @when('cache.ready')
+      override configure() {}
+    }
+    const [more] = createReactor().register(DeclaresMore).handlers;
+    expect(more!.predicates).toEqual([{ kind: 'whenAll', flags: ['db.ready'] }]);
+    expect(more!.sets).toEqual(['app.tuned']);
+    const [elsewhere] = createReactor().register(RunsElsewhere).handlers;
+    expect(elsewhere!.predicates).toEqual([{ kind: 'whenAll', flags: ['cache.ready'] }]);
+    expect(elsewhere!.sets).toEqual(['app.configured']);
+    const [parent] = createReactor().register(Parent).handlers;
+    expect(parent!.predicates).toEqual([{ kind: 'whenAll', flags: ['db.ready'] }]);
+    expect(parent!.sets).toEqual(['app.configured']);
   });
 
   it('a class without decorated methods is refused', () => {
