@@ -97,8 +97,14 @@ export function readHookContext(env: Readonly<Record<string, string | undefined>
 
   const dispatch = vars.JUJU_DISPATCH_PATH ? DISPATCH_PATH.exec(vars.JUJU_DISPATCH_PATH) : null;
   const invokedAs = argv[1] ? basename(argv[1]) : undefined;
-  const kind = dispatch?.[1] === 'actions' ? 'action' : 'hook';
-  const hookName = dispatch?.[2] ?? vars.JUJU_HOOK_NAME ?? (invokedAs && !/\.(m?js|cjs|ts)$/.test(invokedAs) ? invokedAs : undefined);
+  // Without a dispatch path (Juju before 2.8 runs actions/<name> itself) an action is
+  // known by JUJU_ACTION_NAME; JUJU_HOOK_NAME is set but empty in an action.
+  const kind = dispatch ? (dispatch[1] === 'actions' ? 'action' : 'hook') : vars.JUJU_ACTION_NAME ? 'action' : 'hook';
+  const hookName =
+    dispatch?.[2] ??
+    (kind === 'action' ? vars.JUJU_ACTION_NAME : undefined) ??
+    vars.JUJU_HOOK_NAME ??
+    (invokedAs && !/\.(m?js|cjs|ts)$/.test(invokedAs) ? invokedAs : undefined);
   if (!hookName) problems.push({ variable: 'JUJU_DISPATCH_PATH', problem: 'is not set (nor JUJU_HOOK_NAME)' });
 
   if (problems.length > 0) throw new HookContextError(problems);

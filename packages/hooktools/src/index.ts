@@ -10,7 +10,7 @@ export type { HookTools, WorkloadStatus, LogLevel, StatusInfo, PortRange, Networ
 export { ProcessHookTools } from './process-hook-tools.js';
 export type { RunToolOptions } from './run-tool.js';
 export { MemoryHookTools } from './memory-hook-tools.js';
-export type { RecordedCall } from './memory-hook-tools.js';
+export type { RecordedCall, MemoryAction, MemoryHookToolsOptions } from './memory-hook-tools.js';
 export type { MemoryWorld, MemoryRelation, MemoryHook } from './jujuc/memory-world.js';
 export { readHookContext } from './hook-context.js';
 export type { HookContext } from './hook-context.js';

@@ -3,6 +3,20 @@ import type { MemoryWorld } from './jujuc/memory-world.js';
 import type { ToolCommand } from './tool-commands.js';
 import { ToolClient } from './tool-client.js';
 
+/**
+ * The action a {@link MemoryHookTools} runs in: its parameters (what `action-get` prints);
+ * the tools fill `results`, `failed` and `log` as Juju's do.
+ */
+export interface MemoryAction {
+  params?: Record<string, unknown>;
+  results?: Record<string, unknown>;
+  failed?: string;
+  log?: string[];
+}
+
+/** What {@link MemoryHookTools} starts from: any part of a {@link MemoryWorld}, and the action it runs in. */
+export type MemoryHookToolsOptions = Omit<Partial<MemoryWorld>, 'action'> & { action?: MemoryAction };
+
 /** One recorded call: the command line `ProcessHookTools` would run. */
 export type RecordedCall = ToolCommand;
 
@@ -21,13 +35,17 @@ const K8S_RESOURCES_FILE = '<k8s-resources file>';
  * const tools = new MemoryHookTools({ unitName: 'minio/0', config: { port: 9000 } });
  * await tools.statusSet('active');
  * tools.status; // { status: 'active', message: '' }
+ *
+ * // inside an action: action-get prints the params, action-set fills world.action.results
+ * const inAction = new MemoryHookTools({ action: { params: { target: 'nightly' } } });
  */
 export class MemoryHookTools extends ToolClient {
   readonly world: MemoryWorld;
   readonly calls: RecordedCall[] = [];
 
-  constructor(world: Partial<MemoryWorld> = {}) {
+  constructor(options: MemoryHookToolsOptions = {}) {
     super();
+    const { action, ...world } = options;
     this.world = {
       unitName: 'unit/0',
       leader: true,
@@ -40,6 +58,7 @@ export class MemoryHookTools extends ToolClient {
       logs: [],
       openedPorts: [],
       ...world,
+      ...(action ? { action: { params: action.params ?? {}, results: action.results ?? {}, log: action.log ?? [], ...(action.failed === undefined ? {} : { failed: action.failed }) } } : {}),
     };
   }
 

@@ -51,7 +51,9 @@ export class HookSession {
     const input = this.#input;
     const { juju } = input;
     const restricted = RESTRICTED_HOOKS.has(juju.hookName);
-    void this.logger.log(`Reactive main running for hook ${juju.hookName}`, 'INFO');
+    // An action runs no reactive dispatch (run-charm-action.ts), so its first line says so.
+    const start = juju.kind === 'action' ? `Running action ${juju.hookName} (no reactive dispatch)` : `Reactive main running for hook ${juju.hookName}`;
+    void this.logger.log(start, 'INFO');
     if (restricted) void this.logger.log('Restricted mode.', 'INFO');
 
     const checked = charmConfig(restricted ? {} : await this.tools.configGet(), input.configYaml);
@@ -89,14 +91,15 @@ export class HookSession {
   }
 
   /**
-   * Reports a failed hook: `Hook error: <where>: <detail>` at ERROR through juju-log
+   * Reports a failed hook: `Hook error: <where>: <detail>` (`Action error: …` in an action) at ERROR through juju-log
    * (naming the handler), on stderr too when the input asks, secrets masked. Returns
    * once every queued call has finished.
    */
   async fail(error: unknown, where: string): Promise<void> {
     const detail = error instanceof HandlerError ? describeHandlerError(error) : String((error as Error)?.stack ?? error);
     this.logger.flushFlagChanges();
-    await this.logger.log(`Hook error: ${where}: ${detail}`, 'ERROR');
+    const kind = this.#input.juju.kind === 'action' ? 'Action' : 'Hook';
+    await this.logger.log(`${kind} error: ${where}: ${detail}`, 'ERROR');
     if (this.#input.printErrors) process.stderr.write(`${this.redactor.redact(`${where}: ${detail}`)}\n`);
     await this.line.drain();
   }

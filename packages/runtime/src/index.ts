@@ -1,6 +1,6 @@
 /**
  * @charms/runtime: one Juju hook of a reactive charm, from start to commit (the job of
- * layer-basic and `charms.reactive.main()`). `main` runs a hook inside a real hook
+ * layer-basic and `charms.reactive.main()`). `main` runs a hook (or an action) inside a real hook
  * process; `runCharmHook` runs one in-process against given tools (tests of charms and
  * layers); `runHook` is the core under both: state, phases, commit, with no Juju.
  *
@@ -12,6 +12,11 @@ export type { MainOptions, StoreChoice } from './main.js';
 export type { CharmFiles } from './charm-files.js';
 export { runCharmHook } from './run-charm-hook.js';
 export type { CharmHookInput, CharmHookResult } from './run-charm-hook.js';
+export { runCharmAction } from './run-charm-action.js';
+export type { CharmActionInput, CharmActionResult } from './run-charm-action.js';
+export type { ActionContext, ActionFunction } from './action-context.js';
+export { ActionError } from './action-error.js';
+export type { ActionErrorCode } from './action-error.js';
 export { runHook } from './run-hook.js';
 export type { RunHookOptions, HookOutcome } from './run-hook.js';
 export type { ConfigOption, ConfigOptions } from './config-flags.js';

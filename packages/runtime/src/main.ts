@@ -3,9 +3,11 @@ import { ProcessHookTools, readHookContext, type HookContext, type HookTools } f
 import type { CharmMetadata } from '@charms/manifest';
 import { isKubernetesCharm } from '@charms/manifest/queries';
 import type { Reactor, UnitStateStore } from '@charms/reactive';
+import type { ActionFunction } from './action-context.js';
 import { readCharmFiles, type CharmFiles } from './charm-files.js';
 import { ControllerStateStore } from './controller-state-store.js';
 import { FileStateStore, STATE_FILE } from './file-state-store.js';
+import { runCharmAction } from './run-charm-action.js';
 import { runCharmHook } from './run-charm-hook.js';
 import { StateStoreError } from './state-errors.js';
 
@@ -32,11 +34,18 @@ export interface MainOptions {
    * charm directory.
    */
   readonly files?: CharmFiles;
+  /**
+   * The charm's actions, by name (`charms build` passes the default export of every
+   * `actions/<name>.ts`). When Juju runs an action (`JUJU_DISPATCH_PATH=actions/<name>`),
+   * `main` runs its function instead of reactive dispatch (see `runCharmAction`); a name
+   * with no function fails the action with `ActionError` (`UNKNOWN_ACTION`).
+   */
+  readonly actions?: Readonly<Record<string, ActionFunction>>;
 }
 
 /**
  * Runs the hook Juju started this process for, from start to commit, and returns the
- * exit code for Juju: 0 when the hook succeeded, otherwise non-zero with the error
+ * exit code for Juju (for an action: its function, see `runCharmAction`): 0 when the hook succeeded, otherwise non-zero with the error
  * logged through `juju-log --log-level ERROR` (naming the handler) and nothing committed,
  * so that Juju retries the hook from the same state.
  *
@@ -61,13 +70,17 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
     choice = storeChoice(options.store, env.CHARMS_STATE_STORE);
     files = options.files ?? (await readCharmFiles(juju.charmDir));
   } catch (error) {
-    const message = `cannot start hook ${juju.hookName}: ${(error as Error).message}`;
+    const message = `cannot start ${juju.kind} ${juju.hookName}: ${(error as Error).message}`;
     process.stderr.write(`${message}\n`);
     await tools.jujuLog(message, 'ERROR').catch(() => undefined);
     return 1;
   }
 
   const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
+  if (juju.kind === 'action') {
+    const { exitCode } = await runCharmAction({ juju, tools, store, charm, ...files, printErrors: true, actions: options.actions ?? {} });
+    return exitCode;
+  }
   const traceFile = env.CHARMS_TRACE_FILE || undefined;
   const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile });
   return exitCode;

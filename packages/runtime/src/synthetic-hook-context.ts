@@ -10,6 +10,11 @@ export interface SyntheticHookOptions {
   readonly relationId?: string;
   readonly remoteUnit?: string;
   readonly departingUnit?: string;
+  /**
+   * Make it an action's context (`JUJU_DISPATCH_PATH=actions/<name>`), the first argument
+   * being the action's name; an object gives its id (`JUJU_ACTION_UUID`).
+   */
+  readonly action?: boolean | { readonly id?: string };
 }
 
 /**
@@ -20,8 +25,9 @@ export function syntheticHookContext(hookName: string, options: SyntheticHookOpt
   const unitName = options.unitName ?? 'charm/0';
   const [appName, unitNumber] = unitName.split('/');
   const relationName = options.relationId?.split(':')[0];
+  const action = options.action ? (options.action === true ? {} : options.action) : undefined;
   return Object.freeze({
-    kind: 'hook',
+    kind: action ? 'action' : 'hook',
     hookName,
     unitName,
     appName: appName!,
@@ -35,7 +41,7 @@ export function syntheticHookContext(hookName: string, options: SyntheticHookOpt
     remoteUnit: options.remoteUnit,
     remoteApp: options.remoteUnit?.split('/')[0],
     departingUnit: options.departingUnit,
-    actionName: undefined,
-    actionUuid: undefined,
+    actionName: action ? hookName : undefined,
+    actionUuid: action?.id,
   } satisfies HookContext);
 }
