@@ -2,13 +2,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { dirname, join, resolve } from 'node:path';
 import { configSchema, layerYamlSchema, metadataSchema, parseYamlText, stringifyCharmYaml as yaml, type ManifestProblem } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
+import { declaredActionModules } from './action-modules.js';
 import { BuildError } from './build-error.js';
 import { layerIndexFor } from './layer-index.js';
 import { checkOutput, MANIFEST_FILE, manifestText, sha256, type BuildManifest } from './build-manifest.js';
 import { bundleCharm, entryModules, type BundleFile } from './bundle.js';
 import { checkCharm, type LintStep } from './check-charm.js';
 import { plainFiles } from './copy-files.js';
-import { DISPATCH_SCRIPT, HOOK_SCRIPT, hookNames } from './hooks.js';
+import { ACTION_SCRIPT, DISPATCH_SCRIPT, HOOK_SCRIPT, hookNames } from './hooks.js';
 import { resolveLayerOptions } from './layer-options.js';
 import { mergeCharmFiles } from './merge-files.js';
 import { resolveLayers } from './resolve-layers.js';
@@ -37,6 +38,8 @@ export interface BuildSummary {
   readonly outDir: string;
   readonly layers: readonly string[];
   readonly hooks: number;
+  /** The actions built: each of actions.yaml that has a module, with an `actions/<name>` file. */
+  readonly actions: readonly string[];
   readonly files: number;
   readonly bundleBytes: number;
   /** Problems that did not stop the build (type check and lint warnings), as `file:line:col code message`. */
@@ -58,8 +61,9 @@ interface OutputFile {
  * Builds a charm from its layers, as `charm build` did: resolves the includes, merges
  * metadata/config/actions/layer.yaml, checks the layer options and writes their defaults,
  * checks the code (type check, registration, the lint step when given: see {@link checkCharm}), bundles it
- * into `dist/charm.mjs` with source maps, and writes `dispatch`, `hooks/`, the plain
- * files and `.build.manifest`. Nothing is written when a check fails. The same sources
+ * and the action modules (`actions/<name>.ts` of actions declared in actions.yaml) into
+ * `dist/charm.mjs` with source maps, and writes `dispatch`, `hooks/`, `actions/<name>`,
+ * the plain files and `.build.manifest`. Nothing is written when a check fails. The same sources
  * always give the same bytes.
  *
  * @throws BuildError (`NOT_A_CHARM`, `LAYER_NOT_FOUND`, `INCLUDE_CYCLE`, `OPTIONS_INVALID`,
@@ -98,7 +102,8 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   // esbuild bundles in its own process while the checks run here; a check's problems
   // are reported first, as they are the author's (a module with no default export also
   // breaks the bundle).
-  const bundling = bundleCharm(charmDir, entryModules(layers), charmFiles).then(
+  const actions = declaredActionModules(layers, merged.actions);
+  const bundling = bundleCharm(charmDir, entryModules(layers), charmFiles, actions).then(
     (files): { files: BundleFile[] } => ({ files }),
     (error: unknown) => ({ error }),
   );
@@ -127,6 +132,8 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   add('dispatch', DISPATCH_SCRIPT, 'build', 'dynamic', 0o755);
   const hooks = hookNames(merged.metadata);
   for (const hook of hooks) add(`hooks/${hook}`, HOOK_SCRIPT, 'build', 'dynamic', 0o755);
+  // Over any file of that name a layer has (a Python charm's action script): dispatch runs the action now.
+  for (const action of actions) add(`actions/${action.name}`, ACTION_SCRIPT, 'build', 'dynamic', 0o755);
 
   const manifest: BuildManifest = {
     layers: layers.map((layer) => ({ name: layer.name, ref: layer.ref })),
@@ -153,6 +160,7 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
     outDir,
     layers: layers.map((layer) => (layer.kind === 'interface' ? layer.ref : layer.name)),
     hooks: hooks.length,
+    actions: actions.map((action) => action.name),
     files: files.size + 1,
     bundleBytes: Buffer.byteLength(bundle[0]!.text),
     warnings: checks.warnings,

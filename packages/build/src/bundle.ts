@@ -5,6 +5,7 @@ import type { ManifestProblem } from '@charms/manifest';
 import type { CharmFiles } from '@charms/runtime';
 import { BuildError } from './build-error.js';
 import { WORKSPACE_ROOT } from './install-root.js';
+import type { ActionModule } from './action-modules.js';
 import type { ResolvedLayer } from './resolve-layers.js';
 
 /** A charm module in registration order, for the generated entry. */
@@ -63,10 +64,15 @@ export function interfaceEntries(layers: readonly ResolvedLayer[]): InterfaceEnt
 
 /**
  * The generated entry: imports every module, registers them in order (a Layer as it
- * is, a class as a layer named after its layer), and runs the hook.
+ * is, a class as a layer named after its layer), and runs the hook; with actions, it
+ * imports each action module and hands `main` their default exports by action name
+ * (`main` runs the one `JUJU_ACTION_NAME` names instead of a hook).
  */
-export function entrySource(modules: readonly EntryModule[], files: CharmFiles): string {
+export function entrySource(modules: readonly EntryModule[], files: CharmFiles, actions: readonly ActionModule[] = []): string {
   const imports = modules.map((m, i) => `import m${i} from ${JSON.stringify(m.path)};`);
+  const actionImports = actions.map((a, i) => `import a${i} from ${JSON.stringify(a.path)};`);
+  // Without actions the entry stays as it was, byte for byte.
+  const options = actions.length === 0 ? '' : ', actions';
   // An interface module's default export is the layer defineInterface made: used as it is.
   const uses = modules.map((m, i) => (m.interface ? `    .use(m${i})` : `    .use(asLayer(${JSON.stringify(m.layer)}, m${i}))`));
   return [
@@ -74,6 +80,7 @@ export function entrySource(modules: readonly EntryModule[], files: CharmFiles):
     "import { createReactor, defineLayer } from '@charms/reactive';",
     "import { main } from '@charms/runtime';",
     ...imports,
+    ...actionImports,
     '',
     '// A module exports a layer (defineLayer, defineInterface) or a class with decorated methods.',
     "const asLayer = (name, exported) => (typeof exported === 'function' ? defineLayer(name, (r) => r.register(exported)) : exported);",
@@ -83,9 +90,12 @@ export function entrySource(modules: readonly EntryModule[], files: CharmFiles):
     ...uses,
     '  ;',
     '',
+    ...(actions.length === 0
+      ? []
+      : ['// Each action of actions.yaml that has a module: its default export, by action name.', `const actions = { ${actions.map((a, i) => `${JSON.stringify(a.name)}: a${i}`).join(', ')} };`, '']),
     ...(isJsonSafe(files)
-      ? ['// metadata.yaml, config.yaml and layer.yaml of this build, read and checked.', `const files = ${JSON.stringify(files)};`, '', 'main(charm, { files }).then((code) => {']
-      : ['// These files hold values JSON cannot carry (an infinity, a date): main reads the YAML.', 'main(charm).then((code) => {']),
+      ? ['// metadata.yaml, config.yaml and layer.yaml of this build, read and checked.', `const files = ${JSON.stringify(files)};`, '', `main(charm, { files${options} }).then((code) => {`]
+      : ['// These files hold values JSON cannot carry (an infinity, a date): main reads the YAML.', `main(charm${actions.length === 0 ? '' : ', { actions }'}).then((code) => {`]),
     '  process.exitCode = code;',
     '});',
     '',
@@ -126,11 +136,11 @@ const ENTRY_FILE = 'charm-entry.ts';
  * there; no source text inside), so that a hook's stack trace names `reactive/*.ts` lines.
  * @throws BuildError `BUNDLE_FAILED` with esbuild's messages (file:line:col).
  */
-export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], files: CharmFiles): Promise<BundleFile[]> {
+export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], files: CharmFiles, actions: readonly ActionModule[] = []): Promise<BundleFile[]> {
   const outdir = join(charmDir, 'dist');
   try {
     const result = await build({
-      stdin: { contents: entrySource(modules, files), resolveDir: charmDir, sourcefile: ENTRY_FILE, loader: 'ts' },
+      stdin: { contents: entrySource(modules, files, actions), resolveDir: charmDir, sourcefile: ENTRY_FILE, loader: 'ts' },
       bundle: true,
       write: false,
       splitting: true,
@@ -157,7 +167,8 @@ export async function bundleCharm(charmDir: string, modules: readonly EntryModul
       .sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path));
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
-    throw new BuildError('BUNDLE_FAILED', 'the charm code does not bundle:', errors.map((m) => bundleProblem(m, charmDir)), { cause: error });
+    const actionPaths = new Set(actions.map((a) => a.path));
+    throw new BuildError('BUNDLE_FAILED', 'the charm code does not bundle:', errors.map((m) => bundleProblem(m, charmDir, actionPaths)), { cause: error });
   }
 }
 
@@ -197,16 +208,19 @@ function packageSources(mapText: string, mapDir: string, charmDir: string): stri
  * module, not at the entry the author never sees (the registration check usually
  * finds it first).
  */
-function bundleProblem(message: Message, charmDir: string): ManifestProblem {
+function bundleProblem(message: Message, charmDir: string, actionPaths: ReadonlySet<string>): ManifestProblem {
   const missingDefault = /^No matching export in "(.+)" for import "default"$/.exec(message.text);
   const inEntry = message.location !== null && resolve(WORKSPACE_ROOT, message.location.file) === join(charmDir, ENTRY_FILE);
   if (inEntry && missingDefault) {
+    const file = resolve(WORKSPACE_ROOT, missingDefault[1]!);
     return {
-      file: resolve(WORKSPACE_ROOT, missingDefault[1]!),
+      file,
       line: 1,
       col: 1,
       code: 'NO_DEFAULT_EXPORT',
-      message: 'this module has no default export: the build registers each reactive/ module\'s default export (a layer from defineLayer, or a class with decorated methods)',
+      message: actionPaths.has(file)
+        ? 'this action module has no default export: the build runs its default export, a function (ctx) => … that takes the ActionContext'
+        : 'this module has no default export: the build registers each reactive/ module\'s default export (a layer from defineLayer, or a class with decorated methods)',
     };
   }
   return {

@@ -1,4 +1,5 @@
 import type { ManifestProblem } from '@charms/manifest';
+import { actionModules } from './action-modules.js';
 import { BuildError } from './build-error.js';
 import { entryModules } from './bundle.js';
 import { findTypeScript, type TypeScript } from './find-typescript.js';
@@ -41,8 +42,8 @@ export interface CheckReport {
  * The checks `charms build` runs on the author's code before bundling it, each problem at
  * its file:line:col, every problem of a step at once:
  *
- * 1. the type check of the charm's and its local layers' modules (TypeScript compiler
- *    API; skipped with `typecheck: false`);
+ * 1. the type check of the charm's and its local layers' modules, `reactive/` and
+ *    `actions/` (TypeScript compiler API; skipped with `typecheck: false`);
  * 2. the registration check: handler classes and layers the generated entry would
  *    never register, modules with no default export (read from the syntax);
  * 3. the lint step when one is given (the charms command gives `charms lint`: handlers
@@ -62,6 +63,8 @@ export async function checkCharm(charmDir: string, layers: readonly ResolvedLaye
   const own = layers.filter((layer) => layer.kind === 'charm' || layer.kind === 'local');
   const ownLayers = new Set(own.map((layer) => layer.name));
   const modules = entryModules(own).filter((module) => ownLayers.has(module.layer));
+  // Action modules are type-checked with the handlers; the registration check is for reactive/ modules only.
+  const actions = actionModules(own).map((action) => action.path);
 
   let ts: TypeScript | undefined;
   try {
@@ -75,11 +78,14 @@ export async function checkCharm(charmDir: string, layers: readonly ResolvedLaye
     let started = performance.now();
     options.onStep?.(typecheck ? 'type-checking' : 'reading the handlers');
     const checked = typecheck
-      ? typeCheck(ts, { charmDir, roots: modules.map((m) => m.path), ownDirs: own.map((layer) => layer.dir) })
+      ? typeCheck(ts, { charmDir, roots: [...modules.map((m) => m.path), ...actions], ownDirs: own.map((layer) => layer.dir) })
       : { errors: [], warnings: [], sourceFiles: parseModules(ts, modules.map((m) => m.path)) };
     timings.typecheck = performance.now() - started;
     started = performance.now();
-    const registration = [...checked.sourceFiles.values()].flatMap((file) => registrationProblems(compiler, file, charmDir));
+    const registration = modules.flatMap((m) => {
+      const file = checked.sourceFiles.get(m.path);
+      return file === undefined ? [] : registrationProblems(compiler, file, charmDir);
+    });
     timings.registration = performance.now() - started;
     const errors = [...checked.errors, ...registration];
     if (errors.length > 0) throw new BuildError('CHECK_FAILED', failedMessage(errors.length, 'before bundling'), errors);

@@ -53,7 +53,7 @@ export function plainFiles(layers: readonly ResolvedLayer[]): Map<string, Copied
 
 function walk(root: string, dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => !(dir === root && NOT_COPIED.includes(entry.name)) && !entry.name.endsWith('.ts') && !entry.name.startsWith('.'))
+    .filter((entry) => !(dir === root && NOT_COPIED.includes(entry.name)) && !/\.[mc]?ts$/.test(entry.name) && !entry.name.startsWith('.'))
     .flatMap((entry) => {
       const full = join(dir, entry.name);
       // Never copy a built charm or a local model (they hold secrets and earlier builds).

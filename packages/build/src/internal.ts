@@ -5,3 +5,4 @@
 export { packageRoot, WORKSPACE_ROOT } from './install-root.js';
 export { findTypeScript } from './find-typescript.js';
 export type { TypeScript } from './find-typescript.js';
+export { charmActionProblems } from './action-modules.js';
