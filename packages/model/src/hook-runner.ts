@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { endpoints } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
-import { noChanges } from '@charms/hooktools/jujuc';
+import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
-import { modelTime, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
+import { modelTime, type ActionRecord, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
@@ -37,6 +37,14 @@ export interface HookOutcome {
   readonly leaderSettingsChanged: boolean;
   /** The hook set the unit's workload status. */
   readonly statusSet: boolean;
+  /** For an action: its stdout and stderr, whole (Juju keeps them in the results). */
+  readonly output?: { readonly stdout: string; readonly stderr: string };
+}
+
+/** An action to run instead of the unit's next hook: its record and what its action tools record. */
+export interface RunningAction {
+  readonly record: ActionRecord;
+  readonly state: JujucAction;
 }
 
 /**
@@ -71,14 +79,17 @@ export class HookRunner {
   }
 
   /**
-   * Runs `unit`'s first queued hook, which the scheduler has just started (`hook-started`).
+   * Runs `unit`'s first queued hook, which the scheduler has just started (`hook-started`),
+   * or, given one, an action the scheduler has started (`action-started`): then the event
+   * is named `actions/<name>` in the log and timeline, and the action tools answer.
    * Tool calls see and change `model` (the live record) while the hook runs.
    */
-  async run(model: ModelRecord, unitName: string): Promise<HookOutcome> {
+  async run(model: ModelRecord, unitName: string, action?: RunningAction): Promise<HookOutcome> {
     const app = model.apps[unitName.split('/')[0]!]!;
     const unit = app.units.find((u) => u.name === unitName)!;
-    const event = unit.queue[0]!;
-    const contextId = `${unit.name}-${event.hook}-${model.hookCounter}`;
+    const event = action ? { hook: `actions/${action.record.name}` } : unit.queue[0]!;
+    // The uniter's context id: <unit>-<hook or action name>-<random>.
+    const contextId = `${unit.name}-${action ? action.record.name : event.hook}-${model.hookCounter}`;
     const pending = noChanges();
     // Juju's settings watcher fires only for a write that changed something.
     let settings = canonical(app.leaderSettings);
@@ -87,7 +98,7 @@ export class HookRunner {
       const now = canonical(app.leaderSettings);
       if (now !== settings) leaderSettingsChanged = true;
       settings = now;
-    });
+    }, action?.state);
     this.#contexts.set(contextId, ctx);
     // status-set gives the unit a new workload record; the one the scheduler set before the hook does not count.
     const workload = unit.workload;
@@ -95,19 +106,21 @@ export class HookRunner {
     // Saved before the hook starts: the hook counter, so that a hook run again after this
     // command died gets a context id of its own, and the agent's `executing` for `status`.
     this.#store.save(model, { durable: false });
-    this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace });
+    this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace, ...(action ? { action: action.record.id } : {}) });
     const started = performance.now();
     mkdirSync(this.#store.file('traces'), { recursive: true });
-    const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace), pending);
+    const output = action ? { stdout: '', stderr: '' } : undefined;
+    const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output);
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
-    return { event, exitCode, ms, pending, leaderSettingsChanged, statusSet: unit.workload !== workload };
+    return { event, exitCode, ms, pending, leaderSettingsChanged, statusSet: unit.workload !== workload, ...(output ? { output } : {}) };
   }
 
   /** Records how a hook ended, once the scheduler has applied it (the clock has moved on). */
   finished(model: ModelRecord, unit: string, outcome: HookOutcome): void {
     const { event, exitCode, ms } = outcome;
-    if (exitCode !== 0) this.#log(model, unit, event.hook, 'ERROR', `hook "${event.hook}" failed: exit status ${exitCode}`);
+    // A failed action is the action's failure, not the unit's: Juju logs no hook error.
+    if (exitCode !== 0 && !outcome.output) this.#log(model, unit, event.hook, 'ERROR', `hook "${event.hook}" failed: exit status ${exitCode}`);
     this.#store.timeline({ time: modelTime(model), unit, hook: event.hook, kind: exitCode === 0 ? 'commit' : 'discard', exitCode, ms });
   }
 
@@ -116,9 +129,10 @@ export class HookRunner {
     return this.#shims.close();
   }
 
-  #context(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, pending: PendingChanges, leaderSet: () => void): ToolContext {
+  #context(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, pending: PendingChanges, leaderSet: () => void, action?: JujucAction): ToolContext {
     const metadata = this.#store.metadata(app);
     return {
+      ...(action ? { action } : {}),
       model,
       app,
       unit,
@@ -152,7 +166,17 @@ export class HookRunner {
     this.#store.log({ time: modelTime(model), unit, hook, level, message });
   }
 
-  #spawnDispatch(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string, pending: PendingChanges): Promise<number> {
+  #spawnDispatch(
+    model: ModelRecord,
+    app: AppRecord,
+    unit: UnitRecord,
+    event: HookEvent,
+    contextId: string,
+    traceFile: string,
+    pending: PendingChanges,
+    action?: ActionRecord,
+    output?: { stdout: string; stderr: string },
+  ): Promise<number> {
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
     const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
     const end = relation?.ends.find((e) => e.app === app.name);
@@ -176,8 +200,10 @@ export class HookRunner {
       JUJU_MODEL_NAME: MODEL_NAME,
       JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
       JUJU_VERSION,
-      JUJU_DISPATCH_PATH: `hooks/${event.hook}`,
-      JUJU_HOOK_NAME: event.hook,
+      // An action: Juju 2.9 exports JUJU_HOOK_NAME empty, and the action's id, tag and name.
+      JUJU_DISPATCH_PATH: action ? `actions/${action.name}` : `hooks/${event.hook}`,
+      JUJU_HOOK_NAME: action ? '' : event.hook,
+      ...(action ? { JUJU_ACTION_NAME: action.name, JUJU_ACTION_UUID: action.id, JUJU_ACTION_TAG: `action-${action.id}` } : {}),
       JUJU_AGENT_SOCKET_ADDRESS: `@${dir}/run/agent.socket`,
       JUJU_AGENT_SOCKET_NETWORK: 'unix',
       JUJU_API_ADDRESSES: '127.0.0.1:17070',
@@ -208,6 +234,7 @@ export class HookRunner {
       // the runtime masks what it logs (the values are looked up again as the hook changes them).
       const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#store.configYaml(a)]));
       const lines = (level: string) => (chunk: Buffer) => {
+        if (output) output[level === 'DEBUG' ? 'stdout' : 'stderr'] += chunk.toString('utf8');
         const secrets = secretValues(model, configYamls, pending);
         for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.#log(model, unit.name, event.hook, level, maskSecrets(line, secrets));
       };

@@ -1,6 +1,6 @@
 import { effectiveConfig, nameProblem, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
-import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
+import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucAction, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
 import { otherEnd, podAddress, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 
 /** What a tool call can see and change: the model, the unit, its hook and its pending changes. */
@@ -24,6 +24,8 @@ export interface ToolContext {
   readonly cwd?: string;
   /** Checks that a pod spec can be created in Kubernetes; returns the problem, if any. */
   checkPodSpec?(spec: string, k8sResources: string | undefined): string | undefined;
+  /** The running action, when this context is one's: the action tools answer from it and record into it. */
+  readonly action?: JujucAction;
 }
 
 type ToolHandler = (args: readonly string[], stdin: string, ctx: ToolContext) => ToolResult;
@@ -102,8 +104,7 @@ function modelWorld(ctx: ToolContext): JujucWorld {
     bindings: () => ctx.metadata.endpoints,
     network: () => ({ address: podAddress(ctx.model, unit.name), cidr: '10.1.0.0/16' }),
     goalState: () => goalState(ctx),
-    // The local model runs no actions yet.
-    action: () => undefined,
+    action: () => ctx.action,
     log: (level, message) => ctx.log(level, message),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * @charms/model/internal: what the charms command shares with the model (how a logged
- * text is made safe for a terminal). For the packages of this workspace only: not
+ * text is made safe for a terminal, how an action is shown). For the packages of this workspace only: not
  * stable, not for charms.
  */
 export { escapeControl } from './log-masking.js';
+export { actionOutput } from './action-output.js';
+export type { ActionOutput } from './action-output.js';

@@ -4,6 +4,7 @@ export type ModelErrorCode =
   | 'NOT_IN_ERROR'
   | 'UNIT_IN_ERROR'
   | 'INVALID_HOOK'
+  | 'INVALID_ACTION'
   | 'ALREADY_EXISTS'
   | 'INVALID_CONFIG'
   | 'INVALID_OPTION'

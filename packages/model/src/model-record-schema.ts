@@ -54,6 +54,20 @@ const relation = z.looseObject({
   inScope: z.record(z.string(), z.array(z.string())).optional(),
   dying: z.boolean().optional(),
 });
+const action = z.looseObject({
+  id: z.string(),
+  operation: z.string(),
+  unit: z.string(),
+  name: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'error']),
+  message: z.string(),
+  results: z.record(z.string(), z.unknown()),
+  log: z.array(z.looseObject({ time: z.string(), message: z.string() })),
+  enqueued: z.string(),
+  started: z.string().optional(),
+  completed: z.string().optional(),
+});
 const modelRecord = z.looseObject({
   version: z.literal(1),
   apps: z.record(z.string(), app),
@@ -62,6 +76,8 @@ const modelRecord = z.looseObject({
   clock: z.number(),
   hookCounter: z.number().int().nonnegative(),
   unitSequences: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  nextTask: z.number().int().positive().optional(),
+  actions: z.array(action).optional(),
 });
 
 /** A key path as `apps.kv.units[0].queue`. */

@@ -128,6 +128,47 @@ export interface ModelRecord {
    * kept when the application goes) never give a unit name twice.
    */
   unitSequences?: Record<string, number>;
+  /**
+   * The next number of Juju's model sequence `task`, which operations and actions share
+   * (state/operation.go, state/action.go: min 1); absent means 1. Each run-action takes
+   * two: its operation's, then its action's, so the first action is "2".
+   */
+  nextTask?: number;
+  /** Every action run-action queued, in queueing order (absent: none yet). */
+  actions?: ActionRecord[];
+}
+
+/**
+ * Juju 2.9's action states: pending (queued), running, completed, failed, and error for
+ * an action refused at enqueue (its params did not validate); it never ran.
+ */
+export type ActionStatus = 'pending' | 'running' | 'completed' | 'failed' | 'error';
+
+/** One action as Juju's state keeps it (state/action.go actionDoc). */
+export interface ActionRecord {
+  /** Decimal, from the `task` sequence: `action-<id>` is its tag. */
+  id: string;
+  /** Its operation's id (the number before it). */
+  operation: string;
+  unit: string;
+  name: string;
+  /** The params as validated, with the schema's defaults inserted: what action-get reads. */
+  params: Record<string, unknown>;
+  status: ActionStatus;
+  /** action-fail's message, `exit status N`, or the enqueue error; empty when none. */
+  message: string;
+  /**
+   * What Juju stores: action-set's results (string leaves), plus `Code` (the exit code as
+   * a string) and `Stdout` / `Stderr` when not empty (worker/uniter/runner/runner.go
+   * updateActionResults). Empty until the action has run.
+   */
+  results: Record<string, unknown>;
+  /** action-log's messages, with the (virtual) time of each. */
+  log: { time: string; message: string }[];
+  /** Virtual times, ISO. */
+  enqueued: string;
+  started?: string;
+  completed?: string;
 }
 
 /** An empty model: no applications, no relations, the clock at zero. */

@@ -30,6 +30,8 @@ export interface TimelineEntry {
   readonly kind: 'hook-start' | 'tool' | 'commit' | 'discard';
   /** On hook-start: the file of the hook's trace (for charms explain), relative to the model. */
   readonly trace?: string;
+  /** On the hook-start of an action (hook `actions/<name>`): the action's id. */
+  readonly action?: string;
   readonly tool?: string;
   readonly argv?: readonly string[];
   readonly exitCode?: number;

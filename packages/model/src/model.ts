@@ -3,55 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { effectiveConfig, endpoints, loadConfigYaml } from '@charms/manifest';
 import { nameProblem } from '@charms/manifest/queries';
+import { actionQueued, actionSpecs, runAction, type ActionSpec } from './action-specs.js';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
 import { HookRunner, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
-import { emptyModel, findApp, findUnit, sameRelation, type ModelRecord } from './model-state.js';
+import { emptyModel, findApp, findUnit, sameRelation, type ActionRecord, type ModelRecord } from './model-state.js';
 import { ModelStore, type LogEntry, type TimelineEntry } from './model-store.js';
 import type { ResourceValue } from './resource-values.js';
+import { findAction, nextAction } from './scheduler-actions.js';
 import { checkNewApp, checkUpgrade, runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Effect, type Operation } from './scheduler.js';
 import { writeShims } from './shim-server.js';
 import { modelStatus, relationStatus, type RelationStatus, type StatusJson } from './status.js';
 
 export type { LogEntry, TimelineEntry } from './model-store.js';
+export type { ActionSpec } from './action-specs.js';
 
-/** The result of one hook, for progress output. */
-export interface HookReport {
-  readonly unit: string;
-  readonly hook: string;
-  readonly ok: boolean;
-  readonly ms: number;
-}
+import type { DeployOptions, HookReport, ModelOptions } from './model-options.js';
 
-export interface ModelOptions {
-  /** The model directory (created if missing). */
-  readonly dir: string;
-  /** Told after every hook. */
-  readonly onHook?: (report: HookReport) => void;
-  /** A seed to run units in a reproducible shuffled order; without it, round-robin. */
-  readonly seed?: number;
-  /** Extra environment for every hook process (NODE_OPTIONS for profiling, say); never secrets. */
-  readonly hookEnv?: Readonly<Record<string, string>>;
-  /**
-   * Juju's model config `automatically-retry-hooks` (default true): a failed hook runs
-   * again by itself on the virtual clock, 5 s after it failed, then 10 s, 20 s, … up to
-   * every 5 minutes, until it succeeds or the unit is resolved. With false, only
-   * `resolve` runs it again.
-   */
-  readonly automaticallyRetryHooks?: boolean;
-}
-
-export interface DeployOptions {
-  readonly app?: string;
-  /** Config values (strings are read as the option's type). */
-  readonly config?: Readonly<Record<string, unknown>>;
-  /** oci-image resources: name → image, or { image, username, password }. */
-  readonly resources?: Readonly<Record<string, ResourceValue>>;
-  readonly units?: number;
-}
+export type { DeployOptions, HookReport, ModelOptions } from './model-options.js';
 
 const MAX_HOOKS_PER_SETTLE = 2000;
 
@@ -205,6 +177,37 @@ export class LocalModel {
     });
   }
 
+  /**
+   * Queues an action as `juju run-action` does (params checked first, Juju's texts) and
+   * runs it once the unit may (scheduler-actions.ts has the rule); its changes commit on exit 0.
+   * @returns the record: `completed` or `failed`; `pending` when the unit cannot run it yet.
+   * @throws ModelError `NOT_FOUND` (unit); `INVALID_ACTION` when the action is not the
+   *   charm's or its params are refused (recorded with status `error`; it never runs).
+   * @example (await model.runAction('kv/0', 'backup', { target: { path: '/srv' } })).status // 'completed'
+   */
+  async runAction(unit: string, name: string, params: Readonly<Record<string, unknown>> = {}): Promise<ActionRecord> {
+    let queued = { id: '', error: undefined as string | undefined };
+    await this.#operation(async () => {
+      const op = actionQueued(this.#state, this.#store, unit, name, params);
+      this.#apply(op);
+      queued = { id: this.#state.actions!.at(-1)!.id, error: op.error };
+    });
+    if (queued.error !== undefined) throw new ModelError('INVALID_ACTION', queued.error);
+    return this.action(queued.id);
+  }
+
+  /** The actions of an application's charm, by name, as `juju actions` lists them. */
+  actions(app: string): ActionSpec[] {
+    this.#state = this.#load();
+    return actionSpecs(this.#store.file(findApp(this.#state, app).charmDir));
+  }
+
+  /** An action's record (a copy). @throws ModelError `NOT_FOUND` (Juju's texts for a bad or unknown id). */
+  action(id: string): ActionRecord {
+    this.#state = this.#load();
+    return structuredClone(findAction(this.#state, id));
+  }
+
   /** Moves the virtual clock on; update-status runs on every unit for each 5 minutes passed. */
   async tick(ms: number): Promise<HookReport[]> {
     return this.#operation(async () => this.#apply({ type: 'tick', ms }));
@@ -263,7 +266,7 @@ export class LocalModel {
   hooks(unit: string): { index: number; hook: string; trace?: string }[] {
     if (!unit.includes('/')) throw new ModelError('NOT_FOUND', `hooks are numbered per unit: name one, such as ${unit}/0`);
     return this.timeline(unit)
-      .filter((entry) => entry.kind === 'hook-start' && entry.unit === unit)
+      .filter((entry) => entry.kind === 'hook-start' && entry.unit === unit && entry.action === undefined)
       .map((entry, index) => ({ index, hook: entry.hook, ...(entry.trace && existsSync(this.#store.file(entry.trace)) ? { trace: this.#store.file(entry.trace) } : {}) }));
   }
 
@@ -328,7 +331,7 @@ export class LocalModel {
     }
   }
 
-  /** Runs queued hooks until no unit has a runnable one. */
+  /** Runs queued hooks, and actions units may run, until there is nothing left to run. */
   async #settle(): Promise<HookReport[]> {
     const reports: HookReport[] = [];
     const runner = HookRunner.open(this.#store, this.#options.hookEnv);
@@ -336,8 +339,15 @@ export class LocalModel {
       const pick = unitPicker(this.#options.seed === undefined ? undefined : this.#random);
       for (let count = 0; ; count += 1) {
         const runnable = runnableUnits(this.#state);
-        if (runnable.length === 0) break;
+        // Queued hooks first; then the oldest action a unit may run (scheduler-actions.ts).
+        const action = runnable.length === 0 ? nextAction(this.#state) : undefined;
+        if (runnable.length === 0 && !action) break;
         if (count >= MAX_HOOKS_PER_SETTLE) throw new ModelError('HOOK_LOOP', `more than ${MAX_HOOKS_PER_SETTLE} hooks in a row: the charms keep triggering each other`);
+        if (action) {
+          reports.push(await runAction(runner, action.id, (op) => (this.#apply(op), this.#state), this.#options.onHook));
+          this.#store.save(this.#state);
+          continue;
+        }
         const unit = pick(runnable);
         this.#apply({ type: 'hook-started', unit });
         const outcome = await runner.run(this.#state, unit);

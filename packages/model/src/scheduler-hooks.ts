@@ -5,7 +5,7 @@
  * scheduler.ts; each function changes the record in place.
  */
 import { flush } from './flush.js';
-import { findUnit, modelTime, otherEnd, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type UnitRecord } from './model-state.js';
+import { findUnit, modelTime, otherEnd, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { enterScope, updateScope } from './scheduler-relations.js';
 import type { Effect, Operation } from './scheduler.js';
 
@@ -71,7 +71,7 @@ export function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'h
   // (worker/uniter/leadership/resolver.go) runs leader-settings-changed on a unit that is
   // not the leader when the settings version moved: a write that changed nothing moves no
   // version, and several writes before the unit looks give one hook.
-  if (op.leaderSettingsChanged) for (const other of app.units) if (other.name !== unit.name) queueOnce(other, { hook: 'leader-settings-changed' });
+  if (op.leaderSettingsChanged) leaderSettingsMoved(app, unit);
   model.clock += HOOK_TIME;
   const since = modelTime(model);
   if (op.exitCode !== 0) {
@@ -99,10 +99,24 @@ export function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'h
   if (event.hook === 'stop') unit.workload = { ...AGENT_STATUSES.stopped, since };
   if (event.hook === 'remove') unit.workload = { ...AGENT_STATUSES.removed, since };
   if (event.hook === 'start' && !unit.statusSet) unit.workload = { ...AGENT_STATUSES.started, since };
-  const flushed = flush(model, app, unit, op.pending);
+  commitChanges(model, app, unit, op.pending, effects);
+  afterHook(model, app, unit.name, event, effects);
+}
+
+/** A leader-set changed the settings: leader-settings-changed, once, on the application's other units. */
+export function leaderSettingsMoved(app: AppRecord, unit: UnitRecord): void {
+  for (const other of app.units) if (other.name !== unit.name) queueOnce(other, { hook: 'leader-settings-changed' });
+}
+
+/**
+ * Commits what a successful hook or action asked for (flush) and what follows: the
+ * manifests written again for a new pod spec, and for changed settings relation-changed
+ * on the units of the other side that see the writer (every one of them for the
+ * application's bag).
+ */
+export function commitChanges(model: ModelRecord, app: AppRecord, unit: UnitRecord, pending: PendingChanges, effects: Effect[]): void {
+  const flushed = flush(model, app, unit, pending);
   if (flushed.podSpecChanged) effects.push({ type: 'render-manifests', app: app.name });
-  // Changed settings: relation-changed on the units of the other side that see the writer
-  // (every one of them for the application's bag).
   for (const { relation, bag } of flushed.settings) {
     const remote = otherEnd(relation, app.name);
     const isAppBag = bag === app.name;
@@ -113,7 +127,6 @@ export function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'h
       }
     }
   }
-  afterHook(model, app, unit.name, event, effects);
 }
 
 /**

@@ -13,6 +13,7 @@ import { checkConfig } from './config-values.js';
 import { ModelError } from './model-errors.js';
 import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
+import { actionStep, type ActionOperation } from './scheduler-actions.js';
 import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
 import { enterScope, peerRelation, applicationGone, teardown } from './scheduler-relations.js';
 
@@ -91,7 +92,9 @@ export type Operation =
       readonly statusSet?: boolean;
     }
   /** No unit has a hook it can run: relations and applications whose last hook ran go. */
-  | { readonly type: 'settled' };
+  | { readonly type: 'settled' }
+  /** run-action, and an action's start and end (scheduler-actions.ts). */
+  | ActionOperation;
 
 /** Work on disk that a transition asks for; the caller does it, in order. */
 export type Effect =
@@ -299,6 +302,10 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       return hookStarted(model, findUnit(model, op.unit));
     case 'hook-exited':
       return hookExited(model, op, effects);
+    case 'action-queued':
+    case 'action-started':
+    case 'action-exited':
+      return actionStep(model, op, effects);
     case 'settled': {
       for (const relation of [...model.relations]) {
         const busy = relation.ends.some((end) => unitsOf(model, end.app).some((u) => u.queue.some((e) => e.relationId === relation.id)));
