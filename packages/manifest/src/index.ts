@@ -21,5 +21,7 @@ export { layerYamlSchema, loadLayerYaml } from './layer-yaml.js';
 export type { LayerYaml } from './layer-yaml.js';
 export { actionsSchema, loadActionsYaml } from './actions.js';
 export type { CharmActions } from './actions.js';
+export { checkActionParams, ActionParamsError } from './action-params.js';
+export type { ActionParamsErrorCode, ActionTarget } from './action-params.js';
 export { podSpecV3Schema } from './pod-spec.js';
 export type { PodSpecV3 } from './pod-spec.js';

@@ -1,0 +1,124 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ActionParamsError, actionsSchema, checkActionParams, loadActionsYaml, parseYamlText, type CharmActions } from '@charms/manifest';
+
+// Juju 2.9 rules: docs/explanation/juju-actions-and-storage.md section 1 (juju/charm v8
+// actions.go ReadActionsYaml / ValidateParams / InsertDefaults; gojsonschema fork e1ad140384f2).
+
+const fixture = fileURLToPath(new URL('./fixtures/actions-charm', import.meta.url));
+const actions = loadActionsYaml(fixture)!;
+
+function failure(action: string, params: Record<string, unknown>, from: { actions: CharmActions | undefined } = { actions }): ActionParamsError {
+  try {
+    checkActionParams(from.actions, action, params);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ActionParamsError);
+    return error as ActionParamsError;
+  }
+  throw new Error('expected an ActionParamsError');
+}
+
+describe('checkActionParams: valid params', () => {
+  it('returns the params with every missing default inserted, nested objects included (InsertDefaults)', () => {
+    expect(checkActionParams(actions, 'backup', { target: 's3://bucket' })).toEqual({
+      target: 's3://bucket',
+      compression: { kind: 'gzip', quality: 5 },
+      retries: 3,
+    });
+  });
+
+  it('never replaces a given value, and steps into a given object to fill its missing defaults', () => {
+    const given = { target: 'b', compression: { quality: 9 }, retries: 0 };
+    expect(checkActionParams(actions, 'backup', given)).toEqual({ target: 'b', compression: { kind: 'gzip', quality: 9 }, retries: 0 });
+    expect(given).toEqual({ target: 'b', compression: { quality: 9 }, retries: 0 }); // the input is not changed
+  });
+
+  it('validates missing params as {} and still inserts defaults', () => {
+    expect(checkActionParams(actions, 'rotate-password', {})).toEqual({ user: 'admin' });
+  });
+
+  it('accepts a whole-number float for an integer, as gojsonschema does', () => {
+    expect(checkActionParams(actions, 'backup', { target: 'b', retries: 2.0 })).toMatchObject({ retries: 2 });
+  });
+
+  it('accepts an empty action entry and any params for it when it does not forbid extra ones', () => {
+    const loose = parseYamlText('actions.yaml', 'snapshot:\n', actionsSchema);
+    expect(checkActionParams(loose, 'snapshot', { anything: 1 })).toEqual({ anything: 1 });
+  });
+});
+
+describe("checkActionParams: Juju 2.9's failure texts (gojsonschema ResultError: '<context> : <description>, given <json>')", () => {
+  it('a value of the wrong type (TestValidateFail: must be of type string, given 5)', () => {
+    const error = failure('backup', { target: 5 });
+    expect(error.code).toBe('INVALID_PARAMS');
+    expect(error.action).toBe('backup');
+    expect(error.message).toBe('validation failed: (root).target : must be of type string, given 5');
+  });
+
+  it('a missing required property, given the object with its keys sorted as Go prints a map', () => {
+    expect(failure('backup', { retries: 1 }).message).toBe('validation failed: (root) : "target" property is missing and required, given {"retries":1}');
+  });
+
+  it('an additional property when additionalProperties is false', () => {
+    expect(failure('backup', { target: 'foo.bz', bar: 'foo' }).message).toBe(
+      'validation failed: (root) : additional property "bar" is not allowed, given {"bar":"foo","target":"foo.bz"}',
+    );
+  });
+
+  it('a value outside enum, in a nested object: context (root).compression.kind', () => {
+    expect(failure('backup', { target: 'b', compression: { kind: 'zip' } }).message).toBe(
+      'validation failed: (root).compression.kind : must match one of the enum values ["gzip","bzip2"], given "zip"',
+    );
+  });
+
+  it("minimum and maximum keep gojsonschema's own words and give the number as a quoted string", () => {
+    expect(failure('backup', { target: 'b', compression: { quality: 0 } }).message).toBe(
+      'validation failed: (root).compression.quality : must be greater than 1, given "0"',
+    );
+    expect(failure('backup', { target: 'b', compression: { quality: 10 } }).message).toBe(
+      'validation failed: (root).compression.quality : must be lower than 9, given "10"',
+    );
+    expect(failure('rotate-password', { length: 8.5 }).message).toBe('validation failed: (root).length : must be greater than 12, given "8.5"');
+  });
+
+  it('a non-integer for an integer (TestValidateFail: must be of type integer, given "two")', () => {
+    expect(failure('backup', { target: 'b', retries: 'two' }).message).toBe('validation failed: (root).retries : must be of type integer, given "two"');
+    expect(failure('backup', { target: 'b', retries: 1.5 }).message).toBe('validation failed: (root).retries : must be of type integer, given 1.5');
+  });
+
+  it('a wrong-typed object reports its type only, not the checks inside it', () => {
+    expect(failure('backup', { target: 'b', compression: 'gzip' }).problems).toEqual(['(root).compression : must be of type object, given "gzip"']);
+  });
+
+  it('every problem at once, joined with "; ", the node before its children', () => {
+    const error = failure('backup', { bar: 1, retries: 'x', compression: { kind: 'zip' } });
+    expect(error.problems).toEqual([
+      '(root) : "target" property is missing and required, given {"bar":1,"compression":{"kind":"zip"},"retries":"x"}',
+      '(root) : additional property "bar" is not allowed, given {"bar":1,"compression":{"kind":"zip"},"retries":"x"}',
+      '(root).compression.kind : must match one of the enum values ["gzip","bzip2"], given "zip"',
+      '(root).retries : must be of type integer, given "x"',
+    ]);
+    expect(error.message).toBe(`validation failed: ${error.problems.join('; ')}`);
+  });
+
+  it('escapes <, > and & in the given JSON as Go does', () => {
+    expect(failure('backup', { target: '<a&b>', x: 1 }).message).toContain('given {"target":"\\u003ca\\u0026b\\u003e","x":1}');
+  });
+});
+
+describe('checkActionParams: unknown actions (state.Unit.PrepareActionPayload)', () => {
+  it('an action not in actions.yaml, with the unit when given', () => {
+    expect(failure('restore', {}).message).toBe('action "restore" not defined');
+    expect(failure('restore', {}).code).toBe('UNKNOWN_ACTION');
+    expect(() => checkActionParams(actions, 'restore', {}, { unit: 'minio/0' })).toThrow('action "restore" not defined on unit "minio/0"');
+  });
+
+  it('a charm with no actions.yaml', () => {
+    expect(failure('backup', {}, { actions: undefined })).toMatchObject({ code: 'UNKNOWN_ACTION' });
+    expect(() => checkActionParams(undefined, 'backup', {}, { charm: 'local:kubernetes/minio-0' })).toThrow('no actions defined on charm "local:kubernetes/minio-0"');
+  });
+
+  it('does not take an inherited name such as "constructor" for an action', () => {
+    expect(failure('constructor', {}).code).toBe('UNKNOWN_ACTION');
+  });
+});
