@@ -48,6 +48,13 @@ describe('readHookContext', () => {
     expect(action).toMatchObject({ kind: 'action', hookName: 'backup', actionName: 'backup', actionUuid: '42' });
   });
 
+  it('knows an action by JUJU_ACTION_NAME when there is no dispatch path (Juju before 2.8 runs actions/<name> itself; JUJU_HOOK_NAME is empty)', () => {
+    const action = readHookContext({ ...base, JUJU_ACTION_NAME: 'backup', JUJU_HOOK_NAME: '', JUJU_ACTION_UUID: '7' }, ['node', '/charm/actions/backup']);
+    expect(action).toMatchObject({ kind: 'action', hookName: 'backup', actionName: 'backup', actionUuid: '7' });
+    const hook = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/install' });
+    expect(hook).toMatchObject({ kind: 'hook', hookName: 'install', actionName: undefined });
+  });
+
   it('treats empty variables as unset (Juju sets JUJU_REMOTE_UNIT empty in relation-broken)', () => {
     const context = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/db-relation-broken', JUJU_REMOTE_UNIT: '' });
     expect(context.remoteUnit).toBeUndefined();

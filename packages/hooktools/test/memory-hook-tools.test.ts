@@ -70,4 +70,25 @@ describe('MemoryHookTools', () => {
     expect(tools.status).toEqual({ status: 'active', message: '' });
     expect(tools.world.statusHistory).toHaveLength(2);
   });
+
+  it('runs in the action it is given: action-get prints its params, the other action tools record into it (jujuc rules)', async () => {
+    const tools = new MemoryHookTools({ action: { params: { target: 'nightly', options: { level: 9 } } } });
+    expect(await tools.actionGet()).toEqual({ target: 'nightly', options: { level: 9 } });
+    await tools.actionSet({ backup: { path: '/srv/1.tar', size: 3 } });
+    await tools.actionLog('half way');
+    await tools.actionFail('disk full');
+    expect(tools.world.action).toEqual({
+      params: { target: 'nightly', options: { level: 9 } },
+      results: { backup: { path: '/srv/1.tar', size: '3' } },
+      log: ['half way'],
+      failed: 'disk full',
+    });
+    expect(tools.calls.map((c) => [c.tool, ...c.argv])).toEqual([
+      ['action-get', '--format=json'],
+      ['action-set', 'backup.path=/srv/1.tar', 'backup.size=3'],
+      ['action-log', '--', 'half way'],
+      ['action-fail', '--', 'disk full'],
+    ]);
+    await expect(tools.actionSet({ Bad: 'x' })).rejects.toMatchObject({ code: 'HOOK_TOOL_USAGE', exitCode: 2 });
+  });
 });
