@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { addActionCommands } from './commands/action-commands.js';
 import { addBuildCommand } from './commands/build-command.js';
 import { addGraphCommand } from './commands/graph-command.js';
 import { addInitCommand } from './commands/init-command.js';
@@ -51,6 +52,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   addLintCommand(program);
   addGraphCommand(program);
   addModelCommands(program);
+  addActionCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
