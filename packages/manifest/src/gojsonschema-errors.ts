@@ -28,9 +28,19 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
 }
 
 interface Described {
-  readonly error: Pick<ErrorObject, 'instancePath' | 'keyword'>;
+  readonly error: Pick<ErrorObject, 'instancePath' | 'keyword' | 'schemaPath'>;
   readonly index: number;
   readonly text: string;
+}
+
+/**
+ * Where an error falls among its node's errors: the errors of `allOf` branches come
+ * where validateSchema merges them (after anyOf/oneOf), then the `allOf` line itself.
+ */
+function rank(error: Described['error']): number {
+  if (error.keyword === 'allOf') return KEYWORD_RANK.allOf! + 0.5;
+  if (/\/allOf\/\d+\//.test(error.schemaPath)) return KEYWORD_RANK.allOf!;
+  return KEYWORD_RANK[error.keyword] ?? 99;
 }
 
 /** gojsonschema's keyword order within one node (validateSchema, validateObject/Array/Number, validateCommon, validateString). */
@@ -58,7 +68,7 @@ function inTraversalOrder(described: Described[]): Described[] {
   const key = (d: Described): number[] => {
     const path = pointer(d.error.instancePath);
     const ranks = path.map((_, depth) => firstSeen.get(path.slice(0, depth + 1).join('\u0000')) ?? 0);
-    return [...ranks.flatMap((r) => [1, r]), 0, KEYWORD_RANK[d.error.keyword] ?? 99, d.index];
+    return [...ranks.flatMap((r) => [1, r]), 0, rank(d.error), d.index];
   };
   return [...described].sort((a, b) => compareTuples(key(a), key(b)));
 }
@@ -83,7 +93,7 @@ function allOfFailures(errors: readonly ErrorObject[]): Described[] {
     const key = `${e.instancePath}\u0000${at[1]}`;
     if (seen.has(key)) return;
     seen.set(key, {
-      error: { instancePath: e.instancePath, keyword: 'allOf' },
+      error: { instancePath: e.instancePath, keyword: 'allOf', schemaPath: `${at[1]}/allOf` },
       index,
       text: `${context(e.instancePath)} : must validate all the schemas (allOf), given ${goJson(e.data)}`,
     });

@@ -122,3 +122,43 @@ describe('checkActionParams: unknown actions (state.Unit.PrepareActionPayload)',
     expect(failure('constructor', {}).code).toBe('UNKNOWN_ACTION');
   });
 });
+
+describe("checkActionParams: the other draft-4 keywords, in gojsonschema's words (locales.go)", () => {
+  const more = parseYamlText(
+    'actions.yaml',
+    [
+      'more:',
+      '  params:',
+      '    name: {type: string, minLength: 3, maxLength: 5, pattern: "^a"}',
+      '    tags: {type: array, minItems: 2, maxItems: 3, uniqueItems: true}',
+      '    step: {type: number, multipleOf: 0.5, minimum: 0, exclusiveMinimum: true, maximum: 1000000, exclusiveMaximum: true}',
+      '    size: {type: [integer, "null"]}',
+      '    mode: {anyOf: [{type: string}, {type: integer}]}',
+      '    both: {allOf: [{type: integer}, {minimum: 3}]}',
+      '    pair: {type: object, properties: {a: {type: string}}, dependencies: {a: [b]}, minProperties: 2}',
+      '    tiny: {type: number, maximum: 0.00001}',
+    ].join('\n'),
+    actionsSchema,
+  );
+  const cases: [Record<string, unknown>, string[]][] = [
+    [{ name: 'bb' }, ['(root).name : string length must be greater or equal to 3, given "bb"', `(root).name : does not match pattern '^a', given "bb"`]],
+    [{ name: 'abcdef' }, ['(root).name : string length must be lower or equal to 5, given "abcdef"']],
+    [{ tags: [1] }, ['(root).tags : array must have at least 2 items, given [1]']],
+    [{ tags: [1, 1, 2, 3] }, ['(root).tags : array must have at the most 3 items, given [1,1,2,3]', '(root).tags : array items must be unique, given [1,1,2,3]']],
+    [{ step: 0.3 }, ['(root).step : must be a multiple of 0.5, given "0.3"']],
+    [{ step: 0 }, ['(root).step : must be greater than or equal to 0, given "0"']], // exclusiveMinimum: the words are swapped
+    [{ step: 1000000 }, ['(root).step : must be lower than or equal to 1000000, given "1000000"']],
+    [{ size: 'x' }, ['(root).size : must be of type [integer,null], given "x"']],
+    [{ mode: true }, ['(root).mode : must validate at least one schema (anyOf), given true']],
+    [{ both: 1 }, ['(root).both : must be greater than 3, given "1"', '(root).both : must validate all the schemas (allOf), given 1']],
+    [{ pair: { a: 'x' } }, ['(root).pair : has a dependency on b, given {"a":"x"}', '(root).pair : must have at least 2 properties, given {"a":"x"}']],
+    [{ tiny: 1 }, ['(root).tiny : must be lower than 1e-05, given "1"']], // Go's %g
+  ];
+  it.each(cases)('%j', (params, expected) => {
+    expect(failure('more', params, { actions: more }).problems).toEqual(expected);
+  });
+
+  it('accepts null for a type that lists "null"', () => {
+    expect(checkActionParams(more, 'more', { size: null })).toEqual({ size: null });
+  });
+});
