@@ -4,7 +4,7 @@
  * are validated against the action's schema and its defaults inserted. Reads the charm's
  * actions.yaml; the scheduler, which does no I/O, gets the outcome.
  */
-import { loadActionsYaml, type CharmActions } from '@charms/manifest';
+import { ActionParamsError, checkActionParams, loadActionsYaml } from '@charms/manifest';
 import type { HookRunner } from './hook-runner.js';
 import type { HookReport } from './model-options.js';
 import { findApp, findUnit, type ModelRecord } from './model-state.js';
@@ -60,27 +60,24 @@ export async function runAction(runner: HookRunner, id: string, apply: (op: Oper
 }
 
 /**
- * The params an action runs with, or the error Juju records for it at enqueue, with
- * Juju's texts: `no actions defined on charm "<url>"`, `action "<name>" not defined on
- * unit "<unit>"`, then the schema's `validation failed: …`.
+ * The params an action runs with (the schema's defaults inserted), or the error Juju
+ * records for it at enqueue, with Juju's texts (@charms/manifest checkActionParams):
+ * `no actions defined on charm "<url>"`, `action "<name>" not defined on unit "<unit>"`,
+ * `validation failed: …`.
  */
 export function prepareParams(
   charmDir: string,
   where: { readonly unit: string; readonly charmUrl: string },
   name: string,
   params: Readonly<Record<string, unknown>>,
-): { params: Record<string, unknown>; error?: undefined } | { params: Record<string, unknown>; error: string } {
+): { params: Record<string, unknown>; error?: string } {
   const given = structuredClone(params) as Record<string, unknown>;
   const actions = loadActionsYaml(charmDir);
-  if (!actions || Object.keys(actions).length === 0) return { params: given, error: `no actions defined on charm "${where.charmUrl}"` };
-  if (!Object.hasOwn(actions, name)) return { params: given, error: `action "${name}" not defined on unit "${where.unit}"` };
-  return checkSchema(actions, name, given);
-}
-
-/**
- * The schema check and default insertion of @charms/manifest's `checkActionParams`, once
- * that package exports it. Until then params go through unchecked and without defaults.
- */
-function checkSchema(_actions: CharmActions, _name: string, params: Record<string, unknown>): { params: Record<string, unknown> } {
-  return { params };
+  try {
+    // An actions.yaml with no action is a charm with no actions, as Juju counts them.
+    return { params: checkActionParams(actions && Object.keys(actions).length > 0 ? actions : undefined, name, given, { unit: where.unit, charm: where.charmUrl }) };
+  } catch (error) {
+    if (error instanceof ActionParamsError) return { params: given, error: error.message };
+    throw error;
+  }
 }

@@ -77,6 +77,24 @@ describe('runAction', () => {
     expect(model.timeline().length).toBe(before);
   }, TIMEOUT);
 
+  it('inserts the schema\'s defaults before the action runs, so action-get reads them (§1 InsertDefaults)', async () => {
+    const model = await deployed();
+    const action = await model.runAction('actions-demo/0', 'backup');
+    expect(action.params).toEqual({ target: '/srv/backup', level: 3 });
+    expect(action.results.result).toEqual({ target: '/srv/backup', level: '3' });
+    // break's hard defaults to false: action-fail only, exit 0.
+    expect(await model.runAction('actions-demo/0', 'break')).toMatchObject({ params: { hard: false }, message: 'it broke' });
+  }, TIMEOUT);
+
+  it('refuses params the schema refuses with Juju\'s validation text, before anything runs (§1 ValidateParams)', async () => {
+    const model = await deployed();
+    const before = model.timeline().length;
+    await expect(model.runAction('actions-demo/0', 'backup', { level: 'two' })).rejects.toMatchObject({ code: 'INVALID_ACTION', message: 'validation failed: (root).level : must be of type integer, given "two"' });
+    await expect(model.runAction('actions-demo/0', 'backup', { bar: 'foo' })).rejects.toThrow(/^validation failed: \(root\) : additional property "bar" is not allowed, given \{"bar":"foo"\}$/);
+    expect(model.action('2')).toMatchObject({ status: 'error', message: 'validation failed: (root).level : must be of type integer, given "two"' });
+    expect(model.timeline().length).toBe(before);
+  }, TIMEOUT);
+
   it('waits behind the queued hooks and never runs before install (§3.5): pending until install succeeds, then after start', async () => {
     const model = await deployed({ 'fail-hook': 'install' }, { automaticallyRetryHooks: false });
     const action = await model.runAction('actions-demo/0', 'backup');
