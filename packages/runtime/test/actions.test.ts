@@ -210,3 +210,24 @@ describe('main({ actions })', () => {
     expect(tools.world.action?.failed).toMatch(/no function for action "backup"; it has: none/);
   });
 });
+
+describe('docs/how-to/write-an-action.md', () => {
+  it('its example runs as the page says', async () => {
+    const backup = async (ctx: ActionContext<{ target: string; compress: boolean }>) => {
+      await ctx.log(`backing up to ${ctx.params.target}`);
+      const file = `${ctx.params.target}/data.tar${ctx.params.compress ? '.gz' : ''}`;
+      ctx.setResult('backup.path', file);
+      ctx.setResult('backup.files', 3);
+      ctx.setFlag('my-charm.backed-up');
+    };
+    const tools = new MemoryHookTools({ unitName: 'my-charm/0', action: { params: { target: '/srv', compress: false } } });
+    const store = new MemoryUnitStateStore();
+    const result = await runCharmAction({
+      juju: syntheticHookContext('backup', { unitName: 'my-charm/0', action: true }),
+      tools, store, charm: () => createReactor(), metadata: { name: 'my-charm' }, actions: { backup },
+    });
+    expect(result).toMatchObject({ exitCode: 0, committed: true, results: { backup: { path: '/srv/data.tar', files: '3' } } });
+    expect(store.peek()?.flags).toHaveProperty(['my-charm.backed-up']);
+    expect(tools.world.action?.log).toEqual(['backing up to /srv']);
+  });
+});
