@@ -174,7 +174,7 @@ describe('charms graph in headless Chromium', () => {
     expect(result.parsed).toBe(true);
     expect(result.nodes).toBe(graph.flags.length + graph.handlers.length);
     expect(result.edges).toBe(graph.edges.length);
-    expect(result.clusters.sort()).toEqual(['layer docker-resource', 'layer minio']);
+    expect(result.clusters.sort()).toEqual(['layer docker-resource', 'layer interface:object-storage', 'layer minio']);
     // The check can fail: Mermaid refuses text with an edge to nowhere.
     const broken = await page.evaluate(async (source) => {
       return window.mermaid.parse(source).then(() => 'accepted', (error: unknown) => String(error));

@@ -49,10 +49,19 @@ describe('charms graph', () => {
     expect(graph.edges).toContainEqual({ from: 'docker-resource:autoFetch', to: 'layer.docker-resource.pending', kind: 'sets' });
   });
 
+  it('reads an interface layer as any layer: its Endpoint handlers per endpoint, with the flags they declare', async () => {
+    const analysis = await analyzeCharm(minio);
+    const joined = analysis.handlers.find((h) => h.id === 'ObjectStorageProvides.joined[object-storage]');
+    expect(joined).toMatchObject({ layer: 'interface:object-storage', sets: ['object-storage.joined'], clears: [] });
+    expect(joined!.file).toMatch(/interface-object-storage[/\\]src[/\\]index\.ts$/);
+    const broken = analysis.handlers.find((h) => h.id === 'ObjectStorageProvides.broken[object-storage]');
+    expect(broken).toMatchObject({ sets: [], clears: ['object-storage.joined'] });
+  });
+
   it('DOT output parses, with a cluster per layer', async () => {
     const dot = toDot(charmGraph(await analyzeCharm(minio)));
     const parsed = fromDot(dot);
-    expect(parsed.subgraphs.map((s) => s.get('label'))).toEqual(['layer docker-resource', 'layer minio']);
+    expect(parsed.subgraphs.map((s) => s.get('label'))).toEqual(['layer docker-resource', 'layer minio', 'layer interface:object-storage']);
     expect(parsed.edges.length).toBeGreaterThan(8);
   });
 
@@ -67,7 +76,7 @@ describe('charms graph', () => {
       const [, from, to] = /^\s*(\w+) -\.?-?>\|[^|]+\| (\w+)$/.exec(edge) ?? [];
       expect(declared.has(from) && declared.has(to), edge).toBe(true);
     }
-    expect(lines.filter((l) => l.trim() === 'end')).toHaveLength(2);
+    expect(lines.filter((l) => l.trim() === 'end')).toHaveLength(3);
   });
 
   it('SVG and HTML are well-formed, with a box per handler and flag', async () => {

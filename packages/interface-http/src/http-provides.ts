@@ -1,4 +1,4 @@
-import { clearFlag, setFlag, when, whenNot } from '@charms/reactive';
+import { clearFlag, clears, setFlag, sets, when, whenNot } from '@charms/reactive';
 import { Endpoint, type Relation } from '@charms/runtime';
 
 /**
@@ -9,6 +9,7 @@ import { Endpoint, type Relation } from '@charms/runtime';
  */
 export class HttpProvides extends Endpoint {
   @when('endpoint.{endpoint_name}.joined')
+  @sets('{endpoint_name}.available')
   joined(): void {
     setFlag(this.expandName('{endpoint_name}.available'));
   }
@@ -17,6 +18,7 @@ export class HttpProvides extends Endpoint {
   // the same flags, one handler run and log line more per hook).
   @when('{endpoint_name}.available')
   @whenNot('endpoint.{endpoint_name}.joined')
+  @clears('{endpoint_name}.available')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.available'));
   }

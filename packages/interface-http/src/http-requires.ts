@@ -1,4 +1,4 @@
-import { clearFlag, setFlag, when, whenNot } from '@charms/reactive';
+import { clearFlag, clears, setFlag, sets, when, whenNot } from '@charms/reactive';
 import { Endpoint } from '@charms/runtime';
 
 /** One host of an http service: where a unit of the serving application listens. */
@@ -25,6 +25,7 @@ export interface HttpService {
  */
 export class HttpRequires extends Endpoint {
   @when('endpoint.{endpoint_name}.changed')
+  @sets('{endpoint_name}.available')
   changed(): void {
     if (this.allJoinedUnits.toArray().some((unit) => unit.receivedRaw.get('port'))) setFlag(this.expandName('{endpoint_name}.available'));
   }
@@ -32,6 +33,7 @@ export class HttpRequires extends Endpoint {
   // Only when the flag is still set (the original ran it in every hook while unrelated).
   @when('{endpoint_name}.available')
   @whenNot('endpoint.{endpoint_name}.joined')
+  @clears('{endpoint_name}.available')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.available'));
   }

@@ -1,4 +1,4 @@
-import { clearFlag, setFlag, when, whenNot } from '@charms/reactive';
+import { clearFlag, clears, setFlag, sets, when, whenNot } from '@charms/reactive';
 import { Endpoint } from '@charms/runtime';
 import { toBag, type ObjectStorageCredentials } from './credentials.js';
 import { redact } from './secret.js';
@@ -14,12 +14,14 @@ export class ObjectStorageProvides extends Endpoint {
   // charm's hooks pay for no handler run, and no log line, of the interface.
   @when('endpoint.{endpoint_name}.joined')
   @whenNot('{endpoint_name}.joined')
+  @sets('{endpoint_name}.joined')
   joined(): void {
     setFlag(this.expandName('{endpoint_name}.joined'));
   }
 
   @when('{endpoint_name}.joined')
   @whenNot('endpoint.{endpoint_name}.joined')
+  @clears('{endpoint_name}.joined')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.joined'));
   }

@@ -1,4 +1,4 @@
-import { toggleFlag, when, whenNot, clearFlag } from '@charms/reactive';
+import { clearFlag, clears, sets, toggleFlag, when, whenNot } from '@charms/reactive';
 import { Endpoint } from '@charms/runtime';
 import { fromBag, type ObjectStorageCredentials } from './credentials.js';
 import { redact } from './secret.js';
@@ -13,11 +13,15 @@ import { redact } from './secret.js';
  */
 export class ObjectStorageRequires extends Endpoint {
   @when('endpoint.{endpoint_name}.changed')
+  @sets('{endpoint_name}.available')
+  @clears('{endpoint_name}.available')
   changed(): void {
     toggleFlag(this.expandName('{endpoint_name}.available'), this.credentials() !== undefined);
   }
 
   @when('endpoint.{endpoint_name}.departed')
+  @sets('{endpoint_name}.available')
+  @clears('{endpoint_name}.available')
   departed(): void {
     toggleFlag(this.expandName('{endpoint_name}.available'), this.credentials() !== undefined);
   }
@@ -25,6 +29,7 @@ export class ObjectStorageRequires extends Endpoint {
   // Only when the flag is still set: not a handler run in every hook while unrelated.
   @when('{endpoint_name}.available')
   @whenNot('endpoint.{endpoint_name}.joined')
+  @clears('{endpoint_name}.available')
   broken(): void {
     clearFlag(this.expandName('{endpoint_name}.available'));
   }

@@ -1,6 +1,8 @@
 import type { HookTools } from '@charms/hooktools';
 import {
   decoratedMethods,
+  type DeclaredCharm,
+  type FlagEffect,
   type HandlerContext,
   type Predicate,
   type ReactiveContext,
@@ -179,7 +181,10 @@ function registerClass(reactor: Reactor, binding: EndpointBinding, endpoints: re
         // `this` is null only when reproducing the original (see originalQuirks).
         return method.get(self ?? prototype).call(self, context);
       };
-      reactor.handle({ id, decorators: plan.predicates.map((predicate) => ({ predicate })) }, run);
+      reactor.handle(
+        { id, decorators: plan.predicates.map((predicate) => ({ predicate })), sets: expandEffects(method.sets, plan.endpoint), clears: expandEffects(method.clears, plan.endpoint) },
+        run,
+      );
     }
   }
 }
@@ -192,6 +197,13 @@ interface Plan {
 }
 
 const FLAG_KINDS = new Set(['whenAll', 'whenAny', 'whenNone', 'whenNotAll']);
+
+/** `@sets`/`@clears` of an Endpoint method for one endpoint: `{endpoint_name}` filled in, as in its conditions. */
+function expandEffects(effects: readonly FlagEffect[], endpoint: string | null): FlagEffect[] {
+  if (endpoint === null) return [...effects];
+  const fill = (flag: string) => flag.replaceAll('{endpoint_name}', endpoint);
+  return effects.map((effect) => (typeof effect === 'string' ? fill(effect) : (charm: DeclaredCharm) => [...effect(charm)].map(fill)));
+}
 
 function expand(predicate: Predicate, endpoint: string | null): Predicate {
   if (endpoint === null || !('flags' in predicate)) return predicate;

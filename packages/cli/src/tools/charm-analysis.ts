@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfigYaml, loadMetadata, endpoints } from '@charms/manifest';
-import { createReactor, declaredFlags, defineLayer, type Layer, type Predicate } from '@charms/reactive';
-import { entryModules, layerIndexFor, resolveLayers } from '@charms/build';
+import { loadConfigYaml, loadMetadata, endpoints, type CharmMetadata } from '@charms/manifest';
+import { MemoryHookTools } from '@charms/hooktools';
+import { createReactor, declaredFlags, defineLayer, type Layer, type Predicate, type Reactor } from '@charms/reactive';
+import { HookEndpoints, syntheticHookContext } from '@charms/runtime';
+import { entryModules, layerIndexFor, resolveLayers, type EntryModule } from '@charms/build';
 import { HandlerCodeReader, loadTypeScript } from './handler-code.js';
 import { allowTypeScriptImports } from './typescript-imports.js';
 
@@ -74,6 +76,7 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     reactor.use(layer);
     for (const handler of reactor.handlers.slice(before)) origin.set(handler.id, { path: module.path, layer: layer.name });
   }
+  bindEndpointHandlers(reactor, metadata, origin, entryModules(layers).filter((m) => m.interface));
 
   const ts = loadTypeScript(dir);
   const reader = ts === undefined ? undefined : new HandlerCodeReader(ts);
@@ -103,13 +106,6 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
   });
 
   const endpointNames = endpoints(metadata).map((e) => e.name);
-  // Endpoints spoken through an interface layer (`interface:NAME` included): its Endpoint
-  // classes set flags named after the endpoint at run time (`expandName('{endpoint_name}.available')`),
-  // which reading the charm's code cannot see. Those flags are the layer's to manage.
-  const interfaceRefs = new Set(layers.filter((l) => l.kind === 'interface').map((l) => l.ref));
-  const servedEndpoints = endpoints(metadata)
-    .filter((e) => interfaceRefs.has(`interface:${e.interface}`))
-    .map((e) => e.name);
   // What the runtime sets before dispatch, whatever the layers: config and endpoint flags.
   const automatic = new Set<string>(['config.changed', 'upgrade.series.in-progress']);
   for (const option of options) for (const kind of ['changed', 'set', 'default']) automatic.add(`config.${kind}.${option}`);
@@ -122,9 +118,28 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     isAutomatic: (flag) =>
       automatic.has(flag) ||
       managed.has(flag) ||
-      endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)) ||
-      servedEndpoints.some((e) => flag.startsWith(`${e}.`) || flag.startsWith(`endpoint.${e}.`)),
+      endpointNames.some((e) => flag.startsWith(`endpoint.${e}.changed.`)),
   };
+}
+
+/**
+ * The handlers of the interface layers' Endpoint classes, registered as a hook registers
+ * them (once per endpoint of metadata.yaml that speaks the interface, `{endpoint_name}`
+ * filled in, in their conditions and in what they declare), each placed in the module of
+ * the interface it serves.
+ */
+function bindEndpointHandlers(reactor: Reactor, metadata: CharmMetadata, origin: Map<string, { path: string; layer: string }>, interfaces: readonly EntryModule[]): void {
+  const unitName = `${metadata.name}/0`;
+  const before = reactor.handlers.length;
+  const { provides, requires, peers } = metadata;
+  new HookEndpoints({ metadata: { provides, requires, peers }, tools: new MemoryHookTools({ unitName }), hook: syntheticHookContext('update-status', { unitName }) }).bind(reactor);
+  const interfaceOf = new Map(endpoints(metadata).map((e) => [e.name, e.interface]));
+  for (const handler of reactor.handlers.slice(before)) {
+    const endpoint = /\[([^\]]+)\]$/.exec(handler.id)?.[1];
+    const ref = `interface:${endpoint === undefined ? '' : interfaceOf.get(endpoint)}`;
+    const module = interfaces.find((m) => m.layer === ref) ?? interfaces[0];
+    if (module) origin.set(handler.id, { path: module.path, layer: module.layer });
+  }
 }
 
 function isLayer(value: unknown): value is Layer {
