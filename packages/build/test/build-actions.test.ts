@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCharm, configTypes, resolveLayers, layerIndexFor } from '@charms/build';
+import { buildCharm, configTypes, layerIndexFor, packCharm, resolveLayers } from '@charms/build';
 import { charmActionProblems } from '@charms/build/internal';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
 import { runCommand } from '../../cli/test/helpers/run-command.js';
+import { zipEntries } from './helpers/zip.js';
 
 // A charm with two actions of its own (backup succeeds with nested results, broken
 // fails) and one from its layer (rotate), built and run as Juju 2.9 runs actions of a
@@ -65,6 +66,13 @@ describe('charms build with actions', { timeout: TIMEOUT }, () => {
     expect(existsSync(join(built, 'actions', 'backup.ts'))).toBe(false);
     const manifest = JSON.parse(readFileSync(join(built, '.build.manifest'), 'utf8'));
     expect(manifest.signatures['actions/rotate']).toEqual(['build', 'dynamic', expect.stringMatching(/^[0-9a-f]{64}$/)]);
+  });
+
+  it('packs the actions/<name> files, executable', async () => {
+    const packed = await packCharm({ builtDir: built, output: join(mkdtempSync(join(tmpdir(), 'packed-')), 'keeper.charm') });
+    const entries = await zipEntries(packed.file);
+    expect(Object.keys(entries).filter((path) => path.startsWith('actions'))).toEqual(['actions.yaml', 'actions/backup', 'actions/broken', 'actions/rotate']);
+    expect(entries['actions/backup']).toBe(0o755);
   });
 
   it('hands the actions to main by name in the bundle', () => {

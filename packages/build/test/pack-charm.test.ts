@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm, packCharm } from '@charms/build';
-import yauzl from 'yauzl';
 import { FakeJuju } from '../../hooktools/test/fixtures/fake-juju.js';
 import { runCommand } from '../../cli/test/helpers/run-command.js';
 import { fixture, out, runHook } from './helpers/two-layers.js';
+import { unzip, zipEntries } from './helpers/zip.js';
 
 // Builds (esbuild) and hooks (a Node start each) take seconds each on a busy two-core
 // machine: the tests that start them get minutes.
@@ -67,46 +67,4 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
 
 function statMode(path: string): number {
   return statSync(path).mode & 0o777;
-}
-
-/** Path → permission bits of every entry of a zip. */
-function zipEntries(file: string): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const entries: Record<string, number> = {};
-      zip.on('entry', (entry: yauzl.Entry) => {
-        entries[entry.fileName] = (entry.externalFileAttributes >>> 16) & 0o777;
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(entries));
-      zip.readEntry();
-    });
-  });
-}
-
-/** Unpacks a zip into a new folder, keeping permissions. */
-function unzip(file: string): Promise<string> {
-  const target = mkdtempSync(join(tmpdir(), 'unpacked-'));
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError) return reject(streamError);
-          const path = join(target, entry.fileName);
-          mkdirSync(dirname(path), { recursive: true });
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            writeFileSync(path, Buffer.concat(chunks));
-            chmodSync(path, (entry.externalFileAttributes >>> 16) & 0o777);
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(target));
-      zip.readEntry();
-    });
-  });
 }
