@@ -65,9 +65,12 @@ export function actionSchemaProblems(name: string, spec: unknown): ActionSchemaP
   const schema = actionJsonSchema(name, spec);
   const ajv = draft4();
   if (!ajv.validateSchema(schema)) {
+    const errors = ajv.errors ?? [];
     const seen = new Set<string>();
-    for (const error of ajv.errors ?? []) {
+    for (const error of errors) {
       if (seen.has(error.instancePath)) continue; // the first reason per node: the others are its anyOf alternatives
+      // A deeper reason explains better ("type: strin" inside an additionalProperties schema, not "must be boolean").
+      if (errors.some((other) => other.instancePath.startsWith(`${error.instancePath}/`))) continue;
       seen.add(error.instancePath);
       const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')})` : '';
       problems.push({ path: yamlPath(name, error.instancePath), message: `${prefix}: ${error.message ?? error.keyword}${allowed}`, atKey: false });
