@@ -37,6 +37,11 @@ describe('actions.yaml params schema', () => {
     expect(found[1]!.message).toBe('restore.definitions: invalid params schema for action schema restore: must be object');
   });
 
+  it('names the deepest reason inside an additionalProperties schema, not "must be boolean"', () => {
+    const found = problems(() => load('backup:\n  additionalProperties: {type: strin}\n'));
+    expect(found.map((p) => [p.line, p.col, p.message.split(':')[0]])).toEqual([[2, 32, 'backup.additionalProperties.type']]);
+  });
+
   it("words the per-action key errors as juju/charm does", () => {
     const found = problems(() => load('a:\n  description: [x]\nb:\n  required: target\nc:\n  params: [x]\n'));
     expect(found.map((p) => [p.line, p.message])).toEqual([
