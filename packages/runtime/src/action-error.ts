@@ -5,7 +5,7 @@ export type ActionErrorCode = 'UNKNOWN_ACTION' | 'INVALID_RESULT_KEY' | 'ACTION_
  * An action could not run, or asked for something Juju refuses. `UNKNOWN_ACTION`: the
  * charm has no function for the action Juju started (`known` lists those it has);
  * `INVALID_RESULT_KEY`: a `setResult` key that `action-set` would reject; `ACTION_FAILED`:
- * what `runCharmAction` reports when the action called `ctx.fail()`.
+ * the `error` of `runCharmAction`'s result when the action called `ctx.fail()`.
  */
 export class ActionError extends Error {
   readonly code: ActionErrorCode;

@@ -25,7 +25,7 @@ export interface CharmActionResult {
   readonly results: Readonly<Record<string, unknown>>;
   /** The message given to `action-fail`, when the action failed. */
   readonly failure?: string;
-  /** Why it failed: the thrown error, an `ActionError`, … */
+  /** Why it failed: the thrown error, or an `ActionError` (`ACTION_FAILED` after `fail()`, `UNKNOWN_ACTION`, …). */
   readonly error?: unknown;
 }
 
@@ -146,7 +146,8 @@ export async function runCharmAction(input: CharmActionInput): Promise<CharmActi
 
   if (failure !== undefined) {
     await session.end();
-    return { exitCode: 0, ok: false, committed: false, results: results.values, failure };
+    const error = new ActionError('ACTION_FAILED', name, `action ${name} failed: ${failure}`);
+    return { exitCode: 0, ok: false, committed: false, results: results.values, failure, error };
   }
   // The trigger lists are wiped as at a hook's exit, so the next hook registers them afresh.
   run.clearTriggers();

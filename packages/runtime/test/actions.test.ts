@@ -7,7 +7,7 @@ import { hookInMemory } from '@charms/runtime/testing';
 // The rules quoted are Juju 2.9's, from docs/explanation/juju-actions-and-storage.md.
 
 const metadata = { name: 'demo' };
-const configYaml = { options: { 'admin-password': { type: 'string', default: '' }, port: { type: 'int', default: 9000 } } };
+const configYaml = { options: { 'admin-password': { type: 'string' as const, default: '' }, port: { type: 'int' as const, default: 9000 } } };
 const SECRET = 'hunter2-very-secret';
 
 function setup(params: Record<string, unknown> = {}, flags: string[] = []) {
@@ -87,7 +87,7 @@ describe('actions: state commit and failure', () => {
   });
 
   it('commits flags and unit data when the action succeeds, and the next hook reacts to the flag', async () => {
-    const { tools, store, handled, charm, action } = setup([], ['demo.installed']);
+    const { tools, store, handled, charm, action } = setup({}, ['demo.installed']);
     const result = await action('backup', {
       backup: (ctx) => {
         ctx.setFlag('demo.backup.done');
@@ -107,7 +107,7 @@ describe('actions: state commit and failure', () => {
   });
 
   it('fail(): action-fail gets the message, the exit code is 0 (Juju: failed, §3.3), and nothing is committed', async () => {
-    const { tools, store, action } = setup([], ['demo.installed']);
+    const { tools, store, action } = setup({}, ['demo.installed']);
     const result = await action('restore', {
       restore: (ctx) => {
         ctx.setFlag('demo.restored');
@@ -116,7 +116,7 @@ describe('actions: state commit and failure', () => {
         ctx.fail('backup "x" not found');
       },
     });
-    expect(result).toMatchObject({ exitCode: 0, ok: false, committed: false, failure: 'backup "x" not found' });
+    expect(result).toMatchObject({ exitCode: 0, ok: false, committed: false, failure: 'backup "x" not found', error: { code: 'ACTION_FAILED', action: 'restore' } });
     expect(tools.world.action).toMatchObject({ failed: 'backup "x" not found', results: { checked: 'yes' } });
     expect(store.commits).toBe(0);
     expect(committedFlags(store)).toEqual(['demo.installed']);
