@@ -162,3 +162,19 @@ describe("checkActionParams: the other draft-4 keywords, in gojsonschema's words
     expect(checkActionParams(more, 'more', { size: null })).toEqual({ size: null });
   });
 });
+
+describe("checkActionParams: juju/charm v8 actions_test.go TestValidateFail's own cases, text for text", () => {
+  const snapshot = parseYamlText(
+    'actions.yaml',
+    'snapshot:\n  params:\n    outfile: {type: string}\n    quality: {type: integer}\n  required: [outfile]\n  additionalProperties: false\n',
+    actionsSchema,
+  );
+  it.each([
+    [{ outfile: 5 }, 'validation failed: (root).outfile : must be of type string, given 5'],
+    [{ outfile: 'foo.bz', bar: 'foo' }, 'validation failed: (root) : additional property "bar" is not allowed, given {"bar":"foo","outfile":"foo.bz"}'],
+    [{ quality: 5 }, 'validation failed: (root) : "outfile" property is missing and required, given {"quality":5}'],
+    [{ outfile: 'foo.bz', quality: 'two' }, 'validation failed: (root).quality : must be of type integer, given "two"'],
+  ])('%j', (params, message) => {
+    expect(failure('snapshot', params, { actions: snapshot }).message).toBe(message);
+  });
+});
