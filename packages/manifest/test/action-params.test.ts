@@ -178,3 +178,37 @@ describe("checkActionParams: juju/charm v8 actions_test.go TestValidateFail's ow
     expect(failure('snapshot', params, { actions: snapshot }).message).toBe(message);
   });
 });
+
+describe('checkActionParams: defaults as the juju gojsonschema fork inserts them (defaults_test.go TestIterateAndInsert)', () => {
+  const defaults = parseYamlText(
+    'actions.yaml',
+    [
+      'fill:',
+      '  params:',
+      '    num:',
+      '      properties:',
+      '        dum: {default: 5}',
+      '        foo: {default: {bar: baz}}',
+      '    foo:',
+      '      properties:',
+      '        bar: {default: baz}',
+      '    none:',
+      '      properties:',
+      '        inner: {type: string}',
+    ].join('\n'),
+    actionsSchema,
+  );
+  it.each([
+    ['a complex default inserted into a given inner map, non-destructively', { num: { gum: 8 }, foo: {} }, { num: { gum: 8, dum: 5, foo: { bar: 'baz' } }, foo: { bar: 'baz' } }],
+    ['inner maps made for missing objects; none made when nothing inside has a default', {}, { num: { dum: 5, foo: { bar: 'baz' } }, foo: { bar: 'baz' } }],
+    ['a given non-map value kept as it is', { num: 8 }, { num: 8, foo: { bar: 'baz' } }],
+  ])('%s', (_, params, expected) => {
+    expect(checkActionParams(defaults, 'fill', params)).toEqual(expected);
+  });
+
+  it('gives each call its own copy of an object default', () => {
+    const first = checkActionParams(defaults, 'fill', {}) as { foo: { bar: string } };
+    first.foo.bar = 'changed';
+    expect(checkActionParams(defaults, 'fill', {})).toMatchObject({ foo: { bar: 'baz' } });
+  });
+});
