@@ -18,6 +18,7 @@ export function addBuildCommand(program: Command): void {
       for (const line of buildMessages(summary)) console.error(line);
       console.log(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), summary.outDir) || '.'}`);
       console.log(`  layers: ${summary.layers.join(' → ')}`);
-      console.log(`  ${summary.files} files, ${summary.hooks} hooks, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);
+      const actions = summary.actions.length === 0 ? '' : `, ${summary.actions.length} action${summary.actions.length === 1 ? '' : 's'}`;
+      console.log(`  ${summary.files} files, ${summary.hooks} hooks${actions}, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);
     });
 }

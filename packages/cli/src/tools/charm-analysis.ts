@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfigYaml, loadMetadata, endpoints, type CharmMetadata } from '@charms/manifest';
+import { loadConfigYaml, loadMetadata, endpoints, type CharmMetadata, type ManifestProblem } from '@charms/manifest';
 import { MemoryHookTools } from '@charms/hooktools';
 import { createReactor, declaredFlags, defineLayer, type Layer, type Predicate, type Reactor } from '@charms/reactive';
 import { HookEndpoints, syntheticHookContext } from '@charms/runtime';
 import { entryModules, layerIndexFor, resolveLayers, type EntryModule } from '@charms/build';
+import { charmActionProblems } from '@charms/build/internal';
 import { HandlerCodeReader, loadTypeScript } from './handler-code.js';
 import { allowTypeScriptImports } from './typescript-imports.js';
 
@@ -44,6 +45,8 @@ export interface CharmAnalysis {
   readonly handlers: readonly AnalyzedHandler[];
   /** Modules left out because their default export cannot be registered (none when absent). */
   readonly unregistered?: readonly UnregisteredModule[];
+  /** actions.yaml entries with no `actions/<name>.ts` and modules with no entry (none when absent). */
+  readonly actionProblems?: readonly ManifestProblem[];
   /** Flags the runtime sets by itself, and flags the charm's other layers declare they manage. */
   isAutomatic(flag: string): boolean;
 }
@@ -115,6 +118,7 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     layers: layers.map((l) => l.name),
     handlers,
     unregistered,
+    actionProblems: charmActionProblems(layers),
     isAutomatic: (flag) =>
       automatic.has(flag) ||
       managed.has(flag) ||

@@ -6,7 +6,7 @@ export interface LintFinding {
   readonly file: string;
   readonly line: number;
   readonly level: 'error' | 'warning';
-  readonly code: 'never-runs' | 'no-flags' | 'unset-flag' | 'and-or' | 'never-cleared' | 'not-registered';
+  readonly code: 'never-runs' | 'no-flags' | 'unset-flag' | 'and-or' | 'never-cleared' | 'not-registered' | 'action-no-module' | 'action-no-entry' | 'action-module-twice';
   readonly handler: string;
   readonly message: string;
   readonly fix: string;
@@ -16,7 +16,8 @@ export interface LintFinding {
  * The mistakes reactive charms are known for: handlers that can never run, handlers
  * that wait for a flag nothing sets, `@when(a, b)` where OR was meant, handlers that run
  * in every iteration, and flags set once and never cleared that re-run their handlers in
- * every hook.
+ * every hook. Also actions.yaml entries with no `actions/<name>.ts` and action modules
+ * with no entry (warnings: the charm builds, but those actions cannot run).
  */
 export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
   const findings: LintFinding[] = [];
@@ -47,6 +48,11 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
           : 'the default export of this module is neither a layer (defineLayer) nor a class, so the built charm cannot register it',
       fix: 'export default the layer, or the class whose methods have @when, @hook, …; charms build names the class or export to change',
     });
+  }
+  for (const problem of analysis.actionProblems ?? []) {
+    const code = ACTION_CODES[problem.code];
+    if (code === undefined) continue;
+    findings.push({ file: problem.file, line: problem.line, handler: '', level: 'warning', code, message: problem.message, fix: ACTION_FIXES[code] });
   }
   for (const handler of analysis.handlers) {
     const kinds = handler.predicates.map((p) => p.kind);
@@ -108,6 +114,18 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
   }
   return findings.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }
+
+const ACTION_CODES: Readonly<Record<string, 'action-no-module' | 'action-no-entry' | 'action-module-twice'>> = {
+  ACTION_NO_MODULE: 'action-no-module',
+  ACTION_NO_ENTRY: 'action-no-entry',
+  ACTION_MODULE_TWICE: 'action-module-twice',
+};
+
+const ACTION_FIXES = {
+  'action-no-module': 'write actions/<name>.ts default-exporting (ctx: ActionContext) => …, or remove the action from actions.yaml',
+  'action-no-entry': 'declare the action in actions.yaml (its description and params), or rename or remove the module',
+  'action-module-twice': 'keep one module per action: remove the .mts file or the .ts one',
+} as const;
 
 /** The handler's name, or a comment just above it, reads as "either/or". */
 function looksLikeOr(handler: AnalyzedHandler): boolean {
