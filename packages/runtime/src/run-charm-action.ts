@@ -116,8 +116,8 @@ export async function runCharmAction(input: CharmActionInput): Promise<CharmActi
       if (Object.keys(pairs).length > 0) void track(session.tools.actionSet(pairs));
     },
     fail: (message?: string) => {
-      failure = message || 'action failed without reason given, check action for errors';
-      void track(session.tools.actionFail(session.redactor.redact(failure)));
+      failure = session.redactor.redact(message || 'action failed without reason given, check action for errors');
+      void track(session.tools.actionFail(failure));
     },
     log: (message: string) => track(session.tools.actionLog(session.redactor.redact(message))),
   };
@@ -131,17 +131,23 @@ export async function runCharmAction(input: CharmActionInput): Promise<CharmActi
   const observed = hookEvents(reactor.events);
   session.logger.follow(observed.events);
 
+  // `exit(0)` ends the action as a return does; anything else thrown fails it.
+  let thrown: { error: unknown } | undefined;
   try {
     await run.run(() => (action as (ctx: ActionContext) => unknown)(run.context as ActionContext));
-    for (const settled of await Promise.allSettled(pending)) if (settled.status === 'rejected') throw settled.reason;
   } catch (error) {
-    if (!isHookExit(error) || error.exitCode !== 0) {
-      const code = isHookExit(error) ? error.exitCode : 1;
-      const message = isHookExit(error) ? `action exited with code ${code}` : ((error as Error)?.message ?? String(error));
-      return fail(error, code, message);
-    }
+    if (!isHookExit(error) || error.exitCode !== 0) thrown = { error };
   } finally {
     observed.close();
+  }
+  if (!thrown) {
+    const rejected = (await Promise.allSettled(pending)).find((settled): settled is PromiseRejectedResult => settled.status === 'rejected');
+    if (rejected) thrown = { error: rejected.reason };
+  }
+  if (thrown) {
+    const { error } = thrown;
+    const code = isHookExit(error) ? error.exitCode : 1;
+    return fail(error, code, isHookExit(error) ? `action exited with code ${code}` : ((error as Error)?.message ?? String(error)));
   }
 
   if (failure !== undefined) {

@@ -157,6 +157,19 @@ describe('actions: state commit and failure', () => {
     expect(bad.store.commits).toBe(0);
   });
 
+  it('a tool call the action did not await that fails (action-set here) fails the action, and nothing is committed', async () => {
+    const { tools, store, action } = setup();
+    tools.world.failures = { 'action-set': { exitCode: 1, stderr: 'ERROR connection refused\n' } };
+    const result = await action('backup', {
+      backup: (ctx) => {
+        ctx.setFlag('demo.backup.done');
+        ctx.setResult('path', '/x');
+      },
+    });
+    expect(result).toMatchObject({ exitCode: 1, ok: false, committed: false, error: { code: 'HOOK_TOOL_FAILED', tool: 'action-set' } });
+    expect(store.commits).toBe(0);
+  });
+
   it('an action with no function fails with ActionError UNKNOWN_ACTION naming the known actions', async () => {
     const { tools, action } = setup();
     const result = await action('snapshot', { backup: () => undefined, restore: () => undefined });
