@@ -175,4 +175,23 @@ describe('charms types with actions', () => {
     );
     expect(text).toContain('  readonly "rotate": Readonly<Record<string, unknown>>;');
   });
+
+  it('types an action through ActionParams: the build type-checks its params against the schema', { timeout: TIMEOUT }, async () => {
+    const charm = copyFixture();
+    writeFileSync(join(charm, 'charm-config.ts'), configTypes(charm));
+    const typed = (body: string) =>
+      writeFileSync(
+        join(charm, 'actions', 'backup.ts'),
+        `import type { ActionContext } from '@charms/runtime';\nimport type { ActionParams } from '../charm-config.js';\nexport default (ctx: ActionContext<ActionParams['backup']>) => {\n  ${body}\n};\n`,
+      );
+    typed("const days: number | undefined = ctx.params.retention?.days; const on: boolean = ctx.params.compress; ctx.setResult('path', ctx.params.target.toUpperCase() + String(days) + String(on));");
+    await buildCharm({ charmDir: charm, outDir: out() });
+    // target is a required string; mode is an enum, so another string is a type error.
+    typed("const mode: 'full' | 'incremental' | undefined = ctx.params.mode; const wrong: 'other' = ctx.params.mode; ctx.setResult('mode', String(mode) + wrong);");
+    const error = await buildCharm({ charmDir: charm, outDir: out() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CHECK_FAILED' });
+    expect((error as { problems: { file: string; line: number; code: string }[] }).problems).toEqual([
+      expect.objectContaining({ file: join(charm, 'actions', 'backup.ts'), line: 4, code: 'TS2322' }),
+    ]);
+  });
 });
