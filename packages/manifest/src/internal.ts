@@ -4,4 +4,4 @@
  * For the packages of this workspace only: not stable, not for charms.
  */
 export { parseCharmYaml, locate, issuePath } from './load-yaml.js';
-export { pathInside, checkMetadataNames, checkActionNames, MAX_NAME_LENGTH } from './names.js';
+export { pathInside, checkMetadataNames, checkActionNames } from './names.js';
