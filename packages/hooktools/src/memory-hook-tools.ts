@@ -58,7 +58,8 @@ export class MemoryHookTools extends ToolClient {
       logs: [],
       openedPorts: [],
       ...world,
-      ...(action ? { action: { params: action.params ?? {}, results: action.results ?? {}, log: action.log ?? [], ...(action.failed === undefined ? {} : { failed: action.failed }) } } : {}),
+      // The caller's object itself, completed, as the world keeps every other part it is given.
+      ...(action ? { action: Object.assign(action, { params: action.params ?? {}, results: action.results ?? {}, log: action.log ?? [] }) } : {}),
     };
   }
 
