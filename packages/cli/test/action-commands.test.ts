@@ -53,12 +53,18 @@ describe('the action commands', { timeout: TIMEOUT }, () => {
     expect(failed.stdout).toContain('unit-actions-demo-0:\n  UnitId: actions-demo/0\n  id: "4"\n  message: exit status 3\n  results:\n    ReturnCode: 3\n    Stderr: |\n      to stderr\n  status: failed\n');
   });
 
-  it('refuses an unknown action with Juju\'s text and exit 1, and an unknown id', async () => {
+  it('refuses an unknown action and bad params with Juju\'s texts and exit 1, exits 0 for a completed action with --wait, and refuses an unknown id', async () => {
     const { charms } = newModel();
     expect((await charms('deploy', charm)).status).toBe(0);
     const refused = await charms('run-action', 'actions-demo/0', 'restore');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe('error: action "restore" not defined on unit "actions-demo/0"\n');
+    const invalid = await charms('run-action', 'actions-demo/0', 'backup', 'level=two');
+    expect(invalid).toMatchObject({ status: 1, stderr: 'error: validation failed: (root).level : must be of type integer, given "two"\n' });
+    const completed = await charms('run-action', 'actions-demo/0', 'backup', '--wait');
+    expect(completed.status).toBe(0);
+    expect(completed.stdout).toContain('unit-actions-demo-0:\n  UnitId: actions-demo/0\n  id: "6"\n');
+    expect(completed.stdout).toContain('    result:\n      level: "3"\n      target: /srv/backup\n  status: completed\n');
     const unknown = await charms('show-action-output', '99');
     expect(unknown).toMatchObject({ status: 1, stderr: 'error: no results for action 99\n' });
   });
