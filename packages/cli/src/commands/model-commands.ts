@@ -54,7 +54,9 @@ const EXIT_UNIT_IN_ERROR = 2;
 function reportFailures(model: LocalModel, reports: readonly HookReport[], touched: readonly string[]): void {
   const apps = model.snapshot().apps;
   const failed = new Map<string, string>();
-  for (const report of reports) if (!report.ok && !failed.has(report.unit)) failed.set(report.unit, report.hook);
+  // A failed action is the action's outcome (charms show-action-output), not a unit in
+  // trouble: Juju leaves the unit as it was, and so does the exit status of this command.
+  for (const report of reports) if (!report.ok && !report.hook.startsWith('actions/') && !failed.has(report.unit)) failed.set(report.unit, report.hook);
   const names = new Set([...touched, ...reports.map((r) => r.unit)]);
   const inError = new Map<string, string>();
   for (const app of Object.values(apps)) {
