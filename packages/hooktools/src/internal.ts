@@ -5,6 +5,6 @@
  * replacement the runtime's unit state and the model's records share. Not stable: anything
  * here may change or go in any release.
  */
-export { STDIN_USE, stdinShellRule } from './jujuc/stdin.js';
+export { stdinShellRule } from './jujuc/stdin.js';
 export { goJsonEscape } from './jujuc/output.js';
-export { replaceFile, temporaryFileOf } from './replace-file.js';
+export { replaceFile } from './replace-file.js';

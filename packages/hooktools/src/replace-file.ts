@@ -30,8 +30,8 @@ export function replaceFile(path: string, text: string, options: { readonly dura
 }
 
 /** The temporary file {@link replaceFile} writes for `path` in this process. */
-export function temporaryFileOf(path: string, pid: number = process.pid): string {
-  return `${path}.${pid}.tmp`;
+function temporaryFileOf(path: string): string {
+  return `${path}.${process.pid}.tmp`;
 }
 
 /** Flushes a folder's entries (a rename) to disk; some file systems cannot, which is then harmless. */

@@ -7,4 +7,3 @@ export { runHookTool } from './hook-tool-server.js';
 export type { ToolContext } from './hook-tool-server.js';
 export { checkConfig } from './config-values.js';
 export { ShimServer, writeShims } from './shim-server.js';
-export type { ShimRequest } from './shim-server.js';

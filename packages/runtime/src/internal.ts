@@ -3,4 +3,4 @@
  * charm authors do not: the format of the hook trace that `charms explain` reads. Not
  * stable: anything here may change or go in any release.
  */
-export type { HookTraceRecord, TraceEvent } from './hook-trace.js';
+export type { HookTraceRecord } from './hook-trace.js';

@@ -7,4 +7,3 @@ export { CONFIG_SNAPSHOT_KEY } from './config-flags.js';
 export { pythonEquals, pythonTruthy } from './python-values.js';
 export { Redactor, isSecretOption } from './redactor.js';
 export { hookInMemory } from './hook-in-memory.js';
-export type { InMemoryHook } from './hook-in-memory.js';
