@@ -175,4 +175,14 @@ describe('the MinIO charm on the local model', { timeout: TIMEOUT }, () => {
     const model = await deploy();
     expect(model.log().some((l) => l.level === 'WARNING' && l.message.startsWith('secret-key is still the default'))).toBe(true);
   });
+
+  it('the show-endpoint action gives the Service address with the configured port, and refuses a scheme its schema does not allow', async () => {
+    const model = await deploy();
+    await model.setConfig('minio', { port: 9001 });
+    const shown = await model.runAction('minio/0', 'show-endpoint');
+    expect(shown).toMatchObject({ status: 'completed' });
+    expect(shown.results).toMatchObject({ endpoint: { url: 'http://minio.local.svc.cluster.local:9001', host: 'minio.local.svc.cluster.local', port: '9001' } });
+    expect((await model.runAction('minio/0', 'show-endpoint', { scheme: 'https' })).results).toMatchObject({ endpoint: { url: 'https://minio.local.svc.cluster.local:9001' } });
+    await expect(model.runAction('minio/0', 'show-endpoint', { scheme: 'ftp' })).rejects.toMatchObject({ code: 'INVALID_ACTION', message: expect.stringContaining('validation failed') });
+  });
 });
