@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { LocalModel } from '@charms/model';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
+import { openModel } from './open-model.js';
 
 // The action commands of the local model, after Juju 2.9's `juju actions`, `juju run-action`
 // and `juju show-action-output` (cmd/juju/action/; docs/explanation/juju-actions-and-storage.md
@@ -13,15 +13,6 @@ import { CliError } from '../cli-error.js';
 const KEY_SEGMENT = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 /** The exit status of `run-action --wait` whose action failed (docs/reference/cli.md). */
 const EXIT_ACTION_FAILED = 2;
-
-function modelDir(program: Command): string {
-  return resolve(program.opts<{ model?: string }>().model ?? process.env.CHARMS_MODEL ?? '.charms-model');
-}
-
-async function open(program: Command): Promise<LocalModel> {
-  const { LocalModel } = await import('@charms/model');
-  return LocalModel.open({ dir: modelDir(program) });
-}
 
 /** Sets `path` in `map` as Juju's addValueToMap does: a non-map on the way is replaced by a map. */
 function addValueToMap(map: Record<string, unknown>, path: readonly string[], value: unknown): void {
@@ -89,7 +80,7 @@ export function addActionCommands(program: Command): void {
     .description('list the actions of an application’s charm, as juju actions')
     .argument('<app>')
     .action(async (app: string) => {
-      const model = await open(program);
+      const model = await openModel(program);
       const actions = model.actions(app);
       if (actions.length === 0) {
         process.stdout.write(`No actions defined for ${app}.\n`);
@@ -112,7 +103,7 @@ export function addActionCommands(program: Command): void {
     .action(async (unit: string, name: string, args: string[], options: { params?: string; stringArgs?: boolean; wait?: boolean }) => {
       if (!KEY_SEGMENT.test(name)) throw new CliError('INVALID_ARGUMENT', `invalid unit or action name "${name}"`);
       const params = await actionParams(args, options);
-      const model = await open(program);
+      const model = await openModel(program);
       const action = await model.runAction(unit, name, params);
       if (!options.wait) {
         process.stdout.write(await yaml({ 'Action queued with id': action.id }));
@@ -130,7 +121,7 @@ export function addActionCommands(program: Command): void {
     .option('--format <format>', 'yaml or json', 'yaml')
     .action(async (id: string, options: { format: string }) => {
       if (options.format !== 'yaml' && options.format !== 'json') throw new CliError('UNKNOWN_FORMAT', `unknown format "${options.format}": use yaml or json`);
-      const model = await open(program);
+      const model = await openModel(program);
       const { actionOutput } = await import('@charms/model/internal');
       const output = actionOutput(model.action(id));
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(output)}\n` : await yaml(output));

@@ -7,16 +7,11 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { CliError } from '../cli-error.js';
 import { collectConfigKey, collectPair, nameArgument } from './name-arguments.js';
+import { modelDir, openModel } from './open-model.js';
 import { configFile, configPairs, hookIndex, LOG_LEVELS, logLevel, pairs, unitCount } from './model-arguments.js';
 
 // The model, the build and the tools are loaded by the commands that use them, so that
 // `charms --help` or `charms status` does not load the bundler or the Kubernetes schemas.
-
-/** Where the model lives: --model, else CHARMS_MODEL, else .charms-model here. */
-function modelDir(program: Command): string {
-  const option = program.opts<{ model?: string }>().model;
-  return resolve(option ?? process.env.CHARMS_MODEL ?? '.charms-model');
-}
 
 /** One line per hook as it finishes: unit, hook, result, seconds. */
 function progress(report: HookReport): void {
@@ -25,8 +20,7 @@ function progress(report: HookReport): void {
 }
 
 async function open(program: Command, quiet = false): Promise<LocalModel> {
-  const { LocalModel } = await import('@charms/model');
-  return LocalModel.open({ dir: modelDir(program), onHook: quiet ? undefined : progress });
+  return openModel(program, quiet ? undefined : progress);
 }
 
 /**
