@@ -13,6 +13,8 @@ export type { CharmMetadata } from './metadata.js';
 export { nameProblem } from './names.js';
 export type { NameKind } from './names.js';
 export { isKubernetesCharm, endpoints } from './metadata-queries.js';
+export { storeDeclarations } from './storage.js';
+export type { StoreDeclaration } from './storage.js';
 export { configSchema, loadConfigYaml } from './config.js';
 export type { ConfigOptionSpec, CharmConfigYaml } from './config.js';
 export { configValueFits, effectiveConfig } from './config-value.js';

@@ -5,3 +5,4 @@
  */
 export { parseCharmYaml, locate, issuePath } from './load-yaml.js';
 export { pathInside, checkMetadataNames, checkActionNames } from './names.js';
+export { parseSize } from './storage.js';

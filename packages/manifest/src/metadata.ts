@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile } from './load-yaml.js';
 import { checkMetadataNames } from './names.js';
+import { storeSchema } from './storage.js';
 
 const relation = z.looseObject({
   interface: z.string({ error: 'every relation needs an interface' }).min(1),
@@ -29,6 +30,7 @@ export const metadataSchema = z
     provides: z.record(z.string(), relation).optional(),
     peers: z.record(z.string(), relation).optional(),
     resources: z.record(z.string(), resource).optional(),
+    storage: z.record(z.string(), storeSchema).optional(),
     deployment: z
       .looseObject({
         type: z.enum(['stateless', 'stateful', 'daemon']).optional(),
