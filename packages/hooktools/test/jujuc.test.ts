@@ -247,7 +247,15 @@ describe('the jujuc emulator against Juju 2.9 (issue 14)', () => {
     expect(ask(bare, 'storage-get', ['-s', 'data/0'])).toEqual({ exitCode: 2, stdout: '', stderr: 'ERROR invalid value "data/0" for option -s: storage attachment data/0:kv/0 not found\n' });
     expect(ask(bare, 'storage-get', ['-s', 'nope'])).toMatchObject({ exitCode: 2, stderr: 'ERROR invalid value "nope" for option -s: invalid storage ID "nope"\n' });
     expect(ask(bare, 'storage-add', [])).toEqual({ exitCode: 2, stdout: '', stderr: 'ERROR storage add requires a storage directive\n' });
-    expect(ask(bare, 'storage-add', ['data=2']).exitCode).toBe(0);
+    // storage/constraints.go ParseConstraintsMap and storage-add.go Init; the request waits for the commit.
+    const changes = noChanges();
+    expect(answerFromMemory(bare, { tool: 'storage-add', argv: ['data=2', 'logs'], stdin: '' }, { changes })).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(changes.storage).toEqual([{ name: 'data', count: 2 }, { name: 'logs', count: 1 }]);
+    expect(ask(bare, 'storage-add', ['data=1=2'])).toMatchObject({ exitCode: 2, stderr: 'ERROR expected "name=constraints" or "name", got "data=1=2"\n' });
+    expect(ask(bare, 'storage-add', ['data', 'data=2'])).toMatchObject({ exitCode: 2, stderr: 'ERROR storage "data" specified more than once\n' });
+    expect(ask(bare, 'storage-add', ['data=0'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot parse constraints for storage "data": cannot parse count: count must be greater than zero, got "0"\n' });
+    expect(ask(bare, 'storage-add', ['data=ebs,2'])).toMatchObject({ exitCode: 2, stderr: 'ERROR only count can be specified for "data"\n' });
+    expect(ask(bare, 'storage-add', ['data=10G'])).toMatchObject({ exitCode: 2, stderr: 'ERROR only count can be specified for "data"\n' });
     const w = world({ storage: { 'data/0': { kind: 'filesystem', location: '/srv/data' }, 'logs/1': { kind: 'block', location: '/dev/sdb' } } });
     expect(ask(w, 'storage-list', []).stdout).toBe('data/0\nlogs/1\n');
     expect(ask(w, 'storage-list', ['logs']).stdout).toBe('logs/1\n');

@@ -240,7 +240,7 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     await model.deploy(built, { resources: { image: 'example/kv:1' } });
     const app = model.snapshot().apps.kv!;
     const result = runHookTool('pod-spec-set', [], ctxSpec, {
-      model: model.snapshot(), app, unit: app.units[0]!, event: { hook: 'config-changed' }, pending: { relationSets: [], ports: [], state: {} },
+      model: model.snapshot(), app, unit: app.units[0]!, event: { hook: 'config-changed' }, pending: { relationSets: [], ports: [], state: {}, storage: [] },
       configYaml: undefined, metadata: { endpoints: [] }, now: () => '', writeResource: () => '', log: () => undefined, leaderSettingsChanged: () => undefined,
       checkPodSpec: () => 'rendered StatefulSet kv does not pass the Kubernetes schema: readinessProbe must be object',
     });

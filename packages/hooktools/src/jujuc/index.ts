@@ -11,3 +11,5 @@ export type { ToolResult } from './result.js';
 export { diskFiles, memoryFiles } from './files.js';
 export type { ToolFiles } from './files.js';
 export { answerFromMemory, commitChanges } from './memory-world.js';
+export { parseStorageDirectives } from './storage-directives.js';
+export type { StorageDirective } from './storage-directives.js';

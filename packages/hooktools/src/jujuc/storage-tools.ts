@@ -1,6 +1,7 @@
 import { checkEmpty, optionText, parseArgs } from './args.js';
 import { OUTPUT_OPTIONS, writeOutput } from './output.js';
 import { failure, ok, usage } from './result.js';
+import { parseStorageDirectives, type StorageDirective } from './storage-directives.js';
 import type { JujucTool, JujucWorld } from './world.js';
 
 // names.IsValidStorage: a storage name, a slash, a number.
@@ -48,20 +49,22 @@ export const storageList: JujucTool = (argv, _stdin, world) => {
 };
 
 /**
- * `storage-add <name>[=<pool>,<count>,<size>] …`: asks for more storage when the hook
- * succeeds (storage-add.go). The directives are checked as Juju parses them; the local
- * model attaches no storage, so a successful request changes nothing.
+ * `storage-add <name>[=<count>] …`: asks for more storage instances, which Juju adds when
+ * the hook succeeds (storage-add.go: the directives parsed by ParseConstraintsMap, only a
+ * count allowed; the request is sent with the hook's other changes at commit, where an
+ * unknown store or a count over the charm's maximum fails the hook).
  */
 export const storageAdd: JujucTool = (argv, _stdin, world) => {
   const { positional } = parseArgs(argv, {});
   if (positional.length === 0) usage('storage add requires a storage directive');
-  for (const directive of positional) {
-    const [name, constraints = ''] = directive.split('=', 2) as [string, string?];
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) usage(`expected "key=value", got "${directive}"`);
-    for (const part of constraints.split(',').filter(Boolean)) {
-      if (!/^(?:[a-zA-Z][a-zA-Z0-9-]*|\d+|\d+(?:\.\d+)?[MGTPEZY]i?B?)$/.test(part)) usage(`cannot parse constraints for storage "${name}": unrecognized storage constraint "${part}"`);
-    }
+  let directives: StorageDirective[];
+  try {
+    directives = parseStorageDirectives(positional);
+  } catch (error) {
+    return usage((error as Error).message);
   }
-  world.log('DEBUG', `storage-add ${positional.join(' ')}: the local model attaches no storage`);
+  const asked = directives.find((d) => d.pool !== undefined || d.size !== undefined);
+  if (asked) usage(`only count can be specified for ${JSON.stringify(asked.name)}`);
+  for (const { name, count } of directives) world.changes.storage.push({ name, count });
   return ok();
 };

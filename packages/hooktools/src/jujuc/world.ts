@@ -49,7 +49,7 @@ export interface GoalStateData {
 /**
  * What a hook asks Juju to do when, and only when, it succeeds (`HookContext.Flush`).
  * The transactional tools (relation-set, pod-spec-set, k8s-raw-set, open/close-port,
- * state-set, state-delete) add to it; the world commits or drops it.
+ * state-set, state-delete, storage-add) add to it; the world commits or drops it.
  */
 export interface HookChanges {
   podSpec?: { spec: string; k8sResources?: string };
@@ -59,11 +59,13 @@ export interface HookChanges {
   ports: { action: 'open' | 'close'; port: string }[];
   /** state-set values; null for state-delete. */
   state: Record<string, string | null>;
+  /** storage-add requests: more instances of a store, added (and checked) when the hook commits. */
+  storage: { name: string; count: number }[];
 }
 
 /** No changes yet. */
 export function noChanges(): HookChanges {
-  return { relationSets: [], ports: [], state: {} };
+  return { relationSets: [], ports: [], state: {}, storage: [] };
 }
 
 /**
