@@ -44,6 +44,8 @@ export interface ActionContext<P = Record<string, unknown>, F extends string = s
   secret(value: string): void;
   /** The options the built charm's layer.yaml gives for `layer` (`{}` if none). */
   layerOptions(layer: string): Readonly<Record<string, unknown>>;
+  /** As a handler's `ctx.breakpoint(name)`: pauses when `JUJU_DEBUG_AT` lists `all` or `name`. @throws RangeError for a name ops would refuse. */
+  breakpoint(name?: string): void;
 }
 
 /**

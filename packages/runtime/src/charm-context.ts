@@ -45,6 +45,14 @@ export interface CharmServices {
    * that intercepts a method to reach Juju itself (layer-status sending its status).
    */
   readonly directTools: HookTools;
+  /**
+   * Pauses here for an attached debugger when `JUJU_DEBUG_AT` lists `all` or `name`, as
+   * ops' `framework.breakpoint(name)` does (a nameless breakpoint only for `all`); else
+   * does nothing (a named one skipped is logged at WARNING). Names are like `foo` or
+   * `foo-bar`; `all` and `hook` are reserved.
+   * @throws RangeError for a name ops would refuse.
+   */
+  breakpoint(name?: string): void;
 }
 
 /** A method of {@link HookTools}. */

@@ -1,6 +1,7 @@
 import { HandlerError } from '@charms/reactive';
 import type { CharmServices, ToolInterceptor, ToolMethod } from './charm-context.js';
 import { charmConfig } from './charm-config.js';
+import { debugAtOf, DebugStops } from './debug-at.js';
 import { EndpointError } from './endpoint-error.js';
 import { HookEndpoints } from './hook-endpoints.js';
 import { JujuLogger } from './juju-logger.js';
@@ -29,6 +30,8 @@ export class HookSession {
   readonly tools: SerialTools;
   /** The same tools in the same line, never intercepted. */
   readonly directTools: SerialTools;
+  /** Where the hook pauses for a debugger (`JUJU_DEBUG_AT`). */
+  readonly debug: DebugStops;
   readonly #interceptors: ToolInterceptors = new Map();
   readonly #input: CharmHookInput;
 
@@ -40,6 +43,7 @@ export class HookSession {
     this.logger = new JujuLogger(this.line, input.tools, this.redactor);
     this.tools = new SerialTools(input.tools, this.line, this.#interceptors);
     this.directTools = new SerialTools(input.tools, this.line);
+    this.debug = new DebugStops(debugAtOf(input.debugAt), { warn: (message) => void this.logger.log(message, 'WARNING') });
   }
 
   /**
@@ -86,6 +90,7 @@ export class HookSession {
       },
       interceptTool: (method, handler) => void this.#interceptors.set(method, handler as unknown as ToolInterceptor<ToolMethod>),
       directTools: this.directTools,
+      breakpoint: (name) => this.debug.breakpoint(name),
     };
     return { services, config, endpoints };
   }

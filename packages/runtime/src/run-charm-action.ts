@@ -120,6 +120,7 @@ export async function runCharmAction(input: CharmActionInput): Promise<CharmActi
       void track(session.tools.actionFail(failure));
     },
     log: (message: string) => track(session.tools.actionLog(session.redactor.redact(message))),
+    breakpoint: connected.services.breakpoint,
   };
   let run: HookRun;
   try {
@@ -134,7 +135,11 @@ export async function runCharmAction(input: CharmActionInput): Promise<CharmActi
   // `exit(0)` ends the action as a return does; anything else thrown fails it.
   let thrown: { error: unknown } | undefined;
   try {
-    await run.run(() => (action as (ctx: ActionContext) => unknown)(run.context as ActionContext));
+    await run.run(() => {
+      // `all`, `hook` or the action's name: pause right before its function (ops pauses before an action's observer).
+      session.debug.beforeHandler(name);
+      return (action as (ctx: ActionContext) => unknown)(run.context as ActionContext);
+    });
   } catch (error) {
     if (!isHookExit(error) || error.exitCode !== 0) thrown = { error };
   } finally {

@@ -25,6 +25,11 @@ export interface CharmHookInput {
   readonly printErrors?: boolean;
   /** Write the hook's trace (for `charms explain`) to this file. */
   readonly traceFile?: string;
+  /**
+   * `JUJU_DEBUG_AT`, as Juju's `debug-code --at` sets it: `all` or `hook` pause before
+   * every handler, a handler id before that handler, a name at `ctx.breakpoint(name)`.
+   */
+  readonly debugAt?: string;
 }
 
 /** What happened, and the exit code for Juju. */
@@ -70,6 +75,8 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     endpoints: connected.endpoints,
     observe: (events, start) => {
       session.logger.follow(events);
+      // Emitted right before the handler is called: a pause here is the handler's doorstep.
+      if (session.debug.active) events.on('handler:start', ({ handlerId }) => session.debug.beforeHandler(handlerId));
       if (input.traceFile) trace = recordTrace(events, start, juju.hookName, juju.unitName);
     },
   });

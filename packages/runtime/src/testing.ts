@@ -7,3 +7,4 @@ export { CONFIG_SNAPSHOT_KEY } from './config-flags.js';
 export { pythonEquals, pythonTruthy } from './python-values.js';
 export { Redactor, isSecretOption } from './redactor.js';
 export { hookInMemory } from './hook-in-memory.js';
+export { DebugStops, debugAtOf } from './debug-at.js';
