@@ -7,6 +7,7 @@ import { addActionCommands } from './commands/action-commands.js';
 import { addBuildCommand } from './commands/build-command.js';
 import { addGraphCommand } from './commands/graph-command.js';
 import { addInitCommand } from './commands/init-command.js';
+import { addInspectCommands } from './commands/inspect-commands.js';
 import { addLintCommand } from './commands/lint-command.js';
 import { addModelCommands } from './commands/model-commands.js';
 import { addPackCommand } from './commands/pack-command.js';
@@ -53,6 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   addGraphCommand(program);
   addModelCommands(program);
   addActionCommands(program);
+  addInspectCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -6,3 +6,8 @@
 export { escapeControl } from './log-masking.js';
 export { actionOutput } from './action-output.js';
 export type { ActionOutput } from './action-output.js';
+// For charms show-relation, show-stored and tail (issue 18).
+export { isSecretName, maskSecrets } from './log-masking.js';
+export { appManifests, inspectionSecrets, unitCharmDir } from './model-inspection.js';
+export { JournalFollower } from './journal-follower.js';
+export type { JournalEntries } from './journal-follower.js';
