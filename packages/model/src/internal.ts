@@ -11,3 +11,5 @@ export { isSecretName, maskSecrets } from './log-masking.js';
 export { appManifests, inspectionSecrets, unitCharmDir } from './model-inspection.js';
 export { JournalFollower } from './journal-follower.js';
 export type { JournalEntries } from './journal-follower.js';
+// For charms debug-code and debug-hooks (issue 18): the waiting command's side of run/debug/.
+export { cancelDebug, devtoolsUrl, requestDebug, shellExited, vscodeAttach, waitForEnd, waitForSession } from './debug-session.js';
