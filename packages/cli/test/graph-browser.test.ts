@@ -35,6 +35,8 @@ declare const document: { createElement(tag: string): PageElement; body: { appen
 
 /** What the browser drew for the nodes of a graph: each box and the label inside it. */
 interface DrawnNode {
+  /** The flag name or handler id the node stands for. */
+  readonly id: string;
   readonly label: string;
   readonly box: { x: number; y: number; width: number; height: number };
   readonly textWidth: number;
@@ -70,15 +72,15 @@ async function open(file: string): Promise<Page> {
   return page;
 }
 
-/** Every `<g>` of the drawing that holds a box and a label, as laid out by the browser. */
+/** Every flag and handler of the drawing (`g.node`: a box and a label), as laid out by the browser. */
 async function drawnNodes(page: Page): Promise<DrawnNode[]> {
-  return page.$$eval('svg g', (groups) =>
+  return page.$$eval('svg g.node', (groups) =>
     groups.flatMap((g) => {
       const rect = g.querySelector('rect');
       const text = g.querySelector('text');
       if (!rect || !text) return [];
       const box = rect.getBBox();
-      return [{ label: text.textContent ?? '', box: { x: box.x, y: box.y, width: box.width, height: box.height }, textWidth: text.getComputedTextLength() }];
+      return [{ id: g.getAttribute('data-id') ?? '', label: text.textContent ?? '', box: { x: box.x, y: box.y, width: box.width, height: box.height }, textWidth: text.getComputedTextLength() }];
     }),
   );
 }
@@ -126,25 +128,69 @@ async function expectReadable(page: Page): Promise<void> {
 }
 
 describe('charms graph in headless Chromium', () => {
-  it('the SVG renders readably, with every edge drawn', async () => {
+  it('the SVG renders readably, every edge drawn from its source box to its target box', async () => {
     const file = join(work, 'minio.svg');
-    writeFileSync(file, toSvg(graph));
+    writeFileSync(file, await toSvg(graph));
     const page = await open(file);
     await expectReadable(page);
-    const edgeLengths = await page.$$eval('svg path[marker-end]', (paths) => paths.map((p) => p.getTotalLength()));
-    expect(edgeLengths).toHaveLength(graph.edges.length);
-    for (const length of edgeLengths) expect(length).toBeGreaterThan(50);
+    const boxes = new Map((await drawnNodes(page)).map((node) => [node.id, node.box]));
+    const drawn = await page.$$eval('svg path.edge', (paths) =>
+      paths.map((path) => {
+        const total = path.getTotalLength();
+        const [start, end] = [path.getPointAtLength(0), path.getPointAtLength(total)];
+        return {
+          name: path.querySelector('title')?.textContent ?? '',
+          total,
+          start: { x: start.x, y: start.y },
+          end: { x: end.x, y: end.y },
+          from: path.getAttribute('data-from') ?? '',
+          to: path.getAttribute('data-to') ?? '',
+        };
+      }),
+    );
+    expect(drawn).toHaveLength(graph.edges.length);
+    // Touching the box: on its border, give or take half a pixel of rounding.
+    const touches = (p: { x: number; y: number }, b: DrawnNode['box'] | undefined) =>
+      b !== undefined && p.x >= b.x - 0.5 && p.x <= b.x + b.width + 0.5 && p.y >= b.y - 0.5 && p.y <= b.y + b.height + 0.5 && (Math.abs(p.x - b.x) <= 0.5 || Math.abs(p.x - b.x - b.width) <= 0.5 || Math.abs(p.y - b.y) <= 0.5 || Math.abs(p.y - b.y - b.height) <= 0.5);
+    for (const edge of drawn) {
+      expect(edge.total, `${edge.name} is drawn`).toBeGreaterThan(20);
+      expect(touches(edge.start, boxes.get(edge.from)), `${edge.name} starts on its source`).toBe(true);
+      expect(touches(edge.end, boxes.get(edge.to)), `${edge.name} ends on its target`).toBe(true);
+    }
     const png = await page.screenshot({ fullPage: true });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     await page.close();
   });
 
+  it('the SVG draws each layer as a box around its handlers, and its legend inside the picture', async () => {
+    const page = await open(join(work, 'minio.svg'));
+    const handlers = new Map((await drawnNodes(page)).map((node) => [node.id, node.box]));
+    const layers = new Map(
+      await page.$$eval('svg g.layer', (groups) =>
+        groups.map((g) => {
+          const box = g.querySelector('rect')!.getBBox();
+          return [g.getAttribute('data-layer') ?? '', { x: box.x, y: box.y, width: box.width, height: box.height }] as const;
+        }),
+      ),
+    );
+    const legendRight = await page.$eval('svg g.legend', (g) => g.getBoundingClientRect().right);
+    const pictureRight = await page.$eval('svg', (svg) => svg.getBoundingClientRect().right);
+    for (const handler of graph.handlers) {
+      const [inner, outer] = [handlers.get(handler.id)!, layers.get(handler.layer)!];
+      const inside = inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+      expect(inside, `${handler.id} inside the box of layer ${handler.layer}`).toBe(true);
+    }
+    expect(legendRight, 'the legend fits in the picture').toBeLessThanOrEqual(pictureRight);
+    await page.close();
+  });
+
   it('the HTML page shows the title, the legend and the drawing', async () => {
     const file = join(work, 'minio.html');
-    writeFileSync(file, toHtml(graph, 'minio'));
+    writeFileSync(file, await toHtml(graph, 'minio'));
     const page = await open(file);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('minio');
-    expect(await page.$eval('.legend', (p) => p.innerText)).toContain('sets');
+    const legend = await page.$eval('.legend', (g) => g.textContent);
+    for (const words of ['when not', 'sets', 'clears', 'back edge']) expect(legend).toContain(words);
     await expectReadable(page);
     // Drawn at its own size, not squeezed into the page.
     const size = await page.$eval('svg', (svg) => ({ drawn: svg.getBoundingClientRect().width, declared: Number(svg.getAttribute('width')) }));

@@ -19,10 +19,11 @@ export function addGraphCommand(program: Command): void {
         throw new CliError('UNKNOWN_FORMAT', `unknown format ${options.format}: use mermaid, dot, svg or html`);
       }
       const [{ analyzeCharm }, graph] = await Promise.all([import('../tools/charm-analysis.js'), import('../tools/graph.js')]);
-      const renderers: Record<(typeof FORMATS)[number], (g: CharmGraph, title: string) => string> = { mermaid: graph.toMermaid, dot: graph.toDot, svg: graph.toSvg, html: graph.toHtml };
+      // svg and html are laid out by elk, which answers with a promise; graph.ts loads elk only for them.
+      const renderers: Record<(typeof FORMATS)[number], (g: CharmGraph, title: string) => string | Promise<string>> = { mermaid: graph.toMermaid, dot: graph.toDot, svg: graph.toSvg, html: graph.toHtml };
       const render = renderers[options.format as (typeof FORMATS)[number]];
       const analysis = await analyzeCharm(charmDir);
-      const text = render(graph.charmGraph(analysis), `${analysis.name}: handlers and flags`);
+      const text = await render(graph.charmGraph(analysis), `${analysis.name}: handlers and flags`);
       if (options.output) {
         writeFileSync(options.output, text);
         console.log(`${pc.green('wrote')} ${options.output}`);
