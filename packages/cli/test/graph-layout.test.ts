@@ -193,6 +193,13 @@ describe('charms graph --format svg on small graphs', () => {
     expect(overlap(drawn.nodes.get('a')!, drawn.layers.get('chain')!)).toBe(false);
   });
 
+  it('makes a layer box wide enough for its name, however narrow its handlers', async () => {
+    const layer = 'interface:an-interface-with-a-rather-long-name';
+    const drawn = readDrawing(await toSvg({ flags: ['x'], handlers: [{ id: `${layer}:h`, layer, label: 'h' }], edges: [{ from: 'x', to: `${layer}:h`, kind: 'when' }] }));
+    // 7.2 px a character: the widest the node labels are reckoned at (font-size 12; the layer's is 11).
+    expect(drawn.layers.get(layer)!.width).toBeGreaterThanOrEqual(`layer ${layer}`.length * 7.2);
+  });
+
   it('draws a charm with no handlers as a legend alone', async () => {
     const empty = await toSvg({ flags: [], handlers: [], edges: [] });
     expect(XMLValidator.validate(empty)).toBe(true);
