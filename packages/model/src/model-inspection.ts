@@ -21,14 +21,17 @@ export function appManifests(dir: string, app: AppRecord): { metadata: CharmMeta
 }
 
 /**
- * The values an inspection prints as `***`: those the model masks in its log
+ * The values an inspection of the model in the folder `dir`, whose record is `model`,
+ * prints as `***`: those the model masks in its log
  * (`secretValues`: secret config options, registry passwords, secret-named relation
  * settings, leader settings), except the values of controller state. The model masks
  * every state-set value because it cannot tell which hold credentials; show-stored shows
  * controller state itself, the unit state among it, and masks in there what is known to
  * be secret instead (secret-named keys and the values above).
  */
-export function inspectionSecrets(model: Readonly<ModelRecord>, configYamls: Readonly<Record<string, CharmConfigYaml | undefined>>): string[] {
+export function inspectionSecrets(dir: string, model: Readonly<ModelRecord>): string[] {
+  const store = new ModelStore(dir);
+  const configYamls = Object.fromEntries(Object.values(model.apps).map((app) => [app.name, store.configYaml(app)]));
   const withoutState: ModelRecord = {
     ...model,
     apps: Object.fromEntries(

@@ -37,15 +37,15 @@ export function addInspectCommands(program: Command): void {
     .addOption(formatOption('{id, interface, dying, sides: [{app, endpoint, role, leader, application-data, unit-data}]}'))
     .action(async (first: string, second: string | undefined, options: { format: Format }) => {
       const model = await openModel(program);
-      const [{ relationView, relationTable, findRelation }, { stdoutColors }, { appManifests, inspectionSecrets }] = await Promise.all([
+      const [{ relationView, relationTable, findRelation }, { stdoutColors }, { inspectionSecrets }] = await Promise.all([
         import('../tools/relation-view.js'),
         import('../tools/output-colors.js'),
         import('@charms/model/internal'),
       ]);
       const record = model.snapshot();
       const relation = findRelation(record, first, second);
-      const secrets = inspectionSecrets(record, Object.fromEntries(Object.values(record.apps).map((app) => [app.name, appManifests(model.dir, app).configYaml])));
-      await print(relationView(record, relation, secrets), options.format, (view) => relationTable(view, stdoutColors()));
+      const secrets = inspectionSecrets(model.dir, record);
+      await print(relationView(record, relation, secrets, first.split(':')[0]), options.format, (view) => relationTable(view, stdoutColors()));
     });
 
   program
@@ -71,7 +71,7 @@ export function addInspectCommands(program: Command): void {
     .option('--tools', 'also print each hook tool call')
     .action(async (units: string[], options: { follow?: boolean; hooks: number; level?: (typeof LOG_LEVELS)[number]; tools?: boolean }) => {
       const model = await openModel(program);
-      const [{ JournalFollower }, { TailPrinter, lastHooks, tailEntries }, { stdoutColors }] = await Promise.all([
+      const [{ JournalFollower, inspectionSecrets }, { TailPrinter, lastHooks, tailEntries }, { stdoutColors }] = await Promise.all([
         import('@charms/model/internal'),
         import('../tools/tail-view.js'),
         import('../tools/output-colors.js'),
@@ -80,7 +80,11 @@ export function addInspectCommands(program: Command): void {
       const printer = new TailPrinter(stdoutColors(), (id) => model.snapshot().actions?.find((action) => action.id === id));
       const journal = new JournalFollower(model.dir);
       const write = (entries: ReturnType<typeof tailEntries>) => {
-        const text = entries.map((entry) => printer.line(entry)).join('');
+        if (entries.length === 0) return;
+        // Read again for each batch: a secret set since (config, relation data) is masked from then on.
+        const record = model.snapshot();
+        const secrets = inspectionSecrets(model.dir, record);
+        const text = entries.map((entry) => printer.line(entry, secrets)).join('');
         if (text) process.stdout.write(text);
       };
       write(lastHooks(tailEntries(journal.read(), selection), options.hooks));

@@ -88,10 +88,12 @@ function byUnitNumber(a: string, b: string): number {
 /**
  * Both sides of `relation` (its one side for a peer relation): each application's
  * databag and its units' databags, with the values of secret-named keys and the known
- * `secrets` shown as `***`.
+ * `secrets` shown as `***`. The side of `firstApp` comes first (the end the user named
+ * first), else the relation's own order.
  */
-export function relationView(model: ModelRecord, relation: RelationRecord, secrets: readonly string[]): RelationView {
-  const ends = relation.ends[0].role === 'peers' ? [relation.ends[0]] : relation.ends;
+export function relationView(model: ModelRecord, relation: RelationRecord, secrets: readonly string[], firstApp?: string): RelationView {
+  const [a, b] = relation.ends;
+  const ends = a.role === 'peers' ? [a] : b.app === firstApp && a.app !== firstApp ? [b, a] : [a, b];
   const sides = ends.map((end): RelationSideView => {
     const units = new Set<string>();
     for (const name of relation.members ?? []) if (name.startsWith(`${end.app}/`)) units.add(name);

@@ -52,17 +52,17 @@ export async function readStored(dir: string, model: ModelRecord, unitName: stri
     const units = Object.values(model.apps).flatMap((a) => a.units.map((u) => u.name));
     throw new CliError('INVALID_ARGUMENT', `unit "${unitName}" not found (units: ${units.join(', ') || 'none'}); name a unit such as ${units[0] ?? 'app/0'}`);
   }
-  const manifests = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, appManifests(dir, a)]));
-  const secrets = inspectionSecrets(model, Object.fromEntries(Object.entries(manifests).map(([name, m]) => [name, m.configYaml])));
+  const manifests = appManifests(dir, app);
+  const secrets = inspectionSecrets(dir, model);
   const file = join(unitCharmDir(dir, unitName), STATE_FILE);
   // The runtime's choice (runtime/src/main.ts chooseStore), seen from outside: the model
   // cannot know CHARMS_STATE_STORE, so whichever store holds state wins.
-  const inController = unit.controllerState[STATE_KEY] !== undefined || (!existsSync(file) && isKubernetesCharm(manifests[app.name]!.metadata));
+  const inController = unit.controllerState[STATE_KEY] !== undefined || (!existsSync(file) && isKubernetesCharm(manifests.metadata));
   const store = inController ? new ControllerStateStore(new MemoryHookTools({ unitName, controllerState: { ...unit.controllerState } })) : new FileStateStore(file);
   const state = await store.load();
   const { [CONFIG_SNAPSHOT_KEY]: snapshot, ...data } = state?.data ?? {};
   const { [STATE_KEY]: _unitState, ...controllerState } = unit.controllerState;
-  const options = manifests[app.name]!.configYaml?.options ?? {};
+  const options = manifests.configYaml?.options ?? {};
   return {
     unit: unitName,
     store: store instanceof ControllerStateStore ? store.location : relative(dir, file),

@@ -1,5 +1,5 @@
 import type { ActionRecord, LogEntry, TimelineEntry } from '@charms/model';
-import { escapeControl, type JournalEntries } from '@charms/model/internal';
+import { escapeControl, maskSecrets, type JournalEntries } from '@charms/model/internal';
 import { LOG_LEVELS } from '../commands/model-arguments.js';
 import type { Colors } from './output-colors.js';
 
@@ -41,7 +41,29 @@ export function tailEntries(journal: JournalEntries, options: TailOptions): Tail
           .map((entry) => ({ source: 'log', entry }));
   const ends = (e: TailEntry) => (e.source === 'timeline' && (e.entry.kind === 'commit' || e.entry.kind === 'discard') ? 0 : 1);
   // Array.prototype.sort is stable: each source keeps its order among equal keys.
-  return [...timeline, ...log].sort((a, b) => (a.entry.time < b.entry.time ? -1 : a.entry.time > b.entry.time ? 1 : ends(a) - ends(b)));
+  const merged = [...timeline, ...log].sort((a, b) => (a.entry.time < b.entry.time ? -1 : a.entry.time > b.entry.time ? 1 : ends(a) - ends(b)));
+  return failuresBeforeTheirEnd(merged);
+}
+
+/**
+ * The model logs a failed hook (`hook "<name>" failed: exit status N`, hook-runner.ts
+ * `finished`) at the time of its discard, which is also the time the unit's next hook
+ * starts: moved before the discard it reports, where it was written.
+ */
+function failuresBeforeTheirEnd(entries: TailEntry[]): TailEntry[] {
+  const result = [...entries];
+  for (let index = 0; index < result.length; index += 1) {
+    const end = result[index]!;
+    if (end.source !== 'timeline' || end.entry.kind !== 'discard') continue;
+    const { time, unit, hook, exitCode } = end.entry;
+    const message = `hook "${hook}" failed: exit status ${exitCode}`;
+    const at = result.findIndex((e, i) => i > index && e.source === 'log' && e.entry.time === time && e.entry.unit === unit && e.entry.level === 'ERROR' && e.entry.message === message);
+    if (at === -1) continue;
+    const [report] = result.splice(at, 1);
+    result.splice(index, 0, report!);
+    index += 1;
+  }
+  return result;
 }
 
 /** The last `count` hooks and actions of `entries`, from the start of the first of them. */
@@ -76,8 +98,11 @@ export class TailPrinter {
     this.#actionOf = actionOf;
   }
 
-  /** The line (with its newline) for one entry. */
-  line(item: TailEntry): string {
+  /**
+   * The line (with its newline) for one entry; the known `secrets` (the model's
+   * `inspectionSecrets`) in a logged message or a tool's arguments read `***`.
+   */
+  line(item: TailEntry, secrets: readonly string[]): string {
     const c = this.#colors;
     const { entry } = item;
     this.#unitWidth = Math.max(this.#unitWidth, entry.unit.length);
@@ -86,7 +111,7 @@ export class TailPrinter {
     if (item.source === 'log') {
       const level = escapeControl(item.entry.level);
       const colour = LEVEL_COLOURS[item.entry.level] ?? ((_, text: string) => text);
-      return `${prefix}     ${colour(c, level.padEnd(7))} ${escapeControl(item.entry.message)}\n`;
+      return `${prefix}     ${colour(c, level.padEnd(7))} ${escapeControl(maskSecrets(item.entry.message, secrets))}\n`;
     }
     const event = item.entry;
     const seconds = event.ms === undefined ? '' : c.dim(` ${(event.ms / 1000).toFixed(2)} s`);
@@ -95,7 +120,7 @@ export class TailPrinter {
         if (event.action !== undefined) this.#running.set(event.unit, event.action);
         return `${prefix} ${c.bold('▶')} ${c.bold(this.#name(event.hook, event.action))}\n`;
       case 'tool':
-        return `${prefix}     ${c.dim(`· ${[event.tool ?? '', ...(event.argv ?? [])].map(escapeControl).join(' ')} → ${event.exitCode}`)}\n`;
+        return `${prefix}     ${c.dim(`· ${[event.tool ?? '', ...(event.argv ?? [])].map((arg) => escapeControl(maskSecrets(arg, secrets))).join(' ')} → ${event.exitCode}`)}\n`;
       default: {
         const action = event.hook.startsWith('actions/') ? this.#running.get(event.unit) : undefined;
         if (action !== undefined) this.#running.delete(event.unit);
