@@ -10,6 +10,7 @@ import type { HookReport } from './model-options.js';
 import { findApp, findUnit, type ModelRecord } from './model-state.js';
 import type { ModelStore } from './model-store.js';
 import { findAction, type ActionOperation } from './scheduler-actions.js';
+import { commitProblem } from './scheduler-storage.js';
 import type { Operation } from './scheduler.js';
 
 /** One action of a charm, as `juju actions` lists it. */
@@ -52,8 +53,9 @@ export async function runAction(runner: HookRunner, id: string, apply: (op: Oper
   const state = { params: structuredClone(record.params), results: {}, log: [] as string[] };
   const outcome = await runner.run(model, record.unit, { record, state });
   const { exitCode, pending, leaderSettingsChanged, output } = outcome;
-  const after = apply({ type: 'action-exited', id, exitCode, pending, leaderSettingsChanged, action: state, stdout: output?.stdout ?? '', stderr: output?.stderr ?? '' });
-  runner.finished(after, record.unit, outcome);
+  const commitError = commitProblem(model, record.unit, exitCode, pending.storage);
+  const after = apply({ type: 'action-exited', id, exitCode, pending, leaderSettingsChanged, action: state, stdout: output?.stdout ?? '', stderr: output?.stderr ?? '', ...(commitError ? { commitError } : {}) });
+  runner.finished(after, record.unit, outcome, commitError);
   const report = { unit: record.unit, hook: outcome.event.hook, ok: findAction(after, id).status === 'completed', ms: outcome.ms };
   onHook?.(report);
   return report;

@@ -12,6 +12,7 @@ import { endpoints } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
+import { storageLocation } from './storage-files.js';
 import { modelTime, type ActionRecord, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
@@ -117,11 +118,13 @@ export class HookRunner {
   }
 
   /** Records how a hook ended, once the scheduler has applied it (the clock has moved on). */
-  finished(model: ModelRecord, unit: string, outcome: HookOutcome): void {
+  finished(model: ModelRecord, unit: string, outcome: HookOutcome, commitError?: string): void {
     const { event, exitCode, ms } = outcome;
     // A failed action is the action's failure, not the unit's: Juju logs no hook error.
     if (exitCode !== 0 && !outcome.output) this.#log(model, unit, event.hook, 'ERROR', `hook "${event.hook}" failed: exit status ${exitCode}`);
-    this.#store.timeline({ time: modelTime(model), unit, hook: event.hook, kind: exitCode === 0 ? 'commit' : 'discard', exitCode, ms });
+    // It exited 0 but Juju refuses its changes: the hook (or action) fails with the reason.
+    if (commitError !== undefined) this.#log(model, unit, event.hook, 'ERROR', `${outcome.output ? 'action' : 'hook'} "${event.hook}" failed: ${commitError}`);
+    this.#store.timeline({ time: modelTime(model), unit, hook: event.hook, kind: exitCode === 0 && commitError === undefined ? 'commit' : 'discard', exitCode, ms });
   }
 
   /** Waits for pending answers and stops the tool server. */
@@ -133,6 +136,7 @@ export class HookRunner {
     const metadata = this.#store.metadata(app);
     return {
       ...(action ? { action } : {}),
+      modelDir: this.#store.dir,
       model,
       app,
       unit,
@@ -180,6 +184,7 @@ export class HookRunner {
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
     const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
     const end = relation?.ends.find((e) => e.app === app.name);
+    const storage = event.storageId === undefined ? undefined : model.storage?.find((s) => s.id === event.storageId);
     const dir = this.#store.dir;
     const env: NodeJS.ProcessEnv = {
       // First, so that nothing given here can replace what the model sets below.
@@ -210,6 +215,10 @@ export class HookRunner {
       JUJU_MACHINE_ID: '',
       JUJU_PRINCIPAL_UNIT: '',
       JUJU_AVAILABILITY_ZONE: '',
+      // A storage hook: its instance (context.go HookVars, from HookStorage()).
+      ...(storage
+        ? { JUJU_STORAGE_ID: storage.id, JUJU_STORAGE_LOCATION: storageLocation(storage, dir), JUJU_STORAGE_KIND: storage.kind }
+        : {}),
       ...(relation && end
         ? {
             JUJU_RELATION: end.endpoint,

@@ -1,6 +1,7 @@
 import { effectiveConfig, nameProblem, podSpecV3Schema, type CharmConfigYaml } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { diskFiles, JUJUC_TOOLS, runJujuc, type GoalStateData, type JujucAction, type JujucRelation, type JujucWorld, type ToolResult } from '@charms/hooktools/jujuc';
+import { storageLocation } from './storage-files.js';
 import { otherEnd, podAddress, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
 
 /** What a tool call can see and change: the model, the unit, its hook and its pending changes. */
@@ -26,6 +27,8 @@ export interface ToolContext {
   checkPodSpec?(spec: string, k8sResources: string | undefined): string | undefined;
   /** The running action, when this context is one's: the action tools answer from it and record into it. */
   readonly action?: JujucAction;
+  /** The model's folder, where storage instances have theirs. */
+  readonly modelDir: string;
 }
 
 type ToolHandler = (args: readonly string[], stdin: string, ctx: ToolContext) => ToolResult;
@@ -51,7 +54,7 @@ function modelWorld(ctx: ToolContext): JujucWorld {
   return {
     unitName: unit.name,
     isLeader: () => app.leader === unit.name,
-    hook: { relationId: ctx.event.relationId, remoteUnit: ctx.event.remoteUnit, remoteApp: ctx.event.remoteApp },
+    hook: { relationId: ctx.event.relationId, remoteUnit: ctx.event.remoteUnit, remoteApp: ctx.event.remoteApp, storageId: ctx.event.storageId },
     changes: ctx.pending,
     files: diskFiles(ctx.cwd),
     unitStatus: () => unit.workload,
@@ -104,6 +107,9 @@ function modelWorld(ctx: ToolContext): JujucWorld {
     bindings: () => ctx.metadata.endpoints,
     network: () => ({ address: podAddress(ctx.model, unit.name), cidr: '10.1.0.0/16' }),
     goalState: () => goalState(ctx),
+    // The unit's attachments, a detaching one until its storage-detaching hook commits.
+    storage: () =>
+      Object.fromEntries((ctx.model.storage ?? []).filter((s) => s.unit === unit.name).map((s) => [s.id, { kind: s.kind, location: storageLocation(s, ctx.modelDir) }])),
     action: () => ctx.action,
     log: (level, message) => ctx.log(level, message),
   };

@@ -5,6 +5,7 @@ export type ModelErrorCode =
   | 'UNIT_IN_ERROR'
   | 'INVALID_HOOK'
   | 'INVALID_ACTION'
+  | 'INVALID_STORAGE'
   | 'ALREADY_EXISTS'
   | 'INVALID_CONFIG'
   | 'INVALID_OPTION'

@@ -16,6 +16,7 @@ const hookEvent = z.looseObject({
   remoteUnit: z.string().optional(),
   remoteApp: z.string().optional(),
   departingUnit: z.string().optional(),
+  storageId: z.string().optional(),
 });
 const unit = z.looseObject({
   name: z.string(),
@@ -42,6 +43,10 @@ const app = z.looseObject({
   leader: z.string().optional(),
   leaderSettings: z.record(z.string(), z.string()),
   dying: z.boolean().optional(),
+  stores: z
+    .array(z.looseObject({ name: z.string(), type: z.enum(['filesystem', 'block']), location: z.string().optional(), size: z.number(), count: z.looseObject({ min: z.number().int(), max: z.number().int() }) }))
+    .optional(),
+  container: z.boolean().optional(),
 });
 const end = z.looseObject({ app: z.string(), endpoint: z.string(), role: z.enum(['provides', 'requires', 'peers']) });
 const relation = z.looseObject({
@@ -68,6 +73,19 @@ const action = z.looseObject({
   started: z.string().optional(),
   completed: z.string().optional(),
 });
+const storage = z.looseObject({
+  id: z.string(),
+  store: z.string(),
+  kind: z.enum(['filesystem', 'block']),
+  unit: z.string(),
+  pool: z.string(),
+  size: z.number(),
+  dir: z.string(),
+  mountPoint: z.string().optional(),
+  hooked: z.boolean(),
+  dying: z.boolean().optional(),
+  since: z.string(),
+});
 const modelRecord = z.looseObject({
   version: z.literal(1),
   apps: z.record(z.string(), app),
@@ -78,6 +96,8 @@ const modelRecord = z.looseObject({
   unitSequences: z.record(z.string(), z.number().int().nonnegative()).optional(),
   nextTask: z.number().int().positive().optional(),
   actions: z.array(action).optional(),
+  storage: z.array(storage).optional(),
+  nextStorage: z.number().int().nonnegative().optional(),
 });
 
 /** A key path as `apps.kv.units[0].queue`. */

@@ -14,6 +14,8 @@ export interface HookEvent {
   remoteUnit?: string;
   remoteApp?: string;
   departingUnit?: string;
+  /** A storage hook's instance (`data/0`): JUJU_STORAGE_ID. */
+  storageId?: string;
 }
 
 export interface UnitRecord {
@@ -81,6 +83,57 @@ export interface AppRecord {
   version?: string;
   /** Being removed: the record goes with its last unit. */
   dying?: boolean;
+  /**
+   * The charm's stores (metadata.yaml `storage:`), as the scheduler needs them to make
+   * and check instances; absent for a charm without storage (or a record older than it).
+   */
+  stores?: StoreRecord[];
+  /**
+   * A Kubernetes (podspec) charm, `series: [kubernetes]`: its storage hooks wait until the
+   * unit has started, as Juju's uniter runs them for container charms.
+   */
+  container?: boolean;
+}
+
+/** One store of an application's charm: metadata's declaration with Juju's defaults. */
+export interface StoreRecord {
+  name: string;
+  type: 'filesystem' | 'block';
+  /** metadata `location`: where a container charm's workload mounts it. */
+  location?: string;
+  /** MiB. */
+  size: number;
+  /** Instances per unit; `max` -1 for no upper bound. */
+  count: { min: number; max: number };
+}
+
+/**
+ * One storage instance, attached to one unit (Juju's storage instance and its unit
+ * attachment, state/storage.go). Its data is a folder in the model (`dir`).
+ */
+export interface StorageRecord {
+  /** `<store>/<n>`, `n` from the model-wide sequence `nextStorage`. */
+  id: string;
+  store: string;
+  kind: 'filesystem' | 'block';
+  unit: string;
+  /** Juju's default pool for it: `kubernetes`, `rootfs` or `loop`. */
+  pool: string;
+  /** MiB. */
+  size: number;
+  /** The instance's folder, relative to the model's. */
+  dir: string;
+  /**
+   * Where a container charm's workload sees it (state/filesystem.go FilesystemMountPoint);
+   * absent for a machine charm, which runs here and is given the folder itself.
+   */
+  mountPoint?: string;
+  /** Its storage-attached hook has run (storage/state.go `attached`): only then does it get storage-detaching. */
+  hooked: boolean;
+  /** Being detached: its storage-detaching hook is queued. */
+  dying?: boolean;
+  /** Virtual time of its last status change, ISO. */
+  since: string;
 }
 
 export interface RelationEnd {
@@ -136,6 +189,10 @@ export interface ModelRecord {
   nextTask?: number;
   /** Every action run-action queued, in queueing order (absent: none yet). */
   actions?: ActionRecord[];
+  /** The storage instances, in creation order (absent: none yet). */
+  storage?: StorageRecord[];
+  /** The next number of Juju's model-wide storage sequence `stores` (state/storage.go); absent means 0. */
+  nextStorage?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { effectiveConfig, endpoints, loadConfigYaml } from '@charms/manifest';
+import { effectiveConfig, endpoints, isKubernetesCharm, loadConfigYaml, storeDeclarations } from '@charms/manifest';
 import { nameProblem } from '@charms/manifest/queries';
 import { actionQueued, actionSpecs, runAction, type ActionSpec } from './action-specs.js';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
@@ -15,11 +15,16 @@ import { ModelStore, type LogEntry, type TimelineEntry } from './model-store.js'
 import type { ResourceValue } from './resource-values.js';
 import { findAction, nextAction } from './scheduler-actions.js';
 import { checkNewApp, checkUpgrade, runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Effect, type Operation } from './scheduler.js';
+import { commitProblem } from './scheduler-storage.js';
 import { writeShims } from './shim-server.js';
+import { makeStorageFolder } from './storage-files.js';
+import { storageListing, type StorageListing } from './storage-listing.js';
+import { storageRequests, storeRecord } from './storage-requests.js';
 import { modelStatus, relationStatus, type RelationStatus, type StatusJson } from './status.js';
 
 export type { LogEntry, TimelineEntry } from './model-store.js';
 export type { ActionSpec } from './action-specs.js';
+export type { StorageListing, StorageInstanceListing, StorageBackingListing } from './storage-listing.js';
 
 import type { DeployOptions, HookReport, ModelOptions } from './model-options.js';
 
@@ -94,6 +99,8 @@ export class LocalModel {
           resources: options.resources ?? {},
           endpoints: endpoints(metadata),
           units: options.units ?? 1,
+          stores: storeDeclarations(metadata.storage).map(storeRecord),
+          container: isKubernetesCharm(metadata),
         });
         installCharm(charmDir, this.#store.file(target));
         this.#carryOut(record, effects);
@@ -133,7 +140,7 @@ export class LocalModel {
       const record = findApp(this.#state, app);
       // Every check before the first change, as for deploy.
       await withStagedCharm(this.dir, source, ({ charmDir, metadata }) => {
-        const op = { type: 'upgrade', app, source, charm: metadata.name, endpoints: endpoints(metadata) } as const;
+        const op = { type: 'upgrade', app, source, charm: metadata.name, endpoints: endpoints(metadata), stores: storeDeclarations(metadata.storage).map(storeRecord) } as const;
         checkUpgrade(this.#state, op);
         const next = transition(this.#state, { ...op, configYaml: loadConfigYaml(charmDir) });
         installCharm(charmDir, this.#store.file(record.charmDir));
@@ -206,6 +213,30 @@ export class LocalModel {
   action(id: string): ActionRecord {
     this.#state = this.#load();
     return structuredClone(findAction(this.#state, id));
+  }
+
+  /**
+   * Adds storage instances to a unit as `juju add-storage` does (`<store>[=<pool>,<count>,<size>]`
+   * directives, read as Juju reads them), each followed by its storage-attached hook.
+   * @returns the new instances' ids, in order.
+   * @throws ModelError `NOT_FOUND` (unit); `INVALID_STORAGE` for a directive Juju refuses
+   *   (its texts); nothing is added then.
+   * @example await model.addStorage('kv/0', ['logs=2'])   // ['logs/3', 'logs/4']
+   */
+  async addStorage(unit: string, directives: readonly string[]): Promise<string[]> {
+    let added: string[] = [];
+    await this.#operation(async () => {
+      const before = new Set((this.#state.storage ?? []).map((s) => s.id));
+      this.#apply({ type: 'add-storage', unit, requests: storageRequests(this.#state, unit, directives) });
+      added = (this.#state.storage ?? []).filter((s) => !before.has(s.id)).map((s) => s.id);
+    });
+    return added;
+  }
+
+  /** The model's storage as `juju storage --format yaml` shows it: instances, and their filesystems and volumes. */
+  storage(): StorageListing {
+    this.#state = this.#load();
+    return storageListing(this.#state, this.dir);
   }
 
   /** Moves the virtual clock on; update-status runs on every unit for each 5 minutes passed. */
@@ -320,12 +351,13 @@ export class LocalModel {
   #carryOut(record: ModelRecord, effects: readonly Effect[]): void {
     this.#state = record;
     for (const effect of effects) {
-      const app = record.apps[effect.app];
-      if (effect.type === 'copy-charm') {
+      if (effect.type === 'make-storage') makeStorageFolder(this.#store.file(effect.dir), effect.kind, effect.size);
+      else if (effect.type === 'remove-storage') rmSync(this.#store.file(effect.dir), { recursive: true, force: true });
+      else if (effect.type === 'copy-charm') {
         if (effect.fresh) rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
-        copyCharm(this.#store.file(app!.charmDir), this.#store.unitDir(effect.unit));
+        copyCharm(this.#store.file(record.apps[effect.app]!.charmDir), this.#store.unitDir(effect.unit));
       }
-      else if (effect.type === 'render-manifests') this.#store.writeManifests(app!);
+      else if (effect.type === 'render-manifests') this.#store.writeManifests(record.apps[effect.app]!);
       else if (effect.type === 'remove-unit-files') rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
       else this.#store.removeApp(effect.app, effect.charmDir);
     }
@@ -351,6 +383,7 @@ export class LocalModel {
         const unit = pick(runnable);
         this.#apply({ type: 'hook-started', unit });
         const outcome = await runner.run(this.#state, unit);
+        const commitError = commitProblem(this.#state, unit, outcome.exitCode, outcome.pending.storage);
         this.#apply({
           type: 'hook-exited',
           unit,
@@ -359,9 +392,10 @@ export class LocalModel {
           leaderSettingsChanged: outcome.leaderSettingsChanged,
           statusSet: outcome.statusSet,
           retryHooks: this.#options.automaticallyRetryHooks !== false,
+          ...(commitError ? { commitError } : {}),
         });
-        runner.finished(this.#state, unit, outcome);
-        const report = { unit, hook: outcome.event.hook, ok: outcome.exitCode === 0, ms: outcome.ms };
+        runner.finished(this.#state, unit, outcome, commitError);
+        const report = { unit, hook: outcome.event.hook, ok: outcome.exitCode === 0 && !commitError, ms: outcome.ms };
         reports.push(report);
         this.#options.onHook?.(report);
         this.#store.save(this.#state);

@@ -38,6 +38,8 @@ export type ActionOperation =
       readonly action: JujucAction;
       readonly stdout: string;
       readonly stderr: string;
+      /** Why its changes cannot be committed although it exited 0 (a refused storage-add): it fails with this message. */
+      readonly commitError?: string;
     };
 
 /** Juju's default action-fail message. */
@@ -112,10 +114,10 @@ export function actionStep(model: ModelRecord, op: ActionOperation, effects: Eff
   action.log = op.action.log.map((message) => ({ time: action.started ?? now, message }));
   // finalizeAction: action-fail fails it with its message; a non-zero exit fails it with
   // the exit's text, which wins over action-fail's message.
-  action.status = op.exitCode !== 0 || op.action.failed !== undefined ? 'failed' : 'completed';
-  action.message = op.exitCode !== 0 ? `exit status ${op.exitCode}` : (op.action.failed ?? '');
+  action.status = op.exitCode !== 0 || op.action.failed !== undefined || op.commitError !== undefined ? 'failed' : 'completed';
+  action.message = op.exitCode !== 0 ? `exit status ${op.exitCode}` : (op.commitError ?? op.action.failed ?? '');
   action.completed = now;
   if (unit.agent.status === 'executing') unit.agent = { status: 'idle', message: '', since: now };
   // HookContext.Flush commits the action's changes only when it exited 0 (§3.4).
-  if (op.exitCode === 0) commitChanges(model, app, unit, op.pending, effects);
+  if (op.exitCode === 0 && op.commitError === undefined) commitChanges(model, app, unit, op.pending, effects);
 }

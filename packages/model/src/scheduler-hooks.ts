@@ -7,6 +7,7 @@
 import { flush } from './flush.js';
 import { findUnit, modelTime, otherEnd, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { enterScope, updateScope } from './scheduler-relations.js';
+import { addStorage, storageHookDone, unitStorageGone } from './scheduler-storage.js';
 import type { Effect, Operation } from './scheduler.js';
 
 /**
@@ -74,7 +75,7 @@ export function hookExited(model: ModelRecord, op: Extract<Operation, { type: 'h
   if (op.leaderSettingsChanged) leaderSettingsMoved(app, unit);
   model.clock += HOOK_TIME;
   const since = modelTime(model);
-  if (op.exitCode !== 0) {
+  if (op.exitCode !== 0 || op.commitError !== undefined) {
     // The uniter records the failure on the agent (uniter.go reportHookError) and, with
     // automatically-retry-hooks, starts its back-off timer; when it fires the hook runs
     // again (worker/uniter/resolver.go nextOpHookError). Nothing else runs meanwhile.
@@ -117,6 +118,8 @@ export function leaderSettingsMoved(app: AppRecord, unit: UnitRecord): void {
 export function commitChanges(model: ModelRecord, app: AppRecord, unit: UnitRecord, pending: PendingChanges, effects: Effect[]): void {
   const flushed = flush(model, app, unit, pending);
   if (flushed.podSpecChanged) effects.push({ type: 'render-manifests', app: app.name });
+  // storage-add: checked before the commit (the caller's commitError), so it cannot be refused here.
+  if (pending.storage.length > 0) addStorage(model, unit, pending.storage, effects);
   for (const { relation, bag } of flushed.settings) {
     const remote = otherEnd(relation, app.name);
     const isAppBag = bag === app.name;
@@ -147,6 +150,7 @@ export function queueOnce(unit: UnitRecord, event: HookEvent): void {
  * files go, and Juju elects another leader when the leader goes.
  */
 function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: HookEvent, effects: Effect[]): void {
+  if (event.storageId !== undefined) storageHookDone(model, event.hook, event.storageId, effects);
   if (event.hook === 'install') {
     const record = findUnit(model, unit);
     record.installed = true;
@@ -156,6 +160,7 @@ function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: Hook
   app.units = app.units.filter((u) => u.name !== unit);
   // Nothing of the unit stays: a later unit of the same name (a redeploy) starts empty.
   effects.push({ type: 'remove-unit-files', app: app.name, unit });
+  unitStorageGone(model, unit, effects);
   if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
   if (app.leader !== unit) return;
   app.leader = app.units[0]?.name;

@@ -11,11 +11,12 @@
 import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
 import { checkConfig } from './config-values.js';
 import { ModelError } from './model-errors.js';
-import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type UnitRecord } from './model-state.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
 import { actionStep, type ActionOperation } from './scheduler-actions.js';
 import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
 import { enterScope, peerRelation, applicationGone, teardown } from './scheduler-relations.js';
+import { addStorage, checkStores, detachStorage, initialStorage } from './scheduler-storage.js';
 
 /** update-status runs on every unit when a `tick` passes a multiple of this (once, however many it passes). */
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
@@ -42,6 +43,10 @@ export type Operation =
       readonly resources: Readonly<Record<string, ResourceValue>>;
       readonly endpoints: readonly CharmEndpoint[];
       readonly units: number;
+      /** The charm's stores (metadata.yaml `storage:`); `shared` ones are refused, as Juju 2.9 refuses them. */
+      readonly stores?: readonly (StoreRecord & { readonly shared?: boolean })[];
+      /** A Kubernetes (podspec) charm: storage hooks after start, no block storage. */
+      readonly container?: boolean;
     }
   | {
       readonly type: 'config';
@@ -65,12 +70,16 @@ export type Operation =
       readonly charm: string;
       readonly configYaml: CharmConfigYaml | undefined;
       readonly endpoints: readonly CharmEndpoint[];
+      /** The new revision's stores; units get the minimum of a store new in it. */
+      readonly stores?: readonly StoreRecord[];
     }
   | { readonly type: 'relate'; readonly interface: string; readonly ends: readonly [RelationEnd, RelationEnd] }
   | { readonly type: 'unrelate'; readonly relationId: number }
   | { readonly type: 'add-unit'; readonly app: string; readonly count: number }
   | { readonly type: 'remove-unit'; readonly unit: string }
   | { readonly type: 'remove'; readonly app: string }
+  /** `juju add-storage`: more instances of the unit's stores (scheduler-storage.ts checks them). */
+  | { readonly type: 'add-storage'; readonly unit: string; readonly requests: readonly { readonly name: string; readonly count: number; readonly size?: number }[] }
   | { readonly type: 'run'; readonly unit: string; readonly hook: string }
   | { readonly type: 'tick'; readonly ms: number }
   | { readonly type: 'resolve'; readonly unit: string; readonly retry: boolean }
@@ -90,6 +99,11 @@ export type Operation =
       readonly retryHooks?: boolean;
       /** The hook set the unit's workload status (`status-set` without `--application`). */
       readonly statusSet?: boolean;
+      /**
+       * Why the hook's changes cannot be committed although it exited 0 (a storage-add
+       * Juju refuses, scheduler-storage.ts `storageAddProblem`): the hook fails, as in Juju.
+       */
+      readonly commitError?: string;
     }
   /** No unit has a hook it can run: relations and applications whose last hook ran go. */
   | { readonly type: 'settled' }
@@ -109,7 +123,11 @@ export type Effect =
   /** The application is gone: delete its charm and its manifests. */
   | { readonly type: 'remove-app-files'; readonly app: string; readonly charmDir: string }
   /** The unit is gone (its remove hook ran or was skipped): delete its folder, its charm copy and the state kept there. */
-  | { readonly type: 'remove-unit-files'; readonly app: string; readonly unit: string };
+  | { readonly type: 'remove-unit-files'; readonly app: string; readonly unit: string }
+  /** A storage instance was made: its folder (relative to the model's); a block device is a file of `size` MiB in it. */
+  | { readonly type: 'make-storage'; readonly id: string; readonly dir: string; readonly kind: 'filesystem' | 'block'; readonly size: number }
+  /** A storage instance is gone: delete its folder. */
+  | { readonly type: 'remove-storage'; readonly id: string; readonly dir: string };
 
 /** The result of one transition. */
 export interface Transition {
@@ -148,7 +166,7 @@ export function checkNewApp(model: Readonly<ModelRecord>, app: string): void {
  * just goes).
  * @throws ModelError `NOT_FOUND` for an unknown application; `INVALID_CHARM`.
  */
-export function checkUpgrade(model: Readonly<ModelRecord>, op: Pick<Extract<Operation, { type: 'upgrade' }>, 'app' | 'source' | 'charm' | 'endpoints'>): void {
+export function checkUpgrade(model: Readonly<ModelRecord>, op: Pick<Extract<Operation, { type: 'upgrade' }>, 'app' | 'source' | 'charm' | 'endpoints' | 'stores'>): void {
   const app = findApp(model as ModelRecord, op.app);
   if (op.charm !== app.charm) {
     throw new ModelError('INVALID_CHARM', `${op.source} is the charm "${op.charm}", not "${app.charm}": an application upgrades to a new revision of its own charm`);
@@ -159,6 +177,10 @@ export function checkUpgrade(model: Readonly<ModelRecord>, op: Pick<Extract<Oper
     const names = broken.map((r) => r.ends.map((e) => `${e.app}:${e.endpoint}`).join(' '));
     throw new ModelError('INVALID_CHARM', `${op.source} has no endpoint for relations in use (${names.join(', ')}): remove them first (charms unrelate)`);
   }
+  // Juju refuses a revision that drops a store the units have instances of.
+  const stores = new Set((op.stores ?? []).map((s) => s.name));
+  const orphan = op.stores && (model.storage ?? []).find((s) => s.unit.split('/')[0] === op.app && !stores.has(s.store));
+  if (orphan) throw new ModelError('INVALID_CHARM', `${op.source} has no store "${orphan.store}", which ${orphan.unit} has storage of (${orphan.id}): keep the store in metadata.yaml`);
 }
 
 /**
@@ -194,7 +216,13 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       // Unit numbers go on from an earlier application of the same name (Juju: unit names
       // are unique per application name, state sequences since juju/juju#2069, lp:1174610).
       const nextUnit = model.unitSequences?.[op.app] ?? 0;
-      const app: AppRecord = { name: op.app, charm: op.charm, charmDir: op.charmDir, revision: 1, config, resources, units: [], nextUnit, leaderSettings: {} };
+      const stores = (op.stores ?? []).map(({ shared: _shared, ...store }) => store);
+      checkStores(op.charm, stores, op.container === true, (op.stores ?? []).filter((s) => s.shared).map((s) => s.name));
+      const app: AppRecord = {
+        name: op.app, charm: op.charm, charmDir: op.charmDir, revision: 1, config, resources, units: [], nextUnit, leaderSettings: {},
+        ...(stores.length > 0 ? { stores } : {}),
+        ...(op.container ? { container: true } : {}),
+      };
       model.apps[op.app] = app;
       // Juju makes each peer relation with the application, before any unit exists.
       for (const peer of op.endpoints.filter((e) => e.role === 'peers')) peerRelation(model, op.app, peer);
@@ -262,14 +290,25 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       for (let i = 0; i < op.count; i += 1) addUnit(model, app, effects);
       return;
     }
-    case 'remove-unit':
-      return teardown(model, findUnit(model, op.unit));
+    case 'remove-unit': {
+      // Storage detaches first (the uniter's storage resolver runs before its relations'), then the relations go, then stop and remove.
+      const unit = findUnit(model, op.unit);
+      detachStorage(model, unit, effects);
+      return teardown(model, unit);
+    }
     case 'remove': {
-      // The units' relations go first (departed, broken), then stop and remove on each unit.
+      // The units' storage detaches and their relations go first (departed, broken), then stop and remove on each unit.
       const app = findApp(model, op.app);
-      for (const unit of app.units) teardown(model, unit);
+      for (const unit of app.units) {
+        detachStorage(model, unit, effects);
+        teardown(model, unit);
+      }
       applicationGone(model, op.app);
       app.dying = true;
+      return;
+    }
+    case 'add-storage': {
+      addStorage(model, findUnit(model, op.unit), op.requests, effects);
       return;
     }
     case 'run': {
@@ -353,6 +392,7 @@ function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
     remoteApp: otherEnd(relation, app.name).app,
   }));
   unit.queue.push({ hook: 'install' }, ...created, { hook: app.leader === name ? 'leader-elected' : 'leader-settings-changed' }, { hook: 'config-changed' }, { hook: 'start' });
+  initialStorage(model, app, unit, effects);
 }
 
 /** A new revision of the application's charm; `juju refresh` (`upgrade-charm` in 2.9). */
@@ -365,6 +405,10 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
   const settings = Object.fromEntries(Object.entries(app.config).filter(([name]) => Object.hasOwn(op.configYaml?.options ?? {}, name)));
   app.config = checkConfig(op.configYaml, settings);
   app.revision += 1;
+  if (op.stores) {
+    if (op.stores.length > 0) app.stores = op.stores.map((store) => ({ ...store }));
+    else delete app.stores;
+  }
   for (const unit of app.units) {
     effects.push({ type: 'copy-charm', app: app.name, unit: unit.name });
     unit.queue.push({ hook: 'upgrade-charm' }, { hook: 'config-changed' });

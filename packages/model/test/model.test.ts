@@ -42,7 +42,8 @@ const unitState = (model: LocalModel, unit: string) => {
 describe('the local model', { timeout: TIMEOUT }, () => {
   it('deploys a podspec charm: setup hooks in Juju 2.9 order, active, pod spec committed, state on the controller', async () => {
     const { model, hooks } = await deployed();
-    expect(hooks).toEqual(['kv/0 install', 'kv/0 leader-elected', 'kv/0 config-changed', 'kv/0 start']);
+    // A podspec unit's storage is attached once it has started (worker/uniter/storage/resolver.go, CAAS).
+    expect(hooks).toEqual(['kv/0 install', 'kv/0 leader-elected', 'kv/0 config-changed', 'kv/0 start', 'kv/0 data-storage-attached']);
     const status = model.status();
     expect(status.applications.kv!.units['kv/0']).toMatchObject({
       'workload-status': { current: 'active', message: 'serving' },
@@ -159,7 +160,7 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     const { model, hooks } = await deployed();
     hooks.length = 0;
     await model.addUnit('kv');
-    expect(hooks).toEqual(['kv/1 install', 'kv/1 leader-settings-changed', 'kv/1 config-changed', 'kv/1 start']);
+    expect(hooks).toEqual(['kv/1 install', 'kv/1 leader-settings-changed', 'kv/1 config-changed', 'kv/1 start', 'kv/1 data-storage-attached']);
     expect(model.status().applications.kv!.units['kv/1']!['workload-status']).toMatchObject({
       current: 'waiting',
       message: 'waiting for the leader to set the pod spec',
@@ -185,11 +186,11 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     expect(hooks).toEqual(['kv/0 update-status']);
   });
 
-  it('removes an application: stop and remove on every unit', async () => {
+  it('removes an application: storage detaching, stop and remove on every unit', async () => {
     const { model, hooks } = await deployed();
     hooks.length = 0;
     await model.remove('kv');
-    expect(hooks).toEqual(['kv/0 stop', 'kv/0 remove']);
+    expect(hooks).toEqual(['kv/0 data-storage-detaching', 'kv/0 stop', 'kv/0 remove']);
     expect(model.status().applications).toEqual({});
   });
 
@@ -215,7 +216,7 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     const { model, hooks } = await deployed({ resources: { image: 'example/kv:1' }, units: 2 });
     hooks.length = 0;
     await model.removeUnit('kv/0');
-    expect(hooks).toEqual(['kv/0 stop', 'kv/0 remove', 'kv/1 leader-elected']);
+    expect(hooks).toEqual(['kv/0 data-storage-detaching', 'kv/0 stop', 'kv/0 remove', 'kv/1 leader-elected']);
     expect(model.status().applications.kv!.units['kv/1']!.leader).toBe(true);
     expect(model.status().applications.kv!.units['kv/1']!['workload-status'].current).toBe('active');
   });
@@ -240,7 +241,7 @@ describe('the local model', { timeout: TIMEOUT }, () => {
     await model.deploy(built, { resources: { image: 'example/kv:1' } });
     const app = model.snapshot().apps.kv!;
     const result = runHookTool('pod-spec-set', [], ctxSpec, {
-      model: model.snapshot(), app, unit: app.units[0]!, event: { hook: 'config-changed' }, pending: { relationSets: [], ports: [], state: {}, storage: [] },
+      model: model.snapshot(), app, unit: app.units[0]!, event: { hook: 'config-changed' }, pending: { relationSets: [], ports: [], state: {}, storage: [] }, modelDir: tmpdir(),
       configYaml: undefined, metadata: { endpoints: [] }, now: () => '', writeResource: () => '', log: () => undefined, leaderSettingsChanged: () => undefined,
       checkPodSpec: () => 'rendered StatefulSet kv does not pass the Kubernetes schema: readinessProbe must be object',
     });
@@ -277,8 +278,9 @@ describe('the local model', { timeout: TIMEOUT }, () => {
       return hooks;
     };
     const first = await order(-7);
-    expect(first).toHaveLength(12);
+    // Three units of five hooks: install, leader-elected or leader-settings-changed, config-changed, start, data-storage-attached.
+    expect(first).toHaveLength(15);
     expect(await order(-7)).toEqual(first);
-    expect(await order(2 ** 40 + 3)).toHaveLength(12);
+    expect(await order(2 ** 40 + 3)).toHaveLength(15);
   }, 300_000);
 });

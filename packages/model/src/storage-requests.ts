@@ -1,0 +1,53 @@
+/**
+ * `juju add-storage`'s directives checked against a unit's charm, before the scheduler adds
+ * them (cmd/juju/storage/add.go, state/storage.go): the store's pool and minimum size. The
+ * counts are the scheduler's to check (scheduler-storage.ts), as they are storage-add's.
+ */
+import type { StoreDeclaration } from '@charms/manifest';
+import { parseStorageDirectives } from '@charms/hooktools/jujuc';
+import { ModelError } from './model-errors.js';
+import { findApp, findUnit, type ModelRecord, type StoreRecord } from './model-state.js';
+
+/** A store of the charm's metadata as the model records it. */
+export function storeRecord({ name, type, location, size, count, shared }: StoreDeclaration): StoreRecord & { shared: boolean } {
+  return { name, type, ...(location !== undefined ? { location } : {}), size, count, shared };
+}
+
+/**
+ * The requests `directives` (`<store>[=<pool>,<count>,<size>]`) make of `unit`'s stores.
+ * @throws ModelError `NOT_FOUND` (unit), `INVALID_STORAGE` with Juju's words
+ *   (`failed to add storage "<s>" to <unit>: …`).
+ */
+export function storageRequests(model: ModelRecord, unit: string, directives: readonly string[]): { name: string; count: number; size?: number }[] {
+  findUnit(model, unit);
+  const app = findApp(model, unit.split('/')[0]!);
+  if (directives.length === 0) throw new ModelError('INVALID_STORAGE', 'add-storage requires a unit and a storage directive');
+  let parsed;
+  try {
+    parsed = parseStorageDirectives(directives);
+  } catch (error) {
+    throw new ModelError('INVALID_STORAGE', (error as Error).message);
+  }
+  return parsed.map(({ name, count, pool, size }) => {
+    const fail = (reason: string) => new ModelError('INVALID_STORAGE', `failed to add storage "${name}" to ${unit}: ${reason}`);
+    const store = app.stores?.find((s) => s.name === name);
+    if (!store) throw fail(`charm storage "${name}" not found`);
+    // The model has one pool per kind of storage, Juju's default for it.
+    const only = app.container ? 'kubernetes' : store.type === 'block' ? 'loop' : 'rootfs';
+    if (pool !== undefined && pool !== only) throw fail(`pool "${pool}" not found (the local model's pool for ${store.type} storage of this charm is "${only}")`);
+    if (size !== undefined && size < store.size) throw fail(`charm "${app.charm}" store "${name}": minimum storage size is ${mib(store.size)}, ${mib(size)} specified`);
+    return { name, count, ...(size !== undefined ? { size } : {}) };
+  });
+}
+
+/** A size as Juju's errors print it (humanize.IBytes of MiB: `1.0 GiB`). */
+function mib(size: number): string {
+  const units = ['MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let value = size;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ${units[unit]}`;
+}
