@@ -197,7 +197,7 @@ describe('resource-get never builds a path from a name that is not one', () => {
       app,
       unit,
       event: { hook: 'install' },
-      pending: { relationSets: [], ports: [], state: {}, storage: [] },
+      pending: { relationSets: [], ports: [], state: {}, storage: [] }, modelDir: tmpdir(),
       configYaml: undefined,
       // As if the metadata check had been skipped: the tool must refuse on its own.
       metadata: { resources: { [resource]: { type: 'oci-image' } }, endpoints: [] },

@@ -19,7 +19,7 @@ function context(leader: boolean, event: ToolContext['event'] = { hook: 'install
   };
   const logs: string[] = [];
   return {
-    model, app, unit, event, pending: { relationSets: [], ports: [], state: {}, storage: [] },
+    model, app, unit, event, pending: { relationSets: [], ports: [], state: {}, storage: [] }, modelDir: tmpdir(),
     configYaml: { options: { port: { type: 'int', default: 7000 }, name: { type: 'string' } } },
     metadata: { resources: { image: { type: 'oci-image' }, missing: { type: 'oci-image' } }, endpoints: ['kv', 'backend'] },
     now: () => '2026-01-01T00:00:00.000Z',
