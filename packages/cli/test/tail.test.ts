@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalModel } from '@charms/model';
+import { JournalFollower } from '@charms/model/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from './helpers/run-command.js';
 
@@ -111,5 +112,33 @@ describe('charms tail', { timeout: TIMEOUT }, () => {
     const bad = await charms({}, 'tail', '-n', 'lots');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('the number of hooks must be a whole number from 0, got "lots"');
+  });
+});
+
+describe('the journal tail --follow reads', () => {
+  const entry = (hook: string) => JSON.stringify({ time: '2026-01-01T00:00:00.000Z', unit: 'x/0', hook, kind: 'hook-start' });
+
+  it('returns each whole line once, holds back a line still being written, and starts over on a new file', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'journal-'));
+    try {
+      const warnings: string[] = [];
+      const journal = new JournalFollower(folder, (message) => warnings.push(message));
+      expect(journal.read()).toEqual({ timeline: [], log: [] });
+      const file = join(folder, 'timeline.jsonl');
+      writeFileSync(file, `${entry('install')}\n${entry('start').slice(0, 20)}`);
+      expect(journal.read().timeline.map((e) => e.hook)).toEqual(['install']);
+      expect(journal.read().timeline).toEqual([]);
+      appendFileSync(file, `${entry('start').slice(20)}\n`);
+      expect(journal.read().timeline.map((e) => e.hook)).toEqual(['start']);
+      // A line torn by a killed command: the model starts its next append on a new line.
+      appendFileSync(file, `{"torn\n${entry('stop')}\n`);
+      expect(journal.read().timeline.map((e) => e.hook)).toEqual(['stop']);
+      expect(warnings).toEqual([expect.stringContaining('skipped a damaged line')]);
+      // The model destroyed and made again: a shorter file is read from its start.
+      writeFileSync(file, `${entry('install')}\n`);
+      expect(journal.read().timeline.map((e) => e.hook)).toEqual(['install']);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
