@@ -36,7 +36,7 @@ describe('the action commands', { timeout: TIMEOUT }, () => {
     expect((await charms('deploy', charm)).status).toBe(0);
 
     const list = await charms('actions', 'actions-demo');
-    expect(list.stdout).toBe('Action  Description\nbackup  Back up the data to a target.\nbreak   Fails on purpose, after writing state and relation data.\n');
+    expect(list.stdout).toBe('Action  Description\nbackup  Back up the data to a target.\nbreak   Fails on purpose, after writing state and relation data and asking for storage.\n');
 
     const queued = await charms('run-action', 'actions-demo/0', 'backup', 'target=/srv/x', 'level=7');
     expect(queued).toMatchObject({ status: 0, stdout: 'Action queued with id: "2"\n' });

@@ -127,7 +127,7 @@ describe('runAction', () => {
     const model = await deployed();
     expect(model.actions('actions-demo')).toEqual([
       { name: 'backup', description: 'Back up the data to a target.' },
-      { name: 'break', description: 'Fails on purpose, after writing state and relation data.' },
+      { name: 'break', description: 'Fails on purpose, after writing state and relation data and asking for storage.' },
     ]);
   }, TIMEOUT);
 
