@@ -10,7 +10,8 @@ import { runCommand } from './helpers/run-command.js';
 
 // charms show-stored (issue 18): what a unit has committed, as jhack show-stored shows an
 // ops charm's stored state on Juju. The fixture charm's install sets a flag with a value
-// and unit data (a secret-named key, and a value holding the secret `password` option);
+// and unit data (a secret-named key, and a value holding the secret `password` option),
+// and leaves its onlyOnce mark;
 // its config-changed writes a controller state key.
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,10 +65,13 @@ describe('charms show-stored', { timeout: TIMEOUT }, () => {
         'flags (with their values)',
         '  stored.greeted  {"to":"bonjour","times":1}',
         '',
-        "unit data (ctx.kv and the framework's marks)",
+        'unit data (ctx.kv and the layers)',
         '  api-token  "***"',
         '  dsn        "postgres://app:***@db/app"',
         '  visits     1',
+        '',
+        'framework data (reactive.*: onlyOnce marks, dataChanged hashes, triggers)',
+        '  reactive.invoked.stored:Stored.remember  true',
         '',
         'config snapshot (what config.changed.* compares against)',
         '  greeting  "bonjour"',
@@ -91,6 +95,7 @@ describe('charms show-stored', { timeout: TIMEOUT }, () => {
       committed: true,
       flags: { 'stored.greeted': { to: 'bonjour', times: 1 } },
       'unit-data': { 'api-token': '***', dsn: 'postgres://app:***@db/app', visits: 1 },
+      'framework-data': { 'reactive.invoked.stored:Stored.remember': true },
       'config-snapshot': { greeting: 'bonjour', password: '***' },
       'controller-state': { 'last-greeting': 'bonjour' },
     });

@@ -52,7 +52,7 @@ export function addInspectCommands(program: Command): void {
     .command('show-stored')
     .description("a unit's committed flags with their values, key-value data, config snapshot and controller state, secrets masked (as jhack show-stored)")
     .argument('<unit>')
-    .addOption(formatOption('{unit, store, committed, flags, unit-data, config-snapshot, controller-state}'))
+    .addOption(formatOption('{unit, store, committed, flags, unit-data, framework-data, config-snapshot, controller-state}'))
     .action(async (unit: string, options: { format: Format }) => {
       if (!/^[^/]+\/\d+$/.test(unit)) throw new CliError('INVALID_ARGUMENT', `"${unit}" is not a unit name: state is kept per unit, name one such as ${unit.split('/')[0]}/0`);
       const model = await openModel(program);
@@ -77,7 +77,8 @@ export function addInspectCommands(program: Command): void {
         import('../tools/output-colors.js'),
       ]);
       const selection = { units, tools: options.tools === true, ...(options.level ? { level: options.level } : {}) };
-      const printer = new TailPrinter(stdoutColors(), (id) => model.snapshot().actions?.find((action) => action.id === id));
+      const unitNames = Object.values(model.snapshot().apps).flatMap((app) => app.units.map((unit) => unit.name));
+      const printer = new TailPrinter(stdoutColors(), (id) => model.snapshot().actions?.find((action) => action.id === id), Math.max(0, ...unitNames.map((name) => name.length)));
       const journal = new JournalFollower(model.dir);
       const write = (entries: ReturnType<typeof tailEntries>) => {
         if (entries.length === 0) return;

@@ -30,8 +30,13 @@ export interface StoredView {
   readonly committed: boolean;
   /** The flags that are set, with their values (`null`: set without one). */
   readonly flags: Record<string, unknown>;
-  /** The unit's key-value data (`ctx.kv`, the framework's `reactive.*` marks), without the config snapshot. */
+  /** The unit's key-value data (`ctx.kv`, the layers' data), without the config snapshot and the framework's marks. */
   readonly 'unit-data': Record<string, unknown>;
+  /**
+   * What charms.reactive keeps under `reactive.*` in the same data: `@onlyOnce` marks
+   * (`reactive.invoked.*`), `dataChanged` hashes, registered triggers, departed units.
+   */
+  readonly 'framework-data': Record<string, unknown>;
   /** The config seen by the last successful hook, which `config.changed.*` compares against; null before one. */
   readonly 'config-snapshot': Record<string, unknown> | null;
   /** The unit's other controller state keys (state-get), without the one holding the unit state. */
@@ -61,6 +66,8 @@ export async function readStored(dir: string, model: ModelRecord, unitName: stri
   const store = inController ? new ControllerStateStore(new MemoryHookTools({ unitName, controllerState: { ...unit.controllerState } })) : new FileStateStore(file);
   const state = await store.load();
   const { [CONFIG_SNAPSHOT_KEY]: snapshot, ...data } = state?.data ?? {};
+  // The prefix under which charms.reactive (and this port, packages/reactive/src/session.ts, triggers.ts) keeps its own data.
+  const framework = (key: string) => key.startsWith('reactive.');
   const { [STATE_KEY]: _unitState, ...controllerState } = unit.controllerState;
   const options = manifests.configYaml?.options ?? {};
   return {
@@ -68,7 +75,8 @@ export async function readStored(dir: string, model: ModelRecord, unitName: stri
     store: store instanceof ControllerStateStore ? store.location : relative(dir, file),
     committed: state !== undefined,
     flags: maskedRecord(state?.flags ?? {}, secrets),
-    'unit-data': maskedRecord(data, secrets),
+    'unit-data': maskedRecord(Object.fromEntries(Object.entries(data).filter(([key]) => !framework(key))), secrets),
+    'framework-data': maskedRecord(Object.fromEntries(Object.entries(data).filter(([key]) => framework(key))), secrets),
     'config-snapshot':
       snapshot && typeof snapshot === 'object'
         ? Object.fromEntries(
@@ -96,7 +104,8 @@ export function storedTable(view: StoredView, colors: Colors): string {
   const json = (value: unknown) => JSON.stringify(value);
   // A flag set without a value is the common case: its name alone says it.
   section('flags', 'with their values', view.flags, (value) => (value === null ? '' : json(value)));
-  section('unit data', "ctx.kv and the framework's marks", view['unit-data'], json);
+  section('unit data', 'ctx.kv and the layers', view['unit-data'], json);
+  section('framework data', 'reactive.*: onlyOnce marks, dataChanged hashes, triggers', view['framework-data'], json);
   section('config snapshot', 'what config.changed.* compares against', view['config-snapshot'], json);
   section('controller state', 'state-get, besides the unit state', view['controller-state'], (value) => (typeof value === 'string' ? value : json(value)));
   return `${lines.join('\n')}\n`;

@@ -93,9 +93,11 @@ export class TailPrinter {
   readonly #running = new Map<string, string>();
   #unitWidth = 8;
 
-  constructor(colors: Colors, actionOf: (id: string) => ActionRecord | undefined) {
+  /** @param unitWidth the longest unit name known at the start, so that the columns line up from the first line. */
+  constructor(colors: Colors, actionOf: (id: string) => ActionRecord | undefined, unitWidth = 0) {
     this.#colors = colors;
     this.#actionOf = actionOf;
+    this.#unitWidth = Math.max(this.#unitWidth, unitWidth);
   }
 
   /**
