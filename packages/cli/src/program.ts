@@ -11,6 +11,7 @@ import { addInspectCommands } from './commands/inspect-commands.js';
 import { addLintCommand } from './commands/lint-command.js';
 import { addModelCommands } from './commands/model-commands.js';
 import { addPackCommand } from './commands/pack-command.js';
+import { addStorageCommands } from './commands/storage-commands.js';
 import { addTypesCommand } from './commands/types-command.js';
 
 // The charms program: commander, picocolors and the command definitions, which every
@@ -54,6 +55,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   addGraphCommand(program);
   addModelCommands(program);
   addActionCommands(program);
+  addStorageCommands(program);
   addInspectCommands(program);
 
   try {

@@ -7,11 +7,11 @@
  * and what the charms command needs at `@charms/model/internal` (neither is stable).
  */
 export { LocalModel, createModel } from './model.js';
-export type { ModelOptions, DeployOptions, HookReport, LogEntry, TimelineEntry, ActionSpec } from './model.js';
+export type { ModelOptions, DeployOptions, HookReport, LogEntry, TimelineEntry, ActionSpec, StorageListing, StorageInstanceListing, StorageBackingListing } from './model.js';
 export { ModelError } from './model-errors.js';
 export type { ModelErrorCode } from './model-errors.js';
 export { statusTable } from './status.js';
 export type { StatusJson, RelationStatus } from './status.js';
 export { renderManifests } from './manifests.js';
 export type { RenderInput, RenderedManifests } from './manifests.js';
-export type { ModelRecord, AppRecord, UnitRecord, RelationRecord, HookEvent, ActionRecord, ActionStatus } from './model-state.js';
+export type { ModelRecord, AppRecord, UnitRecord, RelationRecord, HookEvent, ActionRecord, ActionStatus, StorageRecord, StoreRecord } from './model-state.js';

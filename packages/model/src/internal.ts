@@ -6,6 +6,8 @@
 export { escapeControl } from './log-masking.js';
 export { actionOutput } from './action-output.js';
 export type { ActionOutput } from './action-output.js';
+// For charms storage (issue 17).
+export { storageTable } from './storage-tabular.js';
 // For charms show-relation, show-stored and tail (issue 18).
 export { isSecretName, maskSecrets } from './log-masking.js';
 export { appManifests, inspectionSecrets, unitCharmDir } from './model-inspection.js';

@@ -218,19 +218,19 @@ export class LocalModel {
   /**
    * Adds storage instances to a unit as `juju add-storage` does (`<store>[=<pool>,<count>,<size>]`
    * directives, read as Juju reads them), each followed by its storage-attached hook.
-   * @returns the new instances' ids, in order.
+   * @returns the new instances' ids, in order, and the hooks that ran.
    * @throws ModelError `NOT_FOUND` (unit); `INVALID_STORAGE` for a directive Juju refuses
    *   (its texts); nothing is added then.
-   * @example await model.addStorage('kv/0', ['logs=2'])   // ['logs/3', 'logs/4']
+   * @example (await model.addStorage('kv/0', ['logs=2'])).added   // ['logs/3', 'logs/4']
    */
-  async addStorage(unit: string, directives: readonly string[]): Promise<string[]> {
+  async addStorage(unit: string, directives: readonly string[]): Promise<{ added: string[]; reports: HookReport[] }> {
     let added: string[] = [];
-    await this.#operation(async () => {
+    const reports = await this.#operation(async () => {
       const before = new Set((this.#state.storage ?? []).map((s) => s.id));
       this.#apply({ type: 'add-storage', unit, requests: storageRequests(this.#state, unit, directives) });
       added = (this.#state.storage ?? []).filter((s) => !before.has(s.id)).map((s) => s.id);
     });
-    return added;
+    return { added, reports };
   }
 
   /** The model's storage as `juju storage --format yaml` shows it: instances, and their filesystems and volumes. */

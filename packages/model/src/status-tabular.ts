@@ -8,7 +8,7 @@ import type { RelationStatus, StatusInfoJson, StatusJson, UnitStatusJson } from 
 // of the cell before it.
 
 /** One tabwriter block: every cell but a line's last is padded to its column's width + 2. */
-function block(lines: readonly (readonly string[])[], alignRight: ReadonlySet<number> = new Set()): string {
+export function block(lines: readonly (readonly string[])[], alignRight: ReadonlySet<number> = new Set()): string {
   const widths: number[] = [];
   for (const line of lines) line.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return lines

@@ -52,10 +52,11 @@ export function storageListing(model: ModelRecord, modelDir: string): StorageLis
   const listing = { storage: {} as Record<string, StorageInstanceListing>, filesystems: {} as Record<string, StorageBackingListing>, volumes: {} as Record<string, StorageBackingListing> };
   for (const instance of sortedInstances(model)) {
     const life = instance.dying ? 'dying' : 'alive';
-    const status: EntityStatus = { current: instance.dying ? 'detaching' : 'attached', since: instance.since };
-    const units = { [instance.unit]: { life, location: storageLocation(instance, modelDir) } } as const;
-    listing.storage[instance.id] = { kind: instance.kind, life, status, persistent: false, attachments: { units } };
-    const backing = { 'provider-id': join(modelDir, instance.dir), storage: instance.id, attachments: { units }, pool: instance.pool, size: instance.size, life, status } as const;
+    // Fresh objects for each place: the listing is a tree, which YAML prints without anchors.
+    const status = (): EntityStatus => ({ current: instance.dying ? 'detaching' : 'attached', since: instance.since });
+    const units = () => ({ [instance.unit]: { life, location: storageLocation(instance, modelDir) } }) as const;
+    listing.storage[instance.id] = { kind: instance.kind, life, status: status(), persistent: false, attachments: { units: units() } };
+    const backing = { 'provider-id': join(modelDir, instance.dir), storage: instance.id, attachments: { units: units() }, pool: instance.pool, size: instance.size, life, status: status() } as const;
     (instance.kind === 'block' ? listing.volumes : listing.filesystems)[instance.id.split('/')[1]!] = backing;
   }
   return listing;

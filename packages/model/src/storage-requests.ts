@@ -5,6 +5,7 @@
  */
 import type { StoreDeclaration } from '@charms/manifest';
 import { parseStorageDirectives } from '@charms/hooktools/jujuc';
+import { iecSize } from './iec-size.js';
 import { ModelError } from './model-errors.js';
 import { findApp, findUnit, type ModelRecord, type StoreRecord } from './model-state.js';
 
@@ -35,19 +36,7 @@ export function storageRequests(model: ModelRecord, unit: string, directives: re
     // The model has one pool per kind of storage, Juju's default for it.
     const only = app.container ? 'kubernetes' : store.type === 'block' ? 'loop' : 'rootfs';
     if (pool !== undefined && pool !== only) throw fail(`pool "${pool}" not found (the local model's pool for ${store.type} storage of this charm is "${only}")`);
-    if (size !== undefined && size < store.size) throw fail(`charm "${app.charm}" store "${name}": minimum storage size is ${mib(store.size)}, ${mib(size)} specified`);
+    if (size !== undefined && size < store.size) throw fail(`charm "${app.charm}" store "${name}": minimum storage size is ${iecSize(store.size)}, ${iecSize(size)} specified`);
     return { name, count, ...(size !== undefined ? { size } : {}) };
   });
-}
-
-/** A size as Juju's errors print it (humanize.IBytes of MiB: `1.0 GiB`). */
-function mib(size: number): string {
-  const units = ['MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let value = size;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ${units[unit]}`;
 }

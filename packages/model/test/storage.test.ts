@@ -99,7 +99,7 @@ describe('storage on the local model', () => {
   it('addStorage adds instances as juju add-storage does and refuses what Juju refuses, changing nothing', async () => {
     const { model, hooks } = await deployed();
     hooks.length = 0;
-    expect(await model.addStorage(UNIT, ['logs=2'])).toEqual(['logs/1', 'logs/2']);
+    expect((await model.addStorage(UNIT, ['logs=2'])).added).toEqual(['logs/1', 'logs/2']);
     expect(hooks).toEqual(['logs-storage-attached', 'logs-storage-attached']);
     const refused = async (directives: string[]) => (await model.addStorage(UNIT, directives).catch((e: unknown) => e)) as ModelError;
     expect(await refused(['cache'])).toMatchObject({ code: 'INVALID_STORAGE', message: 'failed to add storage "cache" to actions-demo/0: charm storage "cache" not found' });
@@ -109,7 +109,7 @@ describe('storage on the local model', () => {
     expect(await refused(['logs=1,512M'])).toMatchObject({ message: 'failed to add storage "logs" to actions-demo/0: charm "actions-demo" store "logs": minimum storage size is 1.0 GiB, 512 MiB specified' });
     expect(await refused(['logs=1=2'])).toMatchObject({ message: 'expected "name=constraints" or "name", got "logs=1=2"' });
     // Nothing refused was added: the sequence and the count go on from logs/2.
-    expect(await model.addStorage(UNIT, ['logs'])).toEqual(['logs/3']);
+    expect((await model.addStorage(UNIT, ['logs'])).added).toEqual(['logs/3']);
     expect(ids(model)).toEqual(['data/0', 'logs/1', 'logs/2', 'logs/3']);
     await expect(model.addStorage('actions-demo/9', ['logs'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
   }, TIMEOUT);

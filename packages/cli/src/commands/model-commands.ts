@@ -7,17 +7,12 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { CliError } from '../cli-error.js';
 import { collectConfigKey, collectPair, nameArgument } from './name-arguments.js';
+import { progress, reportFailures } from './hook-reports.js';
 import { modelDir, openModel } from './open-model.js';
 import { configFile, configPairs, hookIndex, LOG_LEVELS, logLevel, pairs, unitCount } from './model-arguments.js';
 
 // The model, the build and the tools are loaded by the commands that use them, so that
 // `charms --help` or `charms status` does not load the bundler or the Kubernetes schemas.
-
-/** One line per hook as it finishes: unit, hook, result, seconds. */
-function progress(report: HookReport): void {
-  const result = report.ok ? pc.green('ok') : pc.red('failed');
-  process.stdout.write(`  ${report.unit.padEnd(12)} ${report.hook.padEnd(28)} ${result} ${(report.ms / 1000).toFixed(2)}s\n`);
-}
 
 async function open(program: Command, quiet = false): Promise<LocalModel> {
   return openModel(program, quiet ? undefined : progress);
@@ -35,37 +30,6 @@ async function builtCharm(source: string): Promise<{ dir: string; name?: string 
   const { buildCharm } = await import('../charm-build.js');
   const summary = await buildCharm({ charmDir: dir });
   return { dir: summary.outDir, name: summary.name };
-}
-
-/** The exit status of a model command whose hook failed, or that left a unit it touched in error. */
-const EXIT_UNIT_IN_ERROR = 2;
-
-/**
- * After a command that ran hooks: one line on stderr for each unit whose hook failed in
- * this command or that is left in error among those `touched` names (units, or
- * applications for all their units), and exit status 2 when there is any.
- */
-function reportFailures(model: LocalModel, reports: readonly HookReport[], touched: readonly string[]): void {
-  const apps = model.snapshot().apps;
-  const failed = new Map<string, string>();
-  // A failed action is the action's outcome (charms show-action-output), not a unit in
-  // trouble: Juju leaves the unit as it was, and so does the exit status of this command.
-  for (const report of reports) if (!report.ok && !report.hook.startsWith('actions/') && !failed.has(report.unit)) failed.set(report.unit, report.hook);
-  const names = new Set([...touched, ...reports.map((r) => r.unit)]);
-  const inError = new Map<string, string>();
-  for (const app of Object.values(apps)) {
-    for (const unit of app.units) {
-      if (unit.agent.status === 'error' && (names.has(unit.name) || names.has(app.name))) inError.set(unit.name, unit.error?.hook ?? unit.queue[0]?.hook ?? '?');
-    }
-  }
-  const lines: string[] = [];
-  for (const [unit, hook] of inError) lines.push(`${unit}: hook "${hook}" failed and the unit is in error: see charms log ${unit}, then charms resolve ${unit}`);
-  for (const [unit, hook] of failed) {
-    if (!inError.has(unit)) lines.push(`${unit}: hook "${hook}" failed (it ran again and succeeded, or the unit is gone): see charms log ${unit}`);
-  }
-  if (lines.length === 0) return;
-  for (const line of lines) process.stderr.write(`${pc.red('error:')} ${line}\n`);
-  process.exitCode = EXIT_UNIT_IN_ERROR;
 }
 
 async function printStatus(model: LocalModel, apps: readonly string[] = []): Promise<void> {
