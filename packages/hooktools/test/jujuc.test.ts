@@ -143,6 +143,9 @@ describe('the jujuc emulator', () => {
     expect(ask(w, 'action-set', ['out.path=/tmp/x', 'count=2']).exitCode).toBe(0);
     expect(ask(w, 'action-set', ['Bad=1'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('must start and end with lowercase alphanumeric') });
     expect(ask(w, 'action-set', ['stdout=x'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot set reserved action key "stdout"\n' });
+    // Each segment of a dotted key is checked against the reserved keys (action-set.go Init).
+    expect(ask(w, 'action-set', ['a.stderr=x'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot set reserved action key "stderr"\n' });
+    expect(ask(w, 'action-set', ['stdout-encoding.x=1'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot set reserved action key "stdout-encoding"\n' });
     ask(w, 'action-fail', []);
     expect(w.action).toMatchObject({ results: { out: { path: '/tmp/x' }, count: '2' }, failed: 'action failed without reason given, check action for errors' });
   });

@@ -32,10 +32,12 @@ export const actionSet: JujucTool = (argv, _stdin, world) => {
     const at = argument.indexOf('=');
     if (at <= 0) usage(`argument "${argument}" must be of the form key...=value`);
     const key = argument.slice(0, at);
+    // action-set.go Init: each segment of the dotted key is checked, for its form and then
+    // against the reserved keys (so `a.stdout` is refused as `stdout` is).
     for (const part of key.split('.')) {
       if (!KEY.test(part)) usage(`key "${part}" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods`);
+      if (RESERVED.includes(part)) usage(`cannot set reserved action key "${part}"`);
     }
-    if (RESERVED.includes(key)) usage(`cannot set reserved action key "${key}"`);
     return [key.split('.'), argument.slice(at + 1)] as const;
   });
   const action = running(world);
