@@ -45,7 +45,7 @@ function endSpec(text: string): EndSpec {
 const fits = (spec: EndSpec, end: RelationRecord['ends'][number]) => end.app === spec.app && (spec.endpoint === undefined || end.endpoint === spec.endpoint);
 
 /** `a:x b:y (interface i, id n)` for the lists in error messages. */
-function describe(relation: RelationRecord): string {
+function relationLabel(relation: RelationRecord): string {
   const [a, b] = relation.ends;
   const ends = a.role === 'peers' ? `${a.app}:${a.endpoint} (peer)` : `${a.app}:${a.endpoint} ${b.app}:${b.endpoint}`;
   return `${relation.id}: ${ends}`;
@@ -58,7 +58,7 @@ function describe(relation: RelationRecord): string {
  * @throws CliError `INVALID_ARGUMENT` when no relation fits or several do, listing the candidates.
  */
 export function findRelation(model: ModelRecord, first: string, second?: string): RelationRecord {
-  const known = model.relations.map(describe).join('; ') || 'none';
+  const known = model.relations.map(relationLabel).join('; ') || 'none';
   if (second === undefined && /^\d+$/.test(first)) {
     const relation = model.relations.find((r) => r.id === Number(first));
     if (!relation) throw new CliError('INVALID_ARGUMENT', `no relation has id ${first} (relations: ${known})`);
@@ -75,7 +75,7 @@ export function findRelation(model: ModelRecord, first: string, second?: string)
   const asked = second === undefined ? first : `${first} ${second}`;
   if (candidates.length === 0) throw new CliError('INVALID_ARGUMENT', `no relation joins ${asked} (relations: ${known})`);
   if (candidates.length > 1) {
-    throw new CliError('INVALID_ARGUMENT', `${asked} fits several relations: name both ends with their endpoints, or give the id (${candidates.map(describe).join('; ')})`);
+    throw new CliError('INVALID_ARGUMENT', `${asked} fits several relations: name both ends with their endpoints, or give the id (${candidates.map(relationLabel).join('; ')})`);
   }
   return candidates[0]!;
 }
