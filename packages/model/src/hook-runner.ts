@@ -11,6 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { endpoints } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
+import { endSession, inspectorUrl, openSession, shellInsteadOfHook, takeDebugRequest, type DebugRequest } from './debug-session.js';
+import { recordHookContext, replayRecordFile, replayView, type HookReplayRecord } from './hook-replay.js';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { storageLocation } from './storage-files.js';
 import { modelTime, type ActionRecord, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
@@ -85,17 +87,21 @@ export class HookRunner {
    * is named `actions/<name>` in the log and timeline, and the action tools answer.
    * Tool calls see and change `model` (the live record) while the hook runs.
    */
-  async run(model: ModelRecord, unitName: string, action?: RunningAction): Promise<HookOutcome> {
+  async run(model: ModelRecord, unitName: string, action?: RunningAction, replay?: HookReplayRecord): Promise<HookOutcome> {
     const app = model.apps[unitName.split('/')[0]!]!;
     const unit = app.units.find((u) => u.name === unitName)!;
     const event = action ? { hook: `actions/${action.record.name}` } : unit.queue[0]!;
+    // A replay reads the recorded config and relation data; its writes reach the live records.
+    const seen = replay ? replayView(model, app, replay) : { model, app };
+    // charms debug-code / debug-hooks waiting for this unit's next hook (or this action).
+    const debug = takeDebugRequest(this.#store.dir, unit.name, action ? action.record.name : event.hook);
     // The uniter's context id: <unit>-<hook or action name>-<random>.
     const contextId = `${unit.name}-${action ? action.record.name : event.hook}-${model.hookCounter}`;
     const pending = noChanges();
     // Juju's settings watcher fires only for a write that changed something.
     let settings = canonical(app.leaderSettings);
     let leaderSettingsChanged = false;
-    const ctx = this.#context(model, app, unit, event, pending, () => {
+    const ctx = this.#context(seen.model, seen.app, unit, event, pending, () => {
       const now = canonical(app.leaderSettings);
       if (now !== settings) leaderSettingsChanged = true;
       settings = now;
@@ -110,8 +116,11 @@ export class HookRunner {
     this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace, ...(action ? { action: action.record.id } : {}) });
     const started = performance.now();
     mkdirSync(this.#store.file('traces'), { recursive: true });
+    // What the hook sees as it starts, for charms replay (hook-replay.ts).
+    if (!action) recordHookContext(this.#store.file(replayRecordFile(trace)), seen.model, seen.app, unit.name, event);
     const output = action ? { stdout: '', stderr: '' } : undefined;
-    const exitCode = await this.#spawnDispatch(model, app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output);
+    const exitCode = await this.#spawnDispatch(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output, debug);
+    if (debug) endSession(this.#store.dir, unit.name, exitCode);
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
     return { event, exitCode, ms, pending, leaderSettingsChanged, statusSet: unit.workload !== workload, ...(output ? { output } : {}) };
@@ -180,6 +189,7 @@ export class HookRunner {
     pending: PendingChanges,
     action?: ActionRecord,
     output?: { stdout: string; stderr: string },
+    debug?: DebugRequest,
   ): Promise<number> {
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
     const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
@@ -228,7 +238,20 @@ export class HookRunner {
             ...(event.departingUnit ? { JUJU_DEPARTING_UNIT: event.departingUnit } : {}),
           }
         : {}),
+      // charms debug-code: JUJU_DEBUG_AT as Juju 2.9's debug-code sets it (--at), and Node's
+      // inspector for the hook's node (dispatch runs node; the shims are shell scripts, so
+      // only the charm's own node processes see it), on a free port of 127.0.0.1.
+      ...(debug?.kind === 'code'
+        ? { JUJU_DEBUG_AT: debug.at ?? 'all', NODE_OPTIONS: [this.#hookEnv?.NODE_OPTIONS, '--inspect-brk=127.0.0.1:0'].filter(Boolean).join(' ') }
+        : {}),
     };
+    // charms debug-hooks: the hook does not run; a shell in its environment does, in the
+    // waiting command's terminal, and its exit status is the hook's (Juju's debug-hooks).
+    if (debug?.kind === 'hooks') {
+      const hook = action ? `actions/${action.name}` : event.hook;
+      const shellEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+      return shellInsteadOfHook(dir, debug, { kind: 'hooks', unit: unit.name, hook, env: shellEnv, cwd: charmDir });
+    }
     return new Promise((done) => {
       // The hook gets a process group of its own (detached), led by the gate: recorded,
       // then let go; when this process dies the gate's watcher ends the group (GATE).
@@ -245,7 +268,13 @@ export class HookRunner {
       const lines = (level: string) => (chunk: Buffer) => {
         if (output) output[level === 'DEBUG' ? 'stdout' : 'stderr'] += chunk.toString('utf8');
         const secrets = secretValues(model, configYamls, pending);
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.#log(model, unit.name, event.hook, level, maskSecrets(line, secrets));
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (!line.trim()) continue;
+          this.#log(model, unit.name, event.hook, level, maskSecrets(line, secrets));
+          // Node announces its inspector on stderr: the waiting debug-code command prints it.
+          const url = debug?.kind === 'code' && level === 'WARNING' ? inspectorUrl(line) : undefined;
+          if (url) openSession(dir, { kind: 'code', unit: unit.name, hook: action ? `actions/${action.name}` : event.hook, url });
+        }
       };
       child.stdout!.on('data', lines('DEBUG'));
       child.stderr!.on('data', lines('WARNING'));

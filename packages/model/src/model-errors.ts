@@ -3,6 +3,7 @@ export type ModelErrorCode =
   | 'NOT_FOUND'
   | 'NOT_IN_ERROR'
   | 'UNIT_IN_ERROR'
+  | 'UNIT_BUSY'
   | 'INVALID_HOOK'
   | 'INVALID_ACTION'
   | 'INVALID_STORAGE'

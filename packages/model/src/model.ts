@@ -7,6 +7,7 @@ import { actionQueued, actionSpecs, runAction, type ActionSpec } from './action-
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
+import { readReplayRecord, replayRecordFile, type HookReplayRecord } from './hook-replay.js';
 import { HookRunner, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
@@ -48,6 +49,8 @@ export class LocalModel {
   readonly #store: ModelStore;
   #state: ModelRecord = emptyModel();
   readonly #random: () => number;
+  /** The record a `replay` queued, read by that unit's next hook in this operation. */
+  #replay: { unit: string; record: HookReplayRecord } | undefined;
 
   private constructor(options: ModelOptions) {
     this.#store = new ModelStore(options.dir);
@@ -239,6 +242,36 @@ export class LocalModel {
     return storageListing(this.#state, this.dir);
   }
 
+  /**
+   * `charms replay`: runs hook `index` of `unit` (as `hooks(unit)` numbers them; negative
+   * counts from the end) again, as jhack replay re-emits a recorded event: a new hook of
+   * the unit with the recorded event (relation, remote unit), reading the config and
+   * relation data recorded when it first ran, and committing like any hook (a failure
+   * puts the unit in error). Flags and unit data are today's.
+   * @throws ModelError `NOT_FOUND` (no such hook or record, its relation gone);
+   *   `UNIT_IN_ERROR`; `UNIT_BUSY` when hooks are waiting. Nothing runs then.
+   */
+  async replay(unit: string, index: number): Promise<HookReport[]> {
+    const starts = this.timeline(unit).filter((entry) => entry.kind === 'hook-start' && entry.unit === unit && entry.action === undefined);
+    const at = index < 0 ? starts.length + index : index;
+    const start = starts[at];
+    if (!start) {
+      const range = starts.length === 0 ? 'it has run none' : `it has 0 to ${starts.length - 1} (charms explain ${unit} N shows one)`;
+      throw new ModelError('NOT_FOUND', `unit ${unit} has no hook ${index}: ${range}`);
+    }
+    const what = `hook ${at} of ${unit} (${start.hook})`;
+    if (!start.trace) throw new ModelError('NOT_FOUND', `${what} has no recorded context: it ran before the model recorded hooks for replay`);
+    const record = readReplayRecord(this.#store.file(replayRecordFile(start.trace)), what);
+    try {
+      return await this.#operation(async () => {
+        this.#apply({ type: 'replay', unit, event: record.event });
+        this.#replay = { unit, record };
+      });
+    } finally {
+      this.#replay = undefined;
+    }
+  }
+
   /** Moves the virtual clock on; update-status runs on every unit for each 5 minutes passed. */
   async tick(ms: number): Promise<HookReport[]> {
     return this.#operation(async () => this.#apply({ type: 'tick', ms }));
@@ -382,7 +415,10 @@ export class LocalModel {
         }
         const unit = pick(runnable);
         this.#apply({ type: 'hook-started', unit });
-        const outcome = await runner.run(this.#state, unit);
+        // The replayed event is the unit's first hook here: the scheduler queued it on an empty queue.
+        const replay = this.#replay?.unit === unit ? this.#replay.record : undefined;
+        if (replay) this.#replay = undefined;
+        const outcome = await runner.run(this.#state, unit, undefined, replay);
         const commitError = commitProblem(this.#state, unit, outcome.exitCode, outcome.pending.storage);
         this.#apply({
           type: 'hook-exited',

@@ -11,7 +11,7 @@
 import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
 import { checkConfig } from './config-values.js';
 import { ModelError } from './model-errors.js';
-import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
 import { actionStep, type ActionOperation } from './scheduler-actions.js';
 import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
@@ -81,6 +81,8 @@ export type Operation =
   /** `juju add-storage`: more instances of the unit's stores (scheduler-storage.ts checks them). */
   | { readonly type: 'add-storage'; readonly unit: string; readonly requests: readonly { readonly name: string; readonly count: number; readonly size?: number }[] }
   | { readonly type: 'run'; readonly unit: string; readonly hook: string }
+  /** charms replay: a recorded hook event, queued again on the unit (hook-replay.ts). */
+  | { readonly type: 'replay'; readonly unit: string; readonly event: HookEvent }
   | { readonly type: 'tick'; readonly ms: number }
   | { readonly type: 'resolve'; readonly unit: string; readonly retry: boolean }
   /** The unit's first queued hook starts. */
@@ -320,6 +322,20 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
         throw new ModelError('UNIT_IN_ERROR', `unit ${op.unit} is in error (hook "${unit.error?.hook ?? unit.queue[0]?.hook}" failed) and runs no hook until it is resolved: see charms log ${op.unit}, then charms resolve ${op.unit}`);
       }
       unit.queue.push({ hook: op.hook });
+      return;
+    }
+    case 'replay': {
+      // As run: a unit in error runs nothing. With its queue empty the replayed event is
+      // the unit's next hook, which is how the model knows which hook reads the record.
+      const unit = findUnit(model, op.unit);
+      if (unit.agent.status === 'error') {
+        throw new ModelError('UNIT_IN_ERROR', `unit ${op.unit} is in error (hook "${unit.error?.hook ?? unit.queue[0]?.hook}" failed) and runs no hook until it is resolved: charms resolve ${op.unit} (--no-retry to skip it), then replay`);
+      }
+      if (unit.queue.length > 0) throw new ModelError('UNIT_BUSY', `unit ${op.unit} has hooks waiting (${unit.queue.map((e) => e.hook).join(', ')}): replay runs when it has none`);
+      if (op.event.relationId !== undefined && !model.relations.some((r) => r.id === op.event.relationId)) {
+        throw new ModelError('NOT_FOUND', `relation ${op.event.relationId} of the recorded ${op.event.hook} is gone: a replay cannot give the hook its relation`);
+      }
+      unit.queue.push({ ...op.event });
       return;
     }
     case 'tick': {

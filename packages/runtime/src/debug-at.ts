@@ -45,9 +45,13 @@ export class DebugStops {
     return this.#at.size > 0;
   }
 
-  /** Whether the hook stops before handler `handlerId` (or the action named so). */
+  /**
+   * Whether the hook stops before handler `handlerId` (or the action named so): `all`,
+   * `hook`, its id (`probe:configure`), or the id's part after the layer (`configure`).
+   */
   stopsBefore(handlerId: string): boolean {
-    return this.#at.has('all') || this.#at.has('hook') || this.#at.has(handlerId);
+    const short = handlerId.slice(handlerId.lastIndexOf(':') + 1);
+    return this.#at.has('all') || this.#at.has('hook') || this.#at.has(handlerId) || this.#at.has(short);
   }
 
   /** Whether `ctx.breakpoint(name)` stops: `all`, or the name listed (a nameless one only for `all`). */

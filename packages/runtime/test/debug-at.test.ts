@@ -20,6 +20,10 @@ describe('JUJU_DEBUG_AT', () => {
     expect(new DebugStops(debugAtOf('hook')).stopsBefore('start')).toBe(true);
     expect(new DebugStops(debugAtOf('start,configure')).stopsBefore('configure')).toBe(true);
     expect(new DebugStops(debugAtOf('start')).stopsBefore('configure')).toBe(false);
+    // A layer's handler ids are layer:function; the function's name alone names it too.
+    expect(new DebugStops(debugAtOf('probe:configure')).stopsBefore('probe:configure')).toBe(true);
+    expect(new DebugStops(debugAtOf('configure')).stopsBefore('probe:configure')).toBe(true);
+    expect(new DebugStops(debugAtOf('probe')).stopsBefore('probe:configure')).toBe(false);
     expect(new DebugStops(debugAtOf('')).stopsBefore('start')).toBe(false);
   });
 
