@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { addActionCommands } from './commands/action-commands.js';
 import { addBuildCommand } from './commands/build-command.js';
+import { addDebugCommands } from './commands/debug-commands.js';
 import { addGraphCommand } from './commands/graph-command.js';
 import { addInitCommand } from './commands/init-command.js';
 import { addInspectCommands } from './commands/inspect-commands.js';
@@ -57,6 +58,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   addActionCommands(program);
   addStorageCommands(program);
   addInspectCommands(program);
+  addDebugCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

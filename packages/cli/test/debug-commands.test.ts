@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildCharm } from '@charms/build';
+import { LocalModel } from '@charms/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './helpers/run-command.js';
+
+// charms debug-hooks and replay (issue 18). debug-hooks follows Juju 2.9's: the next
+// matching hook does not run; a shell in its environment does, and exiting it ends the
+// hook with the shell's status (juju/juju worker/uniter/runner/debug/). The shell reads
+// its commands from a pipe here, as a terminal would give them.
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..', '..');
+const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
+const fixture = join(repo, 'packages', 'model', 'test', 'fixtures', 'debug-charm');
+const TIMEOUT = 240_000;
+let dir: string;
+let model: LocalModel;
+
+function charms(input: string, ...args: string[]) {
+  return runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', SHELL: '/bin/sh' }, input, timeout: 120_000 });
+}
+
+async function requested(unit: string): Promise<void> {
+  const file = join(dir, 'run', 'debug', `${unit.replace('/', '-')}.request.json`);
+  while (!existsSync(file)) await new Promise((woken) => setTimeout(woken, 50));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'debug-commands-'));
+  const built = join(mkdtempSync(join(tmpdir(), 'debug-commands-built-')), 'probe');
+  await buildCharm({ charmDir: fixture, outDir: built });
+  model = await LocalModel.open({ dir, automaticallyRetryHooks: false });
+  await model.deploy(built);
+}, TIMEOUT);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('charms debug-hooks', { timeout: TIMEOUT }, () => {
+  it('opens a shell in the hook\'s environment instead of the hook; its tool calls reach the model and exit 0 commits them', async () => {
+    const shell = charms(
+      ['echo "hook=$JUJU_HOOK_NAME dispatch=$JUJU_DISPATCH_PATH unit=$JUJU_UNIT_NAME in=$(basename "$PWD")"', 'config-get mode', 'status-set active "set from the debug shell"', 'exit 0', ''].join('\n'),
+      'debug-hooks', 'probe/0', 'config-changed',
+    );
+    await requested('probe/0');
+    // Not a hook it waits for: runs as usual.
+    expect(await model.run('probe/0', 'update-status')).toEqual([expect.objectContaining({ hook: 'update-status', ok: true })]);
+    const reports = await model.setConfig('probe', { mode: 'shell' });
+    const result = await shell;
+    expect(result.stdout).toContain('hook=config-changed dispatch=hooks/config-changed unit=probe/0 in=charm\nshell\n');
+    expect(result.stderr).toContain('probe/0 config-changed ended with status 0 (committed)');
+    expect(result.status).toBe(0);
+    expect(reports).toEqual([expect.objectContaining({ hook: 'config-changed', ok: true })]);
+    // The handler did not run (it would have said "mode shell"); the shell's status-set did.
+    expect(model.snapshot().apps.probe!.units[0]!.workload).toMatchObject({ status: 'active', message: 'set from the debug shell' });
+  });
+
+  it('fails the hook with the shell\'s exit status: nothing committed, the unit in error', async () => {
+    const shell = charms('exit 3\n', 'debug-hooks', 'probe/0');
+    await requested('probe/0');
+    const reports = await model.run('probe/0', 'update-status');
+    const result = await shell;
+    expect(result.stderr).toContain('probe/0 update-status ended with status 3 (nothing committed)');
+    expect(result.status).toBe(2);
+    expect(reports).toEqual([expect.objectContaining({ hook: 'update-status', ok: false })]);
+    const unit = model.snapshot().apps.probe!.units[0]!;
+    expect(unit.agent.message).toBe('hook failed: "update-status"');
+    expect(model.log('probe/0').at(-1)).toMatchObject({ hook: 'update-status', level: 'ERROR', message: 'hook "update-status" failed: exit status 3' });
+    await model.resolve('probe/0', { retry: false });
+  });
+
+  it('refuses a unit the model does not have, asking nothing', async () => {
+    const result = await charms('', 'debug-hooks', 'probe/7');
+    expect(result.stderr).toContain('unit "probe/7" not found');
+    expect(result.status).toBe(1);
+    expect(existsSync(join(dir, 'run', 'debug', 'probe-7.request.json'))).toBe(false);
+  });
+});
+
+describe('charms replay', { timeout: TIMEOUT }, () => {
+  it('runs a recorded hook again with the config it saw and reports it; a failure exits 2', async () => {
+    await model.setConfig('probe', { mode: 'bad' });
+    const failed = model.hooks('probe/0').length - 1;
+    await model.resolve('probe/0', { retry: false });
+    await model.setConfig('probe', { mode: 'good' });
+    const again = await charms('', 'replay', 'probe/0', String(failed));
+    expect(again.stdout).toMatch(new RegExp(`Hook ${failed} of probe/0 \\(config-changed\\) replayed as hook ${failed + 2}: failed; nothing committed, probe/0 is in error`));
+    expect(again.status).toBe(2);
+    await model.resolve('probe/0', { retry: false });
+    const bad = await charms('', 'replay', 'probe/0', '99');
+    expect(bad.stderr).toMatch(/unit probe\/0 has no hook 99: it has 0 to \d+/);
+    expect(bad.status).toBe(1);
+  });
+});
