@@ -63,7 +63,8 @@ export function addDebugCommands(program: Command): void {
             `             (or open ${devtoolsUrl(url)})`,
             `  VS Code    a launch configuration to start:`,
             `             ${JSON.stringify(vscodeAttach(url, unit))}`,
-            '  It stops first at its first line (node --inspect-brk): resume, and it stops again before the handler.',
+            '  It stops first at its first line (node --inspect-brk); resume, and it stops where JUJU_DEBUG_AT says.',
+            '  Once the hook is over, Node waits for the debugger to detach: close DevTools or stop the VS Code session.',
             '',
           ].join('\n'),
         );
