@@ -134,7 +134,9 @@ describe('a unit added later', { timeout: TIMEOUT }, () => {
     // Listed once, provider first, whichever side was named first.
     expect(m.relations()).toEqual([{ provider: 'kv:kv', requirer: 'client:backend', interface: 'kv', type: 'regular', status: 'joined' }]);
     await m.addUnit('kv');
-    expect(of('kv/1')).toEqual(['install', 'kv-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'kv-relation-joined', 'kv-relation-changed']);
+    // Once started, a podspec unit's storage is attached before its relations are joined: the
+    // uniter asks its storage resolver before its relations' (worker/uniter/resolver.go).
+    expect(of('kv/1')).toEqual(['install', 'kv-relation-created', 'leader-settings-changed', 'config-changed', 'start', 'data-storage-attached', 'kv-relation-joined', 'kv-relation-changed']);
   });
 });
 
