@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -5,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildCharm } from '@charms/build';
 import { LocalModel } from '@charms/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { runCommand } from './helpers/run-command.js';
 
 // charms debug-hooks and replay (issue 18). debug-hooks follows Juju 2.9's: the next
@@ -39,6 +41,43 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('charms debug-code', { timeout: TIMEOUT }, () => {
+  it('waits for the named hook, prints the inspector URL with the Chrome and VS Code lines, and ends with the hook', async () => {
+    const child = spawn(process.execPath, [bin, '--model', dir, 'debug-code', 'probe/0', 'update-status', '--at', 'report'], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    let stdout = '';
+    const ended = new Promise<number | null>((done) => child.on('close', done));
+    const url = await new Promise<string>((found, failed) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        const match = /inspector +(ws:\S+)/.exec(stdout);
+        if (match) found(match[1]!);
+      });
+      child.on('close', () => failed(new Error(`debug-code ended before printing the inspector URL:\n${stdout}`)));
+      // The hook it waits for, run by another command once the request is there.
+      void requested('probe/0').then(() => model.run('probe/0', 'update-status'));
+    });
+    const port = new URL(url).port;
+    expect(stdout).toContain('Waiting for the next update-status of probe/0');
+    expect(stdout).toContain(`chrome://inspect → Configure… → add 127.0.0.1:${port}`);
+    expect(stdout).toContain(`{"type":"node","request":"attach","name":"charms debug-code probe/0","address":"127.0.0.1","port":${port},"continueOnAttach":false}`);
+    // The debugger: resume at the first line and before the handler `report` (probe:report).
+    const socket = new WebSocket(url);
+    await new Promise((opened) => socket.once('open', opened));
+    const pauses: string[] = [];
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { method?: string; params?: { callFrames: { functionName: string }[] } };
+      if (message.method !== 'Debugger.paused') return;
+      pauses.push(message.params!.callFrames[0]!.functionName);
+      socket.send(JSON.stringify({ id: 100 + pauses.length, method: 'Debugger.resume' }));
+      if (pauses.length === 2) setTimeout(() => socket.close(), 100);
+    });
+    for (const [id, method] of [[1, 'Runtime.enable'], [2, 'Debugger.enable'], [3, 'Runtime.runIfWaitingForDebugger']] as const) socket.send(JSON.stringify({ id, method }));
+    expect(await ended).toBe(0);
+    expect(pauses).toEqual(['', 'beforeHandler']);
+    expect(stdout).toContain('probe/0 update-status exited with status 0 (committed)');
+  });
 });
 
 describe('charms debug-hooks', { timeout: TIMEOUT }, () => {
