@@ -23,10 +23,14 @@ export interface HookContext {
   readonly departingUnit: string | undefined;
   readonly actionName: string | undefined;
   readonly actionUuid: string | undefined;
+  /** In storage hooks: the instance (`data/0`), its kind and where it is (JUJU_STORAGE_ID, _KIND, _LOCATION). */
+  readonly storage: { readonly id: string; readonly kind: string | undefined; readonly location: string | undefined } | undefined;
 }
 
 const UNIT = /^([a-z][a-z0-9-]*)\/(\d+)$/;
 const RELATION_ID = /^[a-z][a-z0-9-]*:\d+$/;
+// juju/names IsValidStorage: a store name, a slash, a number.
+const STORAGE_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*\/\d+$/;
 // `hooks/<name>` from Juju; a path ending so (a hook file run directly by old Juju) too.
 const DISPATCH_PATH = /(?:^|\/)(hooks|actions)\/([^/]+)$/;
 
@@ -57,6 +61,9 @@ const VARIABLES = {
   JUJU_DEPARTING_UNIT: { pattern: UNIT, problem: 'must look like app/0' },
   JUJU_ACTION_NAME: {},
   JUJU_ACTION_UUID: {},
+  JUJU_STORAGE_ID: { pattern: STORAGE_ID, problem: 'must look like data/0' },
+  JUJU_STORAGE_KIND: {},
+  JUJU_STORAGE_LOCATION: {},
 } satisfies Record<string, VariableRule>;
 
 type Variable = keyof typeof VARIABLES;
@@ -126,5 +133,6 @@ export function readHookContext(env: Readonly<Record<string, string | undefined>
     departingUnit: vars.JUJU_DEPARTING_UNIT,
     actionName: kind === 'action' ? hookName : vars.JUJU_ACTION_NAME,
     actionUuid: vars.JUJU_ACTION_UUID,
+    storage: vars.JUJU_STORAGE_ID ? { id: vars.JUJU_STORAGE_ID, kind: vars.JUJU_STORAGE_KIND, location: vars.JUJU_STORAGE_LOCATION } : undefined,
   } satisfies HookContext);
 }

@@ -34,6 +34,13 @@ export interface GoalState {
 /** A pod spec or k8s resources document: YAML text, or an object (sent as YAML 1.1). */
 export type SpecDocument = string | Readonly<Record<string, unknown>>;
 
+/** A storage instance as `storage-get` gives it. */
+export interface StorageInfo {
+  readonly kind: 'filesystem' | 'block';
+  /** The mount point (filesystem) or device path (block). */
+  readonly location: string;
+}
+
 /**
  * Every Juju hook tool a charm needs, one typed method each. `ProcessHookTools` runs the
  * real tools; the local model and tests provide other implementations. Methods that
@@ -101,6 +108,15 @@ export interface HookTools {
   stateDelete(key: string): Promise<void>;
   /** `goal-state --format=json`. */
   goalState(): Promise<GoalState>;
+  /**
+   * `storage-get --format=json [-s <id>]`: a storage instance attached to the unit, its kind
+   * and where it is; without an id, the storage hook's own instance.
+   */
+  storageGet(storageId?: string): Promise<StorageInfo>;
+  /** `storage-list --format=json [<store>]`: the ids of the unit's storage, of one store when named. */
+  storageList(store?: string): Promise<string[]>;
+  /** `storage-add <store>=<count> …`: more instances, added (and checked) when the hook commits. */
+  storageAdd(counts: Readonly<Record<string, number>>): Promise<void>;
   /** `juju-log --log-level <level> -- <message>`. */
   jujuLog(message: string, level?: LogLevel): Promise<void>;
 }

@@ -6,7 +6,7 @@
  * Public API only. `@charms/hooktools/jujuc` (the tool emulator) is public too;
  * `@charms/hooktools/internal` (for other workspace packages) is not stable.
  */
-export type { HookTools, WorkloadStatus, LogLevel, StatusInfo, PortRange, NetworkInfo, GoalState, SpecDocument } from './hook-tools.js';
+export type { HookTools, WorkloadStatus, LogLevel, StatusInfo, PortRange, NetworkInfo, GoalState, SpecDocument, StorageInfo } from './hook-tools.js';
 export { ProcessHookTools } from './process-hook-tools.js';
 export type { RunToolOptions } from './run-tool.js';
 export { MemoryHookTools } from './memory-hook-tools.js';

@@ -7,6 +7,7 @@ import type {
   PortRange,
   SpecDocument,
   StatusInfo,
+  StorageInfo,
   WorkloadStatus,
 } from './hook-tools.js';
 import { interpretFailure, type ToolRun } from './interpret-failure.js';
@@ -195,6 +196,18 @@ export abstract class ToolClient implements HookTools {
 
   goalState(): Promise<GoalState> {
     return this.#json(cmd.goalState(), { units: {}, relations: {} });
+  }
+
+  storageGet(storageId?: string): Promise<StorageInfo> {
+    return this.#json(cmd.storageGet(storageId), { kind: 'filesystem', location: '' });
+  }
+
+  storageList(store?: string): Promise<string[]> {
+    return this.#json(cmd.storageList(store), []);
+  }
+
+  async storageAdd(counts: Readonly<Record<string, number>>): Promise<void> {
+    await this.#exec(cmd.storageAdd(counts));
   }
 
   async jujuLog(message: string, level: LogLevel = 'INFO'): Promise<void> {

@@ -77,6 +77,9 @@ export const toolCommands = {
   stateSet: (data: Readonly<Record<string, string>>): ToolCommand => ({ tool: 'state-set', argv: ['--file', '-'], stdin: JSON.stringify(data) }),
   stateDelete: (key: string): ToolCommand => ({ tool: 'state-delete', argv: [key] }),
   goalState: (): ToolCommand => ({ tool: 'goal-state', argv: ['--format=json'] }),
+  storageGet: (storageId?: string): ToolCommand => ({ tool: 'storage-get', argv: ['--format=json', ...(storageId ? ['-s', storageId] : [])] }),
+  storageList: (store?: string): ToolCommand => ({ tool: 'storage-list', argv: ['--format=json', ...(store ? [store] : [])] }),
+  storageAdd: (counts: Readonly<Record<string, number>>): ToolCommand => ({ tool: 'storage-add', argv: Object.entries(counts).map(([store, count]) => `${store}=${count}`) }),
   jujuLog: (message: string, level: LogLevel = 'INFO'): ToolCommand => ({ tool: 'juju-log', argv: ['--log-level', level, '--', message] }),
 };
 

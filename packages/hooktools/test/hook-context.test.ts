@@ -48,6 +48,13 @@ describe('readHookContext', () => {
     expect(action).toMatchObject({ kind: 'action', hookName: 'backup', actionName: 'backup', actionUuid: '42' });
   });
 
+  it('reads a storage hook\'s instance (JUJU_STORAGE_ID, _KIND, _LOCATION, set in storage hooks only: context.go HookVars)', () => {
+    const storage = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/data-storage-attached', JUJU_STORAGE_ID: 'data/0', JUJU_STORAGE_KIND: 'filesystem', JUJU_STORAGE_LOCATION: '/srv/data' });
+    expect(storage.storage).toEqual({ id: 'data/0', kind: 'filesystem', location: '/srv/data' });
+    expect(readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/install' }).storage).toBeUndefined();
+    expect(() => readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/data-storage-attached', JUJU_STORAGE_ID: 'data' })).toThrow(/JUJU_STORAGE_ID must look like data\/0/);
+  });
+
   it('knows an action by JUJU_ACTION_NAME when there is no dispatch path (Juju before 2.8 runs actions/<name> itself; JUJU_HOOK_NAME is empty)', () => {
     const action = readHookContext({ ...base, JUJU_ACTION_NAME: 'backup', JUJU_HOOK_NAME: '', JUJU_ACTION_UUID: '7' }, ['node', '/charm/actions/backup']);
     expect(action).toMatchObject({ kind: 'action', hookName: 'backup', actionName: 'backup', actionUuid: '7' });

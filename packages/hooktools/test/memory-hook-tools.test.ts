@@ -91,4 +91,21 @@ describe('MemoryHookTools', () => {
     ]);
     await expect(tools.actionSet({ Bad: 'x' })).rejects.toMatchObject({ code: 'HOOK_TOOL_USAGE', exitCode: 2 });
   });
+
+  it('answers storage-get and storage-list from the world, and keeps storage-add requests for the test (storage-*.go)', async () => {
+    const tools = new MemoryHookTools({ storage: { 'data/0': { kind: 'filesystem', location: '/srv/data' }, 'logs/1': { kind: 'filesystem', location: '/var/lib/juju/storage/logs/1' } } });
+    expect(await tools.storageList()).toEqual(['data/0', 'logs/1']);
+    expect(await tools.storageList('logs')).toEqual(['logs/1']);
+    expect(await tools.storageGet('data/0')).toEqual({ kind: 'filesystem', location: '/srv/data' });
+    await tools.storageAdd({ logs: 2 });
+    expect(tools.world.storageRequests).toEqual([{ name: 'logs', count: 2 }]);
+    expect(tools.calls.map((c) => [c.tool, ...c.argv])).toEqual([
+      ['storage-list', '--format=json'],
+      ['storage-list', '--format=json', 'logs'],
+      ['storage-get', '--format=json', '-s', 'data/0'],
+      ['storage-add', 'logs=2'],
+    ]);
+    // Outside a storage hook, storage-get needs an id (storage-id.go).
+    await expect(tools.storageGet()).rejects.toMatchObject({ exitCode: 2, stderr: 'ERROR no storage instance specified\n' });
+  });
 });

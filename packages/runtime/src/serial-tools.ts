@@ -86,6 +86,9 @@ export class SerialTools implements HookTools {
   stateSet(...args: Parameters<HookTools['stateSet']>) { return this.#call('stateSet', args); }
   stateDelete(...args: Parameters<HookTools['stateDelete']>) { return this.#call('stateDelete', args); }
   goalState() { return this.#call('goalState', []); }
+  storageGet(...args: Parameters<HookTools['storageGet']>) { return this.#call('storageGet', args); }
+  storageList(...args: Parameters<HookTools['storageList']>) { return this.#call('storageList', args); }
+  storageAdd(...args: Parameters<HookTools['storageAdd']>) { return this.#call('storageAdd', args); }
   jujuLog(...args: Parameters<HookTools['jujuLog']>) { return this.#call('jujuLog', args); }
 
   #call<M extends ToolMethod>(method: M, args: Parameters<HookTools[M]>): ReturnType<HookTools[M]> {

@@ -15,6 +15,8 @@ export interface SyntheticHookOptions {
    * being the action's name; an object gives its id (`JUJU_ACTION_UUID`).
    */
   readonly action?: boolean | { readonly id?: string };
+  /** For storage hooks: the instance (`data/0`), its kind and location as JUJU_STORAGE_* give them. */
+  readonly storage?: { readonly id: string; readonly kind?: string; readonly location?: string };
 }
 
 /**
@@ -43,5 +45,6 @@ export function syntheticHookContext(hookName: string, options: SyntheticHookOpt
     departingUnit: options.departingUnit,
     actionName: action ? hookName : undefined,
     actionUuid: action?.id,
+    storage: options.storage ? { id: options.storage.id, kind: options.storage.kind, location: options.storage.location } : undefined,
   } satisfies HookContext);
 }

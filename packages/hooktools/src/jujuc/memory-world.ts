@@ -53,6 +53,8 @@ export interface MemoryWorld {
   files?: Record<string, string>;
   /** Storage attachments by id (`data/0`), for storage-get and storage-list. */
   storage?: Record<string, { kind: string; location: string }>;
+  /** Every storage-add request, in order (the world adds no instance: the test reads what was asked). */
+  storageRequests?: { name: string; count: number }[];
   /** The cloud spec credential-get prints; absent, the application is not trusted. */
   cloudSpec?: Record<string, unknown>;
 }
@@ -135,7 +137,7 @@ function memoryJujucWorld(world: MemoryWorld, hook: MemoryHook, changes: HookCha
  * changes to the world. Relation writes land in the unit's or its application's bag (an
  * empty value deletes a key); state-delete removes keys; ports open and close.
  */
-export function commitChanges(world: Pick<MemoryWorld, 'podSpec' | 'k8sRaw' | 'openedPorts' | 'controllerState'> & { relations: Record<string, Pick<MemoryRelation, 'local' | 'localApp'>> }, changes: HookChanges): void {
+export function commitChanges(world: Pick<MemoryWorld, 'podSpec' | 'k8sRaw' | 'openedPorts' | 'controllerState' | 'storageRequests'> & { relations: Record<string, Pick<MemoryRelation, 'local' | 'localApp'>> }, changes: HookChanges): void {
   if (changes.podSpec) world.podSpec = changes.podSpec;
   if (changes.k8sRaw !== undefined) world.k8sRaw = changes.k8sRaw;
   for (const write of changes.relationSets) {
@@ -156,4 +158,5 @@ export function commitChanges(world: Pick<MemoryWorld, 'podSpec' | 'k8sRaw' | 'o
     if (value === null) delete world.controllerState[key];
     else world.controllerState[key] = value;
   }
+  if (changes.storage.length > 0) (world.storageRequests ??= []).push(...changes.storage);
 }
