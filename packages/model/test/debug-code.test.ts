@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -130,6 +131,41 @@ describe('charms debug-code on the local model', () => {
     // The request served one hook: the next runs without the inspector.
     await model.run('probe/0', 'update-status');
     expect(model.log('probe/0').filter((entry) => entry.message.includes('Debugger listening'))).toHaveLength(1);
+  }, TIMEOUT);
+});
+
+describe('the same build under Juju\'s debug-code', () => {
+  it('opens the inspector on 127.0.0.1 at the first stop when Node runs without --inspect, waits for a debugger, then pauses there', async () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'juju-debug-code.mts');
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], { env: { ...process.env, JUJU_DEBUG_AT: 'configure' } });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const ended = new Promise((done) => child.on('close', done));
+    const url = await new Promise<string>((found) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const match = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(stderr);
+        if (match) found(match[1]!);
+      });
+    });
+    expect(stderr).toContain('JUJU_DEBUG_AT=configure: pausing before handler probe:configure');
+    // Waiting for a debugger: the handler has not run.
+    expect(stdout).toBe('');
+    const inspector = await Inspector.connect(url);
+    try {
+      await inspector.send('Runtime.enable');
+      await inspector.send('Debugger.enable');
+      await inspector.send('Runtime.runIfWaitingForDebugger');
+      const stop = await inspector.paused();
+      expect(stop.callFrames[0]!.functionName).toBe('beforeHandler');
+      expect(await inspector.evaluate(stop.callFrames[0]!.callFrameId, 'handler')).toBe('probe:configure');
+      await inspector.send('Debugger.resume');
+    } finally {
+      inspector.close();
+    }
+    await ended;
+    expect(stdout).toBe('handler runs\n');
   }, TIMEOUT);
 });
 
