@@ -110,6 +110,8 @@ describe('charms show-relation', { timeout: TIMEOUT }, () => {
   it('finds a relation by its id, or by one end when only one relation has it, a peer relation as one side', async () => {
     const byId = await charms('show-relation', '2', '--format', 'json');
     expect(JSON.parse(byId.stdout).sides.map((s: { app: string }) => s.app)).toEqual(['a', 'b']);
+    // jhack's option for it.
+    expect((await charms('show-relation', '-n', '2')).stdout).toMatch(/^relation 2: a:db ↔ b:backend/);
     const byEnd = await charms('show-relation', 'b:backend', '--format', 'json');
     expect(JSON.parse(byEnd.stdout).id).toBe(2);
     const peer = await charms('show-relation', 'a:cluster');
@@ -124,5 +126,7 @@ describe('charms show-relation', { timeout: TIMEOUT }, () => {
     expect(none.stderr).toBe('error: no relation joins a c (relations: 0: a:cluster (peer); 1: b:cluster (peer); 2: a:db b:backend)\n');
     expect((await charms('show-relation', '9')).stderr).toContain('no relation has id 9 (relations: 0: a:cluster');
     expect((await charms('show-relation', 'a:db:x')).stderr).toContain('"a:db:x" names no relation end');
+    expect((await charms('show-relation', 'a', '-n', '2')).stderr).toContain('not both');
+    expect((await charms('show-relation')).stderr).toContain('name the relation by its ends');
   });
 });

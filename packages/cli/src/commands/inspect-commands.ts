@@ -32,10 +32,16 @@ export function addInspectCommands(program: Command): void {
   program
     .command('show-relation')
     .description('both sides of a relation: each application databag and unit databag (as jhack show-relation)')
-    .argument('<end-or-id>', 'app or app:endpoint of one end, or a relation id')
+    .argument('[end-or-id]', 'app or app:endpoint of one end, or a relation id')
     .argument('[other-end]', 'app or app:endpoint of the other end')
+    .option('-n, --relation-id <id>', 'the relation with this id (as jhack show-relation -n)')
     .addOption(formatOption('{id, interface, dying, sides: [{app, endpoint, role, leader, application-data, unit-data}]}'))
-    .action(async (first: string, second: string | undefined, options: { format: Format }) => {
+    .action(async (firstArgument: string | undefined, second: string | undefined, options: { format: Format; relationId?: string }) => {
+      if (options.relationId !== undefined && !/^\d+$/.test(options.relationId)) throw new CliError('INVALID_ARGUMENT', `the relation id must be a whole number, got ${JSON.stringify(options.relationId)}`);
+      if ((options.relationId === undefined) === (firstArgument === undefined)) {
+        throw new CliError('INVALID_ARGUMENT', 'name the relation by its ends (app or app:endpoint, one or both) or by its id (a number, or -n ID), not both');
+      }
+      const first = firstArgument ?? options.relationId!;
       const model = await openModel(program);
       const [{ relationView, relationTable, findRelation }, { stdoutColors }, { inspectionSecrets }] = await Promise.all([
         import('../tools/relation-view.js'),
