@@ -120,6 +120,24 @@ describe('charms tail', { timeout: TIMEOUT }, () => {
     }
   });
 
+  it('with --follow, ends with the model\'s error (exit status 1) when the model becomes unreadable', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'tail-broken-'));
+    const child = spawn(process.execPath, [bin, '--model', broken, 'tail', '--follow'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      writeFileSync(join(broken, 'model.json'), '{"version": 1, "apps": ');
+      appendFileSync(join(broken, 'timeline.jsonl'), `${JSON.stringify({ time: '2026-01-01T00:00:00.000Z', unit: 'x/0', hook: 'install', kind: 'hook-start' })}\n`);
+      expect(await exited).toBe(1);
+      expect(errors).toMatch(/^error: .*model\.json/);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a count that is not a whole number', async () => {
     const bad = await charms({}, 'tail', '-n', 'lots');
     expect(bad.status).toBe(1);

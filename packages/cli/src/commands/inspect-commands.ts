@@ -96,15 +96,24 @@ export function addInspectCommands(program: Command): void {
       };
       write(lastHooks(tailEntries(journal.read(), selection), options.hooks));
       if (!options.follow) return;
-      await new Promise<void>((done) => {
-        const stop = journal.follow((entries) => write(tailEntries(entries, selection)));
-        const end = () => {
+      await new Promise<void>((done, fail) => {
+        const finish = (error?: unknown) => {
           stop();
           process.off('SIGINT', end);
           process.off('SIGTERM', end);
           process.stdout.off('error', end);
-          done();
+          if (error === undefined) done();
+          else fail(error);
         };
+        const end = () => finish();
+        const stop = journal.follow((entries) => {
+          try {
+            write(tailEntries(entries, selection));
+          } catch (error) {
+            // A model that became unreadable (model.json damaged) ends the command with its error, not a crash in a timer.
+            finish(error);
+          }
+        });
         process.once('SIGINT', end);
         process.once('SIGTERM', end);
         // The reader of a pipe went away (`charms tail -f | head`): nothing more to do.
