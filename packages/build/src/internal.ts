@@ -5,4 +5,5 @@
 export { packageRoot, WORKSPACE_ROOT } from './install-root.js';
 export { findTypeScript } from './find-typescript.js';
 export type { TypeScript } from './find-typescript.js';
-export { charmActionProblems } from './action-modules.js';
+export { actionModules, charmActionProblems } from './action-modules.js';
+export type { ActionModule } from './action-modules.js';

@@ -32,4 +32,16 @@ describe('charms lint and actions', () => {
     ]);
     expect(findings[0]!.message).toContain('action restore has no module');
   });
+
+  it('counts a flag an action sets for the next hook as set: a handler waiting for it is no unset-flag error', async () => {
+    // backup sets keeper.backed-up, which reportBackup waits for and clears.
+    const analysis = await analyzeCharm(join(fixture, 'charm'));
+    expect(analysis.actionSets?.get('keeper.backed-up')).toBe('action backup');
+    expect(lintCharm(analysis).filter((f) => f.code === 'unset-flag')).toEqual([]);
+    // Without the action's setFlag nothing sets it: the error comes back.
+    const charm = copyCharm();
+    const backup = join(charm, 'actions', 'backup.ts');
+    writeFileSync(backup, readFileSync(backup, 'utf8').replace("ctx.setFlag('keeper.backed-up');", ''));
+    expect(lintCharm(await analyzeCharm(charm)).filter((f) => f.code === 'unset-flag').map((f) => f.message)).toEqual(['keeper:reportBackup waits for keeper.backed-up, which nothing sets']);
+  });
 });

@@ -236,10 +236,13 @@ export class LocalModel {
     return { added, reports };
   }
 
-  /** The model's storage as `juju storage --format yaml` shows it: instances, and their filesystems and volumes. */
-  storage(): StorageListing {
+  /**
+   * The model's storage as `juju storage --format yaml` shows it: instances, and their
+   * filesystems and volumes; times in local time, or in UTC with `utc`.
+   */
+  storage(options: { utc?: boolean } = {}): StorageListing {
     this.#state = this.#load();
-    return storageListing(this.#state, this.dir);
+    return storageListing(this.#state, this.dir, options);
   }
 
   /**

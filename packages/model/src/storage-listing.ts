@@ -7,11 +7,13 @@
  */
 import { join } from 'node:path';
 import { storageLocation } from './storage-files.js';
+import { formatSince } from './status-time.js';
 import type { ModelRecord, StorageRecord } from './model-state.js';
 
 /** A status as the storage listing shows it. */
 interface EntityStatus {
   readonly current: 'attached' | 'detaching';
+  /** As `juju status` prints times (common.FormatTime): local time, or UTC with `utc`. */
   readonly since: string;
 }
 
@@ -48,12 +50,12 @@ export interface StorageListing {
 }
 
 /** The listing of `model`'s storage, instances sorted by unit then id as Juju sorts its table. */
-export function storageListing(model: ModelRecord, modelDir: string): StorageListing {
+export function storageListing(model: ModelRecord, modelDir: string, options: { readonly utc?: boolean } = {}): StorageListing {
   const listing = { storage: {} as Record<string, StorageInstanceListing>, filesystems: {} as Record<string, StorageBackingListing>, volumes: {} as Record<string, StorageBackingListing> };
   for (const instance of sortedInstances(model)) {
     const life = instance.dying ? 'dying' : 'alive';
     // Fresh objects for each place: the listing is a tree, which YAML prints without anchors.
-    const status = (): EntityStatus => ({ current: instance.dying ? 'detaching' : 'attached', since: instance.since });
+    const status = (): EntityStatus => ({ current: instance.dying ? 'detaching' : 'attached', since: formatSince(instance.since, options.utc === true) ?? '' });
     const units = () => ({ [instance.unit]: { life, location: storageLocation(instance, modelDir) } }) as const;
     listing.storage[instance.id] = { kind: instance.kind, life, status: status(), persistent: false, attachments: { units: units() } };
     const backing = { 'provider-id': join(modelDir, instance.dir), storage: instance.id, attachments: { units: units() }, pool: instance.pool, size: instance.size, life, status: status() } as const;

@@ -49,6 +49,20 @@ describe('a charm built with actions, on the local model', () => {
     expect(unitStateText(model.dir)).not.toContain('keeper.backed-up');
   }, TIMEOUT);
 
+  it('gives a storage hook handler its instance: storage-get from ctx.tools, JUJU_STORAGE_ID in ctx.juju, a folder it writes to (before install: a machine charm)', async () => {
+    const built = join(mkdtempSync(join(tmpdir(), 'charms-actions-built-')), 'keeper');
+    await buildCharm({ charmDir: fixture, outDir: built });
+    const hooks: string[] = [];
+    const model = await createModel({ onHook: (r) => hooks.push(r.hook) });
+    models.push(model);
+    await model.deploy(built);
+    expect(hooks.slice(0, 2)).toEqual(['archive-storage-attached', 'install']);
+    const folder = join(model.dir, 'storage', 'archive-0');
+    expect(readFileSync(join(folder, 'keeper.marker'), 'utf8')).toBe('archive/0\n');
+    expect(model.log('keeper/0').map((entry) => entry.message)).toContain(`keeper: archive archive/0 at ${folder}`);
+    expect(unitStateText(model.dir)).toContain('keeper.archive-ready');
+  }, TIMEOUT);
+
   it('refuses params the schema refuses before anything runs, with Juju\'s text', async () => {
     const built = join(mkdtempSync(join(tmpdir(), 'charms-actions-built-')), 'keeper');
     await buildCharm({ charmDir: fixture, outDir: built });

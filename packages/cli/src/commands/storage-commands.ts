@@ -31,10 +31,12 @@ export function addStorageCommands(program: Command): void {
     .command('storage')
     .description('the storage instances of the model, as juju storage')
     .option('--format <format>', 'tabular, yaml or json', 'tabular')
-    .action(async (options: { format: string }) => {
+    .option('--utc', 'times in UTC (also JUJU_STATUS_ISO_TIME=true), as charms status')
+    .action(async (options: { format: string; utc?: boolean }) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) throw new CliError('UNKNOWN_FORMAT', `unknown format "${options.format}": use ${FORMATS.join(', ')}`);
       const model = await openModel(program);
-      const listing = model.storage();
+      const { isoTime } = await import('./model-status.js');
+      const listing = model.storage({ utc: isoTime(options.utc) });
       if (options.format === 'json') {
         process.stdout.write(`${JSON.stringify(listing)}\n`);
         return;

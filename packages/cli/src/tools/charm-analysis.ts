@@ -6,7 +6,7 @@ import { MemoryHookTools } from '@charms/hooktools';
 import { createReactor, declaredFlags, defineLayer, type Layer, type Predicate, type Reactor } from '@charms/reactive';
 import { HookEndpoints, syntheticHookContext } from '@charms/runtime';
 import { entryModules, layerIndexFor, resolveLayers, type EntryModule } from '@charms/build';
-import { charmActionProblems } from '@charms/build/internal';
+import { actionModules, charmActionProblems } from '@charms/build/internal';
 import { HandlerCodeReader, loadTypeScript } from './handler-code.js';
 import { allowTypeScriptImports } from './typescript-imports.js';
 
@@ -47,6 +47,11 @@ export interface CharmAnalysis {
   readonly unregistered?: readonly UnregisteredModule[];
   /** actions.yaml entries with no `actions/<name>.ts` and modules with no entry (none when absent). */
   readonly actionProblems?: readonly ManifestProblem[];
+  /**
+   * The flags the charm's action modules set, each with the action that sets it (the
+   * actions' flags commit with the action, for the next hook's handlers). None when absent.
+   */
+  readonly actionSets?: ReadonlyMap<string, string>;
   /** Flags the runtime sets by itself, and flags the charm's other layers declare they manage. */
   isAutomatic(flag: string): boolean;
 }
@@ -108,6 +113,13 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     };
   });
 
+  // An action may set a flag for the next hook (docs/how-to/write-an-action.md): read its module as a whole.
+  const actionSets = new Map<string, string>();
+  for (const action of actionModules(layers)) {
+    const code = reader?.readModule(action.path, readFileSync(action.path, 'utf8'));
+    for (const flag of code?.sets ?? []) if (!actionSets.has(flag)) actionSets.set(flag, `action ${action.name}`);
+  }
+
   const endpointNames = endpoints(metadata).map((e) => e.name);
   // What the runtime sets before dispatch, whatever the layers: config and endpoint flags.
   const automatic = new Set<string>(['config.changed', 'upgrade.series.in-progress']);
@@ -119,6 +131,7 @@ export async function analyzeCharm(charmDir: string): Promise<CharmAnalysis> {
     handlers,
     unregistered,
     actionProblems: charmActionProblems(layers),
+    actionSets,
     isAutomatic: (flag) =>
       automatic.has(flag) ||
       managed.has(flag) ||

@@ -51,12 +51,24 @@ export class HandlerCodeReader {
    * function's name, or a spec's `id`) changes in `file`, whose text is `text`.
    */
   read(file: string, text: string, name: string): CodeEffects {
+    return this.#module(file, text).effects(name);
+  }
+
+  /**
+   * The flags a whole module changes: an action module (`actions/<name>.ts`), whose every
+   * `setFlag` is the action's, whatever function of the module makes it.
+   */
+  readModule(file: string, text: string): CodeEffects {
+    return this.#module(file, text).moduleEffects();
+  }
+
+  #module(file: string, text: string): ParsedModule {
     let module = this.#modules.get(file);
     if (module === undefined) {
       module = new ParsedModule(this.#ts, file, text);
       this.#modules.set(file, module);
     }
-    return module.effects(name);
+    return module;
   }
 }
 
@@ -81,6 +93,15 @@ class ParsedModule {
   effects(name: string): CodeEffects {
     const handler = this.#find(name);
     if (handler === undefined) return NOTHING;
+    return { ...this.#flagCalls(handler.body), line: this.#source.getLineAndCharacterOfPosition(handler.at.getStart(this.#source)).line + 1 };
+  }
+
+  moduleEffects(): CodeEffects {
+    return { ...this.#flagCalls(this.#source), line: 1 };
+  }
+
+  /** The flags the `setFlag`/`clearFlag`/`toggleFlag` calls under `root` name. */
+  #flagCalls(root: Node): { sets: string[]; clears: string[] } {
     const sets = new Set<string>();
     const clears = new Set<string>();
     const visit = (node: Node): void => {
@@ -95,8 +116,8 @@ class ParsedModule {
       }
       this.#ts.forEachChild(node, visit);
     };
-    visit(handler.body);
-    return { sets: [...sets], clears: [...clears], line: this.#source.getLineAndCharacterOfPosition(handler.at.getStart(this.#source)).line + 1 };
+    visit(root);
+    return { sets: [...sets], clears: [...clears] };
   }
 
   /** The handler's function: a spec's `id` first, then `Class.method`, then a function of that name. */

@@ -23,7 +23,7 @@ export function lintCharm(analysis: CharmAnalysis): LintFinding[] {
   const findings: LintFinding[] = [];
   const setByCode = new Set(analysis.handlers.flatMap((h) => h.sets));
   const clearedByCode = new Set(analysis.handlers.flatMap((h) => h.clears));
-  const canBeSet = (flag: string) => setByCode.has(flag) || analysis.isAutomatic(flag);
+  const canBeSet = (flag: string) => setByCode.has(flag) || analysis.actionSets?.has(flag) === true || analysis.isAutomatic(flag);
   // A handler whose code could not be read and that declares nothing may set any flag:
   // "nothing sets it" is then a guess, worth a warning but not a failed build.
   const unread = analysis.handlers.filter((h) => !h.codeRead && h.sets.length === 0 && h.clears.length === 0);
