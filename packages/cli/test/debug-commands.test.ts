@@ -118,6 +118,12 @@ describe('charms debug-hooks', { timeout: TIMEOUT }, () => {
     expect(result.stderr).toContain('unit "probe/7" not found');
     expect(result.status).toBe(1);
     expect(existsSync(join(dir, 'run', 'debug', 'probe-7.request.json'))).toBe(false);
+    // A folder with no model: refused, and no model is made there.
+    const empty = mkdtempSync(join(tmpdir(), 'debug-commands-empty-'));
+    const none = await runCommand(process.execPath, [bin, '--model', join(empty, 'm'), 'debug-code', 'probe/0'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
+    expect(none.stderr).toContain(`no model in ${join(empty, 'm')}: deploy a charm first`);
+    expect(none.status).toBe(1);
+    expect(existsSync(join(empty, 'm'))).toBe(false);
   });
 });
 

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalModel } from '@charms/model';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { hookIndex } from './model-arguments.js';
@@ -20,9 +23,23 @@ function interruptible(): { signal: AbortSignal; done: () => void } {
   return { signal: controller.signal, done: () => void process.off('SIGINT', onSigint) };
 }
 
+/**
+ * Opens the model, which must exist: these commands act on deployed units, so a wrong
+ * `--model` creates no empty model.
+ * @throws ModelError `NOT_FOUND` when there is no model in the folder.
+ */
+async function existingModel(program: Command, onHook?: Parameters<typeof openModel>[1]): Promise<LocalModel> {
+  const dir = modelDir(program);
+  if (!existsSync(join(dir, 'model.json'))) {
+    const { ModelError } = await import('@charms/model');
+    throw new ModelError('NOT_FOUND', `no model in ${dir}: deploy a charm first, or name the model with --model or CHARMS_MODEL`);
+  }
+  return openModel(program, onHook);
+}
+
 /** @throws ModelError `NOT_FOUND` when the model has no such unit: nothing is asked of the model then. */
 async function checkUnit(program: Command, unit: string): Promise<void> {
-  const model = await openModel(program);
+  const model = await existingModel(program);
   if (model.snapshot().apps[unit.split('/')[0]!]?.units.some((u) => u.name === unit)) return;
   const { ModelError } = await import('@charms/model');
   throw new ModelError('NOT_FOUND', `unit ${JSON.stringify(unit)} not found: see charms status for the units there are`);
@@ -137,7 +154,7 @@ export function addDebugCommands(program: Command): void {
     .argument('<unit>')
     .argument('<hook-index>', 'which hook of the unit, from 0 as charms explain numbers them (negative counts from the end)', hookIndex)
     .action(async (unit: string, index: number) => {
-      const model = await openModel(program, (report) => {
+      const model = await existingModel(program, (report) => {
         const result = report.ok ? pc.green('ok') : pc.red('failed');
         process.stdout.write(`  ${report.unit.padEnd(12)} ${report.hook.padEnd(28)} ${result} ${(report.ms / 1000).toFixed(2)}s\n`);
       });
