@@ -25,6 +25,8 @@ export interface HookContext {
   readonly actionUuid: string | undefined;
   /** In storage hooks: the instance (`data/0`), its kind and where it is (JUJU_STORAGE_ID, _KIND, _LOCATION). */
   readonly storage: { readonly id: string; readonly kind: string | undefined; readonly location: string | undefined } | undefined;
+  /** `JUJU_DEBUG_AT`, set by `juju debug-code --at` (and `charms debug-code`): where to stop for a debugger. */
+  readonly debugAt: string | undefined;
 }
 
 const UNIT = /^([a-z][a-z0-9-]*)\/(\d+)$/;
@@ -64,6 +66,7 @@ const VARIABLES = {
   JUJU_STORAGE_ID: { pattern: STORAGE_ID, problem: 'must look like data/0' },
   JUJU_STORAGE_KIND: {},
   JUJU_STORAGE_LOCATION: {},
+  JUJU_DEBUG_AT: {},
 } satisfies Record<string, VariableRule>;
 
 type Variable = keyof typeof VARIABLES;
@@ -134,5 +137,6 @@ export function readHookContext(env: Readonly<Record<string, string | undefined>
     actionName: kind === 'action' ? hookName : vars.JUJU_ACTION_NAME,
     actionUuid: vars.JUJU_ACTION_UUID,
     storage: vars.JUJU_STORAGE_ID ? { id: vars.JUJU_STORAGE_ID, kind: vars.JUJU_STORAGE_KIND, location: vars.JUJU_STORAGE_LOCATION } : undefined,
+    debugAt: vars.JUJU_DEBUG_AT,
   } satisfies HookContext);
 }

@@ -124,8 +124,8 @@ export class LocalModel {
 
   /** The effective config of an application: set values over config.yaml defaults. */
   config(app: string): Record<string, unknown> {
-    this.#state = this.#load();
-    const record = findApp(this.#state, app);
+    const state = this.#load();
+    const record = findApp(state, app);
     return effectiveConfig(this.#store.configYaml(record)?.options, record.config);
   }
 
@@ -208,14 +208,14 @@ export class LocalModel {
 
   /** The actions of an application's charm, by name, as `juju actions` lists them. */
   actions(app: string): ActionSpec[] {
-    this.#state = this.#load();
-    return actionSpecs(this.#store.file(findApp(this.#state, app).charmDir));
+    const state = this.#load();
+    return actionSpecs(this.#store.file(findApp(state, app).charmDir));
   }
 
   /** An action's record (a copy). @throws ModelError `NOT_FOUND` (Juju's texts for a bad or unknown id). */
   action(id: string): ActionRecord {
-    this.#state = this.#load();
-    return structuredClone(findAction(this.#state, id));
+    const state = this.#load();
+    return structuredClone(findAction(state, id));
   }
 
   /**
@@ -241,8 +241,8 @@ export class LocalModel {
    * filesystems and volumes; times in local time, or in UTC with `utc`.
    */
   storage(options: { utc?: boolean } = {}): StorageListing {
-    this.#state = this.#load();
-    return storageListing(this.#state, this.dir, options);
+    const state = this.#load();
+    return storageListing(state, this.dir, options);
   }
 
   /**
@@ -302,20 +302,20 @@ export class LocalModel {
 
   /** `juju status --format json`, in Juju's shape. */
   status(): StatusJson {
-    this.#state = this.#load();
-    return modelStatus(this.#state, (app) => this.#store.metadata(app));
+    const state = this.#load();
+    return modelStatus(state, (app) => this.#store.metadata(app));
   }
 
   /** The relations, each once, as the relation section of `juju status` lists them. */
   relations(): RelationStatus[] {
-    this.#state = this.#load();
-    return relationStatus(this.#state);
+    const state = this.#load();
+    return relationStatus(state);
   }
 
   /** The committed pod spec of an application, as YAML text (k8s resources appended). */
   podSpec(app: string): string | undefined {
-    this.#state = this.#load();
-    const spec = findApp(this.#state, app).podSpec;
+    const state = this.#load();
+    const spec = findApp(state, app).podSpec;
     return spec ? `${spec.spec.replace(/\n?$/, '\n')}${spec.k8sResources ?? ''}` : undefined;
   }
 
@@ -349,10 +349,13 @@ export class LocalModel {
     await this.#store.destroy();
   }
 
-  /** The model's state record (a copy), for tools and tests. */
+  /**
+   * The model's state record as committed (read from disk, a copy of nothing in use), for
+   * tools and tests. The readers never touch the record a running operation holds: called
+   * from `onHook` during an operation, they see the last hook saved.
+   */
   snapshot(): ModelRecord {
-    this.#state = this.#load();
-    return structuredClone(this.#state);
+    return this.#load();
   }
 
   // ---- machinery ------------------------------------------------------------------

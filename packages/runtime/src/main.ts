@@ -78,11 +78,11 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
 
   const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
   if (juju.kind === 'action') {
-    const { exitCode } = await runCharmAction({ juju, tools, store, charm, ...files, printErrors: true, actions: options.actions ?? {}, debugAt: env.JUJU_DEBUG_AT });
+    const { exitCode } = await runCharmAction({ juju, tools, store, charm, ...files, printErrors: true, actions: options.actions ?? {}, debugAt: juju.debugAt });
     return exitCode;
   }
   const traceFile = env.CHARMS_TRACE_FILE || undefined;
-  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile, debugAt: env.JUJU_DEBUG_AT });
+  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile, debugAt: juju.debugAt });
   return exitCode;
 }
 

@@ -46,5 +46,6 @@ export function syntheticHookContext(hookName: string, options: SyntheticHookOpt
     actionName: action ? hookName : undefined,
     actionUuid: action?.id,
     storage: options.storage ? { id: options.storage.id, kind: options.storage.kind, location: options.storage.location } : undefined,
+    debugAt: undefined,
   } satisfies HookContext);
 }
