@@ -1,34 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { actionParams } from '../src/commands/action-commands.js';
-import { runCommand } from './helpers/run-command.js';
+import { cliModels, modelFixture } from './helpers/cli-model.js';
 
 // charms actions, run-action and show-action-output (issue 17), as Juju 2.9's commands
 // print them (docs/explanation/juju-actions-and-storage.md §2), against the model's
 // shell fixture charm with two actions (backup completes, break fails).
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
-const charm = join(repo, 'packages', 'model', 'test', 'fixtures', 'action-charm');
+const charm = modelFixture('action-charm');
 const TIMEOUT = 180_000;
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function newModel() {
-  const dir = mkdtempSync(join(tmpdir(), 'action-commands-'));
-  dirs.push(dir);
-  return {
-    dir,
-    charms: (...args: string[]) => runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 }),
-  };
-}
+const newModel = cliModels('action-commands');
 
 describe('the action commands', { timeout: TIMEOUT }, () => {
   it('lists actions, queues one (Action queued with id: "2"), shows its output, and prints a failed one with --wait and exit 2', async () => {
@@ -74,8 +56,8 @@ describe('run-action params (cmd/juju/action/runaction.go)', () => {
   it('parses values as YAML 1.1 unless --string-args, nests dotted keys, and lets arguments win over --params', async () => {
     expect(await actionParams(['a.b=1', 'a.c=yes', 'd=[a, b]', 'e=', 'f=1.5'], {})).toEqual({ a: { b: 1, c: true }, d: ['a', 'b'], e: null, f: 1.5 });
     expect(await actionParams(['a.b=1', 'c=yes'], { stringArgs: true })).toEqual({ a: { b: '1' }, c: 'yes' });
-    const dir = mkdtempSync(join(tmpdir(), 'action-params-'));
-    dirs.push(dir);
+    // A model folder serves as a temporary folder removed after the tests.
+    const { dir } = newModel();
     writeFileSync(join(dir, 'p.yaml'), 'a: 1\nb: {c: 2}\n');
     expect(await actionParams(['a.x=3'], { params: join(dir, 'p.yaml') })).toEqual({ a: { x: 3 }, b: { c: 2 } });
     writeFileSync(join(dir, 'list.yaml'), '- 1\n');

@@ -1,30 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCommand } from './helpers/run-command.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliModels, modelFixture } from './helpers/cli-model.js';
 
 // Exit codes of the model commands (issue 15, item 3): 0 when every hook went well, 2 when
 // a hook failed or a unit the command touched is left in error (one line on stderr per
 // unit, saying which hook and what to do), 1 when the command was refused. The recorder
 // charm (a shell charm) fails the hook its `fail-hook` option names.
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
-const recorder = join(repo, 'packages', 'model', 'test', 'fixtures', 'recorder-charm');
+const recorder = modelFixture('recorder-charm');
 const TIMEOUT = 180_000;
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const cliModel = cliModels('exit-codes');
 
 function newModel() {
-  const dir = mkdtempSync(join(tmpdir(), 'exit-codes-'));
-  dirs.push(dir);
-  const charms = (...args: string[]) => runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 });
+  const { dir, charms } = cliModel();
   const queue = (unit: string) =>
     (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { apps: Record<string, { units: { name: string; queue: { hook: string }[] }[] }> }).apps[unit.split('/')[0]!]!.units
       .find((u) => u.name === unit)!

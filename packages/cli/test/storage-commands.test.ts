@@ -1,35 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCommand } from './helpers/run-command.js';
+import { describe, expect, it } from 'vitest';
+import { cliModels, modelFixture } from './helpers/cli-model.js';
 
 // charms add-storage and charms storage (issue 17), as Juju 2.9's add-storage and
 // storage print (cmd/juju/storage/add.go, list.go; docs/explanation/
 // juju-actions-and-storage.md §5.4), against the model's shell fixture charm with stores
 // `data` (one, 2G, /srv/data) and `logs` (0 to 3).
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
-const charm = join(repo, 'packages', 'model', 'test', 'fixtures', 'action-charm');
+const charm = modelFixture('action-charm');
 const TIMEOUT = 180_000;
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function newModel() {
-  const dir = mkdtempSync(join(tmpdir(), 'storage-commands-'));
-  dirs.push(dir);
-  return (...args: string[]) => runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 });
-}
+const newModel = cliModels('storage-commands');
 
 describe('the storage commands', { timeout: TIMEOUT }, () => {
   it('lists storage as juju storage (table, yaml, json), adds instances with add-storage, and refuses what Juju refuses', async () => {
-    const charms = newModel();
+    const { charms } = newModel();
     expect((await charms('storage')).stderr).toBe('No storage to display.\n');
     const deployed = await charms('deploy', charm);
     expect(deployed.stdout).toMatch(/actions-demo\/0 +data-storage-attached +ok/);
