@@ -12,7 +12,7 @@ export { metadataSchema, loadMetadata } from './metadata.js';
 export type { CharmMetadata } from './metadata.js';
 export { nameProblem } from './names.js';
 export type { NameKind } from './names.js';
-export { isKubernetesCharm, endpoints } from './metadata-queries.js';
+export { isKubernetesCharm, isSidecarCharm, endpoints } from './metadata-queries.js';
 export { storeDeclarations } from './storage.js';
 export type { StoreDeclaration } from './storage.js';
 export { configSchema, loadConfigYaml } from './config.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadYamlFile } from './load-yaml.js';
 import { checkMetadataNames } from './names.js';
 import { storeSchema } from './storage.js';
+import { checkContainers, containerSchema } from './containers.js';
 
 const relation = z.looseObject({
   interface: z.string({ error: 'every relation needs an interface' }).min(1),
@@ -31,6 +32,8 @@ export const metadataSchema = z
     peers: z.record(z.string(), relation).optional(),
     resources: z.record(z.string(), resource).optional(),
     storage: z.record(z.string(), storeSchema).optional(),
+    /** A sidecar charm's workload containers (Juju 3.x; containers.ts). */
+    containers: z.record(z.string(), containerSchema).optional(),
     deployment: z
       .looseObject({
         type: z.enum(['stateless', 'stateful', 'daemon']).optional(),
@@ -45,7 +48,9 @@ export const metadataSchema = z
     path: ['resources'],
   })
   // Names are checked even when other keys break the schema: every problem at once.
-  .superRefine(checkMetadataNames, { when: () => true });
+  .superRefine(checkMetadataNames, { when: () => true })
+  // Containers against the resources and stores they name: also reported with other problems.
+  .superRefine(checkContainers, { when: () => true });
 
 export type CharmMetadata = z.infer<typeof metadataSchema>;
 

@@ -4,7 +4,7 @@
  * entry would load both (~50 ms) before doing anything. The command line checks names
  * with the same rules.
  */
-export { isKubernetesCharm, endpoints } from './metadata-queries.js';
+export { isKubernetesCharm, isSidecarCharm, endpoints } from './metadata-queries.js';
 export { configValueFits, effectiveConfig } from './config-value.js';
 export type { OptionDefault } from './config-value.js';
 export { nameProblem } from './names.js';
