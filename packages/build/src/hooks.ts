@@ -14,15 +14,24 @@ export const STANDARD_HOOKS = [
 
 const RELATION_EVENTS = ['created', 'joined', 'changed', 'broken', 'departed'] as const;
 const STORAGE_EVENTS = ['attached', 'detaching'] as const;
+/**
+ * A sidecar charm's workload hooks, after `<container>-`: Juju 3.6's workload hooks
+ * (internal/charm/hooks/hooks.go: pebble-ready; pebble-custom-notice since 3.4;
+ * pebble-check-failed and pebble-check-recovered since 3.6). Juju runs `dispatch` for
+ * them; the files are there for tools that look for `hooks/<name>`, as charmcraft's are.
+ */
+export const CONTAINER_EVENTS = ['pebble-ready', 'pebble-custom-notice', 'pebble-check-failed', 'pebble-check-recovered'] as const;
 
-/** Every hook file of a charm: standard hooks, each endpoint's relation hooks, each storage's hooks. */
+/** Every hook file of a charm: standard hooks, each endpoint's relation hooks, each storage's and each container's hooks. */
 export function hookNames(metadata: Record<string, unknown>): string[] {
   const endpoints = ['provides', 'requires', 'peers'].flatMap((role) => Object.keys((metadata[role] as object | undefined) ?? {}));
   const storage = Object.keys((metadata.storage as object | undefined) ?? {});
+  const containers = Object.keys((metadata.containers as object | undefined) ?? {});
   return [
     ...STANDARD_HOOKS,
     ...endpoints.flatMap((name) => RELATION_EVENTS.map((event) => `${name}-relation-${event}`)),
     ...storage.flatMap((name) => STORAGE_EVENTS.map((event) => `${name}-storage-${event}`)),
+    ...containers.flatMap((name) => CONTAINER_EVENTS.map((event) => `${name}-${event}`)),
   ];
 }
 

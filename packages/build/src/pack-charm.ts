@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadMetadata } from '@charms/manifest';
+import { isKubernetesCharm, loadMetadata, type CharmMetadata } from '@charms/manifest';
 import { stringifyCharmYaml } from '@charms/manifest';
 import yazl from 'yazl';
 import { listFiles, MANIFEST_FILE } from './build-manifest.js';
@@ -44,7 +44,7 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
   const file = resolve(options.output ?? `${metadata.name}.charm`);
 
   const extra = new Map<string, { content: Buffer; mode: number }>();
-  extra.set('manifest.yaml', { content: Buffer.from(manifestYaml(metadata.series ?? [])), mode: 0o644 });
+  extra.set('manifest.yaml', { content: Buffer.from(manifestYaml(metadata)), mode: 0o644 });
   let scratch: string | undefined;
   if (options.withNode) {
     options.onStep?.('embedding Node.js');
@@ -71,13 +71,20 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
   return { file, entries: paths.length + extra.size, bytes: statSync(file).size, embeddedNode: Boolean(options.withNode) };
 }
 
-/** charmcraft's manifest.yaml: how the charm was made, and the bases it runs on. */
-function manifestYaml(series: readonly string[]): string {
-  const kubernetes = series.includes('kubernetes');
+/**
+ * charmcraft's manifest.yaml: how the charm was made, and the bases it runs on. Juju 3.x
+ * reads only `bases` (internal/charm/manifest.go: each `name`, `channel` as a string,
+ * `architectures`) and deploys a charm on one of them. A sidecar charm (and a machine
+ * charm) gets `ubuntu` `22.04`, the base of the charm container the Juju agent image
+ * runs; a podspec charm (`series: [kubernetes]`) gets `ubuntu` `20.04`, the focal base
+ * Juju 3.x still deploys podspec charms on. charmcraft writes the same keys, with
+ * `charmcraft-version` and `analysis`.
+ */
+function manifestYaml(metadata: CharmMetadata): string {
+  const channel = isKubernetesCharm(metadata) ? '20.04' : '22.04';
   return stringifyCharmYaml({
     'charmcraft-version': 'charms.ts',
     analysis: { attributes: [{ name: 'language', result: 'typescript' }, { name: 'framework', result: 'reactive' }] },
-    bases: [{ name: 'ubuntu', channel: kubernetes ? '20.04' : '22.04', architectures: ['amd64'] }],
+    bases: [{ name: 'ubuntu', channel, architectures: ['amd64'] }],
   });
 }
-
