@@ -12,6 +12,8 @@ const RANK: Record<string, number> = {
   reactive: 0,
   hooktools: 0,
   manifest: 0,
+  // Pebble's REST API: a leaf, as hooktools is (the sidecar layer and the model's tests use it).
+  pebble: 0,
   runtime: 1,
   'layer-status': 2,
   'layer-caas-base': 2,
