@@ -1,0 +1,243 @@
+/**
+ * Pebble's health checks (canonical/pebble internals/overlord/checkstate/manager.go and
+ * checkers.go, shown by internals/daemon/api_checks.go): the plan's http, tcp and exec
+ * checks, `inactive` until started (by a replan, for those with startup enabled or unset,
+ * or by `POST /v1/checks`), then `up` until `threshold` consecutive failures make them
+ * `down`. They run every `period` only when the model runs workloads; otherwise a started
+ * check stays as Pebble shows it before its first run: up, no successes, no failures.
+ */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { DEFAULT_CHECK_PERIOD_MS, DEFAULT_CHECK_THRESHOLD, DEFAULT_CHECK_TIMEOUT_MS, parseDuration, shellSplit, type PebbleCheck, type PebblePlan } from './pebble-plan.js';
+
+interface CheckState {
+  started: boolean;
+  successes: number;
+  failures: number;
+  lastError?: string;
+  timer?: NodeJS.Timeout;
+  /** A pseudo change id: Pebble's checks run inside a perform-check change. */
+  changeId?: string;
+}
+
+export interface CheckInfo {
+  readonly name: string;
+  readonly level?: string;
+  readonly startup: string;
+  readonly status: 'up' | 'down' | 'inactive';
+  readonly successes: number;
+  readonly failures?: number;
+  readonly threshold: number;
+  readonly 'change-id'?: string;
+}
+
+export interface CheckOptions {
+  readonly runWorkloads: boolean;
+  readonly rootDir: string;
+  readonly log: (line: string) => void;
+  /** A change id for a started check (Pebble starts one perform-check change per check). */
+  readonly newChangeId: (name: string, kind: string) => string;
+}
+
+/** The checks of one Pebble server. */
+export class PebbleChecks {
+  private readonly states = new Map<string, CheckState>();
+  private plan: PebblePlan = { layers: [], services: {}, checks: {}, 'log-targets': {} };
+
+  constructor(private readonly options: CheckOptions) {}
+
+  /** A new plan: checks gone from it are stopped and forgotten, running ones keep going with the new config. */
+  planChanged(plan: PebblePlan): void {
+    this.plan = plan;
+    for (const [name, state] of this.states) {
+      if (plan.checks[name] === undefined) {
+        clearTimeout(state.timer);
+        this.states.delete(name);
+      }
+    }
+  }
+
+  /** checkstate's Replan: starts the checks whose startup is enabled or unset. */
+  replan(): void {
+    this.start(Object.keys(this.plan.checks).filter((name) => this.plan.checks[name]!.startup !== 'disabled'));
+  }
+
+  /**
+   * Starts checks by name; returns the ones that were not running.
+   * @throws Error with Pebble's ChecksNotFound text for unknown names.
+   */
+  start(names: readonly string[]): string[] {
+    this.requireKnown(names);
+    const changed: string[] = [];
+    for (const name of names) {
+      const state = this.state(name);
+      if (state.started) continue;
+      state.started = true;
+      state.successes = 0;
+      state.failures = 0;
+      const config = this.plan.checks[name]!;
+      state.changeId = this.options.newChangeId(name, config.http ? 'HTTP' : config.tcp ? 'TCP' : 'exec');
+      changed.push(name);
+      if (this.options.runWorkloads) this.schedule(name, state);
+    }
+    return changed.sort();
+  }
+
+  /** Stops checks by name; returns the ones that were running. */
+  stop(names: readonly string[]): string[] {
+    this.requireKnown(names);
+    const changed: string[] = [];
+    for (const name of names) {
+      const state = this.state(name);
+      if (!state.started) continue;
+      clearTimeout(state.timer);
+      state.started = false;
+      state.changeId = undefined;
+      changed.push(name);
+    }
+    return changed.sort();
+  }
+
+  /** Every check of the plan as `GET /v1/checks` shows it, sorted by name. */
+  list(): CheckInfo[] {
+    return Object.keys(this.plan.checks)
+      .sort()
+      .map((name) => {
+        const config = this.plan.checks[name]!;
+        const state = this.states.get(name);
+        const threshold = config.threshold ?? DEFAULT_CHECK_THRESHOLD;
+        const status = !state?.started ? 'inactive' : state.failures >= threshold ? 'down' : 'up';
+        return {
+          name,
+          ...(config.level ? { level: config.level } : {}),
+          startup: config.startup ?? 'enabled',
+          status,
+          successes: state?.successes ?? 0,
+          ...(state && state.failures > 0 ? { failures: state.failures } : {}),
+          threshold,
+          ...(state?.changeId ? { 'change-id': state.changeId } : {}),
+        };
+      });
+  }
+
+  close(): void {
+    for (const state of this.states.values()) clearTimeout(state.timer);
+  }
+
+  private requireKnown(names: readonly string[]): void {
+    const missing = names.filter((name) => this.plan.checks[name] === undefined);
+    if (missing.length > 0) throw new ChecksNotFound(missing);
+  }
+
+  private state(name: string): CheckState {
+    let state = this.states.get(name);
+    if (state === undefined) {
+      state = { started: false, successes: 0, failures: 0 };
+      this.states.set(name, state);
+    }
+    return state;
+  }
+
+  private schedule(name: string, state: CheckState): void {
+    const config = this.plan.checks[name];
+    if (config === undefined || !state.started) return;
+    const period = config.period ? parseDuration(config.period) ?? DEFAULT_CHECK_PERIOD_MS : DEFAULT_CHECK_PERIOD_MS;
+    state.timer = setTimeout(() => {
+      void this.runOnce(name, config).then((error) => {
+        if (!state.started || this.states.get(name) !== state) return;
+        if (error === undefined) {
+          state.successes++;
+          state.failures = 0;
+        } else {
+          state.failures++;
+          if (state.lastError !== error) this.options.log(`Check ${JSON.stringify(name)} failure ${state.failures}: ${error}`);
+        }
+        state.lastError = error;
+        this.schedule(name, state);
+      });
+    }, period);
+    state.timer.unref();
+  }
+
+  /** One run of a check (checkers.go); resolves to an error text, or undefined when it passed. */
+  private runOnce(name: string, config: PebbleCheck): Promise<string | undefined> {
+    const period = config.period ? parseDuration(config.period) ?? DEFAULT_CHECK_PERIOD_MS : DEFAULT_CHECK_PERIOD_MS;
+    const timeoutMs = Math.min(config.timeout ? parseDuration(config.timeout) ?? DEFAULT_CHECK_TIMEOUT_MS : DEFAULT_CHECK_TIMEOUT_MS, period);
+    if (config.http?.url) return httpCheck(config.http.url, config.http.headers ?? {}, timeoutMs);
+    if (config.tcp?.port) return tcpCheck(config.tcp.host || 'localhost', config.tcp.port, timeoutMs);
+    if (config.exec?.command) return this.execCheck(config.exec, timeoutMs);
+    return Promise.resolve(`check ${JSON.stringify(name)} has nothing to run`);
+  }
+
+  private execCheck(exec: NonNullable<PebbleCheck['exec']>, timeoutMs: number): Promise<string | undefined> {
+    let words: string[];
+    try {
+      words = shellSplit(exec.command ?? '');
+    } catch (error) {
+      return Promise.resolve(`cannot parse command: ${(error as Error).message}`);
+    }
+    const context = exec['service-context'] ? this.plan.services[exec['service-context']] : undefined;
+    const environment = { ...process.env, ...(context?.environment ?? {}), ...(exec.environment ?? {}) };
+    const workingDir = join(this.options.rootDir, exec['working-dir'] || context?.['working-dir'] || '/');
+    return new Promise((resolve) => {
+      const child = spawn(words[0]!, words.slice(1), { cwd: workingDir, env: environment, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let output = '';
+      const keep = (chunk: Buffer): void => {
+        output = (output + chunk.toString('utf8')).slice(-1024);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      const timer = setTimeout(() => {
+        if (child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // Gone.
+          }
+        }
+      }, timeoutMs);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        resolve(error.message);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve(code === 0 ? undefined : `exit status ${code ?? -1}${output.trim() ? `: ${output.trim().split('\n').at(-1)}` : ''}`);
+      });
+    });
+  }
+}
+
+/** checkstate's ChecksNotFound. */
+export class ChecksNotFound extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`cannot find checks in plan: ${[...names].sort().join(', ')}`);
+    this.name = 'ChecksNotFound';
+  }
+}
+
+async function httpCheck(url: string, headers: Record<string, string>, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.status >= 200 && response.status <= 299 ? undefined : `non-2xx status code ${response.status}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function tcpCheck(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(`dial tcp ${host}:${port}: i/o timeout`);
+    });
+    socket.once('error', (error) => resolve(`dial tcp ${host}:${port}: ${(error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'connect: connection refused' : error.message}`));
+  });
+}
