@@ -40,7 +40,7 @@ describe('the storage commands', { timeout: TIMEOUT }, () => {
     expect(json.storage['logs/2']!.attachments.units['actions-demo/0']!.location).toBe('/var/lib/juju/storage/logs/2');
 
     const over = await charms('add-storage', 'actions-demo/0', 'logs=2');
-    expect(over).toMatchObject({ status: 1, stderr: expect.stringContaining('error: attaching 2 storage instance(s) brings the total to 4, exceeding the maximum of 3\n') });
+    expect(over).toMatchObject({ status: 1, stderr: expect.stringContaining('error: failed to add storage "logs" to actions-demo/0: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3\n') });
     const unknown = await charms('add-storage', 'actions-demo/0', 'cache');
     expect(unknown.stderr).toContain('error: failed to add storage "cache" to actions-demo/0: charm storage "cache" not found\n');
     expect((await charms('storage', '--format', 'xml'))).toMatchObject({ status: 1, stderr: 'error: unknown format "xml": use tabular, yaml, json\n' });

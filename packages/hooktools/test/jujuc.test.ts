@@ -257,6 +257,7 @@ describe('the jujuc emulator against Juju 2.9 (issue 14)', () => {
     expect(ask(bare, 'storage-add', ['data=1=2'])).toMatchObject({ exitCode: 2, stderr: 'ERROR expected "name=constraints" or "name", got "data=1=2"\n' });
     expect(ask(bare, 'storage-add', ['data', 'data=2'])).toMatchObject({ exitCode: 2, stderr: 'ERROR storage "data" specified more than once\n' });
     expect(ask(bare, 'storage-add', ['data=0'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot parse constraints for storage "data": cannot parse count: count must be greater than zero, got "0"\n' });
+    expect(ask(bare, 'storage-add', ['data=-1G'])).toMatchObject({ exitCode: 2, stderr: 'ERROR cannot parse constraints for storage "data": cannot parse size: expected a non-negative number, got "-1G"\n' });
     expect(ask(bare, 'storage-add', ['data=ebs,2'])).toMatchObject({ exitCode: 2, stderr: 'ERROR only count can be specified for "data"\n' });
     expect(ask(bare, 'storage-add', ['data=10G'])).toMatchObject({ exitCode: 2, stderr: 'ERROR only count can be specified for "data"\n' });
     const w = world({ storage: { 'data/0': { kind: 'filesystem', location: '/srv/data' }, 'logs/1': { kind: 'block', location: '/dev/sdb' } } });

@@ -44,7 +44,9 @@ export const storeSchema = z
       ctx.addIssue({ code: 'custom', path: ['multiple', 'range'], message: `value ${JSON.stringify(store.multiple.range)} does not match 'm', 'm-n', or 'm+' (a count above 0, a range, or a minimum)` });
     }
     const range = store.multiple ? parseRange(store.multiple.range) : undefined;
-    if (range && range.max !== -1 && range.max < range.min) {
+    if (range && range.max === 0) {
+      ctx.addIssue({ code: 'custom', path: ['multiple', 'range'], message: 'invalid maximum count 0: a store may have at least one instance' });
+    } else if (range && range.max !== -1 && range.max < range.min) {
       ctx.addIssue({ code: 'custom', path: ['multiple', 'range'], message: `invalid maximum count ${range.max}: it is below the minimum ${range.min}` });
     }
     if (store['minimum-size'] !== undefined && parseSize(String(store['minimum-size'])) === undefined) {

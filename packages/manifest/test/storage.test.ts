@@ -59,6 +59,10 @@ describe('metadata.yaml storage (juju/charm v8 meta.go storageSchema, parseStora
       '  odd:',
       '    type: filesystem',
       '    size: 1G',
+      '  none:',
+      '    type: filesystem',
+      '    multiple:',
+      '      range: 0-0',
       '  inside:',
       '    type: filesystem',
       '    location: /var/lib/juju/storage/inside',
@@ -70,7 +74,8 @@ describe('metadata.yaml storage (juju/charm v8 meta.go storageSchema, parseStora
       [11, expect.stringMatching(/^storage\.logs\.multiple\.range: value "two" does not match 'm', 'm-n', or 'm\+'/)],
       [14, expect.stringMatching(/^storage\.big\.minimum-size: invalid size "lots"/)],
       [16, expect.stringMatching(/^storage\.odd.*size/)],
-      [20, expect.stringMatching(/must not fall within "\/var\/lib\/juju\/storage"/)],
+      [21, expect.stringMatching(/^storage\.none\.multiple\.range: invalid maximum count 0/)],
+      [24, expect.stringMatching(/must not fall within "\/var\/lib\/juju\/storage"/)],
     ]);
   });
 

@@ -48,14 +48,18 @@ export function initialStorage(model: ModelRecord, app: AppRecord, unit: UnitRec
  */
 export function storageAddProblem(model: ModelRecord, unit: string, requests: readonly { name: string; count: number }[]): string | undefined {
   const app = model.apps[unit.split('/')[0]!];
+  // addStorageForUnitOps: a unit on its way out (its stop and remove queued) takes no more storage.
+  const record = app?.units.find((u) => u.name === unit);
+  if (app?.dying || record?.queue.some((e) => e.hook === 'remove')) return 'unit is not alive';
   const added = new Map<string, number>();
   for (const { name, count } of requests) {
     const store = app?.stores?.find((s) => s.name === name);
     if (!store) return `charm storage "${name}" not found`;
     const have = (model.storage ?? []).filter((s) => s.unit === unit && s.store === name && !s.dying).length + (added.get(name) ?? 0);
-    if (store.count.max === 1) return 'cannot attach, storage is singular';
+    // validateCharmStorageCountChange: singular is exactly one instance, always.
+    if (store.count.min === 1 && store.count.max === 1) return 'cannot attach, storage is singular';
     if (store.count.max !== -1 && have + count > store.count.max) {
-      return `attaching ${count} storage instance(s) brings the total to ${have + count}, exceeding the maximum of ${store.count.max}`;
+      return `attaching ${count} storage instance${count === 1 ? '' : 's'} brings the total to ${have + count}, exceeding the maximum of ${store.count.max}`;
     }
     added.set(name, (added.get(name) ?? 0) + count);
   }

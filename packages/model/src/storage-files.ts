@@ -2,7 +2,7 @@
  * A storage instance on the model's disk: a folder per instance (`<model>/storage/<store>-<n>`),
  * and where the charm is told it is.
  */
-import { closeSync, mkdirSync, openSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StorageRecord } from './model-state.js';
 
@@ -20,8 +20,14 @@ export function storageLocation(instance: StorageRecord, modelDir: string): stri
   return instance.kind === 'block' ? join(modelDir, instance.dir, BLOCK_DEVICE_FILE) : join(modelDir, instance.dir);
 }
 
-/** Makes an instance's folder (kept if it is there); a block instance gets its sparse device file of `size` MiB. */
+/**
+ * Makes an instance's folder, empty: a folder already there (left by a model that died
+ * before it saved the instance, whose number is then given again) is emptied first, so
+ * a new instance never starts with another's data. A block instance gets its sparse
+ * device file of `size` MiB in it.
+ */
 export function makeStorageFolder(path: string, kind: 'filesystem' | 'block', size: number): void {
+  rmSync(path, { recursive: true, force: true });
   mkdirSync(path, { recursive: true, mode: 0o755 });
   if (kind !== 'block') return;
   const fd = openSync(join(path, BLOCK_DEVICE_FILE), 'a');

@@ -8,6 +8,7 @@ import { parseStorageDirectives } from '@charms/hooktools/jujuc';
 import { iecSize } from './iec-size.js';
 import { ModelError } from './model-errors.js';
 import { findApp, findUnit, type ModelRecord, type StoreRecord } from './model-state.js';
+import { storageAddProblem } from './scheduler-storage.js';
 
 /** A store of the charm's metadata as the model records it. */
 export function storeRecord({ name, type, location, size, count, shared }: StoreDeclaration): StoreRecord & { shared: boolean } {
@@ -29,7 +30,7 @@ export function storageRequests(model: ModelRecord, unit: string, directives: re
   } catch (error) {
     throw new ModelError('INVALID_STORAGE', (error as Error).message);
   }
-  return parsed.map(({ name, count, pool, size }) => {
+  const requests = parsed.map(({ name, count, pool, size }) => {
     const fail = (reason: string) => new ModelError('INVALID_STORAGE', `failed to add storage "${name}" to ${unit}: ${reason}`);
     const store = app.stores?.find((s) => s.name === name);
     if (!store) throw fail(`charm storage "${name}" not found`);
@@ -39,4 +40,11 @@ export function storageRequests(model: ModelRecord, unit: string, directives: re
     if (size !== undefined && size < store.size) throw fail(`charm "${app.charm}" store "${name}": minimum storage size is ${iecSize(store.size)}, ${iecSize(size)} specified`);
     return { name, count, ...(size !== undefined ? { size } : {}) };
   });
+  // The counts, checked as the scheduler will (scheduler-storage.ts), worded as add.go words
+  // a failure: the store that cannot be added named first.
+  for (let i = 0; i < requests.length; i += 1) {
+    const problem = storageAddProblem(model, unit, requests.slice(0, i + 1));
+    if (problem) throw new ModelError('INVALID_STORAGE', `failed to add storage "${requests[i]!.name}" to ${unit}: ${problem}`);
+  }
+  return requests;
 }

@@ -103,7 +103,7 @@ describe('storage in the scheduler', () => {
     expect(commitProblem(model, 'kv/0', 0, [{ name: 'nope', count: 1 }])).toBe('cannot apply changes: charm storage "nope" not found');
     expect(commitProblem(model, 'kv/0', 0, [{ name: 'data', count: 1 }])).toBe('cannot apply changes: cannot attach, storage is singular');
     expect(commitProblem(model, 'kv/0', 0, [{ name: 'logs', count: 2 }, { name: 'logs', count: 2 }])).toBe(
-      'cannot apply changes: attaching 2 storage instance(s) brings the total to 4, exceeding the maximum of 3',
+      'cannot apply changes: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3',
     );
     expect(commitProblem(model, 'kv/0', 1, [{ name: 'nope', count: 1 }])).toBeUndefined();
     const ran = apply(apply(apply(model, { type: 'run', unit: 'kv/0', hook: 'update-status' }), { type: 'hook-started', unit: 'kv/0' }), {

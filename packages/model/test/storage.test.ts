@@ -81,7 +81,7 @@ describe('storage on the local model', () => {
     expect(ids(model)).toEqual(['data/0']);
     expect(model.snapshot().apps['actions-demo']!.units[0]!.agent).toMatchObject({ status: 'error', message: 'hook failed: "config-changed"' });
     expect(model.log(UNIT).filter((l) => l.level === 'ERROR').map((l) => l.message)).toEqual([
-      'hook "config-changed" failed: cannot apply changes: attaching 4 storage instance(s) brings the total to 4, exceeding the maximum of 3',
+      'hook "config-changed" failed: cannot apply changes: attaching 4 storage instances brings the total to 4, exceeding the maximum of 3',
     ]);
     expect(model.timeline(UNIT).at(-1)).toMatchObject({ hook: 'config-changed', kind: 'discard', exitCode: 0 });
   }, TIMEOUT);
@@ -103,8 +103,8 @@ describe('storage on the local model', () => {
     expect(hooks).toEqual(['logs-storage-attached', 'logs-storage-attached']);
     const refused = async (directives: string[]) => (await model.addStorage(UNIT, directives).catch((e: unknown) => e)) as ModelError;
     expect(await refused(['cache'])).toMatchObject({ code: 'INVALID_STORAGE', message: 'failed to add storage "cache" to actions-demo/0: charm storage "cache" not found' });
-    expect(await refused(['data'])).toMatchObject({ message: 'cannot attach, storage is singular' });
-    expect(await refused(['logs=2'])).toMatchObject({ message: 'attaching 2 storage instance(s) brings the total to 4, exceeding the maximum of 3' });
+    expect(await refused(['data'])).toMatchObject({ message: 'failed to add storage "data" to actions-demo/0: cannot attach, storage is singular' });
+    expect(await refused(['logs=2'])).toMatchObject({ message: 'failed to add storage "logs" to actions-demo/0: attaching 2 storage instances brings the total to 4, exceeding the maximum of 3' });
     expect(await refused(['logs=ebs'])).toMatchObject({ message: expect.stringMatching(/^failed to add storage "logs" to actions-demo\/0: pool "ebs" not found/) });
     expect(await refused(['logs=1,512M'])).toMatchObject({ message: 'failed to add storage "logs" to actions-demo/0: charm "actions-demo" store "logs": minimum storage size is 1.0 GiB, 512 MiB specified' });
     expect(await refused(['logs=1=2'])).toMatchObject({ message: 'expected "name=constraints" or "name", got "logs=1=2"' });

@@ -51,6 +51,8 @@ function parseConstraints(text: string): Omit<StorageDirective, 'name'> {
       count = Number(field);
     } else {
       const match = SIZE.exec(field);
+      // utils.ParseSize refuses a negative size.
+      if (match && field.startsWith('-')) throw new Error(`cannot parse size: expected a non-negative number, got ${JSON.stringify(field)}`);
       if (match) size = Math.ceil(Number(match[1]) * 1024 ** POWERS.indexOf(match[2]!));
     }
   }
