@@ -1,9 +1,25 @@
 import type { Change } from './change.js';
 
+/**
+ * The `kind` of Pebble's error results (`internals/daemon/response.go`, `errorKind`);
+ * other strings may come from newer Pebbles.
+ */
+export type PebbleErrorKind =
+  | 'login-required'
+  | 'no-default-services'
+  | 'not-found'
+  | 'permission-denied'
+  | 'generic-file-error'
+  | 'system-restart'
+  | 'daemon-restart'
+  | (string & {});
+
 /** Stable codes of the errors `@charms/pebble` throws. */
 export type PebbleErrorCode =
-  /** Pebble answered with an error (`type: error`), or a file operation's own result held one. */
+  /** Pebble answered with an error (`type: error`). */
   | 'PEBBLE_API_ERROR'
+  /** A file operation failed for its path: Pebble's answer held an error in that path's result. */
+  | 'PEBBLE_PATH_ERROR'
   /** The answer was not what Pebble's API sends (not JSON, no envelope, a sync answer where an async one belongs). */
   | 'PEBBLE_PROTOCOL'
   /** The socket could not be reached. */
@@ -17,20 +33,19 @@ export type PebbleErrorCode =
 
 /**
  * Every error the client throws. Thrown as itself for Pebble's own errors: `statusCode`
- * is the envelope's `status-code` (null when the error came inside a sync result, as a
- * file operation reports a failure for one path), `kind` and `value` are the error
- * result's (`not-found`, `permission-denied`, `generic-file-error`, … as in Pebble's
- * `client/client.go`), undefined when Pebble gave none.
+ * is the envelope's `status-code`, `kind` and `value` are the error result's
+ * (`no-default-services`, `not-found`, … as in Pebble's `client/client.go`), undefined
+ * when Pebble gave none; null and undefined for errors that did not come from Pebble.
  */
 export class PebbleError extends Error {
   readonly code: PebbleErrorCode;
   readonly statusCode: number | null;
-  readonly kind: string | undefined;
+  readonly kind: PebbleErrorKind | undefined;
   readonly value: unknown;
 
   constructor(
     message: string,
-    fields: { code?: PebbleErrorCode; statusCode?: number | null; kind?: string | undefined; value?: unknown; cause?: unknown } = {},
+    fields: { code?: PebbleErrorCode; statusCode?: number | null; kind?: PebbleErrorKind | undefined; value?: unknown; cause?: unknown } = {},
   ) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.name = new.target.name;
@@ -38,6 +53,22 @@ export class PebbleError extends Error {
     this.statusCode = fields.statusCode ?? null;
     this.kind = fields.kind;
     this.value = fields.value;
+  }
+}
+
+/**
+ * A file operation (push, pull, make-dir, remove) failed for its path: Pebble answers
+ * these with one result per path, the failure in that result (`fileResult` in
+ * `internals/daemon/api_files.go`; ops raises `PathError` for them). `kind` says why:
+ * `not-found`, `permission-denied` or `generic-file-error`.
+ */
+export class PathError extends PebbleError {
+  /** The path in the container. */
+  readonly path: string;
+
+  constructor(path: string, message: string, kind: PebbleErrorKind | undefined, value: unknown) {
+    super(message, { code: 'PEBBLE_PATH_ERROR', kind, value });
+    this.path = path;
   }
 }
 

@@ -1,4 +1,4 @@
-import { PebbleError } from './errors.js';
+import { PathError, PebbleError } from './errors.js';
 import { encodeMultipart, multipartBoundary, newBoundary, parseMultipart } from './multipart.js';
 import { readEnvelope, syncResult, type PebbleRequest, type PebbleResponse } from './transport.js';
 
@@ -81,7 +81,7 @@ function checkFileResults(result: unknown, path: string, what: string): void {
   const error = result[0]['error'];
   if (isRecord(error)) {
     const kind = typeof error['kind'] === 'string' && error['kind'] !== '' ? error['kind'] : undefined;
-    throw new PebbleError(`${what} failed for ${path}: ${String(error['message'] ?? 'no message')}`, { kind, value: error['value'], statusCode: null });
+    throw new PathError(path, `${what} failed: ${String(error['message'] ?? 'no message')}`, kind, error['value']);
   }
 }
 

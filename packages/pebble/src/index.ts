@@ -19,5 +19,5 @@ export type { Change, Task } from './change.js';
 export type { Layer, ServiceDefinition, CheckDefinition, LogTargetDefinition, ServiceAction, Plan } from './layer.js';
 export type { FileInfo, PushOptions, MakeDirOptions, ListFilesOptions, Ownership } from './files.js';
 export type { ExecOptions, ExecResult } from './exec.js';
-export { PebbleError, ConnectionError, ChangeError, TimeoutError } from './errors.js';
-export type { PebbleErrorCode } from './errors.js';
+export { PebbleError, PathError, ConnectionError, ChangeError, TimeoutError } from './errors.js';
+export type { PebbleErrorCode, PebbleErrorKind } from './errors.js';

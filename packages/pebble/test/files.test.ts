@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Pebble, PebbleError } from '@charms/pebble';
+import { PathError, Pebble } from '@charms/pebble';
 import { FakePebble, error, sync, type RecordedRequest } from './fixtures/fake-pebble.js';
 
 let fake: FakePebble;
@@ -70,9 +70,9 @@ describe('push', () => {
   it("throws the file's own error with its kind (fileResult in api_files.go)", async () => {
     fake.on('POST', '/v1/files', () => sync([{ path: '/root/x', error: { message: 'open /root/x: permission denied', kind: 'permission-denied' } }]));
     const failure = await pebble.push('/root/x', 'x').catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(PebbleError);
-    expect(failure).toMatchObject({ code: 'PEBBLE_API_ERROR', kind: 'permission-denied', statusCode: null });
-    expect((failure as Error).message).toContain('/root/x');
+    expect(failure).toBeInstanceOf(PathError);
+    expect(failure).toMatchObject({ code: 'PEBBLE_PATH_ERROR', kind: 'permission-denied', path: '/root/x' });
+    expect((failure as Error).message).toContain('permission denied');
   });
 
   it('refuses permissions that are not mode bits before sending anything', async () => {
@@ -102,7 +102,7 @@ describe('pull', () => {
         { name: 'response', type: 'application/json', content: syncEnvelope([{ path: '/nope', error: { message: 'stat /nope: no such file or directory', kind: 'not-found' } }]) },
       ]),
     );
-    await expect(pebble.pull('/nope')).rejects.toMatchObject({ code: 'PEBBLE_API_ERROR', kind: 'not-found' });
+    await expect(pebble.pull('/nope')).rejects.toMatchObject({ code: 'PEBBLE_PATH_ERROR', kind: 'not-found', path: '/nope' });
   });
 
   it('reads a refused request answered as a plain error envelope', async () => {
@@ -153,6 +153,6 @@ describe('list, make-dir and remove', () => {
 
   it('throws the error of a folder that could not be made', async () => {
     fake.on('POST', '/v1/files', () => sync([{ path: '/data', error: { message: 'mkdir /data: file exists', kind: 'generic-file-error' } }]));
-    await expect(pebble.makeDir('/data')).rejects.toMatchObject({ kind: 'generic-file-error' });
+    await expect(pebble.makeDir('/data')).rejects.toMatchObject({ code: 'PEBBLE_PATH_ERROR', kind: 'generic-file-error', path: '/data' });
   });
 });
