@@ -67,6 +67,7 @@ export class PebbleExec {
   private readonly executions = new Map<string, Execution>();
   private readonly server = new WebSocketServer({ noServer: true });
   private readonly running = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(private readonly options: ExecOptions) {}
 
@@ -150,6 +151,7 @@ export class PebbleExec {
 
   /** Ends every running exec (the server is closing) and waits for their tasks. */
   async close(): Promise<void> {
+    this.closing = true;
     for (const execution of this.executions.values()) {
       if (execution.pid !== undefined) killGroup(execution.pid, 'SIGKILL');
       execution.ioConnected();
@@ -169,6 +171,10 @@ export class PebbleExec {
     ]);
     clearTimeout(timer);
     try {
+      if (this.closing) {
+        finishTask(task, 'exec aborted: the Pebble server is closing');
+        return;
+      }
       if (!connected) {
         finishTask(task, `exec ${task.id}: timeout waiting for websocket connections: context deadline exceeded`);
         return;
