@@ -78,6 +78,29 @@ describe('charms debug-code', { timeout: TIMEOUT }, () => {
     expect(pauses).toEqual(['', 'beforeHandler']);
     expect(stdout).toContain('probe/0 update-status exited with status 0 (committed)');
   });
+
+  it('lets the paused hook run on when the waiting command dies before a debugger attaches (the model is not left locked)', async () => {
+    const child = spawn(process.execPath, [bin, '--model', dir, 'debug-code', 'probe/0', 'update-status'], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    let stdout = '';
+    const printed = new Promise<void>((found) => child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (/inspector +ws:/.test(stdout)) found();
+    }));
+    await requested('probe/0');
+    const run = model.run('probe/0', 'update-status');
+    await printed;
+    // The terminal goes: the hook, paused in --inspect-brk, must not wait for ever.
+    child.kill('SIGKILL');
+    const reports = await run;
+    expect(reports.map((r) => [r.hook, r.ok])).toEqual([['update-status', true]]);
+  });
+
+  it('refuses a name that is neither a hook nor an action of the unit\'s charm, as Juju does, and waits for nothing', async () => {
+    const refused = await charms('', 'debug-code', 'probe/0', 'update-stats');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^error: unit "probe\/0" contains neither hook nor action "update-stats", valid actions are \[.*\] and valid hooks are \[.*update-status.*\]\n/);
+    expect(existsSync(join(dir, 'run', 'debug', 'probe-0.request.json'))).toBe(false);
+  });
 });
 
 describe('charms debug-hooks', { timeout: TIMEOUT }, () => {

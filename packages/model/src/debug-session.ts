@@ -45,6 +45,11 @@ export interface DebugSession {
   /** debug-hooks: the hook's environment and folder, for the shell. */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /**
+   * Set when the hook ended before any session opened (debug-code: no Node announced an
+   * inspector, as for a charm whose dispatch is not Node), with the hook's exit status.
+   */
+  readonly endedWith?: number;
 }
 
 /** Node's line on stderr once the inspector listens (node/src/inspector_socket_server.cc). */
@@ -120,9 +125,44 @@ export function takeDebugRequest(modelDir: string, unit: string, name: string): 
   return request;
 }
 
-/** The runner's side: the hook has started (debug-code: its inspector listens). */
-export function openSession(modelDir: string, session: DebugSession): void {
+/**
+ * The runner's side: the hook has started (debug-code: its inspector listens). Given the
+ * waiting command, a debug-code session lets the hook go on if that command dies before
+ * the hook ends (Ctrl-C, a closed terminal): `--inspect-brk` would otherwise hold the hook,
+ * and the operation running it holds the model's lock, for ever.
+ */
+export function openSession(modelDir: string, session: DebugSession, waiter?: ProcessIdentity): void {
   writeJson(debugFile(modelDir, session.unit, 'session'), session);
+  if (session.kind === 'code' && session.url !== undefined && waiter !== undefined) void releaseWhenWaiterDies(modelDir, session.unit, session.url, waiter);
+}
+
+/** Watches the waiting command while the hook runs; if it dies, releases the paused hook. */
+async function releaseWhenWaiterDies(modelDir: string, unit: string, url: string, waiter: ProcessIdentity): Promise<void> {
+  while (!existsSync(debugFile(modelDir, unit, 'end'))) {
+    if (!isAlive(waiter)) {
+      await releaseInspector(url);
+      return;
+    }
+    await sleep(WATCH_MS);
+  }
+}
+
+/**
+ * Lets a process that waits for a debugger (`--inspect-brk`) run: attaches to its
+ * inspector, asks it to run (the DevTools protocol's `Runtime.runIfWaitingForDebugger`)
+ * and detaches, after which its `debugger` statements pause nothing. Never throws: a
+ * process already gone needs nothing.
+ */
+export async function releaseInspector(url: string): Promise<void> {
+  const { default: WebSocket } = await import('ws');
+  await new Promise<void>((done) => {
+    const socket = new WebSocket(url);
+    socket.on('open', () => socket.send(JSON.stringify({ id: 1, method: 'Runtime.runIfWaitingForDebugger' })));
+    // The answer to the one call: detach.
+    socket.on('message', () => socket.close());
+    socket.on('close', () => done());
+    socket.on('error', () => done());
+  });
 }
 
 /** The runner's side: the hook is over, with this exit status. */
@@ -136,6 +176,8 @@ export function shellExited(modelDir: string, unit: string, exitCode: number): v
 }
 
 const POLL_MS = 50;
+/** How often a running debug-code hook checks that its waiting command lives. */
+const WATCH_MS = 250;
 
 /**
  * The waiting command's side: the session once the runner opens it, or undefined when
@@ -146,6 +188,12 @@ export async function waitForSession(modelDir: string, unit: string, signal?: Ab
   while (!signal?.aborted) {
     const session = readJson<DebugSession>(path);
     if (session) return session;
+    // The hook came and went without a session: say how it ended rather than wait for ever.
+    const end = readJson<{ exitCode: number }>(debugFile(modelDir, unit, 'end'));
+    if (end) {
+      rmSync(debugFile(modelDir, unit, 'end'), { force: true });
+      return { kind: 'code', unit, hook: '', endedWith: end.exitCode };
+    }
     await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
   }
   return undefined;

@@ -273,7 +273,7 @@ export class HookRunner {
           this.#log(model, unit.name, event.hook, level, maskSecrets(line, secrets));
           // Node announces its inspector on stderr: the waiting debug-code command prints it.
           const url = debug?.kind === 'code' && level === 'WARNING' ? inspectorUrl(line) : undefined;
-          if (url) openSession(dir, { kind: 'code', unit: unit.name, hook: action ? `actions/${action.name}` : event.hook, url });
+          if (url) openSession(dir, { kind: 'code', unit: unit.name, hook: action ? `actions/${action.name}` : event.hook, url }, debug!.waiter);
         }
       };
       child.stdout!.on('data', lines('DEBUG'));

@@ -15,6 +15,7 @@ export { JournalFollower } from './journal-follower.js';
 export type { JournalEntries } from './journal-follower.js';
 // For charms debug-code and debug-hooks (issue 18): the waiting command's side of run/debug/.
 export { cancelDebug, devtoolsUrl, requestDebug, shellExited, vscodeAttach, waitForEnd, waitForSession } from './debug-session.js';
+export { charmHookNames } from './hook-names.js';
 // For sidecar charms (issue 19): the Pebble server of each container of a unit.
 export { pebbleSocketDir, pebbleSocketPath, startPebble, SOCKET_PATH_LIMIT } from './pebble-server.js';
 export type { PebbleServer, PebbleServerOptions } from './pebble-server.js';

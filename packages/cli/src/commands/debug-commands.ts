@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LocalModel } from '@charms/model';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { progress } from './hook-reports.js';
 import { hookIndex } from './model-arguments.js';
 import { modelDir, openModel } from './open-model.js';
 
@@ -37,12 +38,30 @@ async function existingModel(program: Command, onHook?: Parameters<typeof openMo
   return openModel(program, onHook);
 }
 
-/** @throws ModelError `NOT_FOUND` when the model has no such unit: nothing is asked of the model then. */
-async function checkUnit(program: Command, unit: string): Promise<void> {
+/**
+ * The unit must exist, and each name must be one of its charm's hooks or actions, as
+ * Juju's debug-hooks and debug-code check them (cmd/juju/commands/debughooks.go
+ * validateHooksOrActions): a misspelt name would otherwise wait for ever.
+ * @throws ModelError `NOT_FOUND` (no such unit), `INVALID_HOOK` (Juju's text); nothing is asked of the model then.
+ */
+async function checkUnit(program: Command, unit: string, names: readonly string[]): Promise<void> {
   const model = await existingModel(program);
-  if (model.snapshot().apps[unit.split('/')[0]!]?.units.some((u) => u.name === unit)) return;
   const { ModelError } = await import('@charms/model');
-  throw new ModelError('NOT_FOUND', `unit ${JSON.stringify(unit)} not found: see charms status for the units there are`);
+  const app = model.snapshot().apps[unit.split('/')[0]!];
+  if (!app?.units.some((u) => u.name === unit)) throw new ModelError('NOT_FOUND', `unit ${JSON.stringify(unit)} not found: see charms status for the units there are`);
+  const [{ loadMetadata }, { charmHookNames }] = await Promise.all([import('@charms/manifest'), import('@charms/model/internal')]);
+  const hooks = charmHookNames(loadMetadata(join(model.dir, app.charmDir)));
+  const actions = model.actions(app.name).map((action) => action.name);
+  const unknown = names.find((name) => !hooks.includes(name) && !actions.includes(name));
+  if (unknown !== undefined) {
+    throw new ModelError('INVALID_HOOK', `unit ${JSON.stringify(unit)} contains neither hook nor action ${JSON.stringify(unknown)}, valid actions are [${actions.join(' ')}] and valid hooks are [${hooks.join(' ')}]`);
+  }
+}
+
+/** The hook ended before it opened a session (no Node inspector, or the hook failed at once): say how. */
+function endedEarly(unit: string, exitCode: number): void {
+  process.stdout.write(`${unit}'s hook ended with status ${exitCode} before a debugger could attach (no Node inspector announced itself: see charms log ${unit})\n`);
+  if (exitCode !== 0) process.exitCode = EXIT_HOOK_FAILED;
 }
 
 function which(names: readonly string[]): string {
@@ -58,7 +77,7 @@ export function addDebugCommands(program: Command): void {
     .option('--at <value>', 'JUJU_DEBUG_AT for the hook: all, hook, handler ids or breakpoint names, comma-separated', 'all')
     .action(async (unit: string, names: string[], options: { at: string }) => {
       const dir = modelDir(program);
-      await checkUnit(program, unit);
+      await checkUnit(program, unit, names);
       const { cancelDebug, devtoolsUrl, requestDebug, vscodeAttach, waitForEnd, waitForSession } = await import('@charms/model/internal');
       requestDebug(dir, { kind: 'code', unit, names, at: options.at });
       const { signal, done } = interruptible();
@@ -70,6 +89,7 @@ export function addDebugCommands(program: Command): void {
           process.exitCode = 130;
           return;
         }
+        if (session.endedWith !== undefined) return endedEarly(unit, session.endedWith);
         const url = session.url ?? '';
         const { host } = new URL(url);
         process.stdout.write(
@@ -87,7 +107,8 @@ export function addDebugCommands(program: Command): void {
         );
         const exitCode = await waitForEnd(dir, unit, signal);
         if (exitCode === undefined) {
-          process.stdout.write(`Stopped waiting; the hook goes on in the command that runs it.\n`);
+          // The hook runner sees this command gone and lets the paused hook run on (debug-session.ts).
+          process.stdout.write(`Stopped waiting; the hook runs on without a debugger in the command that runs it.\n`);
           process.exitCode = 130;
           return;
         }
@@ -105,7 +126,7 @@ export function addDebugCommands(program: Command): void {
     .argument('[hooks...]', 'hook or action names to wait for (default: the next one, whatever it is)')
     .action(async (unit: string, hooks: string[]) => {
       const dir = modelDir(program);
-      await checkUnit(program, unit);
+      await checkUnit(program, unit, hooks);
       const { cancelDebug, requestDebug, shellExited, waitForEnd, waitForSession } = await import('@charms/model/internal');
       requestDebug(dir, { kind: 'hooks', unit, names: hooks });
       const { signal, done } = interruptible();
@@ -117,6 +138,7 @@ export function addDebugCommands(program: Command): void {
           process.exitCode = 130;
           return;
         }
+        if (session.endedWith !== undefined) return endedEarly(unit, session.endedWith);
         process.stderr.write(
           `${pc.bold(`${unit} ${session.hook}`)}: a shell in the hook's environment (JUJU_* set, hook tools on PATH) in the charm's folder.\n` +
             `Run ./dispatch to run the hook as it would have run. exit 0 ends the hook as run; any other status fails it.\n`,
@@ -154,10 +176,7 @@ export function addDebugCommands(program: Command): void {
     .argument('<unit>')
     .argument('<hook-index>', 'which hook of the unit, from 0 as charms explain numbers them (negative counts from the end)', hookIndex)
     .action(async (unit: string, index: number) => {
-      const model = await existingModel(program, (report) => {
-        const result = report.ok ? pc.green('ok') : pc.red('failed');
-        process.stdout.write(`  ${report.unit.padEnd(12)} ${report.hook.padEnd(28)} ${result} ${(report.ms / 1000).toFixed(2)}s\n`);
-      });
+      const model = await existingModel(program, progress);
       const before = model.hooks(unit).length;
       const reports = await model.replay(unit, index);
       const replayed = reports.find((report) => report.unit === unit);
