@@ -80,6 +80,29 @@ describe("@charms/pebble against the local model's Pebble", { timeout: 60_000 },
     expect(await pebble.getServices(['sleeper'])).not.toMatchObject([{ current: 'active' }]);
   });
 
+  it('waits on a change with a timeout and gets a TimeoutError when it is not ready in time', async () => {
+    const { pebble } = await containerPebble(true);
+    // A service that ignores SIGTERM (sleep inherits the ignored signal): its stop lasts the kill-delay, then SIGKILL.
+    await pebble.addLayer('base', { services: { stubborn: { override: 'replace', command: `sh -c 'trap "" TERM; sleep 1000'`, startup: 'enabled', 'kill-delay': '2s' } } });
+    await pebble.replanServices();
+    const changeId = await pebble.stopServices(['stubborn'], { timeoutMs: 0 });
+    await expect(pebble.waitChange(changeId, { timeoutMs: 200 })).rejects.toMatchObject({ code: 'PEBBLE_TIMEOUT', statusCode: 504 });
+    expect((await pebble.waitChange(changeId, { timeoutMs: 10_000 })).status).toBe('Done');
+  });
+
+  it('autostart with no enabled service is refused with kind no-default-services', async () => {
+    const { pebble } = await containerPebble(false);
+    await pebble.addLayer('base', { services: { off: { override: 'replace', command: 'sleep 1', startup: 'disabled' } } });
+    await expect(pebble.autostartServices()).rejects.toMatchObject({ code: 'PEBBLE_API_ERROR', statusCode: 400, kind: 'no-default-services' });
+  });
+
+  it('lists the checks of the plan', async () => {
+    const { pebble } = await containerPebble(false);
+    await pebble.addLayer('base', { checks: { up: { override: 'replace', level: 'alive', period: '10s', threshold: 3, exec: { command: 'true' } } } });
+    expect(await pebble.getChecks({ level: 'alive' })).toMatchObject([{ name: 'up', level: 'alive', threshold: 3 }]);
+    expect(await pebble.getChecks({ names: ['other'] })).toEqual([]);
+  });
+
   it('pushes a file, lists it, pulls it back, and removes it', async () => {
     const { pebble } = await containerPebble(false);
     const content = 'MINIO_BROWSER=off\nline two é\n';
@@ -98,6 +121,13 @@ describe("@charms/pebble against the local model's Pebble", { timeout: 60_000 },
   it("runs echo: exec(['echo', 'hi']) gives { stdout: 'hi\\n', stderr: '', exitCode: 0 }", async () => {
     const { pebble } = await containerPebble(true);
     expect(await pebble.exec(['echo', 'hi'])).toEqual({ stdout: 'hi\n', stderr: '', exitCode: 0 });
+  });
+
+  it('ends an exec that passes its timeout with a ChangeError', async () => {
+    const { pebble } = await containerPebble(true);
+    const failure = await pebble.exec(['sleep', '10'], { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ChangeError);
+    expect((failure as ChangeError).message).toContain('timed out');
   });
 
   it('sends stdin to exec and returns a non-zero exit code with stderr', async () => {
