@@ -287,6 +287,16 @@ class LocalPebble implements PebbleServer {
     this.route('/v1/tasks/{task-id}/websocket/{websocket-id}', {
       GET: () => badRequest('websocket: the client is not using the websocket protocol: \'upgrade\' token not found in \'Connection\' header'),
     });
+    this.route('/v1/signals', {
+      POST: (request) => {
+        const payload = decodeJson(request.body, 'cannot decode request body');
+        if ('reply' in payload) return payload.reply;
+        const targets = Array.isArray(payload.value.services) ? (payload.value.services as unknown[]).map(String) : [];
+        if (targets.length === 0) return badRequest('must specify one or more services');
+        const error = this.services.sendSignal(targets, String(payload.value.signal ?? ''));
+        return error === undefined ? sync(true) : failure(500, error);
+      },
+    });
     this.route('/v1/checks', { GET: (request) => this.getChecks(request), POST: (request) => this.postChecks(request) });
   }
 

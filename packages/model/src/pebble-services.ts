@@ -177,6 +177,32 @@ export class PebbleServices {
     finishTask(task, error === undefined ? undefined : `cannot stop service: ${error}`);
   }
 
+  /**
+   * Sends `signal` to the processes of running services (servstate's SendSignal: the
+   * service's process, not its group); returns Pebble's error text, one per refused service.
+   */
+  sendSignal(names: readonly string[], signal: string): string | undefined {
+    const errors: string[] = [];
+    for (const name of names) {
+      const data = this.services.get(name);
+      const quoted = JSON.stringify(name);
+      if (data === undefined) {
+        errors.push(`cannot send signal to ${quoted}: service is not running`);
+      } else if (data.state !== 'starting' && data.state !== 'running') {
+        errors.push(`cannot send signal to ${quoted}: ${data.state === 'initial' ? `invalid in state "initial"` : 'service is not running'}`);
+      } else if (osConstants.signals[signal as NodeJS.Signals] === undefined) {
+        errors.push(`cannot send signal to ${quoted}: invalid signal name ${JSON.stringify(signal)}`);
+      } else {
+        try {
+          process.kill(data.child!.pid!, signal as NodeJS.Signals);
+        } catch (error) {
+          errors.push(`cannot send signal to ${quoted}: ${(error as Error).message}`);
+        }
+      }
+    }
+    return errors.length > 0 ? errors.join('; ') : undefined;
+  }
+
   /** Stops every process (the server is closing): SIGTERM, then SIGKILL after each kill-delay. */
   async stopAll(): Promise<void> {
     await Promise.all(

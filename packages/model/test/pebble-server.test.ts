@@ -284,6 +284,22 @@ describe('services and changes (api_services.go, servstate)', () => {
     expect((await services(server))[0]).toMatchObject({ current: 'backoff' });
   }, 30_000);
 
+  it('sends signals to running services only (api_signals.go, SendSignal), and a killed service with on-failure: ignore shows error', async () => {
+    const server = await pebble(true);
+    await addLayer(server, 'base', 'services:\n  sleeper:\n    override: replace\n    command: sleep 30\n    on-failure: ignore\n');
+    const notRunning = await call(server, 'POST', '/v1/signals', { signal: 'SIGHUP', services: ['sleeper'] });
+    expect(notRunning.status).toBe(500);
+    expect(notRunning.body.result).toEqual({ message: 'cannot send signal to "sleeper": service is not running' });
+    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['sleeper'] })).body.change as string);
+    const pid = server.servicePid('sleeper')!;
+    expect((await call(server, 'POST', '/v1/signals', { signal: 'SIGNOPE', services: ['sleeper'] })).body.result).toEqual({ message: 'cannot send signal to "sleeper": invalid signal name "SIGNOPE"' });
+    expect((await call(server, 'POST', '/v1/signals', { signal: 'SIGKILL', services: ['sleeper'] })).body).toMatchObject({ type: 'sync', result: true });
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((done) => setTimeout(done, 20));
+    await new Promise((done) => setTimeout(done, 50));
+    expect(alive(pid)).toBe(false);
+    expect((await services(server))[0]).toMatchObject({ name: 'sleeper', current: 'error' });
+  }, 30_000);
+
   it('refuses service actions as Pebble does', async () => {
     const server = await pebble();
     await addLayer(server, 'base', 'services:\n  web:\n    override: replace\n    command: sleep 30\n');
