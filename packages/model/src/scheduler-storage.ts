@@ -98,6 +98,45 @@ export function addStorage(model: ModelRecord, unit: UnitRecord, requests: reado
 }
 
 /**
+ * What Juju finds wrong with a revision's stores against the application's
+ * (state/application.go checkStorageUpgrade), or undefined: a store that had to have
+ * instances, or that has some, is gone; a store changed its kind or location; its maximum
+ * count went down; a store with a location went from one instance to several.
+ */
+export function storeUpgradeProblem(model: ModelRecord, app: AppRecord, stores: readonly StoreRecord[]): string | undefined {
+  const next = new Map(stores.map((store) => [store.name, store]));
+  for (const old of app.stores ?? []) {
+    if (next.has(old.name)) continue;
+    if (old.count.min > 0) return `required storage "${old.name}" removed`;
+    if ((model.storage ?? []).some((s) => s.store === old.name && s.unit.split('/')[0] === app.name)) return `in-use storage "${old.name}" removed`;
+  }
+  // A maximum of -1 is no maximum: lower than any other is only a number below a bigger one, or any number below -1.
+  const less = (a: number, b: number) => a !== -1 && (b === -1 || a < b);
+  for (const store of stores) {
+    const old = (app.stores ?? []).find((s) => s.name === store.name);
+    if (!old) continue;
+    if (store.type !== old.type) return `existing storage "${store.name}" type changed from "${old.type}" to "${store.type}"`;
+    if ((store.location ?? '') !== (old.location ?? '')) return `existing storage "${store.name}" location changed from "${old.location ?? ''}" to "${store.location ?? ''}"`;
+    if (less(store.count.max, old.count.max)) return `existing storage "${store.name}" range contracted: max decreased from ${old.count.max === -1 ? '<unbounded>' : old.count.max} to ${store.count.max}`;
+    if (old.location !== undefined && old.count.max === 1 && store.count.max !== 1) return `existing storage "${store.name}" with location changed from single to multiple`;
+  }
+  return undefined;
+}
+
+/**
+ * After an upgrade: each unit gets the minimum count of a store the new revision adds,
+ * each instance attached by its own hook after what the unit has queued (Juju's
+ * upgradeStorageOps adds the instances with the new charm).
+ */
+export function newStoresStorage(model: ModelRecord, app: AppRecord, before: readonly StoreRecord[], effects: Effect[]): void {
+  const added = (app.stores ?? []).filter((store) => store.count.min > 0 && !before.some((old) => old.name === store.name));
+  for (const unit of app.units) {
+    const made = added.flatMap((store) => makeInstances(model, app, unit, store, store.count.min, effects));
+    unit.queue.push(...made.map((s) => attachedEvent(s)));
+  }
+}
+
+/**
  * The unit is going: storage-detaching for each instance whose storage-attached has run,
  * queued now (before the unit's relation departures, stop and remove); the others go at once.
  */

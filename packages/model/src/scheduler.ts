@@ -16,7 +16,7 @@ import { checkResources, type ResourceValue } from './resource-values.js';
 import { actionStep, type ActionOperation } from './scheduler-actions.js';
 import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
 import { enterScope, peerRelation, applicationGone, teardown } from './scheduler-relations.js';
-import { addStorage, checkStores, detachStorage, initialStorage } from './scheduler-storage.js';
+import { addStorage, checkStores, detachStorage, initialStorage, newStoresStorage, storeUpgradeProblem } from './scheduler-storage.js';
 
 /** update-status runs on every unit when a `tick` passes a multiple of this (once, however many it passes). */
 export const UPDATE_STATUS_INTERVAL = 5 * 60 * 1000;
@@ -179,10 +179,9 @@ export function checkUpgrade(model: Readonly<ModelRecord>, op: Pick<Extract<Oper
     const names = broken.map((r) => r.ends.map((e) => `${e.app}:${e.endpoint}`).join(' '));
     throw new ModelError('INVALID_CHARM', `${op.source} has no endpoint for relations in use (${names.join(', ')}): remove them first (charms unrelate)`);
   }
-  // Juju refuses a revision that drops a store the units have instances of.
-  const stores = new Set((op.stores ?? []).map((s) => s.name));
-  const orphan = op.stores && (model.storage ?? []).find((s) => s.unit.split('/')[0] === op.app && !stores.has(s.store));
-  if (orphan) throw new ModelError('INVALID_CHARM', `${op.source} has no store "${orphan.store}", which ${orphan.unit} has storage of (${orphan.id}): keep the store in metadata.yaml`);
+  // Juju refuses a revision whose stores do not fit the old ones (state/application.go checkStorageUpgrade).
+  const storeProblem = op.stores && storeUpgradeProblem(model, app, op.stores);
+  if (storeProblem) throw new ModelError('INVALID_CHARM', `${op.source} cannot replace revision ${app.revision}: ${storeProblem}`);
 }
 
 /**
@@ -421,6 +420,7 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
   const settings = Object.fromEntries(Object.entries(app.config).filter(([name]) => Object.hasOwn(op.configYaml?.options ?? {}, name)));
   app.config = checkConfig(op.configYaml, settings);
   app.revision += 1;
+  const storesBefore = app.stores ?? [];
   if (op.stores) {
     if (op.stores.length > 0) app.stores = op.stores.map((store) => ({ ...store }));
     else delete app.stores;
@@ -429,6 +429,8 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
     effects.push({ type: 'copy-charm', app: app.name, unit: unit.name });
     unit.queue.push({ hook: 'upgrade-charm' }, { hook: 'config-changed' });
   }
+  // A store new in this revision: its instances attach once the charm that declares it is in place.
+  if (op.stores) newStoresStorage(model, app, storesBefore, effects);
   // A peer endpoint new in this revision gets its relation, as at deploy.
   for (const peer of op.endpoints.filter((e) => e.role === 'peers')) {
     if (model.relations.some((r) => r.ends.some((e) => e.app === op.app && e.endpoint === peer.name))) continue;

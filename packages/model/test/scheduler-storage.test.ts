@@ -113,6 +113,26 @@ describe('storage in the scheduler', () => {
     expect(() => transition(model, { type: 'add-storage', unit: 'kv/0', requests: [{ name: 'data', count: 1 }] })).toThrow(ModelError);
   });
 
+  it('refuses storage-add on a unit on its way out (addStorageForUnitOps: unit is not alive)', () => {
+    let model = drain(apply(emptyModel(), deployOp({ container: false }))).model;
+    model = apply(model, { type: 'remove-unit', unit: 'kv/0' });
+    expect(commitProblem(model, 'kv/0', 0, [{ name: 'logs', count: 1 }])).toBe('cannot apply changes: unit is not alive');
+  });
+
+  it('checks a new revision\'s stores as Juju does (state/application.go checkStorageUpgrade) and gives units the minimum of a new store', () => {
+    const model = drain(apply(emptyModel(), deployOp({ container: false }))).model;
+    const upgrade = (stores: readonly StoreRecord[]): Extract<Operation, { type: 'upgrade' }> => ({ type: 'upgrade', app: 'kv', source: './kv', charm: 'kv', configYaml: undefined, endpoints: [], stores });
+    const refused = (stores: readonly StoreRecord[]) => (() => transition(model, upgrade(stores)));
+    expect(refused([LOGS])).toThrow('./kv cannot replace revision 1: required storage "data" removed');
+    expect(refused([{ ...DATA, type: 'block', location: undefined }, LOGS])).toThrow('existing storage "data" type changed from "filesystem" to "block"');
+    expect(refused([DATA, { ...LOGS, count: { min: 0, max: 2 } }])).toThrow('existing storage "logs" range contracted: max decreased from 3 to 2');
+    expect(refused([{ ...DATA, count: { min: 1, max: 2 } }, LOGS])).toThrow('existing storage "data" with location changed from single to multiple');
+    const CACHE: StoreRecord = { name: 'cache', type: 'filesystem', size: 1024, count: { min: 1, max: 1 } };
+    const { model: after, ran } = drain(apply(model, upgrade([DATA, { ...LOGS, count: { min: 0, max: -1 } }, CACHE])));
+    expect(ran).toEqual(['kv/0 upgrade-charm', 'kv/0 config-changed', 'kv/0 cache-storage-attached cache/1']);
+    expect(after.storage!.map((s) => s.id)).toEqual(['data/0', 'cache/1']);
+  });
+
   it('refuses block storage for a container charm and shared storage, as Juju 2.9 does at deploy', () => {
     const disk: StoreRecord = { name: 'disk', type: 'block', size: 1024, count: { min: 1, max: 1 } };
     expect(() => transition(emptyModel(), deployOp({ container: true, stores: [disk] }))).toThrow('block storage "disk" is not supported for container charms');
