@@ -27,8 +27,12 @@ export const UNIT_HOOKS = [
 export const RELATION_HOOKS = ['relation-created', 'relation-joined', 'relation-changed', 'relation-departed', 'relation-broken'] as const;
 /** hooks.go `storageHooks`, each after `<storage>-`. */
 export const STORAGE_HOOKS = ['storage-attached', 'storage-detaching'] as const;
-/** hooks.go `PebbleReady` (v8), after `<container>-`. */
-export const CONTAINER_HOOKS = ['pebble-ready'] as const;
+/**
+ * The workload hooks, after `<container>-`: `pebble-ready` (hooks.go, v8 on); Juju 3.6's
+ * internal/charm/hooks adds `pebble-custom-notice` (3.4), `pebble-check-failed` and
+ * `pebble-check-recovered` (3.6), which a sidecar charm may be run with.
+ */
+export const CONTAINER_HOOKS = ['pebble-ready', 'pebble-custom-notice', 'pebble-check-failed', 'pebble-check-recovered'] as const;
 
 /** Every hook name the charm of `metadata` can have, as `Meta.Hooks()` gives them (sorted). */
 export function charmHookNames(metadata: CharmMetadata): string[] {

@@ -15,6 +15,8 @@ import { endSession, inspectorUrl, openSession, shellInsteadOfHook, takeDebugReq
 import { recordHookContext, replayRecordFile, replayView, type HookReplayRecord } from './hook-replay.js';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { storageLocation } from './storage-files.js';
+import { PEBBLE_SOCKETS_VARIABLE } from './sidecar-sockets.js';
+import { pebbleSocketDir } from './pebble-server.js';
 import { modelTime, type ActionRecord, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
@@ -23,7 +25,7 @@ import { thisProcess } from './process-groups.js';
 import { ShimServer } from './shim-server.js';
 
 /** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
-export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|PATH|HOME|LANG)$/;
+export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|CHARMS_PEBBLE_SOCKETS|PATH|HOME|LANG)$/;
 // Tools whose key=value arguments may be secrets: the timeline keeps the keys only.
 const SECRET_VALUES = ['leader-set', 'action-set', 'relation-set', 'state-set'];
 
@@ -58,6 +60,8 @@ export class HookRunner {
   readonly #store: ModelStore;
   readonly #hookEnv: Readonly<Record<string, string>> | undefined;
   readonly #contexts = new Map<string, ToolContext>();
+  /** Units whose running hook a debug command waits for: told its end by `finished`, once the outcome is known. */
+  readonly #debugged = new Set<string>();
   readonly #shims: ShimServer;
 
   private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
@@ -120,7 +124,7 @@ export class HookRunner {
     if (!action) recordHookContext(this.#store.file(replayRecordFile(trace)), seen.model, seen.app, unit.name, event);
     const output = action ? { stdout: '', stderr: '' } : undefined;
     const exitCode = await this.#spawnDispatch(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output, debug);
-    if (debug) endSession(this.#store.dir, unit.name, exitCode);
+    if (debug) this.#debugged.add(unit.name);
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
     return { event, exitCode, ms, pending, leaderSettingsChanged, statusSet: unit.workload !== workload, ...(output ? { output } : {}) };
@@ -133,7 +137,9 @@ export class HookRunner {
     if (exitCode !== 0 && !outcome.output) this.#log(model, unit, event.hook, 'ERROR', `hook "${event.hook}" failed: exit status ${exitCode}`);
     // It exited 0 but Juju refuses its changes: the hook (or action) fails with the reason.
     if (commitError !== undefined) this.#log(model, unit, event.hook, 'ERROR', `${outcome.output ? 'action' : 'hook'} "${event.hook}" failed: ${commitError}`);
-    this.#store.timeline({ time: modelTime(model), unit, hook: event.hook, kind: exitCode === 0 && commitError === undefined ? 'commit' : 'discard', exitCode, ms });
+    this.#store.timeline({ time: modelTime(model), unit, hook: event.hook, kind: exitCode === 0 && commitError === undefined ? 'commit' : 'discard', exitCode, ...(commitError !== undefined ? { commitError } : {}), ms });
+    // A debug command waiting for this hook hears how it ended: a refused commit fails it too.
+    if (this.#debugged.delete(unit)) endSession(this.#store.dir, unit, exitCode === 0 && commitError !== undefined ? 1 : exitCode);
   }
 
   /** Waits for pending answers and stops the tool server. */
@@ -225,6 +231,11 @@ export class HookRunner {
       JUJU_MACHINE_ID: '',
       JUJU_PRINCIPAL_UNIT: '',
       JUJU_AVAILABILITY_ZONE: '',
+      // A sidecar unit: where its containers' Pebble sockets are (sidecar-sockets.ts), for
+      // every hook, as Juju mounts /charm/containers/ into the charm container for all of them.
+      ...(app.sidecar ? { [PEBBLE_SOCKETS_VARIABLE]: pebbleSocketDir(dir, unit.name) } : {}),
+      // A workload hook: its container (context.go HookVars: JUJU_WORKLOAD_NAME).
+      ...(event.workload !== undefined ? { JUJU_WORKLOAD_NAME: event.workload } : {}),
       // A storage hook: its instance (context.go HookVars, from HookStorage()).
       ...(storage
         ? { JUJU_STORAGE_ID: storage.id, JUJU_STORAGE_LOCATION: storageLocation(storage, dir), JUJU_STORAGE_KIND: storage.kind }

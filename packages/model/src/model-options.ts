@@ -25,6 +25,13 @@ export interface ModelOptions {
    * `resolve` runs it again.
    */
   readonly automaticallyRetryHooks?: boolean;
+  /**
+   * Sidecar charms: the units' Pebble runs service commands as local processes (when the
+   * executable exists here), for every sidecar application of this model process. Without
+   * it (and without `DeployOptions.runWorkloads`), a service start fails as Pebble reports
+   * a failed start. Services stop when the operation ends (model.md, "Sidecar charms").
+   */
+  readonly runWorkloads?: boolean;
 }
 
 export interface DeployOptions {
@@ -34,4 +41,6 @@ export interface DeployOptions {
   /** oci-image resources: name → image, or { image, username, password }. */
   readonly resources?: Readonly<Record<string, ResourceValue>>;
   readonly units?: number;
+  /** A sidecar charm: its units' Pebble runs service commands here (`charms deploy --run-workloads`); recorded with the application. */
+  readonly runWorkloads?: boolean;
 }

@@ -17,6 +17,7 @@ const hookEvent = z.looseObject({
   remoteApp: z.string().optional(),
   departingUnit: z.string().optional(),
   storageId: z.string().optional(),
+  workload: z.string().optional(),
 });
 const unit = z.looseObject({
   name: z.string(),
@@ -47,6 +48,12 @@ const app = z.looseObject({
     .array(z.looseObject({ name: z.string(), type: z.enum(['filesystem', 'block']), location: z.string().optional(), size: z.number(), count: z.looseObject({ min: z.number().int(), max: z.number().int() }) }))
     .optional(),
   container: z.boolean().optional(),
+  sidecar: z
+    .looseObject({
+      containers: z.array(z.looseObject({ name: z.string(), resource: z.string().optional(), mounts: z.array(z.looseObject({ storage: z.string(), location: z.string() })) })),
+      runWorkloads: z.boolean().optional(),
+    })
+    .optional(),
 });
 const end = z.looseObject({ app: z.string(), endpoint: z.string(), role: z.enum(['provides', 'requires', 'peers']) });
 const relation = z.looseObject({

@@ -16,6 +16,8 @@ export interface HookEvent {
   departingUnit?: string;
   /** A storage hook's instance (`data/0`): JUJU_STORAGE_ID. */
   storageId?: string;
+  /** A workload hook's container (`<container>-pebble-ready`): JUJU_WORKLOAD_NAME. */
+  workload?: string;
 }
 
 export interface UnitRecord {
@@ -93,6 +95,25 @@ export interface AppRecord {
    * unit has started, as Juju's uniter runs them for container charms.
    */
   container?: boolean;
+  /**
+   * A sidecar charm (Juju 3.x, metadata `containers:`): its workload containers, each
+   * beside the charm's own in the unit's pod, with Pebble as its entrypoint. Absent for
+   * other charms.
+   */
+  sidecar?: {
+    containers: ContainerRecord[];
+    /** Deployed with `--run-workloads`: Pebble runs the services' commands as local processes. */
+    runWorkloads?: boolean;
+  };
+}
+
+/** One workload container of a sidecar charm, from metadata.yaml `containers:`. */
+export interface ContainerRecord {
+  name: string;
+  /** The oci-image resource it runs (`resources:`); absent when metadata names none. */
+  resource?: string;
+  /** The stores it mounts and where. */
+  mounts: { storage: string; location: string }[];
 }
 
 /** One store of an application's charm: metadata's declaration with Juju's defaults. */

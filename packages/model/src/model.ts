@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { effectiveConfig, endpoints, isKubernetesCharm, loadConfigYaml, storeDeclarations } from '@charms/manifest';
+import { effectiveConfig, endpoints, isKubernetesCharm, isSidecarCharm, loadConfigYaml, storeDeclarations, type CharmMetadata } from '@charms/manifest';
 import { nameProblem } from '@charms/manifest/queries';
 import { actionQueued, actionSpecs, runAction, type ActionSpec } from './action-specs.js';
 import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
@@ -11,13 +11,16 @@ import { readReplayRecord, replayRecordFile, type HookReplayRecord } from './hoo
 import { HookRunner, MODEL_VARIABLES } from './hook-runner.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
-import { emptyModel, findApp, findUnit, sameRelation, type ActionRecord, type ModelRecord } from './model-state.js';
+import { emptyModel, findApp, findUnit, modelTime, sameRelation, type ActionRecord, type AppRecord, type ContainerRecord, type ModelRecord } from './model-state.js';
 import { ModelStore, type LogEntry, type TimelineEntry } from './model-store.js';
 import type { ResourceValue } from './resource-values.js';
 import { findAction, nextAction } from './scheduler-actions.js';
 import { checkNewApp, checkUpgrade, runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Effect, type Operation } from './scheduler.js';
 import { commitProblem } from './scheduler-storage.js';
 import { writeShims } from './shim-server.js';
+import { renderSidecarManifests } from './sidecar-manifests.js';
+import { checkSocketPaths } from './sidecar-sockets.js';
+import { SidecarPebbles } from './sidecar-pebbles.js';
 import { makeStorageFolder } from './storage-files.js';
 import { storageListing, type StorageListing } from './storage-listing.js';
 import { storageRequests, storeRecord } from './storage-requests.js';
@@ -90,6 +93,13 @@ export class LocalModel {
         const problem = nameProblem('application', app);
         if (problem) throw new ModelError('INVALID_CHARM', problem);
         checkNewApp(this.#state, app);
+        const sidecar = isSidecarCharm(metadata) ? sidecarContainers(metadata) : undefined;
+        if (sidecar) {
+          // Every unit this deploy makes gets its sockets under the model: refused now if they cannot.
+          const first = this.#state.unitSequences?.[app] ?? 0;
+          const units = Array.from({ length: options.units ?? 1 }, (_, i) => `${app}/${first + i}`);
+          checkSocketPaths(this.dir, units, sidecar.map((c) => c.name));
+        }
         const target = join('charms', app);
         const { record, effects } = transition(this.#state, {
           type: 'deploy',
@@ -104,6 +114,7 @@ export class LocalModel {
           units: options.units ?? 1,
           stores: storeDeclarations(metadata.storage).map(storeRecord),
           container: isKubernetesCharm(metadata),
+          ...(sidecar ? { sidecar, ...(options.runWorkloads ? { runWorkloads: true } : {}) } : {}),
         });
         installCharm(charmDir, this.#store.file(target));
         this.#carryOut(record, effects);
@@ -370,13 +381,24 @@ export class LocalModel {
 
   async #operation(change: () => Promise<void>): Promise<HookReport[]> {
     const release = await this.#store.lock();
+    // The sidecar units' Pebble servers live as long as the operation (sidecar-pebbles.ts).
+    const pebbles = new SidecarPebbles({
+      modelDir: this.dir,
+      unitDir: (unit) => this.#store.unitDir(unit),
+      runWorkloads: this.#options.runWorkloads === true,
+      log: (unit, line) => this.#store.log({ time: modelTime(this.#state), unit, hook: 'pebble', level: 'INFO', message: line }),
+    });
     try {
       this.#state = this.#load();
       await change();
       this.#store.save(this.#state);
-      return await this.#settle();
+      return await this.#settle(pebbles);
     } finally {
-      await release();
+      try {
+        await pebbles.stop(this.#state);
+      } finally {
+        await release();
+      }
     }
   }
 
@@ -396,14 +418,23 @@ export class LocalModel {
         if (effect.fresh) rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
         copyCharm(this.#store.file(record.apps[effect.app]!.charmDir), this.#store.unitDir(effect.unit));
       }
-      else if (effect.type === 'render-manifests') this.#store.writeManifests(record.apps[effect.app]!);
+      else if (effect.type === 'render-manifests') this.#renderManifests(record.apps[effect.app]!);
       else if (effect.type === 'remove-unit-files') rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
       else this.#store.removeApp(effect.app, effect.charmDir);
     }
   }
 
+  /** Writes an application's manifests: a sidecar application's StatefulSet, or a committed pod spec's objects. */
+  #renderManifests(app: AppRecord): void {
+    if (!app.sidecar) return this.#store.writeManifests(app);
+    const images = Object.fromEntries(Object.entries(app.resources).map(([name, resource]) => [name, resource.image]));
+    const rendered = renderSidecarManifests({ app: app.name, scale: app.units.length, containers: app.sidecar.containers, images, stores: app.stores ?? [] });
+    mkdirSync(this.#store.file('manifests'), { recursive: true });
+    writeFileSync(this.#store.manifestsFile(app.name), rendered.yaml, { mode: 0o600 });
+  }
+
   /** Runs queued hooks, and actions units may run, until there is nothing left to run. */
-  async #settle(): Promise<HookReport[]> {
+  async #settle(pebbles: SidecarPebbles): Promise<HookReport[]> {
     const reports: HookReport[] = [];
     const runner = HookRunner.open(this.#store, this.#options.hookEnv);
     try {
@@ -415,11 +446,14 @@ export class LocalModel {
         if (runnable.length === 0 && !action) break;
         if (count >= MAX_HOOKS_PER_SETTLE) throw new ModelError('HOOK_LOOP', `more than ${MAX_HOOKS_PER_SETTLE} hooks in a row: the charms keep triggering each other`);
         if (action) {
+          await pebbles.ensure(this.#state, action.unit);
           reports.push(await runAction(runner, action.id, (op) => (this.#apply(op), this.#state), this.#options.onHook));
           this.#store.save(this.#state);
           continue;
         }
         const unit = pick(runnable);
+        // A sidecar unit's hooks find their containers' Pebble answering.
+        await pebbles.ensure(this.#state, unit);
         this.#apply({ type: 'hook-started', unit });
         // The replayed event is the unit's first hook here: the scheduler queued it on an empty queue.
         const replay = this.#replay?.unit === unit ? this.#replay.record : undefined;
@@ -449,6 +483,15 @@ export class LocalModel {
     }
     return reports;
   }
+}
+
+/** A sidecar charm's containers as the model keeps them (metadata checked: resources and stores are declared). */
+function sidecarContainers(metadata: CharmMetadata): ContainerRecord[] {
+  return Object.entries(metadata.containers ?? {}).map(([name, spec]) => ({
+    name,
+    ...(spec.resource !== undefined ? { resource: spec.resource } : {}),
+    mounts: (spec.mounts ?? []).map((mount) => ({ storage: mount.storage!, location: mount.location! })),
+  }));
 }
 
 /** Opens a model for tests: a fresh temporary directory unless one is given. */

@@ -161,7 +161,7 @@ function afterHook(model: ModelRecord, app: AppRecord, unit: string, event: Hook
   // Nothing of the unit stays: a later unit of the same name (a redeploy) starts empty.
   effects.push({ type: 'remove-unit-files', app: app.name, unit });
   unitStorageGone(model, unit, effects);
-  if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
+  if (app.podSpec || app.sidecar) effects.push({ type: 'render-manifests', app: app.name });
   if (app.leader !== unit) return;
   app.leader = app.units[0]?.name;
   app.units[0]?.queue.push({ hook: 'leader-elected' });

@@ -38,6 +38,9 @@ export function initialStorage(model: ModelRecord, app: AppRecord, unit: UnitRec
   const made = (app.stores ?? []).flatMap((store) => makeInstances(model, app, unit, store, store.count.min, effects));
   const events = made.map((s) => attachedEvent(s));
   // A machine charm: before install. A container charm: after start (the queue holds install … start already).
+  // A sidecar charm (Juju 3.x): before install, as a machine charm's: its pod is made
+  // with the volume claims, and the storage resolver runs before install (uniter resolver.go).
+  // The charm runs here, so it is given the instance's folder, as a machine charm is.
   if (app.container) unit.queue.push(...events);
   else unit.queue.unshift(...events);
 }

@@ -11,7 +11,7 @@
 import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
 import { checkConfig } from './config-values.js';
 import { ModelError } from './model-errors.js';
-import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ContainerRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
 import { actionStep, type ActionOperation } from './scheduler-actions.js';
 import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
@@ -47,6 +47,13 @@ export type Operation =
       readonly stores?: readonly (StoreRecord & { readonly shared?: boolean })[];
       /** A Kubernetes (podspec) charm: storage hooks after start, no block storage. */
       readonly container?: boolean;
+      /**
+       * A sidecar charm's workload containers (metadata `containers:`, Juju 3.x): each unit
+       * gets `<container>-pebble-ready` after start; no block storage.
+       */
+      readonly sidecar?: readonly ContainerRecord[];
+      /** `charms deploy --run-workloads`: the sidecar units' Pebble runs service commands here. */
+      readonly runWorkloads?: boolean;
     }
   | {
       readonly type: 'config';
@@ -218,16 +225,20 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       // are unique per application name, state sequences since juju/juju#2069, lp:1174610).
       const nextUnit = model.unitSequences?.[op.app] ?? 0;
       const stores = (op.stores ?? []).map(({ shared: _shared, ...store }) => store);
-      checkStores(op.charm, stores, op.container === true, (op.stores ?? []).filter((s) => s.shared).map((s) => s.name));
+      // Kubernetes has no block devices for Juju to give a pod: podspec and sidecar charms alike.
+      checkStores(op.charm, stores, op.container === true || op.sidecar !== undefined, (op.stores ?? []).filter((s) => s.shared).map((s) => s.name));
       const app: AppRecord = {
         name: op.app, charm: op.charm, charmDir: op.charmDir, revision: 1, config, resources, units: [], nextUnit, leaderSettings: {},
         ...(stores.length > 0 ? { stores } : {}),
         ...(op.container ? { container: true } : {}),
+        ...(op.sidecar ? { sidecar: { containers: op.sidecar.map((c) => ({ ...c, mounts: c.mounts.map((m) => ({ ...m })) })), ...(op.runWorkloads ? { runWorkloads: true } : {}) } } : {}),
       };
       model.apps[op.app] = app;
       // Juju makes each peer relation with the application, before any unit exists.
       for (const peer of op.endpoints.filter((e) => e.role === 'peers')) peerRelation(model, op.app, peer);
       for (let i = 0; i < op.units; i += 1) addUnit(model, app, effects);
+      // Juju 3.x makes a sidecar application's StatefulSet at deploy (caasapplicationprovisioner), pods and all.
+      if (app.sidecar && op.units === 0) effects.push({ type: 'render-manifests', app: app.name });
       return;
     }
     case 'config': {
@@ -320,7 +331,9 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       if (unit.agent.status === 'error') {
         throw new ModelError('UNIT_IN_ERROR', `unit ${op.unit} is in error (hook "${unit.error?.hook ?? unit.queue[0]?.hook}" failed) and runs no hook until it is resolved: see charms log ${op.unit}, then charms resolve ${op.unit}`);
       }
-      unit.queue.push({ hook: op.hook });
+      // A workload hook names its container (JUJU_WORKLOAD_NAME), as Juju's hook.Info does.
+      const workload = findApp(model, op.unit.split('/')[0]!).sidecar?.containers.find((c) => op.hook.startsWith(`${c.name}-pebble-`));
+      unit.queue.push({ hook: op.hook, ...(workload ? { workload: workload.name } : {}) });
       return;
     }
     case 'replay': {
@@ -399,7 +412,7 @@ function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
   if (!app.leader) app.leader = name;
   effects.push({ type: 'copy-charm', app: app.name, unit: name, fresh: true });
   // The manifests carry the scale (replicas).
-  if (app.podSpec) effects.push({ type: 'render-manifests', app: app.name });
+  if (app.podSpec || app.sidecar) effects.push({ type: 'render-manifests', app: app.name });
   const relations = model.relations.filter((r) => r.ends.some((e) => e.app === app.name));
   const created = relations.map((relation) => ({
     hook: `${relation.ends.find((e) => e.app === app.name)!.endpoint}-relation-created`,
@@ -407,6 +420,13 @@ function addUnit(model: ModelRecord, app: AppRecord, effects: Effect[]): void {
     remoteApp: otherEnd(relation, app.name).app,
   }));
   unit.queue.push({ hook: 'install' }, ...created, { hook: app.leader === name ? 'leader-elected' : 'leader-settings-changed' }, { hook: 'config-changed' }, { hook: 'start' });
+  // A sidecar unit: each workload container's pebble-ready once its Pebble answers, after
+  // start. Juju 3.x's workload hook resolver (internal/worker/uniter/container/workload.go)
+  // gives a workload event only when the uniter's operation state is Continue or a failed
+  // pebble-ready; install, config-changed and start run as one chain of queued hooks
+  // (operation/runhook.go queues the next on commit), so a container that is up by then
+  // gets its hook after start. The model's Pebble answers from the unit's first hook on.
+  for (const container of app.sidecar?.containers ?? []) unit.queue.push({ hook: `${container.name}-pebble-ready`, workload: container.name });
   initialStorage(model, app, unit, effects);
 }
 

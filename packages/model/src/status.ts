@@ -126,7 +126,8 @@ export function modelStatus(state: ModelRecord, metadataOf: (app: AppRecord) => 
     Object.values(state.apps).map((app) => {
       const metadata = metadataOf(app);
       const appIndex = appNames.indexOf(app.name);
-      const stateful = metadata.deployment?.type === 'stateful' || Object.keys((metadata as { storage?: object }).storage ?? {}).length > 0;
+      // A sidecar application is always a StatefulSet (sidecar-manifests.ts).
+      const stateful = app.sidecar !== undefined || metadata.deployment?.type === 'stateful' || Object.keys((metadata as { storage?: object }).storage ?? {}).length > 0;
       const units = sortedEntries(app.units.map((unit) => [unit.name, unitStatus(state, app, unit, appIndex, stateful, info)] as [string, UnitStatusJson]));
       const series = metadata.series?.[0] ?? 'kubernetes';
       const applicationStatus = app.applicationStatus ? info(app.applicationStatus) : derivedStatus(units.map(([, u]) => u['workload-status']));
@@ -140,8 +141,11 @@ export function modelStatus(state: ModelRecord, metadataOf: (app: AppRecord) => 
         'charm-name': app.charm,
         'charm-rev': app.revision,
         scale: app.units.length,
-        // Juju creates the application's Service when the pod spec is applied.
-        ...(app.podSpec ? { 'provider-id': standInUid(`service/${app.name}`), address: `10.152.183.${appIndex + 10}` } : {}),
+        // Juju creates the application's Service when the pod spec is applied; a sidecar
+        // application's at deploy, with its StatefulSet. Juju's status has no line per
+        // workload container (cmd/juju/status formatted.go unitStatus, 2.9 and 3.x): a unit
+        // is its pod, named by provider-id.
+        ...(app.podSpec || app.sidecar ? { 'provider-id': standInUid(`service/${app.name}`), address: `10.152.183.${appIndex + 10}` } : {}),
         exposed: false,
         ...(app.dying ? { life: 'dying' } : {}),
         'application-status': applicationStatus,

@@ -1,0 +1,132 @@
+/**
+ * The Pebble servers of the model's sidecar units while an operation runs.
+ *
+ * Juju's Pebble runs as long as its container; the local model runs only inside a
+ * command (each CLI command opens the model, runs one operation and exits), and a server
+ * that outlived the command would need a daemon. So each operation starts a unit's
+ * servers before the unit's first hook or action in it (the hook finds its container's
+ * Pebble answering, as a pebble-ready hook does under Juju) and stops them all when the
+ * operation ends. What must survive between commands does:
+ *   - the plan: saved at the end (`GET /v1/plan?format=yaml`) to
+ *     `<unit folder>/pebble/<container>/plan.yaml`, and given back to the next server as
+ *     one layer (`POST /v1/layers`, label `saved-plan`): the plan is the same, its
+ *     layers are merged into one;
+ *   - the container's files: `<unit folder>/containers/<container>/`, on disk already.
+ * Services do not survive: those started with `--run-workloads` are stopped (SIGTERM, then
+ * SIGKILL) when the command ends, and the next command's Pebble has them inactive until
+ * the charm starts them again (a `replan` does). Changes, checks and notices are the
+ * server's memory and start empty. The servers are @charms/model/internal's (pebble-server.ts).
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { pebbleSocketDir, pebbleSocketPath, startPebble, type PebbleServer } from './pebble-server.js';
+import type { AppRecord, ModelRecord } from './model-state.js';
+
+/** The label of the layer a saved plan comes back as. */
+export const SAVED_PLAN_LABEL = 'saved-plan';
+
+export interface SidecarPebblesOptions {
+  readonly modelDir: string;
+  /** A unit's folder (`ModelStore.unitDir`). */
+  readonly unitDir: (unit: string) => string;
+  /** Model option `runWorkloads`: every sidecar unit runs its services as local processes. */
+  readonly runWorkloads: boolean;
+  /** The servers' notices, for the unit's log. */
+  readonly log: (unit: string, line: string) => void;
+}
+
+/** The servers started in one operation, by unit then container. */
+export class SidecarPebbles {
+  readonly #options: SidecarPebblesOptions;
+  readonly #servers = new Map<string, PebbleServer[]>();
+
+  constructor(options: SidecarPebblesOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Starts `unit`'s servers when its application is a sidecar one and they are not
+   * running yet, each with the plan saved by the last operation.
+   * @throws ModelError INVALID_OPTION when a socket path would be too long, or another process answers on it.
+   */
+  async ensure(model: Readonly<ModelRecord>, unit: string): Promise<void> {
+    const app: AppRecord | undefined = model.apps[unit.split('/')[0]!];
+    if (!app?.sidecar || this.#servers.has(unit)) return;
+    const servers: PebbleServer[] = [];
+    this.#servers.set(unit, servers);
+    const socketDir = pebbleSocketDir(this.#options.modelDir, unit);
+    for (const container of app.sidecar.containers) {
+      const server = await startPebble({
+        socketPath: pebbleSocketPath(socketDir, container.name),
+        container: container.name,
+        rootDir: join(this.#options.unitDir(unit), 'containers', container.name),
+        runWorkloads: this.#options.runWorkloads || app.sidecar.runWorkloads === true,
+        log: (line) => this.#options.log(unit, line),
+      });
+      servers.push(server);
+      const saved = this.#planFile(unit, container.name);
+      if (existsSync(saved)) {
+        const layer = readFileSync(saved, 'utf8');
+        if (layer.trim() !== '' && layer.trim() !== '{}') {
+          await pebbleCall(server.socketPath, 'POST', '/v1/layers', { action: 'add', combine: false, label: SAVED_PLAN_LABEL, format: 'yaml', layer });
+        }
+      }
+    }
+  }
+
+  /**
+   * Saves the plan of every server whose unit is still in `model`, then stops them all
+   * (services, execs, checks) and removes the socket folders of units that are gone.
+   */
+  async stop(model: Readonly<ModelRecord>): Promise<void> {
+    const failures: unknown[] = [];
+    for (const [unit, servers] of this.#servers) {
+      const app = model.apps[unit.split('/')[0]!];
+      const kept = app?.units.some((u) => u.name === unit) ?? false;
+      for (const server of servers) {
+        try {
+          if (kept) {
+            const plan = await pebbleCall(server.socketPath, 'GET', '/v1/plan?format=yaml');
+            const file = this.#planFile(unit, server.container);
+            mkdirSync(join(file, '..'), { recursive: true });
+            writeFileSync(file, typeof plan === 'string' ? plan : '', { mode: 0o600 });
+          }
+        } catch (error) {
+          failures.push(error);
+        } finally {
+          await server.close();
+        }
+      }
+      if (!kept) rmSync(pebbleSocketDir(this.#options.modelDir, unit), { recursive: true, force: true });
+    }
+    this.#servers.clear();
+    if (failures.length > 0) throw failures[0];
+  }
+
+  #planFile(unit: string, container: string): string {
+    return join(this.#options.unitDir(unit), 'pebble', container, 'plan.yaml');
+  }
+}
+
+/** One request to a Pebble socket; the `result` of its sync answer. @throws Error with Pebble's message. */
+function pebbleCall(socketPath: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  return new Promise((done, fail) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = request({ socketPath, method, path, headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string; result?: { message?: string } | unknown };
+          if (answer.type === 'error') fail(new Error(`Pebble at ${socketPath} refused ${method} ${path}: ${String((answer.result as { message?: string })?.message)}`));
+          else done(answer.result);
+        } catch (error) {
+          fail(error);
+        }
+      });
+    });
+    req.on('error', fail);
+    req.end(payload);
+  });
+}
