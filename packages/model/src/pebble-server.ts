@@ -85,7 +85,9 @@ export function pebbleSocketPath(socketDir: string, container: string): string {
 
 type Reply =
   | { kind: 'json'; status: number; body: Record<string, unknown> }
-  | { kind: 'raw'; status: number; contentType: string; body: Buffer };
+  | { kind: 'raw'; status: number; contentType: string; body: Buffer }
+  /** An answer written over time (`/v1/logs?follow=true`): `write` gets the open response. */
+  | { kind: 'stream'; status: number; contentType: string; write: (response: ServerResponse) => void };
 
 const sync = (result: unknown, status = 200): Reply => ({ kind: 'json', status, body: { type: 'sync', 'status-code': status, status: STATUS_TEXT[status] ?? '', result } });
 const async = (change: string, result?: unknown): Reply => ({
@@ -232,6 +234,11 @@ class LocalPebble implements PebbleServer {
       reply = failure(500, `internal error: ${(error as Error).message}`);
     }
     if (response.destroyed) return;
+    if (reply.kind === 'stream') {
+      response.writeHead(reply.status, { 'Content-Type': reply.contentType });
+      reply.write(response);
+      return;
+    }
     if (reply.kind === 'raw') {
       response.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': reply.body.length });
       response.end(reply.body);
@@ -287,6 +294,7 @@ class LocalPebble implements PebbleServer {
     this.route('/v1/tasks/{task-id}/websocket/{websocket-id}', {
       GET: () => badRequest('websocket: the client is not using the websocket protocol: \'upgrade\' token not found in \'Connection\' header'),
     });
+    this.route('/v1/logs', { GET: (request) => this.getLogs(request) });
     this.route('/v1/signals', {
       POST: (request) => {
         const payload = decodeJson(request.body, 'cannot decode request body');
@@ -298,6 +306,33 @@ class LocalPebble implements PebbleServer {
       },
     });
     this.route('/v1/checks', { GET: (request) => this.getChecks(request), POST: (request) => this.postChecks(request) });
+  }
+
+  // api_logs.go: newline-delimited JSON, the last n lines (30 by default, all with -1), then with follow=true every new line.
+  private getLogs(request: Request): Reply {
+    const query = request.url.searchParams;
+    const follow = query.get('follow') ?? '';
+    if (!['', 'true', 'false'].includes(follow)) return badRequest('follow parameter must be "true" or "false"');
+    const nText = query.get('n') ?? '';
+    const n = nText === '' ? (follow === 'true' ? 0 : 30) : /^-?\d+$/.test(nText) ? Number(nText) : Number.NaN;
+    if (!Number.isInteger(n) || n < -1) return badRequest('n must be -1, 0, or a positive integer');
+    let wanted = query.getAll('services').flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+    if (wanted.length === 0) wanted = Object.keys(this.plan.services);
+    const line = (entry: { time: Date; service: string; message: string }): string => `${JSON.stringify({ time: entry.time.toISOString(), service: entry.service, message: entry.message })}\n`;
+    const past = this.services.logs(wanted, n).map(line).join('');
+    if (follow !== 'true') return { kind: 'raw', status: 200, contentType: 'application/x-ndjson', body: Buffer.from(past) };
+    return {
+      kind: 'stream',
+      status: 200,
+      contentType: 'application/x-ndjson',
+      write: (response) => {
+        response.write(past);
+        const stop = this.services.followLogs((entry) => {
+          if (wanted.includes(entry.service)) response.write(line(entry));
+        });
+        response.on('close', stop);
+      },
+    };
   }
 
   private health(request: Request): Reply {

@@ -52,9 +52,21 @@ export interface ServiceManagerOptions {
   readonly log: (line: string) => void;
 }
 
+/** One line a service wrote, as `GET /v1/logs` shows it (api_logs.go's jsonLog). */
+export interface ServiceLogEntry {
+  readonly time: Date;
+  readonly service: string;
+  readonly message: string;
+}
+
+/** How many lines of output the server keeps, all services together (Pebble keeps 100 KiB per service). */
+const KEPT_LOG_LINES = 2000;
+
 /** The services of one Pebble server and their processes. */
 export class PebbleServices {
   private readonly services = new Map<string, ServiceData>();
+  private readonly logLines: ServiceLogEntry[] = [];
+  private readonly logListeners = new Set<(entry: ServiceLogEntry) => void>();
 
   constructor(private readonly options: ServiceManagerOptions) {}
 
@@ -203,6 +215,24 @@ export class PebbleServices {
     return errors.length > 0 ? errors.join('; ') : undefined;
   }
 
+  /** The last `n` lines (all with -1) the named services wrote, oldest first. */
+  logs(names: readonly string[], n: number): ServiceLogEntry[] {
+    const lines = this.logLines.filter((entry) => names.includes(entry.service));
+    return n < 0 ? lines : n === 0 ? [] : lines.slice(-n);
+  }
+
+  /** Calls `listener` with each new line; returns the function that stops it. */
+  followLogs(listener: (entry: ServiceLogEntry) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
+  }
+
+  private addLog(entry: ServiceLogEntry): void {
+    this.logLines.push(entry);
+    if (this.logLines.length > KEPT_LOG_LINES) this.logLines.shift();
+    for (const listener of this.logListeners) listener(entry);
+  }
+
   /** Stops every process (the server is closing): SIGTERM, then SIGKILL after each kill-delay. */
   async stopAll(): Promise<void> {
     await Promise.all(
@@ -268,6 +298,7 @@ export class PebbleServices {
         if (line === '') continue;
         data.output.push(line);
         if (data.output.length > LAST_LOG_LINES) data.output.shift();
+        this.addLog({ time: new Date(), service: name, message: line });
       }
     };
     child.stdout!.on('data', keep);

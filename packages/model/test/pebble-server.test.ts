@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,6 +59,25 @@ async function waitChange(server: PebbleServer, id: string): Promise<Record<stri
 
 async function services(server: PebbleServer): Promise<{ name: string; startup: string; current: string }[]> {
   return (await call(server, 'GET', '/v1/services')).body.result as never;
+}
+
+/**
+ * The live processes of group `pgid`, from /proc. Zombies do not count: where pid 1 reaps
+ * nothing (some containers), the orphaned dead stay as zombies.
+ */
+function liveGroupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]) === pgid && fields[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function alive(pid: number): boolean {
@@ -240,6 +260,24 @@ describe('services and changes (api_services.go, servstate)', () => {
     expect((await services(server))[0]).toMatchObject({ current: 'inactive' });
   }, 30_000);
 
+  it('sends SIGKILL to the whole group after kill-delay when SIGTERM is ignored (servstate terminateTimeElapsed)', async () => {
+    const server = await pebble(true);
+    await addLayer(server, 'base', "services:\n  stubborn:\n    override: replace\n    command: sh -c 'trap \"\" TERM; sleep 1000'\n    kill-delay: 300ms\n");
+    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['stubborn'] })).body.change as string);
+    const group = server.servicePid('stubborn')!;
+    const since = Date.now();
+    const stopped = await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'stop', services: ['stubborn'] })).body.change as string);
+    expect(stopped.status).toBe('Done');
+    expect(Date.now() - since).toBeGreaterThanOrEqual(300);
+    // No live member of the group (sh, and the sleep that inherited the ignored TERM) is left.
+    let members = liveGroupMembers(group);
+    for (let i = 0; i < 50 && members.length > 0; i++) {
+      await new Promise((done) => setTimeout(done, 20));
+      members = liveGroupMembers(group);
+    }
+    expect(members).toEqual([]);
+  }, 30_000);
+
   it('kills a running service when the server closes', async () => {
     const server = await pebble(true);
     await addLayer(server, 'base', 'services:\n  sleeper:\n    override: replace\n    command: sleep 30\n    startup: enabled\n');
@@ -298,6 +336,36 @@ describe('services and changes (api_services.go, servstate)', () => {
     await new Promise((done) => setTimeout(done, 50));
     expect(alive(pid)).toBe(false);
     expect((await services(server))[0]).toMatchObject({ name: 'sleeper', current: 'error' });
+  }, 30_000);
+
+  it('serves what services wrote as newline-delimited JSON, and follows new lines (api_logs.go)', async () => {
+    const server = await pebble(true);
+    await addLayer(server, 'base', 'services:\n  talker:\n    override: replace\n    command: sh -c "echo one; echo two >&2; while :; do sleep 0.1; echo tick; done"\n');
+    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['talker'] })).body.change as string);
+    const past = await new Promise<{ type: string; lines: Record<string, string>[] }>((resolve, reject) => {
+      const req = request({ socketPath: server.socketPath, path: '/v1/logs?services=talker&n=-1' }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => resolve({ type: String(res.headers['content-type']), lines: text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(past.type).toBe('application/x-ndjson');
+    expect(past.lines.slice(0, 2).map((line) => [line.service, line.message])).toEqual([['talker', 'one'], ['talker', 'two']]);
+    expect(past.lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const followed = await new Promise<string>((resolve, reject) => {
+      const req = request({ socketPath: server.socketPath, path: '/v1/logs?follow=true' }, (res) => {
+        res.on('data', (chunk: Buffer) => {
+          resolve(chunk.toString('utf8'));
+          req.destroy();
+        });
+      });
+      req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+      req.end();
+    });
+    expect(JSON.parse(followed.split('\n')[0]!)).toMatchObject({ service: 'talker', message: 'tick' });
+    expect((await call(server, 'GET', '/v1/logs?n=-2')).body.result).toEqual({ message: 'n must be -1, 0, or a positive integer' });
   }, 30_000);
 
   it('refuses service actions as Pebble does', async () => {
