@@ -71,7 +71,8 @@ export function addModelCommands(program: Command): void {
     .option('--resource <name=image>', 'an oci-image resource (repeatable)', collectPair('--resource', 'resource'), [])
     .option('-n, --num-units <n>', 'how many units', unitCount, 1)
     .option('--timings', 'print where the time went')
-    .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: number; timings?: boolean }) => {
+    .option('--run-workloads', "a sidecar charm: its units' Pebble runs the services' commands on this machine (only while a command of the model runs)")
+    .action(async (source: string, options: { app?: string; config: string[]; resource: string[]; numUnits: number; timings?: boolean; runWorkloads?: boolean }) => {
       // Every value read first: a bad one builds and changes nothing.
       const config = configPairs(options.config, '--config');
       const resources = pairs(options.resource, '--resource');
@@ -87,7 +88,7 @@ export function addModelCommands(program: Command): void {
       timings.push(['open model', performance.now() - started]);
       process.stdout.write(`${pc.bold('deploying')} ${options.app ?? source}\n`);
       started = performance.now();
-      const reports = await model.deploy(built, { app: options.app, config, resources, units: options.numUnits });
+      const reports = await model.deploy(built, { app: options.app, config, resources, units: options.numUnits, ...(options.runWorkloads ? { runWorkloads: true } : {}) });
       const total = performance.now() - started;
       const hooks = reports.reduce((sum, r) => sum + r.ms, 0);
       timings.push(['hooks', hooks], ['model (deploy, tools, commits)', total - hooks]);
