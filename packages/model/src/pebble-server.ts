@@ -89,13 +89,15 @@ type Reply =
   /** An answer written over time (`/v1/logs?follow=true`): `write` gets the open response. */
   | { kind: 'stream'; status: number; contentType: string; write: (response: ServerResponse) => void };
 
-const sync = (result: unknown, status = 200): Reply => ({ kind: 'json', status, body: { type: 'sync', 'status-code': status, status: STATUS_TEXT[status] ?? '', result } });
+type JsonReply = Extract<Reply, { kind: 'json' }>;
+
+const sync = (result: unknown, status = 200): JsonReply => ({ kind: 'json', status, body: { type: 'sync', 'status-code': status, status: STATUS_TEXT[status] ?? '', result } });
 const async = (change: string, result?: unknown): Reply => ({
   kind: 'json',
   status: 202,
   body: { type: 'async', 'status-code': 202, status: 'Accepted', change, ...(result !== undefined ? { result } : {}) },
 });
-const failure = (status: number, message: string, kind?: string, value?: unknown): Reply => ({
+const failure = (status: number, message: string, kind?: string, value?: unknown): JsonReply => ({
   kind: 'json',
   status,
   body: { type: 'error', 'status-code': status, status: STATUS_TEXT[status] ?? '', result: { message, ...(kind ? { kind } : {}), ...(value !== undefined ? { value } : {}) } },
