@@ -35,6 +35,11 @@ export interface TimelineEntry {
   readonly tool?: string;
   readonly argv?: readonly string[];
   readonly exitCode?: number;
+  /**
+   * On a discard of a hook or action that exited 0: why Juju would not commit its changes
+   * (`cannot apply changes: …`, a storage-add over the charm's limits).
+   */
+  readonly commitError?: string;
   /** Real milliseconds (not the virtual clock). */
   readonly ms?: number;
 }

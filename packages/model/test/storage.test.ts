@@ -83,7 +83,7 @@ describe('storage on the local model', () => {
     expect(model.log(UNIT).filter((l) => l.level === 'ERROR').map((l) => l.message)).toEqual([
       'hook "config-changed" failed: cannot apply changes: attaching 4 storage instances brings the total to 4, exceeding the maximum of 3',
     ]);
-    expect(model.timeline(UNIT).at(-1)).toMatchObject({ hook: 'config-changed', kind: 'discard', exitCode: 0 });
+    expect(model.timeline(UNIT).at(-1)).toMatchObject({ hook: 'config-changed', kind: 'discard', exitCode: 0, commitError: 'cannot apply changes: attaching 4 storage instances brings the total to 4, exceeding the maximum of 3' });
   }, TIMEOUT);
 
   it('an action\'s storage-add commits only when it exits 0 (break: action-fail and exit 0 commits; hard=true exits 3 and does not)', async () => {

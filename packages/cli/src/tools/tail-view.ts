@@ -55,8 +55,8 @@ function failuresBeforeTheirEnd(entries: TailEntry[]): TailEntry[] {
   for (let index = 0; index < result.length; index += 1) {
     const end = result[index]!;
     if (end.source !== 'timeline' || end.entry.kind !== 'discard') continue;
-    const { time, unit, hook, exitCode } = end.entry;
-    const message = `hook "${hook}" failed: exit status ${exitCode}`;
+    const { time, unit, hook, exitCode, commitError } = end.entry;
+    const message = commitError !== undefined ? `hook "${hook}" failed: ${commitError}` : `hook "${hook}" failed: exit status ${exitCode}`;
     const at = result.findIndex((e, i) => i > index && e.source === 'log' && e.entry.time === time && e.entry.unit === unit && e.entry.level === 'ERROR' && e.entry.message === message);
     if (at === -1) continue;
     const [report] = result.splice(at, 1);
@@ -135,7 +135,7 @@ export class TailPrinter {
         }
         return event.kind === 'commit'
           ? `${prefix} ${c.green('✓')} ${name} ${c.green('committed')}${seconds}\n`
-          : `${prefix} ${c.red('✗')} ${name} ${c.red(`failed (exit status ${event.exitCode}), nothing committed`)}${seconds}\n`;
+          : `${prefix} ${c.red('✗')} ${name} ${c.red(`failed (${event.commitError !== undefined ? escapeControl(event.commitError) : `exit status ${event.exitCode}`}), nothing committed`)}${seconds}\n`;
       }
     }
   }
