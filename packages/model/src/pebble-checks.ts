@@ -38,6 +38,8 @@ export interface CheckOptions {
   readonly log: (line: string) => void;
   /** A change id for a started check (Pebble starts one perform-check change per check). */
   readonly newChangeId: (name: string, kind: string) => string;
+  /** Called once when a check goes down (for the services' `on-check-failure`). */
+  readonly onDown?: (name: string) => void;
 }
 
 /** The checks of one Pebble server. */
@@ -152,6 +154,8 @@ export class PebbleChecks {
         } else {
           state.failures++;
           if (state.lastError !== error) this.options.log(`Check ${JSON.stringify(name)} failure ${state.failures}: ${error}`);
+          // checkstate: the services are told once, when the check goes down.
+          if (state.failures === (config.threshold ?? DEFAULT_CHECK_THRESHOLD)) this.options.onDown?.(name);
         }
         state.lastError = error;
         this.schedule(name, state);

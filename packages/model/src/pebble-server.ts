@@ -155,7 +155,9 @@ class LocalPebble implements PebbleServer {
     this.files = new ContainerFiles(options.rootDir);
     const shared = { runWorkloads: options.runWorkloads, rootDir: options.rootDir, log };
     this.services = new PebbleServices(shared);
-    this.checks = new PebbleChecks({ ...shared, newChangeId: (name, kind) => this.changes.newChange('perform-check', `Perform ${kind} check ${JSON.stringify(name)}`, []).id });
+    this.checks = new PebbleChecks({ ...shared, newChangeId: (name, kind) => this.changes.newChange('perform-check', `Perform ${kind} check ${JSON.stringify(name)}`, []).id,
+      onDown: (name) => this.services.checkFailed(name),
+    });
     this.exec = new PebbleExec({ ...shared, changes: this.changes });
     this.http = createServer((request, response) => void this.serve(request, response));
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));

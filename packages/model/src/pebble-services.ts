@@ -11,7 +11,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { finishTask, taskLog, type PebbleTask } from './pebble-changes.js';
-import { parseCommand, serviceTimings, type PebblePlan, type PebbleService } from './pebble-plan.js';
+import { formatDuration, parseCommand, serviceTimings, type PebblePlan, type PebbleService } from './pebble-plan.js';
 
 type ServiceState = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
 
@@ -31,6 +31,8 @@ interface ServiceData {
   /** The last lines the process wrote (stdout and stderr), for the task log of a failed start. */
   readonly output: string[];
   timers: Set<NodeJS.Timeout>;
+  /** Being stopped to be started again (a check failed): its exit leads to backoff, not stopped. */
+  restarting?: boolean;
   /** Settled by the okay delay or an early exit while starting. */
   started?: (error?: string) => void;
   /** Settled when a stop ends. */
@@ -233,12 +235,38 @@ export class PebbleServices {
     for (const listener of this.logListeners) listener(entry);
   }
 
+  /**
+   * A check went down (servstate's CheckFailed): each running service whose
+   * `on-check-failure` names it with `restart` is stopped and started again after its
+   * backoff; `ignore` does nothing; `shutdown` and the others leave the service as it is,
+   * as the local model shuts no container down.
+   */
+  checkFailed(check: string): void {
+    for (const [name, data] of this.services) {
+      const action = data.config['on-check-failure']?.[check];
+      if (action !== 'restart' || (data.state !== 'running' && data.state !== 'starting')) continue;
+      this.options.log(`Service ${JSON.stringify(name)} on-check-failure action is "restart", terminating process before restarting`);
+      data.restarting = true;
+      void this.terminate(data);
+    }
+  }
+
   /** Stops every process (the server is closing): SIGTERM, then SIGKILL after each kill-delay. */
   async stopAll(): Promise<void> {
     await Promise.all(
       [...this.services.values()].map(async (data) => {
-        this.clearTimers(data);
-        if (data.state === 'starting' || data.state === 'running' || data.state === 'terminating' || data.state === 'killing') await this.terminate(data);
+        // Closing wins over a restart in progress: the exit must end in stopped.
+        data.restarting = false;
+        if (data.state === 'backoff') {
+          this.clearTimers(data);
+          this.transition(data, 'stopped');
+        } else if (data.state === 'starting' || data.state === 'running') {
+          this.clearTimers(data);
+          await this.terminate(data);
+        } else if (data.state === 'terminating' || data.state === 'killing') {
+          // Its kill-delay timer is running: wait for the stop under way.
+          await this.terminate(data);
+        }
         this.clearTimers(data);
       }),
     );
@@ -321,21 +349,7 @@ export class PebbleServices {
         if (data.state === 'starting') data.started?.(`exited quickly with code ${exitCode}, will ${action}`);
         this.options.log(`Service ${quoted} stopped unexpectedly with code ${exitCode}`);
         if (action === 'restart') {
-          const timings = serviceTimings(data.config);
-          data.backoffNum++;
-          data.backoffMs = data.backoffMs === 0 ? timings.backoffDelayMs : Math.min(data.backoffMs * timings.backoffFactor, timings.backoffLimitMs);
-          this.options.log(`Service ${quoted} ${onType} action is "restart", waiting ~${data.backoffMs}ms before restart (backoff ${data.backoffNum})`);
-          this.transition(data, 'backoff');
-          this.later(data, data.backoffMs, () => {
-            if (data.state !== 'backoff') return;
-            const error = this.startProcess(name, data);
-            if (error !== undefined) {
-              this.options.log(`Service ${quoted}: ${error}`);
-              this.transition(data, 'exited');
-            } else {
-              this.transition(data, 'running');
-            }
-          });
+          this.backoff(name, data, `${onType} action is "restart"`);
         } else if (action === 'ignore' && exitCode === 0) {
           this.transition(data, 'stopped');
         } else {
@@ -347,6 +361,15 @@ export class PebbleServices {
       case 'terminating':
       case 'killing': {
         this.clearTimers(data);
+        if (data.restarting) {
+          // A restart after a check failure: the service backs off and starts again.
+          data.restarting = false;
+          const restarted = data.stopped;
+          data.stopped = undefined;
+          this.backoff(name, data, 'exited after check failure, restarting;');
+          restarted?.();
+          break;
+        }
         this.transition(data, 'stopped');
         const stopped = data.stopped;
         data.stopped = undefined;
@@ -355,6 +378,26 @@ export class PebbleServices {
       }
       default:
     }
+  }
+
+  // servstate's doBackoff: wait backoff-delay (times backoff-factor each time, up to backoff-limit), then start again.
+  private backoff(name: string, data: ServiceData, why: string): void {
+    const quoted = JSON.stringify(name);
+    const timings = serviceTimings(data.config);
+    data.backoffNum++;
+    data.backoffMs = data.backoffMs === 0 ? timings.backoffDelayMs : Math.min(data.backoffMs * timings.backoffFactor, timings.backoffLimitMs);
+    this.options.log(`Service ${quoted} ${why} waiting ~${formatDuration(data.backoffMs)} before restart (backoff ${data.backoffNum})`);
+    this.transition(data, 'backoff');
+    this.later(data, data.backoffMs, () => {
+      if (data.state !== 'backoff') return;
+      const error = this.startProcess(name, data);
+      if (error !== undefined) {
+        this.options.log(`Service ${quoted}: ${error}`);
+        this.transition(data, 'exited');
+      } else {
+        this.transition(data, 'running');
+      }
+    });
   }
 
   private transition(data: ServiceData, state: ServiceState): void {

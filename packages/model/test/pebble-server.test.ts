@@ -398,6 +398,20 @@ describe('services and changes (api_services.go, servstate)', () => {
 });
 
 describe('checks (api_checks.go, checkstate)', () => {
+  it('restarts a service whose on-check-failure says restart when the check goes down (servstate CheckFailed)', async () => {
+    const server = await pebble(true);
+    await addLayer(server, 'base', 'services:\n  sleeper:\n    override: replace\n    command: sleep 30\n    backoff-delay: 100ms\n    on-check-failure: {broken: restart}\n  bystander:\n    override: replace\n    command: sleep 30\nchecks:\n  broken:\n    override: replace\n    startup: disabled\n    period: 100ms\n    threshold: 1\n    exec: {command: "false"}\n');
+    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['sleeper', 'bystander'] })).body.change as string);
+    const first = server.servicePid('sleeper')!;
+    const bystander = server.servicePid('bystander')!;
+    await call(server, 'POST', '/v1/checks', { action: 'start', checks: ['broken'] });
+    for (let i = 0; i < 100 && (server.servicePid('sleeper') === first || server.servicePid('sleeper') === undefined); i++) await new Promise((done) => setTimeout(done, 20));
+    const second = server.servicePid('sleeper');
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(alive(first)).toBe(false);
+    expect(server.servicePid('bystander')).toBe(bystander);
+  }, 30_000);
   it('shows checks inactive until a replan starts them, then up with no run yet when workloads do not run', async () => {
     const server = await pebble(false);
     await addLayer(server, 'base', 'checks:\n  alive:\n    override: replace\n    level: alive\n    tcp: {port: 1}\n  manual:\n    override: replace\n    startup: disabled\n    exec: {command: "true"}\n');
