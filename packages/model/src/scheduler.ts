@@ -347,6 +347,9 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       if (op.event.relationId !== undefined && !model.relations.some((r) => r.id === op.event.relationId)) {
         throw new ModelError('NOT_FOUND', `relation ${op.event.relationId} of the recorded ${op.event.hook} is gone: a replay cannot give the hook its relation`);
       }
+      if (op.event.storageId !== undefined && !model.storage?.some((s) => s.id === op.event.storageId && s.unit === op.unit)) {
+        throw new ModelError('NOT_FOUND', `storage ${op.event.storageId} of the recorded ${op.event.hook} is gone: a replay cannot give the hook its storage`);
+      }
       unit.queue.push({ ...op.event });
       return;
     }

@@ -133,6 +133,14 @@ describe('storage in the scheduler', () => {
     expect(after.storage!.map((s) => s.id)).toEqual(['data/0', 'cache/1']);
   });
 
+  it('refuses to replay a storage hook whose instance is gone (it would run without JUJU_STORAGE_*)', () => {
+    let model = drain(apply(emptyModel(), deployOp({ container: false }))).model;
+    model = drain(apply(model, { type: 'add-storage', unit: 'kv/0', requests: [{ name: 'logs', count: 1 }] })).model;
+    const replay = (storageId: string): Operation => ({ type: 'replay', unit: 'kv/0', event: { hook: 'logs-storage-attached', storageId } });
+    expect(transition(model, replay('logs/1')).record.apps.kv!.units[0]!.queue).toEqual([{ hook: 'logs-storage-attached', storageId: 'logs/1' }]);
+    expect(() => transition(model, replay('logs/7'))).toThrow('storage logs/7 of the recorded logs-storage-attached is gone');
+  });
+
   it('refuses block storage for a container charm and shared storage, as Juju 2.9 does at deploy', () => {
     const disk: StoreRecord = { name: 'disk', type: 'block', size: 1024, count: { min: 1, max: 1 } };
     expect(() => transition(emptyModel(), deployOp({ container: true, stores: [disk] }))).toThrow('block storage "disk" is not supported for container charms');
