@@ -7,3 +7,5 @@ export { findTypeScript } from './find-typescript.js';
 export type { TypeScript } from './find-typescript.js';
 export { actionModules, charmActionProblems } from './action-modules.js';
 export type { ActionModule } from './action-modules.js';
+// For the pack tests: whether an embedded Node starts on the charm's base.
+export { nodeBaseProblem, newestGlibc } from './node-compat.js';

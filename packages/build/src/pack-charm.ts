@@ -7,6 +7,7 @@ import yazl from 'yazl';
 import { listFiles, MANIFEST_FILE } from './build-manifest.js';
 import { BuildError } from './build-error.js';
 import { embedNode } from './embed-node.js';
+import { nodeBaseProblem } from './node-compat.js';
 
 /** Options for {@link packCharm}. */
 export interface PackOptions {
@@ -50,6 +51,12 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
     options.onStep?.('embedding Node.js');
     scratch = mkdtempSync(join(tmpdir(), 'charms-sea-'));
     const executable = await embedNode(join(builtDir, 'dist', 'charm.mjs'), scratch);
+    // The copy is of this Node: refused when the charm's base could not start it.
+    const problem = nodeBaseProblem(process.execPath, baseChannel(metadata));
+    if (problem) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw new BuildError('EMBED_FAILED', problem);
+    }
     extra.set('bin/charm', { content: readFileSync(executable), mode: 0o755 });
   }
 
@@ -71,6 +78,11 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
   return { file, entries: paths.length + extra.size, bytes: statSync(file).size, embeddedNode: Boolean(options.withNode) };
 }
 
+/** The Ubuntu channel of the charm's base (see manifestYaml). */
+function baseChannel(metadata: CharmMetadata): string {
+  return isKubernetesCharm(metadata) ? '20.04' : '22.04';
+}
+
 /**
  * charmcraft's manifest.yaml: how the charm was made, and the bases it runs on. Juju 3.x
  * reads only `bases` (internal/charm/manifest.go: each `name`, `channel` as a string,
@@ -81,7 +93,7 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
  * `charmcraft-version` and `analysis`.
  */
 function manifestYaml(metadata: CharmMetadata): string {
-  const channel = isKubernetesCharm(metadata) ? '20.04' : '22.04';
+  const channel = baseChannel(metadata);
   return stringifyCharmYaml({
     'charmcraft-version': 'charms.ts',
     analysis: { attributes: [{ name: 'language', result: 'typescript' }, { name: 'framework', result: 'reactive' }] },
