@@ -419,7 +419,13 @@ export class LocalModel {
         copyCharm(this.#store.file(record.apps[effect.app]!.charmDir), this.#store.unitDir(effect.unit));
       }
       else if (effect.type === 'render-manifests') this.#renderManifests(record.apps[effect.app]!);
-      else if (effect.type === 'remove-unit-files') rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
+      else if (effect.type === 'remove-unit-files') {
+        rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
+        // Its replay records hold config values and relation data: they go with the unit.
+        for (const entry of this.#store.readTimeline()) {
+          if (entry.kind === 'hook-start' && entry.unit === effect.unit && entry.trace) rmSync(this.#store.file(replayRecordFile(entry.trace)), { force: true });
+        }
+      }
       else this.#store.removeApp(effect.app, effect.charmDir);
     }
   }

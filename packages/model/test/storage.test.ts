@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,5 +125,7 @@ describe('storage on the local model', () => {
     expect(storageLines(model).slice(-2)).toEqual([`logs-storage-detaching: storage logs/1 filesystem ${logs}`, `logs-storage-detaching: storage-get filesystem ${logs}; storage-list logs/1 `]);
     expect(model.storage()).toEqual({ storage: {}, filesystems: {}, volumes: {} });
     expect(existsSync(join(model.dir, 'storage', 'data-0'))).toBe(false);
+    // Nor do its replay records (config values and relation data): the model's only unit had them all.
+    expect(readdirSync(join(model.dir, 'traces')).filter((name) => name.endsWith('.context.json'))).toEqual([]);
   }, TIMEOUT);
 });
