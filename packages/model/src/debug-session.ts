@@ -140,6 +140,8 @@ export function openSession(modelDir: string, session: DebugSession, waiter?: Pr
 async function releaseWhenWaiterDies(modelDir: string, unit: string, url: string, waiter: ProcessIdentity): Promise<void> {
   while (!existsSync(debugFile(modelDir, unit, 'end'))) {
     if (!isAlive(waiter)) {
+      // Nobody will read the session: it goes, and the hook runs on.
+      rmSync(debugFile(modelDir, unit, 'session'), { force: true });
       await releaseInspector(url);
       return;
     }
@@ -228,7 +230,11 @@ export async function shellInsteadOfHook(modelDir: string, request: DebugRequest
       rmSync(exitPath, { force: true });
       return exit.exitCode;
     }
-    if (!isAlive(request.waiter)) return 1;
+    if (!isAlive(request.waiter)) {
+      // The session (the hook's environment) was for the shell that will not come.
+      rmSync(debugFile(modelDir, request.unit, 'session'), { force: true });
+      return 1;
+    }
     await sleep(POLL_MS);
   }
 }
