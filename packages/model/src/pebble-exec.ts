@@ -17,6 +17,7 @@ import { join, posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { finishTask, type PebbleChange, type PebbleChanges, type PebbleTask } from './pebble-changes.js';
+import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { formatDuration, parseDuration, type PebblePlan } from './pebble-plan.js';
 import { findExecutable } from './pebble-services.js';
 
@@ -60,6 +61,8 @@ export interface ExecOptions {
   readonly runWorkloads: boolean;
   readonly rootDir: string;
   readonly log: (line: string) => void;
+  /** Where the process groups it starts are recorded, for the next server to end after a crash. */
+  readonly record?: PebbleProcessRecord;
 }
 
 /** The exec tasks of one Pebble server and their websockets. */
@@ -211,6 +214,7 @@ export class PebbleExec {
       // Setsid as Pebble's exec: the command and its children are one group to signal.
       const child = spawn(command[0]!, command.slice(1), { cwd: execution.hostWorkingDir, env: execution.environment, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
       execution.pid = child.pid;
+      if (child.pid !== undefined) this.options.record?.add(child.pid);
       let timedOut = false;
       const timeout = execution.timeoutMs > 0 ? setTimeout(() => {
         timedOut = true;
@@ -245,6 +249,9 @@ export class PebbleExec {
         resolve(`cannot start command: ${error.message}`);
       });
       // 'close' comes after stdout and stderr have ended, so every byte has been sent.
+      child.on('exit', () => {
+        if (child.pid !== undefined) this.options.record?.remove(child.pid);
+      });
       child.on('close', (code, signal) => {
         clearTimeout(timeout);
         execution.pid = undefined;

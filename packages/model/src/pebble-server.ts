@@ -31,6 +31,7 @@ import type { Duplex } from 'node:stream';
 import { ModelError } from './model-errors.js';
 import { changeInfo, changeStatus, finishTask, type PebbleChange, PebbleChanges } from './pebble-changes.js';
 import { ChecksNotFound, PebbleChecks } from './pebble-checks.js';
+import { endLeftovers, PebbleProcessRecord } from './pebble-leftovers.js';
 import { ExecRefused, PebbleExec, type ExecPayload } from './pebble-exec.js';
 import { ContainerFiles, PebbleFileError, buildMultipart, parseMultipart } from './pebble-files.js';
 import { EMPTY_PLAN, PebblePlanError, buildPlan, combineLayers, parseDuration, parseLayer, planYaml, serviceOrder, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
@@ -143,6 +144,7 @@ class LocalPebble implements PebbleServer {
   private readonly http: Server;
   private readonly routes: { pattern: RegExp; names: string[]; methods: Record<string, Handler> }[] = [];
   private readonly pending = new Set<Promise<void>>();
+  private readonly record: PebbleProcessRecord;
   private plan: PebblePlan = EMPTY_PLAN;
   private closed = false;
 
@@ -153,7 +155,8 @@ class LocalPebble implements PebbleServer {
     this.socketPath = options.socketPath;
     this.container = options.container;
     this.files = new ContainerFiles(options.rootDir);
-    const shared = { runWorkloads: options.runWorkloads, rootDir: options.rootDir, log };
+    this.record = new PebbleProcessRecord(join(dirname(options.socketPath), 'processes.json'));
+    const shared = { runWorkloads: options.runWorkloads, rootDir: options.rootDir, log, record: this.record };
     this.services = new PebbleServices(shared);
     this.checks = new PebbleChecks({ ...shared, newChangeId: (name, kind) => this.changes.newChange('perform-check', `Perform ${kind} check ${JSON.stringify(name)}`, []).id,
       onDown: (name) => this.services.checkFailed(name),
@@ -173,6 +176,9 @@ class LocalPebble implements PebbleServer {
       // Left by a model process that died: nobody answers on it.
       if (lstatSync(this.socketPath).isSocket()) rmSync(this.socketPath, { force: true });
     }
+    // A dead server's services and execs still running in their own groups: end them.
+    const ended = endLeftovers(join(dirname(this.socketPath), 'processes.json'));
+    if (ended.length > 0) this.log(`Ended ${ended.length} process group(s) left by an earlier Pebble server of container ${JSON.stringify(this.container)}: ${ended.join(', ')}`);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.socketPath, () => {
@@ -199,6 +205,7 @@ class LocalPebble implements PebbleServer {
       this.http.closeAllConnections();
     });
     rmSync(this.socketPath, { force: true });
+    this.record.clear();
   }
 
   private route(path: string, methods: Record<string, Handler>): void {

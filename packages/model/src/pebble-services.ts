@@ -11,6 +11,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { finishTask, taskLog, type PebbleTask } from './pebble-changes.js';
+import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { formatDuration, parseCommand, serviceTimings, type PebblePlan, type PebbleService } from './pebble-plan.js';
 
 type ServiceState = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
@@ -52,6 +53,8 @@ export interface ServiceManagerOptions {
   /** The container's root folder: a service's working-dir is below it, and so is its default. */
   readonly rootDir: string;
   readonly log: (line: string) => void;
+  /** Where the process groups it starts are recorded, for the next server to end after a crash. */
+  readonly record?: PebbleProcessRecord;
 }
 
 /** One line a service wrote, as `GET /v1/logs` shows it (api_logs.go's jsonLog). */
@@ -320,6 +323,7 @@ export class PebbleServices {
     // Its own process group (detached), as Pebble's Setpgid: a stop signals the whole group.
     const child = spawn(executable, words.slice(1), { cwd: workingDir, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     data.child = child;
+    if (child.pid !== undefined) this.options.record?.add(child.pid);
     data.output.length = 0;
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -333,6 +337,7 @@ export class PebbleServices {
     child.stderr!.on('data', keep);
     child.on('error', (error) => this.options.log(`Service ${JSON.stringify(name)}: ${error.message}`));
     child.on('exit', (code, signal) => {
+      if (child.pid !== undefined) this.options.record?.remove(child.pid);
       if (data.child !== child) return;
       this.exited(name, data, code ?? 128 + (signal ? signalNumber(signal) : 0));
     });

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelError } from '@charms/model';
 import { pebbleSocketDir, pebbleSocketPath, startPebble, SOCKET_PATH_LIMIT, type PebbleServer } from '@charms/model/internal';
@@ -285,8 +286,34 @@ describe('services and changes (api_services.go, servstate)', () => {
     expect(replan).toMatchObject({ kind: 'replan', summary: 'Replan service "sleeper"', status: 'Done' });
     const pid = server.servicePid('sleeper')!;
     expect(alive(pid)).toBe(true);
+    // Recorded for the next server, should this one die without closing.
+    const record = join(dirname(server.socketPath), 'processes.json');
+    expect((JSON.parse(readFileSync(record, 'utf8')) as { pid: number }[]).map((who) => who.pid)).toEqual([pid]);
     await server.close();
     expect(alive(pid)).toBe(false);
+    expect(existsSync(record)).toBe(false);
+  }, 30_000);
+
+  it('ends the process groups a crashed server left running, and only those still the recorded process (pebble-leftovers)', async () => {
+    const dir = folder();
+    const socketPath = pebbleSocketPath(pebbleSocketDir(dir, 'app/0'), 'workload');
+    mkdirSync(dirname(socketPath), { recursive: true });
+    // What a killed model process leaves: a service in its own group, and its record.
+    const orphan = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const stranger = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    try {
+      const start = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]!;
+      writeFileSync(join(dirname(socketPath), 'processes.json'), JSON.stringify([{ pid: orphan.pid, start: start(orphan.pid!) }, { pid: stranger.pid, start: 'not-its-start-time' }]));
+      const exited = new Promise((done) => orphan.once('exit', done));
+      const server = await startPebble({ socketPath, container: 'workload', rootDir: join(dir, 'root'), runWorkloads: true });
+      servers.push(server);
+      await exited;
+      expect(alive(stranger.pid!)).toBe(true);
+      expect(existsSync(join(dirname(socketPath), 'processes.json'))).toBe(false);
+    } finally {
+      orphan.kill('SIGKILL');
+      stranger.kill('SIGKILL');
+    }
   }, 30_000);
 
   it('ends the start in Error with Go\'s text when the executable does not exist, and the service is not active', async () => {
