@@ -17,13 +17,16 @@
  *   // hooks get CHARMS_PEBBLE_SOCKETS=<dir>; the client finds <dir>/<container>/pebble.socket
  *   await pebble.close();                                      // stops services and execs, removes the socket
  *
+ * Beside the socket, `processes.json` records the process groups the server runs; a
+ * server started on a socket whose earlier server died ends the groups it left.
+ *
  * `pebbleSocketPath` throws a ModelError (INVALID_OPTION) when the path would pass the
  * 107 bytes a unix socket path may hold. The server keeps its plan, services and changes in
  * memory: a new server (a new model process) starts with an empty plan, as a restarted
  * Pebble does.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -135,7 +138,8 @@ export async function startPebble(options: PebbleServerOptions): Promise<PebbleS
 class LocalPebble implements PebbleServer {
   readonly socketPath: string;
   readonly container: string;
-  private readonly bootId = randomUUID();
+  // Pebble's boot-id is the kernel's (restart.BootID); a random one where there is none.
+  private readonly bootId = kernelBootId() ?? randomUUID();
   private readonly changes = new PebbleChanges();
   private readonly services: PebbleServices;
   private readonly checks: PebbleChecks;
@@ -692,6 +696,14 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+function kernelBootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a process answers on unix socket `path`. */
