@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,33 @@ describe('a sidecar charm in the local model', { timeout: TIMEOUT }, () => {
     ]);
     await model.removeUnit('sidecar/1');
     expect(readFileSync(model.manifestsPath('sidecar')!, 'utf8')).toContain('replicas: 1\n');
+  });
+
+  it('starts a service whose executable exists only with --run-workloads, and stops it when the command ends; without it the start fails as Pebble reports one', async () => {
+    // A command no other process runs, so that the check below can only find this one.
+    const command = `/bin/sleep ${300 + Math.floor(Math.random() * 1000)}.25`;
+    const running = () => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === command;
+      } catch {
+        return false;
+      }
+    });
+    const withWorkloads = await createModel({ dir: folder() });
+    models.push(withWorkloads);
+    await withWorkloads.deploy(sidecar, { runWorkloads: true, config: { 'service-command': command }, resources: { 'workload-image': 'ghcr.io/example/workload:1.0' } });
+    const lines = logged(withWorkloads, 'sidecar/0');
+    expect(lines).toContain('replan={"status":"Done"}');
+    // Active while the hook ran; gone once the command (here, the operation) ended.
+    expect(lines.find((line) => line.startsWith('services='))).toContain('"current":"active"');
+    expect(running()).toBe(false);
+
+    const without = await createModel({ dir: folder() });
+    models.push(without);
+    await without.deploy(sidecar, { config: { 'service-command': command }, resources: { 'workload-image': 'ghcr.io/example/workload:1.0' } });
+    const plain = logged(without, 'sidecar/0');
+    expect(plain).toContain('replan={"status":"Error"}');
+    expect(plain.find((line) => line.startsWith('services='))).toContain('"current":"inactive"');
   });
 
   it('refuses a model folder too deep for the Pebble sockets, naming the path and the 107-byte limit, and deploys nothing', async () => {
