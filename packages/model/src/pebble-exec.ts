@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -53,6 +54,10 @@ interface Execution {
   readonly sockets: Map<string, WebSocket | null>;
   ioConnected: () => void;
   readonly ioReady: Promise<void>;
+  /** Messages received per websocket before its reader was set. */
+  readonly inboxes: Map<string, { data: Buffer; isBinary: boolean }[]>;
+  /** Who reads each websocket's messages once the command runs. */
+  readonly readers: Map<string, (data: Buffer, isBinary: boolean) => void>;
   pid?: number;
 }
 
@@ -122,6 +127,8 @@ export class PebbleExec {
       sockets: new Map<string, WebSocket | null>([['control', null], ['stdio', null], ...(payload['split-stderr'] ? [['stderr', null] as [string, null]] : [])]),
       ioConnected,
       ioReady,
+      inboxes: new Map(),
+      readers: new Map(),
     };
     this.executions.set(task.id, execution);
     const run = this.run(execution, change).finally(() => {
@@ -148,6 +155,14 @@ export class PebbleExec {
     if (execution.sockets.get(websocketId) !== null) return refuse(500, `${websocketId} websocket already connected`);
     this.server.handleUpgrade(request, socket, head, (ws) => {
       execution.sockets.set(websocketId, ws);
+      // Messages can arrive before the command starts (stdin sent right after the handshake): keep them until then.
+      const inbox = execution.inboxes.get(websocketId) ?? [];
+      execution.inboxes.set(websocketId, inbox);
+      ws.on('message', (data, isBinary) => {
+        const reader = execution.readers.get(websocketId);
+        if (reader) reader(data as Buffer, isBinary);
+        else inbox.push({ data: data as Buffer, isBinary });
+      });
       if (execution.sockets.get('stdio') && (!execution.splitStderr || execution.sockets.get('stderr'))) execution.ioConnected();
     });
   }
@@ -221,17 +236,20 @@ export class PebbleExec {
         if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
       }, execution.timeoutMs) : undefined;
       child.stdin.on('error', () => undefined);
-      stdio.on('message', (data, isBinary) => {
+      const read = (id: string, reader: (data: Buffer, isBinary: boolean) => void): void => {
+        for (const message of execution.inboxes.get(id)?.splice(0) ?? []) reader(message.data, message.isBinary);
+        execution.readers.set(id, reader);
+      };
+      read('stdio', (data, isBinary) => {
         if (isBinary) {
-          child.stdin.write(data as Buffer);
-        } else if (parseCommandMessage(data as Buffer)?.command === 'end') {
+          child.stdin.write(data);
+        } else if (parseCommandMessage(data)?.command === 'end') {
           child.stdin.end();
         }
       });
       stdio.on('close', () => child.stdin.end());
-      const control = execution.sockets.get('control');
-      control?.on('message', (data) => {
-        const message = parseCommandMessage(data as Buffer);
+      read('control', (data) => {
+        const message = parseCommandMessage(data);
         if (message?.command === 'signal' && typeof message.signal?.name === 'string' && child.pid !== undefined) {
           try {
             process.kill(child.pid, message.signal.name as NodeJS.Signals);
@@ -261,8 +279,8 @@ export class PebbleExec {
           resolve(`timed out after ${formatDuration(execution.timeoutMs)}: context deadline exceeded`);
           return;
         }
-        // Go reports -1 for a process ended by a signal.
-        setExitCode(code ?? (signal ? -1 : 0));
+        // Pebble's reaper reports 128 + the signal for a process a signal ended.
+        setExitCode(code ?? 128 + (signal ? osConstants.signals[signal] : 0));
         resolve(undefined);
       });
     });

@@ -107,6 +107,24 @@ describe('exec (api_exec.go, cmdstate)', () => {
     expect(change.tasks[0]!.data).toEqual({ 'exit-code': -1 });
   }, 20_000);
 
+  it('takes stdin sent right after the handshake, and forwards a control signal (exit code 128 + signal, reaper.go)', async () => {
+    const server = await pebble(true);
+    const started = await call(server, 'POST', '/v1/exec', { command: ['sh', '-c', 'read line; echo "got $line"; exec sleep 30'] });
+    const taskId = (started.body.result as { 'task-id': string })['task-id'];
+    const control = await socket(server, taskId, 'control');
+    const stdio = await socket(server, taskId, 'stdio');
+    stdio.ws.send(Buffer.from('early\n'), { binary: true });
+    // Wait for the command's answer, then stop it through the control websocket.
+    await new Promise<void>((resolve) => stdio.ws.on('message', (data, isBinary) => isBinary && (data as Buffer).toString().includes('got early') && resolve()));
+    control.ws.send(JSON.stringify({ command: 'signal', signal: { name: 'SIGTERM' } }));
+    expect(await stdio.output).toBe('got early\n');
+    const change = (await call(server, 'GET', `/v1/changes/${started.body.change as string}/wait?timeout=10s`)).body.result as { status: string; tasks: { data: unknown }[] };
+    expect(change.status).toBe('Done');
+    expect(change.tasks[0]!.data).toEqual({ 'exit-code': 143 });
+    control.ws.close();
+    stdio.ws.close();
+  }, 20_000);
+
   it('kills a command that outlives its timeout', async () => {
     const server = await pebble(true);
     const { change } = await exec(server, { command: ['sleep', '30'], timeout: '200ms' });
