@@ -1,8 +1,9 @@
 /**
  * Pebble's health checks (canonical/pebble internals/overlord/checkstate/manager.go and
  * checkers.go, shown by internals/daemon/api_checks.go): the plan's http, tcp and exec
- * checks, `inactive` until started (by a replan, for those with startup enabled or unset,
- * or by `POST /v1/checks`), then `up` until `threshold` consecutive failures make them
+ * checks; those with startup enabled or unset start as soon as a layer adds them (and on
+ * a replan if stopped), the others with `POST /v1/checks`; `inactive` until started,
+ * then `up` until `threshold` consecutive failures make them
  * `down`. They run every `period` only when the model runs workloads; otherwise a started
  * check stays as Pebble shows it before its first run: up, no successes, no failures.
  */
@@ -49,18 +50,35 @@ export class PebbleChecks {
 
   constructor(private readonly options: CheckOptions) {}
 
-  /** A new plan: checks gone from it are stopped and forgotten, running ones keep going with the new config. */
+  /**
+   * A new plan (checkstate's PlanChanged): checks gone from it are stopped and forgotten;
+   * new checks whose startup is enabled or unset start at once; a running check whose
+   * config changed starts again from zero (unless only its startup became disabled).
+   */
   planChanged(plan: PebblePlan): void {
+    const previous = this.plan;
     this.plan = plan;
+    const restart: string[] = [];
     for (const [name, state] of this.states) {
-      if (plan.checks[name] === undefined) {
+      const config = plan.checks[name];
+      if (config === undefined) {
         clearTimeout(state.timer);
         this.states.delete(name);
+        continue;
       }
+      const old = previous.checks[name];
+      if (!state.started || JSON.stringify(old) === JSON.stringify(config)) continue;
+      if (config.startup === 'disabled' && old?.startup !== 'disabled') continue;
+      clearTimeout(state.timer);
+      state.started = false;
+      restart.push(name);
     }
+    // As PlanChanged counts only running checks as existing, a stopped one starts again too.
+    const fresh = Object.keys(plan.checks).filter((name) => !restart.includes(name) && !this.states.get(name)?.started && plan.checks[name]!.startup !== 'disabled');
+    this.start([...restart, ...fresh]);
   }
 
-  /** checkstate's Replan: starts the checks whose startup is enabled or unset. */
+  /** checkstate's Replan: starts the checks whose startup is enabled or unset and that are not running. */
   replan(): void {
     this.start(Object.keys(this.plan.checks).filter((name) => this.plan.checks[name]!.startup !== 'disabled'));
   }

@@ -439,18 +439,19 @@ describe('checks (api_checks.go, checkstate)', () => {
     expect(alive(first)).toBe(false);
     expect(server.servicePid('bystander')).toBe(bystander);
   }, 30_000);
-  it('shows checks inactive until a replan starts them, then up with no run yet when workloads do not run', async () => {
+  it('starts checks with startup enabled or unset as their layer is added (checkstate PlanChanged), up with no run yet when workloads do not run', async () => {
     const server = await pebble(false);
     await addLayer(server, 'base', 'checks:\n  alive:\n    override: replace\n    level: alive\n    tcp: {port: 1}\n  manual:\n    override: replace\n    startup: disabled\n    exec: {command: "true"}\n');
-    expect((await call(server, 'GET', '/v1/checks')).body.result).toEqual([
-      { name: 'alive', level: 'alive', startup: 'enabled', status: 'inactive', successes: 0, threshold: 3 },
-      { name: 'manual', startup: 'disabled', status: 'inactive', successes: 0, threshold: 3 },
-    ]);
-    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'replan' })).body.change as string);
     const [alive, manual] = (await call(server, 'GET', '/v1/checks')).body.result as Record<string, unknown>[];
-    expect(alive).toMatchObject({ name: 'alive', status: 'up', successes: 0, threshold: 3 });
+    expect(alive).toMatchObject({ name: 'alive', level: 'alive', startup: 'enabled', status: 'up', successes: 0, threshold: 3 });
+    expect(alive!.failures).toBeUndefined();
     expect(alive!['change-id']).toMatch(/^\d+$/);
-    expect(manual).toMatchObject({ status: 'inactive' });
+    expect(manual).toEqual({ name: 'manual', startup: 'disabled', status: 'inactive', successes: 0, threshold: 3 });
+    expect((await call(server, 'POST', '/v1/checks', { action: 'stop', checks: ['alive'] })).body.result).toEqual({ changed: ['alive'] });
+    expect(((await call(server, 'GET', '/v1/checks?names=alive')).body.result as Record<string, unknown>[])[0]).toMatchObject({ status: 'inactive' });
+    // checkstate's Replan starts enabled checks that are not running.
+    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'replan' })).body.change as string);
+    expect(((await call(server, 'GET', '/v1/checks?names=alive')).body.result as Record<string, unknown>[])[0]).toMatchObject({ status: 'up' });
     expect((await call(server, 'POST', '/v1/checks', { action: 'start', checks: ['manual', 'nope'] })).body.result).toEqual({ message: 'cannot start checks: cannot find checks in plan: nope' });
     expect((await call(server, 'POST', '/v1/checks', { action: 'start', checks: ['manual'] })).body.result).toEqual({ changed: ['manual'] });
   });
