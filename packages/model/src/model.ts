@@ -156,7 +156,8 @@ export class LocalModel {
       await withStagedCharm(this.dir, source, ({ charmDir, metadata }) => {
         const op = { type: 'upgrade', app, source, charm: metadata.name, endpoints: endpoints(metadata), stores: storeDeclarations(metadata.storage).map(storeRecord) } as const;
         checkUpgrade(this.#state, op);
-        const next = transition(this.#state, { ...op, configYaml: loadConfigYaml(charmDir) });
+        const sidecar = isSidecarCharm(metadata) ? sidecarContainers(metadata) : undefined;
+        const next = transition(this.#state, { ...op, configYaml: loadConfigYaml(charmDir), ...(sidecar ? { sidecar } : {}) });
         installCharm(charmDir, this.#store.file(record.charmDir));
         this.#carryOut(next.record, next.effects);
       });
@@ -425,6 +426,10 @@ export class LocalModel {
         for (const entry of this.#store.readTimeline()) {
           if (entry.kind === 'hook-start' && entry.unit === effect.unit && entry.trace) rmSync(this.#store.file(replayRecordFile(entry.trace)), { force: true });
         }
+      }
+      else if (effect.type === 'restart-containers') {
+        // A new pod: its containers start from their images, Pebble with an empty plan.
+        for (const part of ['pebble', 'containers']) rmSync(join(this.#store.unitDir(effect.unit), part), { recursive: true, force: true });
       }
       else this.#store.removeApp(effect.app, effect.charmDir);
     }

@@ -79,6 +79,8 @@ export type Operation =
       readonly endpoints: readonly CharmEndpoint[];
       /** The new revision's stores; units get the minimum of a store new in it. */
       readonly stores?: readonly StoreRecord[];
+      /** A sidecar charm's containers in the new revision. */
+      readonly sidecar?: readonly ContainerRecord[];
     }
   | { readonly type: 'relate'; readonly interface: string; readonly ends: readonly [RelationEnd, RelationEnd] }
   | { readonly type: 'unrelate'; readonly relationId: number }
@@ -131,6 +133,11 @@ export type Effect =
   | { readonly type: 'render-manifests'; readonly app: string }
   /** The application is gone: delete its charm and its manifests. */
   | { readonly type: 'remove-app-files'; readonly app: string; readonly charmDir: string }
+  /**
+   * A sidecar unit's pod is made again (a refresh changes its StatefulSet's pod template):
+   * its workload containers start from their images, so their files and Pebble's saved plan go.
+   */
+  | { readonly type: 'restart-containers'; readonly app: string; readonly unit: string }
   /** The unit is gone (its remove hook ran or was skipped): delete its folder, its charm copy and the state kept there. */
   | { readonly type: 'remove-unit-files'; readonly app: string; readonly unit: string }
   /** A storage instance was made: its folder (relative to the model's); a block device is a file of `size` MiB in it. */
@@ -448,9 +455,19 @@ function upgrade(model: ModelRecord, op: Extract<Operation, { type: 'upgrade' }>
     if (op.stores.length > 0) app.stores = op.stores.map((store) => ({ ...store }));
     else delete app.stores;
   }
+  // A sidecar application's refresh changes its pod template: Kubernetes makes each pod
+  // again, so every container's Pebble starts empty and says so with pebble-ready, after
+  // the new charm's upgrade-charm and config-changed.
+  if (app.sidecar && op.sidecar) {
+    app.sidecar.containers = op.sidecar.map((c) => ({ ...c, mounts: c.mounts.map((m) => ({ ...m })) }));
+    effects.push({ type: 'render-manifests', app: app.name });
+  }
   for (const unit of app.units) {
     effects.push({ type: 'copy-charm', app: app.name, unit: unit.name });
     unit.queue.push({ hook: 'upgrade-charm' }, { hook: 'config-changed' });
+    if (!app.sidecar || !op.sidecar) continue;
+    effects.push({ type: 'restart-containers', app: app.name, unit: unit.name });
+    for (const container of app.sidecar.containers) unit.queue.push({ hook: `${container.name}-pebble-ready`, workload: container.name });
   }
   // A store new in this revision: its instances attach once the charm that declares it is in place.
   if (op.stores) newStoresStorage(model, app, storesBefore, effects);

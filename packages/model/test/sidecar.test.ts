@@ -135,6 +135,14 @@ describe('a sidecar charm in the local model', { timeout: TIMEOUT }, () => {
     expect(plain.find((line) => line.startsWith('services='))).toContain('"current":"inactive"');
   });
 
+  it('gives every container pebble-ready again after a refresh, with an empty plan: the pods are made again', async () => {
+    const { model, hooks } = await deployed();
+    hooks.length = 0;
+    await model.upgrade('sidecar', sidecar);
+    expect(hooks).toEqual(['sidecar/0 upgrade-charm', 'sidecar/0 config-changed', 'sidecar/0 workload-pebble-ready']);
+    expect(logged(model, 'sidecar/0').filter((line) => line.startsWith('plan=')).at(-1)).toBe('plan="{}\\n"');
+  });
+
   it('refuses a model folder too deep for the Pebble sockets, naming the path and the 107-byte limit, and deploys nothing', async () => {
     const deep = join(folder(), 'x'.repeat(40), 'y'.repeat(40));
     mkdirSync(deep, { recursive: true });
