@@ -13,6 +13,7 @@
  *     rootDir: join(modelDir, 'containers', 'app-0', 'workload'), // the container's files
  *     runWorkloads: false,                                     // model option runWorkloads
  *     log: (line) => …,                                        // the server's notices
+ *     planFile: join(modelDir, 'containers', 'app-0', 'workload.plan.json'), // optional: keep the plan
  *   });
  *   // hooks get CHARMS_PEBBLE_SOCKETS=<dir>; the client finds <dir>/<container>/pebble.socket
  *   await pebble.close();                                      // stops services and execs, removes the socket
@@ -21,9 +22,9 @@
  * server started on a socket whose earlier server died ends the groups it left.
  *
  * `pebbleSocketPath` throws a ModelError (INVALID_OPTION) when the path would pass the
- * 107 bytes a unix socket path may hold. The server keeps its plan, services and changes in
- * memory: a new server (a new model process) starts with an empty plan, as a restarted
- * Pebble does.
+ * 107 bytes a unix socket path may hold. The server keeps its services and changes in
+ * memory, and its plan too unless `planFile` names where to keep the layers: a new server
+ * (a new model process) then starts with the plan the charm built, its services stopped.
  */
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { ModelError } from './model-errors.js';
 import { changeInfo, changeStatus, finishTask, type PebbleChange, PebbleChanges } from './pebble-changes.js';
 import { ChecksNotFound, PebbleChecks } from './pebble-checks.js';
 import { endLeftovers, PebbleProcessRecord } from './pebble-leftovers.js';
+import { loadPlanFile, savePlanFile } from './pebble-plan-file.js';
 import { ExecRefused, PebbleExec, type ExecPayload } from './pebble-exec.js';
 import { ContainerFiles, PebbleFileError, buildMultipart, parseMultipart } from './pebble-files.js';
 import { EMPTY_PLAN, PebblePlanError, buildPlan, combineLayers, parseDuration, parseLayer, planYaml, serviceOrder, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
@@ -54,6 +56,12 @@ export interface PebbleServerOptions {
   readonly runWorkloads: boolean;
   /** Receives the server's notices (service starts and exits); nothing secret goes there. */
   readonly log?: (line: string) => void;
+  /**
+   * Where to keep the layers (JSON, owner-only) so that a server started again with the
+   * same file has the same plan. Services do not run after such a restart until started,
+   * as after a container restart. Without it the plan lives in memory only, as Pebble's.
+   */
+  readonly planFile?: string;
 }
 
 /** A running Pebble server. */
@@ -166,6 +174,11 @@ class LocalPebble implements PebbleServer {
       onDown: (name) => this.services.checkFailed(name),
     });
     this.exec = new PebbleExec({ ...shared, changes: this.changes });
+    const kept = options.planFile === undefined ? undefined : loadPlanFile(options.planFile);
+    if (kept !== undefined) {
+      this.plan = kept;
+      this.checks.planChanged(kept);
+    }
     this.http = createServer((request, response) => void this.serve(request, response));
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
     this.defineRoutes();
@@ -420,6 +433,7 @@ class LocalPebble implements PebbleServer {
         layers.push(parsed);
       }
       this.plan = buildPlan(layers);
+      if (this.options.planFile !== undefined) savePlanFile(this.options.planFile, this.plan);
     } catch (error) {
       if (error instanceof PebblePlanError) return badRequest(error.message);
       throw error;

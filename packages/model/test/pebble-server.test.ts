@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ interface Answer {
 function call(server: PebbleServer, method: string, path: string, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ socketPath: server.socketPath, method, path, headers: text ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+    const req = request({ socketPath: server.socketPath, agent: false, method, path, headers: text ? { 'Content-Type': 'application/json' } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'] }));
@@ -224,6 +224,35 @@ describe('layers and the plan (plan.go CombineLayers, Validate; planstate)', () 
     const server = await pebble();
     const answer = await addLayer(server, 'pebble-x', 'summary: x\n');
     expect(answer.body.result).toEqual({ message: 'cannot parse layer YAML: cannot use reserved label prefix "pebble-"' });
+  });
+});
+
+describe('a kept plan (planFile)', () => {
+  it('gives a server started again the layers the previous one had, with its services stopped', async () => {
+    const dir = folder();
+    const options = { socketPath: pebbleSocketPath(pebbleSocketDir(dir, 'app/0'), 'workload'), container: 'workload', rootDir: join(dir, 'root'), runWorkloads: false, planFile: join(dir, 'plan.json') };
+    const first = await startPebble(options);
+    servers.push(first);
+    await addLayer(first, 'base', 'services:\n  web:\n    override: replace\n    command: /bin/web\n    startup: enabled\n');
+    await addLayer(first, 'more', 'services:\n  web:\n    override: merge\n    environment: {A: "1"}\n');
+    const before = await plan(first);
+    await first.close();
+    expect(statSync(options.planFile).mode & 0o777).toBe(0o600);
+    const second = await startPebble(options);
+    servers.push(second);
+    expect(await plan(second)).toBe(before);
+    expect(await services(second)).toEqual([{ name: 'web', startup: 'enabled', current: 'inactive' }]);
+    // Labels are kept too: "base" exists already.
+    expect((await addLayer(second, 'base', 'summary: x\n')).body.result).toEqual({ message: 'layer "base" already exists' });
+  });
+
+  it('refuses a kept plan that is not valid, naming the file', async () => {
+    const dir = folder();
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, '[{"label": "base", "order": 1000, "services": {"web": {"override": "replace"}}}]');
+    const starting = startPebble({ socketPath: pebbleSocketPath(pebbleSocketDir(dir, 'app/0'), 'workload'), container: 'workload', rootDir: join(dir, 'root'), runWorkloads: false, planFile });
+    await expect(starting).rejects.toMatchObject({ code: 'MODEL_CORRUPT' });
+    await expect(starting).rejects.toThrow(`${planFile}: plan must define "command" for service "web"`);
   });
 });
 
