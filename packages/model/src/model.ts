@@ -389,14 +389,21 @@ export class LocalModel {
       runWorkloads: this.#options.runWorkloads === true,
       log: (unit, line) => this.#store.log({ time: modelTime(this.#state), unit, hook: 'pebble', level: 'INFO', message: line }),
     });
+    let failed = false;
     try {
       this.#state = this.#load();
       await change();
       this.#store.save(this.#state);
       return await this.#settle(pebbles);
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
       try {
         await pebbles.stop(this.#state);
+      } catch (error) {
+        // The operation's own failure is the one to report; a Pebble that would not stop comes second.
+        if (!failed) throw error;
       } finally {
         await release();
       }
