@@ -377,7 +377,7 @@ export function buildPlan(layers: readonly PebbleLayer[]): PebblePlan {
 /**
  * The order to start (requirements first, `after` respected) or stop (the reverse) the
  * named services, as plan.go's StartOrder and StopOrder; starting also brings in the
- * services a named one `requires`.
+ * services a named one `requires`, stopping the services that require a named one.
  * @throws PebblePlanError naming a service that does not exist, or a before/after loop.
  */
 export function serviceOrder(plan: PebblePlan, names: readonly string[], direction: 'start' | 'stop'): string[] {
@@ -386,7 +386,12 @@ export function serviceOrder(plan: PebblePlan, names: readonly string[], directi
     if (wanted.has(name)) return;
     if (plan.services[name] === undefined) throw new PebblePlanError(`service ${q(name)} does not exist`);
     wanted.add(name);
-    if (direction === 'start') for (const required of plan.services[name]!.requires ?? []) visit(required);
+    if (direction === 'start') {
+      for (const required of plan.services[name]!.requires ?? []) visit(required);
+    } else {
+      // Stopping a service stops those that require it too (plan.go's order with stop).
+      for (const [other, service] of Object.entries(plan.services)) if ((service.requires ?? []).includes(name)) visit(other);
+    }
   };
   for (const name of names) visit(name);
   // `a after b` and `b before a` both mean b starts first.

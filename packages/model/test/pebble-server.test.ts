@@ -52,7 +52,7 @@ async function plan(server: PebbleServer): Promise<string> {
   return (await call(server, 'GET', '/v1/plan?format=yaml')).body.result as string;
 }
 
-async function waitChange(server: PebbleServer, id: string): Promise<Record<string, unknown> & { status: string; err?: string; tasks: { kind: string; status: string; log?: string[] }[] }> {
+async function waitChange(server: PebbleServer, id: string): Promise<Record<string, unknown> & { status: string; err?: string; tasks: { kind: string; summary: string; status: string; log?: string[] }[] }> {
   const answer = await call(server, 'GET', `/v1/changes/${id}/wait?timeout=20s`);
   expect(answer.status).toBe(200);
   return answer.body.result as never;
@@ -423,6 +423,18 @@ describe('services and changes (api_services.go, servstate)', () => {
     expect(JSON.parse(followed.split('\n')[0]!)).toMatchObject({ service: 'talker', message: 'tick' });
     expect((await call(server, 'GET', '/v1/logs?n=-2')).body.result).toEqual({ message: 'n must be -1, 0, or a positive integer' });
   }, 30_000);
+
+  it('starts what a service requires first, and stops what requires a service with it (plan.go StartOrder, StopOrder)', async () => {
+    const server = await pebble(false);
+    await addLayer(server, 'base', 'services:\n  web:\n    override: replace\n    command: sleep 30\n    requires: [db]\n    after: [db]\n  db:\n    override: replace\n    command: sleep 30\n');
+    const started = await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['web'] })).body.change as string);
+    expect(started.summary).toBe('Start service "web" and 1 more');
+    expect(started.tasks.map((task) => task.summary)).toEqual(['Start service "db"', 'Start service "web"']);
+    // db fails (no workloads here), so web's start is held, as Pebble holds a task waiting on a failed one.
+    expect(started.tasks.map((task) => task.status)).toEqual(['Error', 'Hold']);
+    const stopped = await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'stop', services: ['db'] })).body.change as string);
+    expect(stopped.tasks.map((task) => task.summary)).toEqual(['Stop service "web"', 'Stop service "db"']);
+  });
 
   it('refuses service actions as Pebble does', async () => {
     const server = await pebble();
