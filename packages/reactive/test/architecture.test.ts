@@ -22,6 +22,8 @@ const RANK: Record<string, number> = {
   'interface-object-storage': 2,
   // Includes layer:status, and uses it.
   'layer-docker-resource': 3,
+  // Sidecar charms: Pebble (a leaf) for the workload, layer:status for what it says.
+  'layer-sidecar': 3,
   model: 4,
   conformance: 4,
   // Building and packing: merges manifests (manifest), bundles the reactive and runtime
