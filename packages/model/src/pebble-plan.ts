@@ -25,7 +25,8 @@ export interface OptionalDuration {
 export interface PebbleService {
   summary?: string;
   description?: string;
-  startup?: 'enabled' | 'disabled';
+  /** Pebble does not check it: anything but "enabled" is disabled. */
+  startup?: string;
   override?: string;
   command?: string;
   after?: string[];
@@ -209,9 +210,6 @@ export function validateLayer(layer: PebbleLayer): void {
     if (name === 'pebble') throw new PebblePlanError(`cannot use reserved service name ${q(name)}`);
     if (name.startsWith('-')) throw new PebblePlanError(`cannot use service name ${q(name)}: starting with "-" not allowed`);
     if (service === null) throw new PebblePlanError(`service object cannot be null for service ${q(name)}`);
-    if (service.startup !== undefined && service.startup !== 'enabled' && service.startup !== 'disabled') {
-      throw new PebblePlanError(`cannot parse layer ${q(layer.label)} section "services": invalid startup value ${q(service.startup)}`);
-    }
     try {
       parseCommand(service.command ?? '');
     } catch (error) {
@@ -358,7 +356,7 @@ export function buildPlan(layers: readonly PebbleLayer[]): PebblePlan {
     if (check.exec !== undefined && !check.exec.command) throw new PebblePlanError(`plan must set "command" for exec check ${q(name)}`);
     const context = check.exec?.['service-context'];
     if (context && plan.services[context] === undefined) throw new PebblePlanError(`plan check ${q(name)} service context specifies non-existent service ${q(context)}`);
-    if (check.http === undefined && check.tcp === undefined && check.exec === undefined) {
+    if ([check.http, check.tcp, check.exec].filter((kind) => kind !== undefined).length !== 1) {
       throw new PebblePlanError(`plan must specify one of "http", "tcp", or "exec" for check ${q(name)}`);
     }
   }
