@@ -6,7 +6,7 @@
  * whole (`Plan.Validate`: every service has a command, checks name a kind, no
  * before/after loop). Error texts are Pebble's, so a charm sees what it would see in a pod.
  */
-import { isMap, parseDocument, stringify } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document } from 'yaml';
 
 /** A Pebble layer or plan problem; `message` is Pebble's own text (plan.go's FormatError). */
 export class PebblePlanError extends Error {
@@ -129,7 +129,13 @@ const SERVICE_ACTIONS = ['', 'restart', 'shutdown', 'ignore', 'success-shutdown'
  * @throws PebblePlanError with Pebble's message.
  */
 export function parseLayer(order: number, label: string, text: string): PebbleLayer {
-  const document = parseDocument(text, { uniqueKeys: true });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, lineCounter: lines });
+  // yaml.v3's unknown-field error: "line N: field F not found in type plan.T".
+  const unknownField = (section: string, path: string[], field: string, type: string): PebblePlanError => {
+    const line = keyLine(document, lines, [section, ...path], field);
+    return sectionError(label, section, `unmarshal errors:\n  ${line ? `line ${line}: ` : ''}field ${field} not found in type plan.${type}`);
+  };
   if (document.errors.length > 0) {
     throw new PebblePlanError(`cannot parse layer ${q(label)}: yaml: ${document.errors[0]!.message.split('\n')[0]}`);
   }
@@ -148,11 +154,12 @@ export function parseLayer(order: number, label: string, text: string): PebbleLa
     if (typeof value !== 'string') throw sectionError(label, field, `cannot unmarshal ${describe(value)} into string`);
     layer[field] = value;
   }
-  layer.services = entries(label, 'services', top.services, (name, value) => decodeFields(label, 'services', name, value, SERVICE_FIELDS) as PebbleService);
+  layer.services = entries(label, 'services', top.services, (name, value) => decodeFields(label, 'services', name, value, SERVICE_FIELDS, (field) => unknownField('services', [name], field, 'Service')) as PebbleService);
   layer.checks = entries(label, 'checks', top.checks, (name, value) => {
-    const check = decodeFields(label, 'checks', name, value, CHECK_FIELDS) as PebbleCheck & Record<string, unknown>;
+    const check = decodeFields(label, 'checks', name, value, CHECK_FIELDS, (field) => unknownField('checks', [name], field, 'Check')) as PebbleCheck & Record<string, unknown>;
     for (const kind of ['http', 'tcp', 'exec'] as const) {
-      if (check[kind] !== undefined) check[kind] = decodeFields(label, 'checks', `${name}.${kind}`, check[kind], CHECK_KIND_FIELDS[kind]!) as never;
+      const type = { http: 'HTTPCheck', tcp: 'TCPCheck', exec: 'ExecCheck' }[kind];
+      if (check[kind] !== undefined) check[kind] = decodeFields(label, 'checks', `${name}.${kind}`, check[kind], CHECK_KIND_FIELDS[kind]!, (field) => unknownField('checks', [name, kind], field, type)) as never;
     }
     return check;
   });
@@ -172,14 +179,23 @@ function entries<T>(label: string, section: string, value: unknown, decode: (nam
   return out;
 }
 
-function decodeFields(label: string, section: string, name: string, value: unknown, fields: Record<string, string>): Record<string, unknown> {
+/** The line of key `field` in the map at `path`, if the document has it there. */
+function keyLine(document: Document, lines: LineCounter, path: string[], field: string): number | undefined {
+  const map = document.getIn(path, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === field);
+  const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+function decodeFields(label: string, section: string, name: string, value: unknown, fields: Record<string, string>, unknown: (field: string) => PebblePlanError): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw sectionError(label, section, `cannot unmarshal ${describe(value)} into the entry ${q(name)}`);
   }
   const out: Record<string, unknown> = {};
   for (const [field, fieldValue] of Object.entries(value as Record<string, unknown>)) {
     const kind = fields[field];
-    if (kind === undefined) throw sectionError(label, section, `field ${field} not found in ${q(name)}`);
+    if (kind === undefined) throw unknown(field);
     if (fieldValue === null) continue;
     const ok =
       kind === 'string' ? typeof fieldValue === 'string' || typeof fieldValue === 'number' || typeof fieldValue === 'boolean'

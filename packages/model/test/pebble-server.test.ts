@@ -209,6 +209,7 @@ describe('layers and the plan (plan.go CombineLayers, Validate; planstate)', () 
     ['checks:\n  up:\n    override: replace\n', 'plan must specify one of "http", "tcp", or "exec" for check "up"', false],
     ['checks:\n  up:\n    override: replace\n    tcp: {port: 80}\n    exec: {command: "true"}\n', 'plan must specify one of "http", "tcp", or "exec" for check "up"', false],
     ['bogus: 1\n', 'cannot parse layer YAML: cannot parse layer "l": unknown section "bogus"', false],
+    ['services:\n  web:\n    override: replace\n    commmand: x\n', 'cannot parse layer YAML: cannot parse layer "l" section "services": yaml: unmarshal errors:\n  line 4: field commmand not found in type plan.Service', false],
     ['services:\n  a:\n    override: replace\n    command: x\n    after: [b]\n  b:\n    override: replace\n    command: y\n    after: [a]\n', 'services in before/after loop: a, b', false],
   ])("refuses an invalid layer with Pebble's message (%#)", async (layer, message, prefixOnly) => {
     const server = await pebble();
