@@ -428,7 +428,7 @@ export function serviceOrder(plan: PebblePlan, names: readonly string[], directi
   return direction === 'start' ? ordered : ordered.reverse();
 }
 
-/** The plan as `GET /v1/plan?format=yaml` prints it: sections and fields in Pebble's order, keys sorted. */
+/** The plan as `GET /v1/plan?format=yaml` prints it: sections and fields in Pebble's order, keys sorted, indented by 4 as yaml.v3 writes. */
 export function planYaml(plan: PebblePlan): string {
   const out: Record<string, unknown> = {};
   const sorted = <T>(record: Record<string, T>, shape: (value: T) => unknown): Record<string, unknown> =>
@@ -444,7 +444,7 @@ export function planYaml(plan: PebblePlan): string {
     });
   }
   if (Object.keys(plan['log-targets']).length > 0) out['log-targets'] = sorted(plan['log-targets'], (target) => target);
-  return Object.keys(out).length === 0 ? '{}\n' : stringify(out, { sortMapEntries: false, lineWidth: 0 });
+  return Object.keys(out).length === 0 ? '{}\n' : stringify(out, { sortMapEntries: false, lineWidth: 0, indent: 4, indentSeq: true });
 }
 
 function ordered(entry: object, fields: readonly string[], durations: readonly string[]): Record<string, unknown> {

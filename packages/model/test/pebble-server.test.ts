@@ -150,22 +150,22 @@ describe('layers and the plan (plan.go CombineLayers, Validate; planstate)', () 
     expect(await plan(server)).toBe(
       [
         'services:',
-        '  cache:',
-        '    override: replace',
-        '    command: /bin/cache',
-        '  db:',
-        '    override: replace',
-        '    command: /bin/db',
-        '  web:',
-        '    startup: enabled',
-        '    override: replace',
-        '    command: /bin/web --port 8080',
-        '    after:',
-        '      - db',
-        '      - cache',
-        '    environment:',
-        '      A: "1"',
-        '      B: "3"',
+        '    cache:',
+        '        override: replace',
+        '        command: /bin/cache',
+        '    db:',
+        '        override: replace',
+        '        command: /bin/db',
+        '    web:',
+        '        startup: enabled',
+        '        override: replace',
+        '        command: /bin/web --port 8080',
+        '        after:',
+        '            - db',
+        '            - cache',
+        '        environment:',
+        '            A: "1"',
+        '            B: "3"',
         '',
       ].join('\n'),
     );
@@ -175,7 +175,7 @@ describe('layers and the plan (plan.go CombineLayers, Validate; planstate)', () 
     const server = await pebble();
     await addLayer(server, 'base', 'services:\n  web:\n    override: replace\n    command: /bin/web\n    environment: {A: "1"}\n    kill-delay: 60s\n');
     await addLayer(server, 'next', 'services:\n  web:\n    override: replace\n    command: /bin/other\n');
-    expect(await plan(server)).toBe('services:\n  web:\n    override: replace\n    command: /bin/other\n');
+    expect(await plan(server)).toBe('services:\n    web:\n        override: replace\n        command: /bin/other\n');
   });
 
   it('prints durations as Go does ("60s" is "1m0s")', async () => {
