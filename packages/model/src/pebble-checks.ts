@@ -166,20 +166,44 @@ export class PebbleChecks {
     state.timer = setTimeout(() => {
       void this.runOnce(name, config).then((error) => {
         if (!state.started || this.states.get(name) !== state) return;
-        if (error === undefined) {
-          state.successes++;
-          state.failures = 0;
-        } else {
-          state.failures++;
-          if (state.lastError !== error) this.options.log(`Check ${JSON.stringify(name)} failure ${state.failures}: ${error}`);
-          // checkstate: the services are told once, when the check goes down.
-          if (state.failures === (config.threshold ?? DEFAULT_CHECK_THRESHOLD)) this.options.onDown?.(name);
-        }
-        state.lastError = error;
+        this.count(name, state, config, error);
         this.schedule(name, state);
       });
     }, period);
     state.timer.unref();
+  }
+
+  private count(name: string, state: CheckState, config: PebbleCheck, error: string | undefined): void {
+    if (error === undefined) {
+      state.successes++;
+      state.failures = 0;
+    } else {
+      state.failures++;
+      if (state.lastError !== error) this.options.log(`Check ${JSON.stringify(name)} failure ${state.failures}: ${error}`);
+      // checkstate: the services are told once, when the check goes down.
+      if (state.failures === (config.threshold ?? DEFAULT_CHECK_THRESHOLD)) this.options.onDown?.(name);
+    }
+    state.lastError = error;
+  }
+
+  /**
+   * `POST /v1/checks/refresh`: runs a check now and counts the result (api_checks.go,
+   * checkstate's RefreshCheck). Without runWorkloads nothing runs and the error says so.
+   * @throws ChecksNotFound for a name the plan lacks.
+   */
+  async refresh(name: string): Promise<{ info: CheckInfo; error?: string }> {
+    this.requireKnown([name]);
+    const config = this.plan.checks[name]!;
+    const state = this.state(name);
+    let error: string | undefined;
+    if (!this.options.runWorkloads) {
+      error = `the local model runs no workloads, so check ${JSON.stringify(name)} was not run (deploy with --run-workloads to run checks)`;
+    } else {
+      error = await this.runOnce(name, config);
+      if (this.states.get(name) === state) this.count(name, state, config, error);
+    }
+    const info = this.list().find((check) => check.name === name)!;
+    return { info, ...(error !== undefined ? { error } : {}) };
   }
 
   /** One run of a check (checkers.go); resolves to an error text, or undefined when it passed. */

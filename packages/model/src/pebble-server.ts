@@ -334,6 +334,16 @@ class LocalPebble implements PebbleServer {
       },
     });
     this.route('/v1/checks', { GET: (request) => this.getChecks(request), POST: (request) => this.postChecks(request) });
+    this.route('/v1/checks/refresh', {
+      POST: async (request) => {
+        const payload = decodeJson(request.body, 'cannot decode data from request body');
+        if ('reply' in payload) return payload.reply;
+        const name = typeof payload.value.name === 'string' ? payload.value.name : '';
+        if (name === '') return badRequest('must specify check name');
+        if (this.plan.checks[name] === undefined) return failure(404, `cannot find check with name ${JSON.stringify(name)}`);
+        return sync(await this.checks.refresh(name));
+      },
+    });
   }
 
   // api_logs.go: newline-delimited JSON, the last n lines (30 by default, all with -1), then with follow=true every new line.

@@ -509,6 +509,11 @@ describe('checks (api_checks.go, checkstate)', () => {
     expect(broken!.failures).toBeGreaterThanOrEqual(2);
     expect(fine).toMatchObject({ name: 'fine', status: 'up' });
     expect(fine!.successes).toBeGreaterThanOrEqual(2);
+    const refreshed = await call(server, 'POST', '/v1/checks/refresh', { name: 'fine' });
+    expect(refreshed.body.result).toMatchObject({ info: { name: 'fine', status: 'up' } });
+    expect((refreshed.body.result as { error?: string }).error).toBeUndefined();
+    expect((await call(server, 'POST', '/v1/checks/refresh', { name: 'broken' })).body.result).toMatchObject({ info: { name: 'broken', status: 'down' }, error: 'exit status 1' });
+    expect((await call(server, 'POST', '/v1/checks/refresh', { name: 'nope' })).body.result).toEqual({ message: 'cannot find check with name "nope"' });
     const health = await call(server, 'GET', '/v1/health?level=ready');
     expect(health.status).toBe(502);
     expect(health.body.result).toEqual({ healthy: false });
