@@ -125,6 +125,17 @@ describe('exec (api_exec.go, cmdstate)', () => {
     stdio.ws.close();
   }, 20_000);
 
+  it("runs in a service's context: its environment and working-dir, under the request's (plan.MergeServiceContext)", async () => {
+    const server = await pebble(true);
+    const layer = 'services:\n  web:\n    override: replace\n    command: sleep 30\n    working-dir: /srv\n    environment: {FROM_SERVICE: "yes", BOTH: service}\n';
+    expect((await call(server, 'POST', '/v1/layers', { action: 'add', label: 'base', format: 'yaml', layer })).status).toBe(200);
+    expect((await call(server, 'POST', '/v1/files', { action: 'make-dirs', dirs: [{ path: '/srv' }] })).status).toBe(200);
+    const { out, change } = await exec(server, { command: ['sh', '-c', 'echo "$FROM_SERVICE $BOTH $(basename "$PWD")"'], 'service-context': 'web', environment: { BOTH: 'request' } });
+    expect(out).toBe('yes request srv\n');
+    expect(change.status).toBe('Done');
+    expect((await call(server, 'POST', '/v1/exec', { command: ['true'], 'service-context': 'nope' })).body.result).toEqual({ message: 'context service "nope" not found' });
+  }, 20_000);
+
   it('kills a command that outlives its timeout', async () => {
     const server = await pebble(true);
     const { change } = await exec(server, { command: ['sleep', '30'], timeout: '200ms' });
