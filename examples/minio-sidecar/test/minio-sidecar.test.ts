@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,18 +20,23 @@ const APP = 'minio-sidecar';
 // A deploy runs six hooks, each a Node process: seconds on a busy two-core machine.
 const TIMEOUT = 120_000;
 const NOT_RUN = 'container minio: cannot start service: the local model runs no workloads, so "minio" was not run (deploy with --run-workloads to run services as local processes)';
+let builds: string; // one temporary folder for both builds
 let built: string;
 let consumer: string;
 
 beforeAll(async () => {
+  builds = mkdtempSync(join(tmpdir(), 'minio-sidecar-'));
   [built, consumer] = await Promise.all([
-    buildCharm({ charmDir: example, outDir: join(mkdtempSync(join(tmpdir(), 'minio-sidecar-')), APP) }).then((s) => s.outDir),
-    buildCharm({ charmDir: consumerFixture, outDir: join(mkdtempSync(join(tmpdir(), 'consumer-')), 'consumer') }).then((s) => s.outDir),
+    buildCharm({ charmDir: example, outDir: join(builds, APP) }).then((s) => s.outDir),
+    buildCharm({ charmDir: consumerFixture, outDir: join(builds, 'consumer') }).then((s) => s.outDir),
   ]);
 }, 2 * TIMEOUT);
 
 const models: LocalModel[] = [];
-afterAll(() => Promise.all(models.map((model) => model.destroy())), TIMEOUT);
+afterAll(async () => {
+  await Promise.all(models.map((model) => model.destroy()));
+  rmSync(builds, { recursive: true, force: true });
+}, TIMEOUT);
 
 async function deploy(config: Record<string, string | number> = {}) {
   const model = await createModel();
