@@ -42,8 +42,8 @@ import { ContainerFiles, PebbleFileError, buildMultipart, parseMultipart } from 
 import { EMPTY_PLAN, PebblePlanError, buildPlan, combineLayers, parseDuration, parseLayer, planYaml, serviceOrder, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
 import { PebbleServices } from './pebble-services.js';
 
-/** A unix socket path holds at most 108 bytes with its terminating NUL (sockaddr_un.sun_path). */
-export const SOCKET_PATH_LIMIT = 107;
+/** A unix socket path holds at most 108 bytes with its terminating NUL on Linux, 104 on macOS and the BSDs (sockaddr_un.sun_path). */
+export const SOCKET_PATH_LIMIT = process.platform === 'linux' ? 107 : 103;
 
 export interface PebbleServerOptions {
   /** Where to listen; its folder is created (mode 700). */

@@ -137,7 +137,7 @@ describe('the envelope and routes (api.go, response.go)', () => {
     } catch (error) {
       expect((error as ModelError).code).toBe('INVALID_OPTION');
       expect((error as Error).message).toContain(`${deep}/run/pebble/app-0/db/pebble.socket`);
-      expect((error as Error).message).toContain('107');
+      expect((error as Error).message).toContain(String(SOCKET_PATH_LIMIT));
     }
   });
 });
