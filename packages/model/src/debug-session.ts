@@ -138,14 +138,16 @@ export function openSession(modelDir: string, session: DebugSession, waiter?: Pr
 
 /** Watches the waiting command while the hook runs; if it dies, releases the paused hook. */
 async function releaseWhenWaiterDies(modelDir: string, unit: string, url: string, waiter: ProcessIdentity): Promise<void> {
-  while (!existsSync(debugFile(modelDir, unit, 'end'))) {
-    if (!isAlive(waiter)) {
-      // Nobody will read the session: it goes, and the hook runs on.
-      rmSync(debugFile(modelDir, unit, 'session'), { force: true });
-      await releaseInspector(url);
-      return;
-    }
-    await sleep(WATCH_MS);
+  const ended = () => existsSync(debugFile(modelDir, unit, 'end'));
+  while (!ended() && isAlive(waiter)) await sleep(WATCH_MS);
+  if (ended()) return;
+  // Nobody will read the session: it goes, and the hook runs on. A release that comes
+  // before Node has begun to wait is lost (seen on a busy machine), so it is sent again
+  // until the hook is over.
+  rmSync(debugFile(modelDir, unit, 'session'), { force: true });
+  while (!ended()) {
+    await releaseInspector(url);
+    await sleep(RELEASE_AGAIN_MS);
   }
 }
 
@@ -180,6 +182,8 @@ export function shellExited(modelDir: string, unit: string, exitCode: number): v
 const POLL_MS = 50;
 /** How often a running debug-code hook checks that its waiting command lives. */
 const WATCH_MS = 250;
+/** How often a hook whose waiting command died is told again to run on. */
+const RELEASE_AGAIN_MS = 1000;
 
 /**
  * The waiting command's side: the session once the runner opens it, or undefined when

@@ -14,6 +14,11 @@
  */
 import inspector from 'node:inspector';
 
+/** Whether Node was started with `--inspect` or `--inspect-brk` (on its command line or in NODE_OPTIONS, Node's own variable). */
+function startedWithInspector(): boolean {
+  return /(^|\s)--inspect(-brk)?(=|\s|$)/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
+}
+
 /** The names `JUJU_DEBUG_AT` lists (ops' parsing: comma-separated, trimmed, empties dropped). */
 export function debugAtOf(value: string | undefined): ReadonlySet<string> {
   return new Set((value ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''));
@@ -100,6 +105,9 @@ export class DebugStops {
     }
     // Node started without --inspect (Juju's debug-code): open the inspector now and wait
     // for a debugger, so that the statement after this pauses. Node prints its URL on stderr.
-    if (inspector.url() === undefined) inspector.open(0, '127.0.0.1', true);
+    // Started with it (charms debug-code's --inspect-brk), the waiting was Node's, once: a
+    // debugger that came and went, or the model letting the hook run on without one (its
+    // waiting command gone), means run on, not wait again.
+    if (!startedWithInspector() && inspector.url() === undefined) inspector.open(0, '127.0.0.1', true);
   }
 }
