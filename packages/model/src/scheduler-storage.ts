@@ -183,7 +183,7 @@ function makeInstances(model: ModelRecord, app: AppRecord, unit: UnitRecord, sto
       kind: store.type,
       unit: unit.name,
       // storageConstraintsWithDefaults: Kubernetes models use `kubernetes`; machines `rootfs` or `loop`.
-      pool: app.container ? 'kubernetes' : store.type === 'block' ? 'loop' : 'rootfs',
+      pool: app.container || app.sidecar ? 'kubernetes' : store.type === 'block' ? 'loop' : 'rootfs',
       size: Math.max(size ?? store.size, store.size),
       dir: `storage/${store.name}-${number}`,
       ...(app.container ? { mountPoint: mountPoint(store, id) } : {}),

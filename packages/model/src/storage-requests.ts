@@ -35,7 +35,7 @@ export function storageRequests(model: ModelRecord, unit: string, directives: re
     const store = app.stores?.find((s) => s.name === name);
     if (!store) throw fail(`charm storage "${name}" not found`);
     // The model has one pool per kind of storage, Juju's default for it.
-    const only = app.container ? 'kubernetes' : store.type === 'block' ? 'loop' : 'rootfs';
+    const only = app.container || app.sidecar ? 'kubernetes' : store.type === 'block' ? 'loop' : 'rootfs';
     if (pool !== undefined && pool !== only) throw fail(`pool "${pool}" not found (the local model's pool for ${store.type} storage of this charm is "${only}")`);
     if (size !== undefined && size < store.size) throw fail(`charm "${app.charm}" store "${name}": minimum storage size is ${iecSize(store.size)}, ${iecSize(size)} specified`);
     return { name, count, ...(size !== undefined ? { size } : {}) };
