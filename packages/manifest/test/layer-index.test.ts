@@ -15,7 +15,7 @@ describe('the workspace layer index (layer.yaml)', () => {
   const index = loadYamlFile(join(root, 'layer.yaml'), indexSchema)!;
 
   it('lists the layers of this workspace', () => {
-    expect(Object.keys(index.layers)).toEqual(['layer:status', 'layer:docker-resource', 'layer:caas-base']);
+    expect(Object.keys(index.layers)).toEqual(['layer:status', 'layer:docker-resource', 'layer:caas-base', 'layer:sidecar']);
   });
 
   it.each(Object.entries(index.layers))('%s points at a folder with a valid layer.yaml whose includes are known', (_name, folder) => {
