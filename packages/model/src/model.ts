@@ -9,6 +9,7 @@ import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
 import { readReplayRecord, replayRecordFile, type HookReplayRecord } from './hook-replay.js';
 import { HookRunner, MODEL_VARIABLES } from './hook-runner.js';
+import { maskSecrets, secretValues } from './log-masking.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
 import { emptyModel, findApp, findUnit, modelTime, sameRelation, type ActionRecord, type AppRecord, type ContainerRecord, type ModelRecord } from './model-state.js';
@@ -377,6 +378,11 @@ export class LocalModel {
     return checkModelRecord(this.#store.load(), this.#store.file('model.json'));
   }
 
+  /** The values the model knows to be secret (secret config options, registry passwords, secret relation and leader settings). */
+  #secrets(): string[] {
+    return secretValues(this.#state, Object.fromEntries(Object.values(this.#state.apps).map((app) => [app.name, this.#store.configYaml(app)])));
+  }
+
   /** The endpoints of a deployed application's charm. */
   readonly #endpointsOf = (app: string): CharmEndpoint[] => endpoints(this.#store.metadata(findApp(this.#state, app)));
 
@@ -387,7 +393,8 @@ export class LocalModel {
       modelDir: this.dir,
       unitDir: (unit) => this.#store.unitDir(unit),
       runWorkloads: this.#options.runWorkloads === true,
-      log: (unit, line) => this.#store.log({ time: modelTime(this.#state), unit, hook: 'pebble', level: 'INFO', message: line }),
+      // A service's command line may carry a secret (a password option): masked as hook output is.
+      log: (unit, line) => this.#store.log({ time: modelTime(this.#state), unit, hook: 'pebble', level: 'INFO', message: maskSecrets(line, this.#secrets()) }),
     });
     let failed = false;
     try {

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { workloadBaseEnvironment } from './pebble-environment.js';
 import { DEFAULT_CHECK_PERIOD_MS, DEFAULT_CHECK_THRESHOLD, DEFAULT_CHECK_TIMEOUT_MS, parseDuration, shellSplit, type PebbleCheck, type PebblePlan } from './pebble-plan.js';
 
 interface CheckState {
@@ -224,7 +225,7 @@ export class PebbleChecks {
       return Promise.resolve(`cannot parse command: ${(error as Error).message}`);
     }
     const context = exec['service-context'] ? this.plan.services[exec['service-context']] : undefined;
-    const environment = { ...process.env, ...(context?.environment ?? {}), ...(exec.environment ?? {}) };
+    const environment = { ...workloadBaseEnvironment(), ...(context?.environment ?? {}), ...(exec.environment ?? {}) };
     const workingDir = join(this.options.rootDir, exec['working-dir'] || context?.['working-dir'] || '/');
     return new Promise((resolve) => {
       const child = spawn(words[0]!, words.slice(1), { cwd: workingDir, env: environment, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -18,6 +18,7 @@ import { join, posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { finishTask, type PebbleChange, type PebbleChanges, type PebbleTask } from './pebble-changes.js';
+import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { formatDuration, parseDuration, type PebblePlan } from './pebble-plan.js';
 import { findExecutable } from './pebble-services.js';
@@ -25,7 +26,6 @@ import { findExecutable } from './pebble-services.js';
 /** cmdstate's connectTimeout: how long the I/O websockets have to connect. */
 const CONNECT_TIMEOUT_MS = 5000;
 const END = JSON.stringify({ command: 'end' });
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The body of `POST /v1/exec` (api_exec.go's execPayload). */
 export interface ExecPayload {
@@ -102,10 +102,7 @@ export class PebbleExec {
       environment = { ...(service.environment ?? {}), ...environment };
       workingDir = workingDir || service['working-dir'] || '';
     }
-    // Not the model's whole environment (it may hold the caller's secrets): what a shell needs.
-    const base: Record<string, string> = { PATH: process.env.PATH ?? DEFAULT_PATH };
-    for (const key of ['HOME', 'USER', 'LANG']) if (process.env[key]) base[key] = process.env[key]!;
-    const fullEnvironment = { ...base, ...environment };
+    const fullEnvironment = { ...workloadBaseEnvironment(), ...environment };
     if (this.options.runWorkloads && typeof findExecutable(command[0] as string, fullEnvironment.PATH ?? '') !== 'string') {
       throw new ExecRefused(`cannot find executable ${JSON.stringify(command[0])}`);
     }

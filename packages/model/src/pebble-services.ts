@@ -11,6 +11,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { finishTask, taskLog, type PebbleTask } from './pebble-changes.js';
+import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { formatDuration, parseCommand, serviceTimings, type PebblePlan, type PebbleService } from './pebble-plan.js';
 
@@ -314,7 +315,7 @@ export class PebbleServices {
     if (!this.options.runWorkloads) {
       return `cannot start service: the local model runs no workloads, so ${JSON.stringify(words[0])} was not run (deploy with --run-workloads to run services as local processes)`;
     }
-    const environment = { ...process.env, ...(data.config.environment ?? {}) };
+    const environment = { ...workloadBaseEnvironment(), ...(data.config.environment ?? {}) };
     const executable = findExecutable(words[0]!, environment.PATH ?? '');
     if (typeof executable !== 'string') return `cannot start service: ${executable.error}`;
     const workingDir = data.config['working-dir'] ? join(this.options.rootDir, data.config['working-dir']) : this.options.rootDir;

@@ -292,6 +292,24 @@ describe('services and changes (api_services.go, servstate)', () => {
     expect((await services(server))[0]).toMatchObject({ current: 'inactive' });
   }, 30_000);
 
+  it('gives a service PATH, HOME, USER and LANG of the model and its layer\'s environment, never the rest of the model\'s environment', async () => {
+    process.env.CHARMS_TEST_MODEL_SECRET = 'not-for-workloads';
+    try {
+      const server = await pebble(true);
+      await addLayer(server, 'base', 'services:\n  envdump:\n    override: replace\n    command: sh -c "env > env.txt; sleep 30"\n    environment: {FROM_LAYER: "yes"}\n');
+      await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['envdump'] })).body.change as string);
+      const file = join(dirname(dirname(server.socketPath)), '..', '..', '..', 'root', 'env.txt');
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(file) && Date.now() < deadline) await new Promise((woken) => setTimeout(woken, 50));
+      const env = readFileSync(file, 'utf8');
+      expect(env).toContain('FROM_LAYER=yes');
+      expect(env).toContain(`PATH=${process.env.PATH}`);
+      expect(env).not.toContain('CHARMS_TEST_MODEL_SECRET');
+    } finally {
+      delete process.env.CHARMS_TEST_MODEL_SECRET;
+    }
+  }, 30_000);
+
   it('sends SIGKILL to the whole group after kill-delay when SIGTERM is ignored (servstate terminateTimeElapsed)', async () => {
     const server = await pebble(true);
     await addLayer(server, 'base', "services:\n  stubborn:\n    override: replace\n    command: sh -c 'trap \"\" TERM; sleep 1000'\n    kill-delay: 300ms\n");
