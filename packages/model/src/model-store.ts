@@ -12,6 +12,7 @@ import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
 import { replaceFile } from '@charms/hooktools/internal';
 import { endsWithNewline } from './durable-files.js';
 import { endGroup, isAlive, thisProcess, type ProcessIdentity } from './process-groups.js';
+import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
 
 /** One line of `charms log`: what the charm logged (juju-log, stdout, stderr). */
 export interface LogEntry {
@@ -350,11 +351,19 @@ export class ModelStore {
   async destroy(): Promise<void> {
     if (!existsSync(this.dir)) return;
     const release = await this.lock();
+    // Workloads a killed command's Pebble servers left running (their groups outlive it) end with the model.
+    for (const file of pebbleProcessRecords(this.file('run', 'pebble'))) endLeftovers(file);
     // Emptied while locked, so no operation can start on a half-deleted model; the lock goes last.
     for (const name of readdirSync(this.dir)) if (name !== 'model.lock' && name !== 'model.lock.holder') rmSync(join(this.dir, name), { recursive: true, force: true });
     await release();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The process records of the Pebble servers under `dir` (`<unit>/<container>/processes.json`). */
+function pebbleProcessRecords(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((path) => basename(path) === PROCESS_RECORD).map((path) => join(dir, path));
 }
 
 function describeHolder(holder: LockHolder | undefined): string {

@@ -8,6 +8,9 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { identity, isAlive, type ProcessIdentity } from './process-groups.js';
 
+/** The file beside a server's socket that records its process groups. */
+export const PROCESS_RECORD = 'processes.json';
+
 /** The process groups a server has running, kept in `file` as they start and end. */
 export class PebbleProcessRecord {
   private readonly groups = new Map<number, ProcessIdentity>();

@@ -35,7 +35,7 @@ import type { Duplex } from 'node:stream';
 import { ModelError } from './model-errors.js';
 import { changeInfo, changeStatus, finishTask, type PebbleChange, PebbleChanges } from './pebble-changes.js';
 import { ChecksNotFound, PebbleChecks } from './pebble-checks.js';
-import { endLeftovers, PebbleProcessRecord } from './pebble-leftovers.js';
+import { endLeftovers, PebbleProcessRecord, PROCESS_RECORD } from './pebble-leftovers.js';
 import { loadPlanFile, savePlanFile } from './pebble-plan-file.js';
 import { ExecRefused, PebbleExec, type ExecPayload } from './pebble-exec.js';
 import { ContainerFiles, PebbleFileError, buildMultipart, parseMultipart } from './pebble-files.js';
@@ -167,7 +167,7 @@ class LocalPebble implements PebbleServer {
     this.socketPath = options.socketPath;
     this.container = options.container;
     this.files = new ContainerFiles(options.rootDir);
-    this.record = new PebbleProcessRecord(join(dirname(options.socketPath), 'processes.json'));
+    this.record = new PebbleProcessRecord(join(dirname(options.socketPath), PROCESS_RECORD));
     const shared = { runWorkloads: options.runWorkloads, rootDir: options.rootDir, log, record: this.record };
     this.services = new PebbleServices(shared);
     this.checks = new PebbleChecks({ ...shared, newChangeId: (name, kind) => this.changes.newChange('perform-check', `Perform ${kind} check ${JSON.stringify(name)}`, []).id,
@@ -194,7 +194,7 @@ class LocalPebble implements PebbleServer {
       if (lstatSync(this.socketPath).isSocket()) rmSync(this.socketPath, { force: true });
     }
     // A dead server's services and execs still running in their own groups: end them.
-    const ended = endLeftovers(join(dirname(this.socketPath), 'processes.json'));
+    const ended = endLeftovers(join(dirname(this.socketPath), PROCESS_RECORD));
     if (ended.length > 0) this.log(`Ended ${ended.length} process group(s) left by an earlier Pebble server of container ${JSON.stringify(this.container)}: ${ended.join(', ')}`);
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);

@@ -19,7 +19,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
 import { pebbleSocketDir, pebbleSocketPath, startPebble, type PebbleServer } from './pebble-server.js';
 import type { AppRecord, ModelRecord } from './model-state.js';
 
@@ -40,6 +41,17 @@ export interface SidecarPebblesOptions {
 export class SidecarPebbles {
   readonly #options: SidecarPebblesOptions;
   readonly #servers = new Map<string, PebbleServer[]>();
+  /**
+   * While servers run, a signal or an exit of this process ends their workloads first:
+   * services run in process groups of their own, which would outlive a Ctrl-C of the
+   * command otherwise. The signal is then raised again, for its usual end.
+   */
+  readonly #onSignal = (signal: NodeJS.Signals): void => {
+    this.#endWorkloads();
+    this.#unwatch();
+    process.kill(process.pid, signal);
+  };
+  readonly #onExit = (): void => this.#endWorkloads();
 
   constructor(options: SidecarPebblesOptions) {
     this.#options = options;
@@ -54,6 +66,7 @@ export class SidecarPebbles {
     const app: AppRecord | undefined = model.apps[unit.split('/')[0]!];
     if (!app?.sidecar || this.#servers.has(unit)) return;
     const servers: PebbleServer[] = [];
+    if (this.#servers.size === 0) this.#watch();
     this.#servers.set(unit, servers);
     const socketDir = pebbleSocketDir(this.#options.modelDir, unit);
     for (const container of app.sidecar.containers) {
@@ -101,7 +114,25 @@ export class SidecarPebbles {
       if (!kept) rmSync(pebbleSocketDir(this.#options.modelDir, unit), { recursive: true, force: true });
     }
     this.#servers.clear();
+    this.#unwatch();
     if (failures.length > 0) throw failures[0];
+  }
+
+  #watch(): void {
+    process.once('SIGINT', this.#onSignal);
+    process.once('SIGTERM', this.#onSignal);
+    process.once('exit', this.#onExit);
+  }
+
+  #unwatch(): void {
+    process.off('SIGINT', this.#onSignal);
+    process.off('SIGTERM', this.#onSignal);
+    process.off('exit', this.#onExit);
+  }
+
+  /** Kills (at once, synchronously) the process groups every running server has recorded. */
+  #endWorkloads(): void {
+    for (const servers of this.#servers.values()) for (const server of servers) endLeftovers(join(dirname(server.socketPath), PROCESS_RECORD));
   }
 
   #planFile(unit: string, container: string): string {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelError } from '@charms/model';
 import { pebbleSocketDir, pebbleSocketPath, startPebble, SOCKET_PATH_LIMIT, type PebbleServer } from '@charms/model/internal';
@@ -308,6 +309,32 @@ describe('services and changes (api_services.go, servstate)', () => {
     } finally {
       delete process.env.CHARMS_TEST_MODEL_SECRET;
     }
+  }, 30_000);
+
+  it('ends the workloads a server left running (a killed command\'s) when its model is destroyed', async () => {
+    const { createModel } = await import('@charms/model');
+    const model = await createModel();
+    // A command that runs a server with a service, then is killed outright.
+    const script = [
+      "import { pebbleSocketDir, pebbleSocketPath, startPebble } from '@charms/model/internal';",
+      `const server = await startPebble({ socketPath: pebbleSocketPath(pebbleSocketDir(${JSON.stringify(model.dir)}, 'app/0'), 'workload'), container: 'workload', rootDir: ${JSON.stringify(join(model.dir, 'units', 'app-0', 'containers', 'workload'))}, runWorkloads: true });`,
+      "console.log(server.socketPath);",
+      "setInterval(() => {}, 1000);",
+    ].join('\n');
+    const command = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: dirname(fileURLToPath(import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] });
+    const socketPath = await new Promise<string>((found) => command.stdout.once('data', (chunk: Buffer) => found(chunk.toString('utf8').trim())));
+    const server = { socketPath } as PebbleServer;
+    await addLayer(server, 'base', 'services:\n  sleeper:\n    override: replace\n    command: sleep 60\n');
+    await waitChange(server, (await call(server, 'POST', '/v1/services', { action: 'start', services: ['sleeper'] })).body.change as string);
+    const record = JSON.parse(readFileSync(join(dirname(socketPath), 'processes.json'), 'utf8')) as { pid: number }[];
+    const pid = record[0]!.pid;
+    expect(alive(pid)).toBe(true);
+    command.kill('SIGKILL');
+    await new Promise((ended) => command.once('exit', ended));
+    expect(alive(pid)).toBe(true);
+    await model.destroy();
+    // Orphaned, the ended group may linger as zombies where pid 1 reaps nothing: live members only.
+    expect(liveGroupMembers(pid)).toEqual([]);
   }, 30_000);
 
   it('sends SIGKILL to the whole group after kill-delay when SIGTERM is ignored (servstate terminateTimeElapsed)', async () => {
