@@ -6,6 +6,10 @@ import { pebbleProblem } from './container-pebble.js';
 
 // Internal: set at the start of every hook once each container's Pebble was asked.
 const PROBED = 'layer.sidecar.probed';
+// Internal, per container: its pebble-ready has run, so its Pebble is asked in every later
+// hook, answering or not (as ops' can_connect): one that did not answer once (a slow
+// update-status) is seen again when it does, though Juju sends no second pebble-ready.
+const readySeen = (name: string) => `layer.sidecar.${name}.pebble-ready-seen`;
 
 // What the handler below sets and clears, for `charms lint` and `charms graph`: the
 // flags are named after metadata.yaml's containers, where reading the code finds nothing.
@@ -31,7 +35,8 @@ export const sidecarLayer = defineLayer<string, CharmContext>('sidecar', (r) => 
     const answers = new Map<string, string | undefined>();
     for (const name of Object.keys(ctx.metadata.containers ?? {})) {
       const ready = ctx.juju.hookName === `${name}-pebble-ready`;
-      if (ready || ctx.isFlagSet(containerFlag(name, 'available'))) answers.set(name, await pebbleProblem(name));
+      if (ready) ctx.setFlag(readySeen(name));
+      if (ready || ctx.isFlagSet(readySeen(name)) || ctx.isFlagSet(containerFlag(name, 'available'))) answers.set(name, await pebbleProblem(name));
     }
     probes.set(ctx.juju, answers);
     ctx.setFlag(PROBED);

@@ -133,6 +133,10 @@ describe('layer-sidecar', () => {
     expect(unit.tools.world.logs.filter((l) => l.level === 'WARNING').map((l) => l.message)).toEqual([
       expect.stringMatching(/^container minio: Pebble does not answer: /),
     ]);
+    // Pebble answers again: a later hook sees it, with no second pebble-ready (Juju sends none).
+    pebble = await PebbleShapedServer.start(folder, 'minio');
+    await unit.hook('update-status');
+    expect(unit.flags()).toContain('container.minio.available');
   });
 
   it('keeps statuses out with the set-status option false', async () => {
