@@ -58,6 +58,26 @@ async function checkUnit(program: Command, unit: string, names: readonly string[
   }
 }
 
+/**
+ * The session the runner opens for this command's request; undefined when there is none
+ * to debug: Ctrl-C first (the request withdrawn, exit status 130), or the hook ended
+ * before a session opened (said so, with its status).
+ */
+async function sessionOrEnd(dir: string, unit: string, signal: AbortSignal) {
+  const { cancelDebug, waitForSession } = await import('@charms/model/internal');
+  const session = await waitForSession(dir, unit, signal);
+  if (!session) {
+    cancelDebug(dir, unit);
+    process.exitCode = 130;
+    return undefined;
+  }
+  if (session.endedWith !== undefined) {
+    endedEarly(unit, session.endedWith);
+    return undefined;
+  }
+  return session;
+}
+
 /** The hook ended before it opened a session (no Node inspector, or the hook failed at once): say how. */
 function endedEarly(unit: string, exitCode: number): void {
   process.stdout.write(`${unit}'s hook ended with status ${exitCode} before a debugger could attach (no Node inspector announced itself: see charms log ${unit})\n`);
@@ -78,18 +98,13 @@ export function addDebugCommands(program: Command): void {
     .action(async (unit: string, names: string[], options: { at: string }) => {
       const dir = modelDir(program);
       await checkUnit(program, unit, names);
-      const { cancelDebug, devtoolsUrl, requestDebug, vscodeAttach, waitForEnd, waitForSession } = await import('@charms/model/internal');
+      const { devtoolsUrl, requestDebug, vscodeAttach, waitForEnd } = await import('@charms/model/internal');
       requestDebug(dir, { kind: 'code', unit, names, at: options.at });
       const { signal, done } = interruptible();
       try {
         process.stdout.write(`Waiting for the ${which(names)} of ${unit}: run it from another terminal (charms run ${unit} update-status, charms config …). Ctrl-C gives up.\n`);
-        const session = await waitForSession(dir, unit, signal);
-        if (!session) {
-          cancelDebug(dir, unit);
-          process.exitCode = 130;
-          return;
-        }
-        if (session.endedWith !== undefined) return endedEarly(unit, session.endedWith);
+        const session = await sessionOrEnd(dir, unit, signal);
+        if (!session) return;
         const url = session.url ?? '';
         const { host } = new URL(url);
         process.stdout.write(
@@ -127,18 +142,13 @@ export function addDebugCommands(program: Command): void {
     .action(async (unit: string, hooks: string[]) => {
       const dir = modelDir(program);
       await checkUnit(program, unit, hooks);
-      const { cancelDebug, requestDebug, shellExited, waitForEnd, waitForSession } = await import('@charms/model/internal');
+      const { requestDebug, shellExited, waitForEnd } = await import('@charms/model/internal');
       requestDebug(dir, { kind: 'hooks', unit, names: hooks });
       const { signal, done } = interruptible();
       try {
         process.stderr.write(`Waiting for the ${which(hooks)} of ${unit}: run it from another terminal. Ctrl-C gives up.\n`);
-        const session = await waitForSession(dir, unit, signal);
-        if (!session) {
-          cancelDebug(dir, unit);
-          process.exitCode = 130;
-          return;
-        }
-        if (session.endedWith !== undefined) return endedEarly(unit, session.endedWith);
+        const session = await sessionOrEnd(dir, unit, signal);
+        if (!session) return;
         process.stderr.write(
           `${pc.bold(`${unit} ${session.hook}`)}: a shell in the hook's environment (JUJU_* set, hook tools on PATH) in the charm's folder.\n` +
             `Run ./dispatch to run the hook as it would have run. exit 0 ends the hook as run; any other status fails it.\n`,
