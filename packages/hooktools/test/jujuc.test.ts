@@ -136,6 +136,33 @@ describe('the jujuc emulator', () => {
     expect(changes.podSpec).toEqual({ spec: 'version: 3', k8sResources: 'kubernetesResources:\n  secrets: []\n' });
   });
 
+  // Juju 3.x refuses a spec from an operator charm only (state/podspec_ops.go, "cannot set
+  // k8s spec on an operator charm"); a sidecar charm's spec it keeps and never applies.
+  // The emulator refuses it for a sidecar charm, in that form: a deliberate difference.
+  it('pod-spec-set, k8s-spec-set and k8s-raw-set refuse on a sidecar charm, before the leader check, and set nothing', () => {
+    const sidecar = world({ sidecar: true });
+    for (const tool of ['pod-spec-set', 'k8s-spec-set', 'k8s-raw-set']) {
+      const changes = noChanges();
+      const answer = answerFromMemory(sidecar, { tool, argv: [], stdin: 'version: 3\ncontainers: []\n' }, { changes });
+      expect(answer, tool).toMatchObject({ exitCode: 1, stdout: '', stderr: expect.stringMatching(/^ERROR cannot set k8s spec on a sidecar charm: kv declares containers in metadata\.yaml.*layer:sidecar planLayer\)\n$/) });
+      expect(changes.podSpec, tool).toBeUndefined();
+      expect(changes.k8sRaw, tool).toBeUndefined();
+    }
+    expect(ask(world({ sidecar: true, leader: false }), 'pod-spec-set', [], {}, 'version: 3').stderr).toMatch(/^ERROR cannot set k8s spec on a sidecar charm/);
+    // The grammar comes first, as Juju's Init does: stray arguments and an empty spec.
+    expect(ask(sidecar, 'pod-spec-set', ['extra'], {}, 'version: 3')).toMatchObject({ exitCode: 2, stderr: 'ERROR unrecognized args: ["extra"]\n' });
+    expect(ask(sidecar, 'k8s-spec-set', [], {}, '')).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('ERROR no k8s spec specified') });
+    // A podspec charm's unit (no sidecar) still sets its spec.
+    expect(ask(world(), 'k8s-raw-set', [], {}, 'kind: ConfigMap\n').exitCode).toBe(0);
+  });
+
+  it('MemoryHookTools takes the sidecar option: its podSpec throws the refusal as a HookToolError', async () => {
+    const tools = new MemoryHookTools({ sidecar: true });
+    await expect(tools.podSpecSet({ version: 3, containers: [{ name: 'a', imageDetails: { imagePath: 'x' } }] })).rejects.toMatchObject({ tool: 'pod-spec-set', exitCode: 1, stderr: expect.stringContaining('cannot set k8s spec on a sidecar charm: unit declares containers') });
+    expect(tools.world.podSpec).toBeUndefined();
+    await new MemoryHookTools().podSpecSet({ version: 3, containers: [{ name: 'a', imageDetails: { imagePath: 'x' } }] });
+  });
+
   it('the action tools work only in an action, and action-set nests dotted keys', () => {
     expect(ask(world(), 'action-set', ['a=1'])).toMatchObject({ exitCode: 1, stderr: 'ERROR not running an action\n' });
     const w = world({ action: { params: { depth: { max: 3 } }, results: {}, log: [] } });

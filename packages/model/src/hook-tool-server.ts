@@ -93,6 +93,8 @@ function modelWorld(ctx: ToolContext): JujucWorld {
       pathInside('resources', name, 'content.yaml');
       return ctx.writeResource(name, `registrypath: ${JSON.stringify(resource.image)}\nusername: ${JSON.stringify(resource.username)}\npassword: ${JSON.stringify(resource.password)}\n`);
     },
+    // The app's record says whether its charm is a sidecar one (metadata containers:).
+    sidecar: app.sidecar !== undefined,
     specs: () => ({ podSpec: app.podSpec?.spec, rawSpec: app.rawSpec?.spec }),
     checkPodSpec: (document, spec, k8sResources) => {
       // Juju decodes the spec strictly: an unknown field is an error.

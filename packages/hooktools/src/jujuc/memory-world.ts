@@ -44,6 +44,8 @@ export interface MemoryWorld {
   logs: { level: LogLevel; message: string }[];
   podSpec?: { spec: string; k8sResources?: string };
   k8sRaw?: string;
+  /** A sidecar charm's unit (metadata.yaml `containers:`): pod-spec-set, k8s-spec-set and k8s-raw-set refuse. */
+  sidecar?: boolean;
   openedPorts: string[];
   applicationVersion?: string;
   action?: { params: Record<string, unknown>; results: Record<string, unknown>; failed?: string; log: string[] };
@@ -120,6 +122,7 @@ function memoryJujucWorld(world: MemoryWorld, hook: MemoryHook, changes: HookCha
       })),
     controllerState: () => world.controllerState,
     resourcePath: (name) => world.resources[name],
+    sidecar: Boolean(world.sidecar),
     specs: () => ({ podSpec: world.podSpec?.spec, rawSpec: world.k8sRaw }),
     openedPorts: () => world.openedPorts,
     bindings: () => Object.values(world.relations).map((r) => r.endpoint),

@@ -2,11 +2,28 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { checkEmpty, optionText, parseArgs } from './args.js';
 import { readArgumentFile } from './files.js';
 import { failure, ok } from './result.js';
-import type { JujucTool } from './world.js';
+import { appOf, type JujucTool, type JujucWorld } from './world.js';
 
 // Juju refuses both kinds of spec from one hook (it says so when the hook commits; the
 // emulator says it when the second is set).
 const ONE_SPEC_KIND = 'either k8s-spec-set or k8s-raw-set can be run for each application, but not both';
+
+/**
+ * A sidecar charm sets no k8s spec: its pod is the charm container and the workload
+ * containers of metadata.yaml, run by Pebble. Juju 3.x itself refuses a spec only from
+ * an operator charm (state/podspec_ops.go, "cannot set k8s spec on an operator charm",
+ * when the hook commits); from a sidecar charm it keeps the spec and nothing ever
+ * applies it (the application workers of a v2 charm read no spec). The emulator refuses
+ * it at the call, in the form of that operator-charm refusal, so the mistake shows at
+ * once rather than as a workload that never changes: a deliberate difference
+ * (docs/reference/hooktools.md).
+ */
+function refuseOnSidecar(world: JujucWorld): void {
+  if (!world.sidecar) return;
+  failure(
+    `cannot set k8s spec on a sidecar charm: ${appOf(world.unitName)} declares containers in metadata.yaml, whose workloads Pebble runs, and Juju would keep the spec without applying it; describe the workload as a Pebble layer instead (layer:sidecar planLayer)`,
+  );
+}
 
 /**
  * `pod-spec-set` / `k8s-spec-set [--file <spec>|-] [--k8s-resources <file>]`: leader
@@ -21,6 +38,7 @@ function specSet(noun: 'pod' | 'k8s'): JujucTool {
     if (!spec.trim()) failure(`no ${noun} spec specified: pipe ${noun} spec to command, or specify a file with --file`);
     const resourcesFile = optionText(options, 'k8s-resources');
     const resources = resourcesFile ? readArgumentFile(resourcesFile, '', world.files) : undefined;
+    refuseOnSidecar(world);
     if (!world.isLeader()) {
       world.log('WARNING', `"${world.unitName}" is not the leader but is setting application k8s spec`);
       failure('this unit is not the leader');
@@ -47,6 +65,7 @@ export const k8sRawSet: JujucTool = (argv, stdin, world) => {
   checkEmpty(positional);
   const text = readArgumentFile(optionText(options, 'file') ?? '-', stdin, world.files);
   if (!text.trim()) failure('no k8s raw spec specified: pipe k8s raw spec to command, or specify a file with --file');
+  refuseOnSidecar(world);
   if (!world.isLeader()) failure('this unit is not the leader');
   if (world.changes.podSpec) failure(ONE_SPEC_KIND);
   for (const document of parseAllDocuments(text, { version: '1.1' })) {

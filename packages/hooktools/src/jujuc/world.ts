@@ -109,6 +109,11 @@ export interface JujucWorld {
   /** The local path of a resource's file, made ready for the unit; undefined when the resource does not exist. */
   resourcePath(name: string): string | undefined;
 
+  /**
+   * The unit's charm is a sidecar charm (metadata.yaml `containers:`, Juju 3.x): the spec
+   * tools (pod-spec-set, k8s-spec-set, k8s-raw-set) refuse to set a spec for it.
+   */
+  readonly sidecar?: boolean;
   /** The committed specs, as set. */
   specs(): { readonly podSpec?: string; readonly rawSpec?: string };
   /**
