@@ -1,38 +1,32 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { effectiveConfig, endpoints, isKubernetesCharm, isSidecarCharm, loadConfigYaml, storeDeclarations, type CharmMetadata } from '@charms/manifest';
-import { nameProblem } from '@charms/manifest/queries';
-import { actionQueued, actionSpecs, runAction, type ActionSpec } from './action-specs.js';
-import { copyCharm, installCharm, withStagedCharm } from './charm-staging.js';
+import { effectiveConfig, endpoints } from '@charms/manifest';
+import { actionQueued, runAction } from './action-specs.js';
+import { deployOperation, upgradeOperation } from './charm-operations.js';
+import { installCharm, withStagedCharm } from './charm-staging.js';
 import { matchEndpoints } from './endpoint-match.js';
 import { charmHookNames } from './hook-names.js';
-import { readReplayRecord, replayRecordFile, type HookReplayRecord } from './hook-replay.js';
 import { HookRunner, MODEL_VARIABLES } from './hook-runner.js';
 import { maskSecrets, secretValues } from './log-masking.js';
 import { ModelError } from './model-errors.js';
-import { checkModelRecord } from './model-record-schema.js';
-import { emptyModel, findApp, findUnit, modelTime, sameRelation, type ActionRecord, type AppRecord, type ContainerRecord, type ModelRecord } from './model-state.js';
-import { ModelStore, type LogEntry, type TimelineEntry } from './model-store.js';
+import { carryOutEffects } from './model-effects.js';
+import type { DeployOptions, HookReport, ModelOptions } from './model-options.js';
+import { ModelReader } from './model-reader.js';
+import { QueuedReplay, recordedHook } from './model-replay.js';
+import { emptyModel, findApp, findUnit, modelTime, sameRelation, type ActionRecord, type ModelRecord } from './model-state.js';
+import { addStorageTo } from './model-storage.js';
+import { ModelStore } from './model-store.js';
 import type { ResourceValue } from './resource-values.js';
-import { findAction, nextAction } from './scheduler-actions.js';
-import { checkNewApp, checkUpgrade, runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Effect, type Operation } from './scheduler.js';
+import { nextAction } from './scheduler-actions.js';
+import { runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Effect, type Operation } from './scheduler.js';
 import { commitProblem } from './scheduler-storage.js';
 import { writeShims } from './shim-server.js';
-import { renderSidecarManifests } from './sidecar-manifests.js';
-import { checkSocketPaths } from './sidecar-sockets.js';
 import { SidecarPebbles } from './sidecar-pebbles.js';
-import { makeStorageFolder } from './storage-files.js';
-import { storageListing, type StorageListing } from './storage-listing.js';
-import { storageRequests, storeRecord } from './storage-requests.js';
-import { modelStatus, relationStatus, type RelationStatus, type StatusJson } from './status.js';
 
 export type { LogEntry, TimelineEntry } from './model-store.js';
 export type { ActionSpec } from './action-specs.js';
 export type { StorageListing, StorageInstanceListing, StorageBackingListing } from './storage-listing.js';
-
-import type { DeployOptions, HookReport, ModelOptions } from './model-options.js';
-
 export type { DeployOptions, HookReport, ModelOptions } from './model-options.js';
 
 const MAX_HOOKS_PER_SETTLE = 2000;
@@ -45,20 +39,20 @@ const MAX_HOOKS_PER_SETTLE = 2000;
  *
  * Every operation holds the model's lock, so two commands never interleave. The
  * scheduler (scheduler.ts) decides what each operation queues; this class reads the
- * charms, carries out the scheduler's effects on the store and runs the queued hooks.
+ * charms, carries out the scheduler's effects on the store (model-effects.ts) and runs
+ * the queued hooks. The readers (status, log, timeline, …) are `ModelReader`'s
+ * (model-reader.ts), which read the committed files and take no lock.
  */
-export class LocalModel {
-  readonly dir: string;
+export class LocalModel extends ModelReader {
   readonly #options: ModelOptions;
   readonly #store: ModelStore;
+  /** The record of the running operation; between operations, the last one committed. */
   #state: ModelRecord = emptyModel();
   readonly #random: () => number;
-  /** The record a `replay` queued, read by that unit's next hook in this operation. */
-  #replay: { unit: string; record: HookReplayRecord } | undefined;
 
-  private constructor(options: ModelOptions) {
-    this.#store = new ModelStore(options.dir);
-    this.dir = this.#store.dir;
+  private constructor(options: ModelOptions, store = new ModelStore(options.dir)) {
+    super(store);
+    this.#store = store;
     this.#options = options;
     this.#random = seededRandom(options.seed ?? 0);
   }
@@ -72,7 +66,7 @@ export class LocalModel {
     const model = new LocalModel(options);
     model.#store.prepare();
     writeShims(join(model.dir, 'run', 'bin'));
-    model.#state = model.#load();
+    model.#state = model.snapshot();
     return model;
   }
 
@@ -86,38 +80,10 @@ export class LocalModel {
    */
   async deploy(source: string, options: DeployOptions = {}): Promise<HookReport[]> {
     return this.#operation(() =>
-      withStagedCharm(this.dir, source, ({ charmDir, metadata }) => {
-        const app = options.app ?? metadata.name;
-        // Juju's rule for application names (juju/names application.go), from the
-        // manifest package, which the pure scheduler may not import; its own looser check
-        // stays as a guard.
-        const problem = nameProblem('application', app);
-        if (problem) throw new ModelError('INVALID_CHARM', problem);
-        checkNewApp(this.#state, app);
-        const sidecar = isSidecarCharm(metadata) ? sidecarContainers(metadata) : undefined;
-        if (sidecar) {
-          // Every unit this deploy makes gets its sockets under the model: refused now if they cannot.
-          const first = this.#state.unitSequences?.[app] ?? 0;
-          const units = Array.from({ length: options.units ?? 1 }, (_, i) => `${app}/${first + i}`);
-          checkSocketPaths(this.dir, units, sidecar.map((c) => c.name));
-        }
-        const target = join('charms', app);
-        const { record, effects } = transition(this.#state, {
-          type: 'deploy',
-          app,
-          charm: metadata.name,
-          charmDir: target,
-          configYaml: loadConfigYaml(charmDir),
-          config: options.config ?? {},
-          declaredResources: metadata.resources,
-          resources: options.resources ?? {},
-          endpoints: endpoints(metadata),
-          units: options.units ?? 1,
-          stores: storeDeclarations(metadata.storage).map(storeRecord),
-          container: isKubernetesCharm(metadata),
-          ...(sidecar ? { sidecar, ...(options.runWorkloads ? { runWorkloads: true } : {}) } : {}),
-        });
-        installCharm(charmDir, this.#store.file(target));
+      withStagedCharm(this.dir, source, (staged) => {
+        const operation = deployOperation(this.#state, this.dir, staged, options);
+        const { record, effects } = transition(this.#state, operation);
+        installCharm(staged.charmDir, this.#store.file(operation.charmDir));
         this.#carryOut(record, effects);
       }),
     );
@@ -134,13 +100,6 @@ export class LocalModel {
     });
   }
 
-  /** The effective config of an application: set values over config.yaml defaults. */
-  config(app: string): Record<string, unknown> {
-    const state = this.#load();
-    const record = findApp(state, app);
-    return effectiveConfig(this.#store.configYaml(record)?.options, record.config);
-  }
-
   /** A new revision of an oci-image resource; Juju then runs upgrade-charm and config-changed. */
   async attachResource(app: string, name: string, image: ResourceValue): Promise<HookReport[]> {
     return this.#operation(async () => {
@@ -154,12 +113,9 @@ export class LocalModel {
     return this.#operation(async () => {
       const record = findApp(this.#state, app);
       // Every check before the first change, as for deploy.
-      await withStagedCharm(this.dir, source, ({ charmDir, metadata }) => {
-        const op = { type: 'upgrade', app, source, charm: metadata.name, endpoints: endpoints(metadata), stores: storeDeclarations(metadata.storage).map(storeRecord) } as const;
-        checkUpgrade(this.#state, op);
-        const sidecar = isSidecarCharm(metadata) ? sidecarContainers(metadata) : undefined;
-        const next = transition(this.#state, { ...op, configYaml: loadConfigYaml(charmDir), ...(sidecar ? { sidecar } : {}) });
-        installCharm(charmDir, this.#store.file(record.charmDir));
+      await withStagedCharm(this.dir, source, (staged) => {
+        const next = transition(this.#state, upgradeOperation(this.#state, app, source, staged));
+        installCharm(staged.charmDir, this.#store.file(record.charmDir));
         this.#carryOut(next.record, next.effects);
       });
     });
@@ -219,18 +175,6 @@ export class LocalModel {
     return this.action(queued.id);
   }
 
-  /** The actions of an application's charm, by name, as `juju actions` lists them. */
-  actions(app: string): ActionSpec[] {
-    const state = this.#load();
-    return actionSpecs(this.#store.file(findApp(state, app).charmDir));
-  }
-
-  /** An action's record (a copy). @throws ModelError `NOT_FOUND` (Juju's texts for a bad or unknown id). */
-  action(id: string): ActionRecord {
-    const state = this.#load();
-    return structuredClone(findAction(state, id));
-  }
-
   /**
    * Adds storage instances to a unit as `juju add-storage` does (`<store>[=<pool>,<count>,<size>]`
    * directives, read as Juju reads them), each followed by its storage-attached hook.
@@ -242,20 +186,9 @@ export class LocalModel {
   async addStorage(unit: string, directives: readonly string[]): Promise<{ added: string[]; reports: HookReport[] }> {
     let added: string[] = [];
     const reports = await this.#operation(async () => {
-      const before = new Set((this.#state.storage ?? []).map((s) => s.id));
-      this.#apply({ type: 'add-storage', unit, requests: storageRequests(this.#state, unit, directives) });
-      added = (this.#state.storage ?? []).filter((s) => !before.has(s.id)).map((s) => s.id);
+      added = addStorageTo(this.#state, this.#applied, unit, directives);
     });
     return { added, reports };
-  }
-
-  /**
-   * The model's storage as `juju storage --format yaml` shows it: instances, and their
-   * filesystems and volumes; times in local time, or in UTC with `utc`.
-   */
-  storage(options: { utc?: boolean } = {}): StorageListing {
-    const state = this.#load();
-    return storageListing(state, this.dir, options);
   }
 
   /**
@@ -268,24 +201,8 @@ export class LocalModel {
    *   `UNIT_IN_ERROR`; `UNIT_BUSY` when hooks are waiting. Nothing runs then.
    */
   async replay(unit: string, index: number): Promise<HookReport[]> {
-    const starts = this.timeline(unit).filter((entry) => entry.kind === 'hook-start' && entry.unit === unit && entry.action === undefined);
-    const at = index < 0 ? starts.length + index : index;
-    const start = starts[at];
-    if (!start) {
-      const range = starts.length === 0 ? 'it has run none' : `it has 0 to ${starts.length - 1} (charms explain ${unit} N shows one)`;
-      throw new ModelError('NOT_FOUND', `unit ${unit} has no hook ${index}: ${range}`);
-    }
-    const what = `hook ${at} of ${unit} (${start.hook})`;
-    if (!start.trace) throw new ModelError('NOT_FOUND', `${what} has no recorded context: it ran before the model recorded hooks for replay`);
-    const record = readReplayRecord(this.#store.file(replayRecordFile(start.trace)), what);
-    try {
-      return await this.#operation(async () => {
-        this.#apply({ type: 'replay', unit, event: record.event });
-        this.#replay = { unit, record };
-      });
-    } finally {
-      this.#replay = undefined;
-    }
+    const record = recordedHook(this.timeline(unit), unit, index, (path) => this.#store.file(path));
+    return this.#operation(async () => this.#apply({ type: 'replay', unit, event: record.event }), new QueuedReplay(unit, record));
   }
 
   /** Moves the virtual clock on; update-status runs on every unit for each 5 minutes passed. */
@@ -311,49 +228,6 @@ export class LocalModel {
     return this.#operation(async () => this.#apply({ type: 'remove', app }));
   }
 
-  // ---- reading --------------------------------------------------------------------
-
-  /** `juju status --format json`, in Juju's shape. */
-  status(): StatusJson {
-    const state = this.#load();
-    return modelStatus(state, (app) => this.#store.metadata(app));
-  }
-
-  /** The relations, each once, as the relation section of `juju status` lists them. */
-  relations(): RelationStatus[] {
-    const state = this.#load();
-    return relationStatus(state);
-  }
-
-  /** The committed pod spec of an application, as YAML text (k8s resources appended). */
-  podSpec(app: string): string | undefined {
-    const state = this.#load();
-    const spec = findApp(state, app).podSpec;
-    return spec ? `${spec.spec.replace(/\n?$/, '\n')}${spec.k8sResources ?? ''}` : undefined;
-  }
-
-  /** The rendered manifests' path, or undefined before a pod spec was committed. */
-  manifestsPath(app: string): string | undefined {
-    const path = this.#store.manifestsFile(app);
-    return existsSync(path) ? path : undefined;
-  }
-
-  log(unit?: string): LogEntry[] {
-    return this.#store.readLog().filter((entry) => !unit || entry.unit === unit || entry.unit.split('/')[0] === unit);
-  }
-
-  /** A unit's hooks in order, each with its trace file (absent when the charm wrote none). */
-  hooks(unit: string): { index: number; hook: string; trace?: string }[] {
-    if (!unit.includes('/')) throw new ModelError('NOT_FOUND', `hooks are numbered per unit: name one, such as ${unit}/0`);
-    return this.timeline(unit)
-      .filter((entry) => entry.kind === 'hook-start' && entry.unit === unit && entry.action === undefined)
-      .map((entry, index) => ({ index, hook: entry.hook, ...(entry.trace && existsSync(this.#store.file(entry.trace)) ? { trace: this.#store.file(entry.trace) } : {}) }));
-  }
-
-  timeline(unit?: string): TimelineEntry[] {
-    return this.#store.readTimeline().filter((entry) => !unit || entry.unit === unit || entry.unit.split('/')[0] === unit);
-  }
-
   /**
    * Deletes the model's folder: its charms, units, state, logs and manifests. For the
    * temporary models of tests; waits for an operation another process is running.
@@ -362,21 +236,7 @@ export class LocalModel {
     await this.#store.destroy();
   }
 
-  /**
-   * The model's state record as committed (read from disk, a copy of nothing in use), for
-   * tools and tests. The readers never touch the record a running operation holds: called
-   * from `onHook` during an operation, they see the last hook saved.
-   */
-  snapshot(): ModelRecord {
-    return this.#load();
-  }
-
   // ---- machinery ------------------------------------------------------------------
-
-  /** `model.json`, its shape checked. @throws ModelError `MODEL_CORRUPT` */
-  #load(): ModelRecord {
-    return checkModelRecord(this.#store.load(), this.#store.file('model.json'));
-  }
 
   /** The values the model knows to be secret (secret config options, registry passwords, secret relation and leader settings). */
   #secrets(): string[] {
@@ -386,7 +246,15 @@ export class LocalModel {
   /** The endpoints of a deployed application's charm. */
   readonly #endpointsOf = (app: string): CharmEndpoint[] => endpoints(this.#store.metadata(findApp(this.#state, app)));
 
-  async #operation(change: () => Promise<void>): Promise<HookReport[]> {
+  /** Applies `op` (a scheduler operation) inside the running operation and returns the next record. */
+  readonly #applied = (op: Operation): ModelRecord => (this.#apply(op), this.#state);
+
+  /**
+   * Runs `change` on the committed record under the model's lock, commits it, then settles:
+   * runs the hooks and actions it queued. `replay` is the record a `replay` queued, for its
+   * unit's first hook of this operation.
+   */
+  async #operation(change: () => Promise<void>, replay?: QueuedReplay): Promise<HookReport[]> {
     const release = await this.#store.lock();
     // The sidecar units' Pebble servers live as long as the operation (sidecar-pebbles.ts).
     const pebbles = new SidecarPebbles({
@@ -398,10 +266,10 @@ export class LocalModel {
     });
     let failed = false;
     try {
-      this.#state = this.#load();
+      this.#state = this.snapshot();
       await change();
       this.#store.save(this.#state);
-      return await this.#settle(pebbles);
+      return await this.#settle(pebbles, replay);
     } catch (error) {
       failed = true;
       throw error;
@@ -426,40 +294,11 @@ export class LocalModel {
   /** Takes the scheduler's next record and carries out its effects on the model folder. */
   #carryOut(record: ModelRecord, effects: readonly Effect[]): void {
     this.#state = record;
-    for (const effect of effects) {
-      if (effect.type === 'make-storage') makeStorageFolder(this.#store.file(effect.dir), effect.kind, effect.size);
-      else if (effect.type === 'remove-storage') rmSync(this.#store.file(effect.dir), { recursive: true, force: true });
-      else if (effect.type === 'copy-charm') {
-        if (effect.fresh) rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
-        copyCharm(this.#store.file(record.apps[effect.app]!.charmDir), this.#store.unitDir(effect.unit));
-      }
-      else if (effect.type === 'render-manifests') this.#renderManifests(record.apps[effect.app]!);
-      else if (effect.type === 'remove-unit-files') {
-        rmSync(this.#store.unitDir(effect.unit), { recursive: true, force: true });
-        // Its replay records hold config values and relation data: they go with the unit.
-        for (const entry of this.#store.readTimeline()) {
-          if (entry.kind === 'hook-start' && entry.unit === effect.unit && entry.trace) rmSync(this.#store.file(replayRecordFile(entry.trace)), { force: true });
-        }
-      }
-      else if (effect.type === 'restart-containers') {
-        // A new pod: its containers start from their images, Pebble with an empty plan.
-        for (const part of ['pebble', 'containers']) rmSync(join(this.#store.unitDir(effect.unit), part), { recursive: true, force: true });
-      }
-      else this.#store.removeApp(effect.app, effect.charmDir);
-    }
-  }
-
-  /** Writes an application's manifests: a sidecar application's StatefulSet, or a committed pod spec's objects. */
-  #renderManifests(app: AppRecord): void {
-    if (!app.sidecar) return this.#store.writeManifests(app);
-    const images = Object.fromEntries(Object.entries(app.resources).map(([name, resource]) => [name, resource.image]));
-    const rendered = renderSidecarManifests({ app: app.name, scale: app.units.length, containers: app.sidecar.containers, images, stores: app.stores ?? [] });
-    mkdirSync(this.#store.file('manifests'), { recursive: true });
-    writeFileSync(this.#store.manifestsFile(app.name), rendered.yaml, { mode: 0o600 });
+    carryOutEffects(this.#store, record, effects);
   }
 
   /** Runs queued hooks, and actions units may run, until there is nothing left to run. */
-  async #settle(pebbles: SidecarPebbles): Promise<HookReport[]> {
+  async #settle(pebbles: SidecarPebbles, queuedReplay: QueuedReplay | undefined): Promise<HookReport[]> {
     const reports: HookReport[] = [];
     const runner = HookRunner.open(this.#store, this.#options.hookEnv);
     try {
@@ -472,7 +311,7 @@ export class LocalModel {
         if (count >= MAX_HOOKS_PER_SETTLE) throw new ModelError('HOOK_LOOP', `more than ${MAX_HOOKS_PER_SETTLE} hooks in a row: the charms keep triggering each other`);
         if (action) {
           await pebbles.ensure(this.#state, action.unit);
-          reports.push(await runAction(runner, action.id, (op) => (this.#apply(op), this.#state), this.#options.onHook));
+          reports.push(await runAction(runner, action.id, this.#applied, this.#options.onHook));
           this.#store.save(this.#state);
           continue;
         }
@@ -480,9 +319,7 @@ export class LocalModel {
         // A sidecar unit's hooks find their containers' Pebble answering.
         await pebbles.ensure(this.#state, unit);
         this.#apply({ type: 'hook-started', unit });
-        // The replayed event is the unit's first hook here: the scheduler queued it on an empty queue.
-        const replay = this.#replay?.unit === unit ? this.#replay.record : undefined;
-        if (replay) this.#replay = undefined;
+        const replay = queuedReplay?.take(unit);
         const outcome = await runner.run(this.#state, unit, undefined, replay);
         const commitError = commitProblem(this.#state, unit, outcome.exitCode, outcome.pending.storage);
         this.#apply({
@@ -508,15 +345,6 @@ export class LocalModel {
     }
     return reports;
   }
-}
-
-/** A sidecar charm's containers as the model keeps them (metadata checked: resources and stores are declared). */
-function sidecarContainers(metadata: CharmMetadata): ContainerRecord[] {
-  return Object.entries(metadata.containers ?? {}).map(([name, spec]) => ({
-    name,
-    ...(spec.resource !== undefined ? { resource: spec.resource } : {}),
-    mounts: (spec.mounts ?? []).map((mount) => ({ storage: mount.storage!, location: mount.location! })),
-  }));
 }
 
 /** Opens a model for tests: a fresh temporary directory unless one is given. */
