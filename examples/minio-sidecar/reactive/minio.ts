@@ -5,10 +5,10 @@ import { ChangeError, type Layer } from '@charms/pebble';
 import { when } from '@charms/reactive';
 import { endpointFromName } from '@charms/runtime';
 import type { Context } from '../charm-config.js';
+import { configProblem as minioConfigProblem, defaultSecretKeyWarning } from '../../minio/config-checks.js';
 
 const CONTAINER = 'minio';
 const AVAILABLE = 'container.minio.available';
-const DEFAULT_SECRET_KEY = 'minio123';
 /** The file MinIO reads its root credentials from (MINIO_CONFIG_ENV_FILE, MinIO 2022 and later). */
 export const CREDENTIALS_FILE = '/etc/minio/credentials.env';
 
@@ -29,9 +29,8 @@ export default class MinioSidecar {
       await blocked(problem);
       return;
     }
-    if (ctx.config['secret-key'] === DEFAULT_SECRET_KEY) {
-      await ctx.log('secret-key is still the default: set your own with `charms config minio-sidecar secret-key=...`', 'WARNING');
-    }
+    const warning = defaultSecretKeyWarning(ctx.config, 'minio-sidecar');
+    if (warning) await ctx.log(warning, 'WARNING');
     ctx.secret(ctx.config['secret-key']);
     // dataChanged keeps a hash of the value, not the value.
     const credentialsChanged = ctx.dataChanged('charm.minio.credentials', [ctx.config['access-key'], ctx.config['secret-key']]);
@@ -69,11 +68,10 @@ export default class MinioSidecar {
   }
 }
 
-/** Why the config cannot be used, or undefined (examples/minio's messages, and a line break check for the file). */
+/** Why the config cannot be used, or undefined: examples/minio's checks, then one of its own, since each key is a line of the credentials file. */
 export function configProblem(config: Context['config']): string | undefined {
-  if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) return `port must be between 1 and 65535, not ${config.port}`;
-  if (config['access-key'].length < 3) return 'access-key must be at least 3 characters long';
-  if (config['secret-key'].length < 8) return 'secret-key must be at least 8 characters long';
+  const problem = minioConfigProblem(config);
+  if (problem !== undefined) return problem;
   if (/[\r\n]/.test(config['access-key'] + config['secret-key'])) return 'access-key and secret-key must be one line each';
   return undefined;
 }

@@ -71,6 +71,8 @@ describe('the MinIO sidecar charm on the local model', { timeout: TIMEOUT }, () 
     });
     expect(checks['minio-live']).toMatchObject({ level: 'alive', http: { url: 'http://localhost:9000/minio/health/live' } });
     expect(checks['minio-ready']).toMatchObject({ level: 'ready', http: { url: 'http://localhost:9000/minio/health/ready' } });
+    // config.yaml's secret key: the warning (examples/minio's) names this application's command.
+    expect(model.log().filter((l) => l.level === 'WARNING').map((l) => l.message)).toContain('secret-key is still the default: set your own with `charms config minio-sidecar secret-key=...`');
   });
 
   it('pushes the credentials as a file only its owner reads, never into the plan, the logs or the status', async () => {
@@ -99,7 +101,9 @@ describe('the MinIO sidecar charm on the local model', { timeout: TIMEOUT }, () 
     [{ port: '70000' }, 'port must be between 1 and 65535, not 70000'],
     [{ 'access-key': 'ab' }, 'access-key must be at least 3 characters long'],
     [{ 'secret-key': 'short' }, 'secret-key must be at least 8 characters long'],
-  ])('invalid config %j: blocked with examples/minio\'s message, the plan kept', async (config, message) => {
+    // Its own check: each key is one line of the credentials file.
+    [{ 'secret-key': 'two\nlines-of-it' }, 'access-key and secret-key must be one line each'],
+  ])('invalid config %j: blocked with examples/minio\'s message or its own, the plan kept', async (config, message) => {
     const model = await deploy();
     const before = plan(model);
     await model.setConfig(APP, config);

@@ -6,10 +6,10 @@ import type { ObjectStorageProvides } from '@charms/interface-object-storage';
 import { hook, when, whenAny, whenNot } from '@charms/reactive';
 import { endpointFromName } from '@charms/runtime';
 import type { Context } from '../charm-config.js';
+import { configProblem, defaultSecretKeyWarning } from '../config-checks.js';
 
 const STARTED = 'charm.minio.started';
 const IMAGE_AVAILABLE = 'layer.docker-resource.oci-image.available';
-const DEFAULT_SECRET_KEY = 'minio123';
 
 /**
  * The MinIO charm: once the image is known, the leader sets a pod spec running
@@ -40,9 +40,8 @@ export default class Minio {
       await waiting('waiting for the leader to set the pod spec');
       return;
     }
-    if (ctx.config['secret-key'] === DEFAULT_SECRET_KEY) {
-      await ctx.log('secret-key is still the default: set your own with `charms config minio secret-key=...`', 'WARNING');
-    }
+    const warning = defaultSecretKeyWarning(ctx.config, 'minio');
+    if (warning) await ctx.log(warning, 'WARNING');
     await maintenance('configuring container');
     const { spec, resources } = podSpec(ctx.juju.appName, ctx.config, getInfo('oci-image'));
     await podSpecSet(spec, resources);
@@ -70,14 +69,6 @@ export default class Minio {
       secure: false,
     });
   }
-}
-
-/** Why the config cannot be used, or undefined. */
-export function configProblem(config: Context['config']): string | undefined {
-  if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) return `port must be between 1 and 65535, not ${config.port}`;
-  if (config['access-key'].length < 3) return 'access-key must be at least 3 characters long';
-  if (config['secret-key'].length < 8) return 'secret-key must be at least 8 characters long';
-  return undefined;
 }
 
 /** The pod spec (v3) and its Kubernetes resources. */
