@@ -4,7 +4,7 @@
 // `pnpm exec charms` does; that runs the build in dist/ when it is newer than the
 // sources (`pnpm bench` builds first), else the sources, and says so below.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,18 +31,33 @@ function charmsOnce(...args) {
   if (result.status !== 0) throw new Error(`charms ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
 }
 
-/** What bin/charms.mjs checks: every built package's dist/*.js newer than its src/. */
+/**
+ * What bin/charms.mjs checks: every package of the workspace with a build script
+ * (pebble, layer-sidecar and the interface packages too, not a fixed list) has the
+ * entry modules of its exports (and the CLI its dist/bin.js) newer than its src/.
+ */
 function buildIsFresh() {
   const newest = (dir) =>
     readdirSync(dir, { withFileTypes: true }).reduce(
       (latest, entry) => Math.max(latest, entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs),
       statSync(dir).mtimeMs,
     );
-  return ['reactive', 'hooktools', 'manifest', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'model', 'build', 'cli'].every((name) => {
-    const dir = join(root, 'packages', name);
-    const dist = join(dir, 'dist');
-    const outputs = existsSync(dist) ? readdirSync(dist).filter((file) => file.endsWith('.js')) : [];
-    return outputs.length > 0 && Math.min(...outputs.map((file) => statSync(join(dist, file)).mtimeMs)) > newest(join(dir, 'src'));
+  const packages = join(root, 'packages');
+  return readdirSync(packages).every((name) => {
+    const dir = join(packages, name);
+    const manifestFile = join(dir, 'package.json');
+    if (!existsSync(manifestFile)) return true;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    if (!manifest.scripts?.build) return true;
+    const entries = [];
+    const collect = (value, key) => {
+      if (typeof value === 'string' && key === 'import') entries.push(value);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+    };
+    collect(manifest.exports, undefined);
+    if (manifest.bin) entries.push('./dist/bin.js');
+    if (!entries.every((entry) => existsSync(join(dir, entry)))) return false;
+    return Math.min(...entries.map((entry) => statSync(join(dir, entry)).mtimeMs)) > newest(join(dir, 'src'));
   });
 }
 

@@ -12,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = realpathSync(join(here, '..', '..', '..'));
-const PACKAGES = ['reactive', 'hooktools', 'manifest', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'model', 'build', 'cli'];
+// Every package a user installs from the registry (the model needs @charms/pebble; a
+// sidecar charm @charms/layer-sidecar), dependencies first.
+const PACKAGES = ['reactive', 'hooktools', 'manifest', 'pebble', 'runtime', 'layer-status', 'layer-docker-resource', 'layer-caas-base', 'layer-sidecar', 'model', 'build', 'cli'];
 const cliVersion = (JSON.parse(readFileSync(join(repo, 'packages', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
 
-// Builds (tsup, with types) of packages whose dist/ is older than their sources, ten
-// packs and an npm install: minutes on a busy two-core machine.
+// Builds (tsup, with types) of packages whose dist/ is older than their sources, a pack
+// of each package and an npm install: minutes on a busy two-core machine.
 const SETUP_TIMEOUT = 900_000;
 const STEP_TIMEOUT = 180_000;
 
@@ -152,6 +154,17 @@ describe('a charm in its own repository, with the @charms packages installed fro
     expect(userEnv().NODE_PATH).toBeUndefined();
   });
 
+  it('loads every @charms package from its tarball (dist/ and its dependencies are in it), and the layer packages carry their layer.yaml', async () => {
+    const names = PACKAGES.map((name) => `@charms/${name}`);
+    const script = `for (const name of ${JSON.stringify(names)}) console.log(name, Object.keys(await import(name)).length);`;
+    const exported = (await ok(process.execPath, ['--input-type=module', '-e', script], hello)).trim().split('\n');
+    expect(exported.map((line) => line.split(' ')[0])).toEqual(names);
+    for (const line of exported) expect(Number(line.split(' ')[1]), line).toBeGreaterThan(0);
+    for (const layer of PACKAGES.filter((name) => name.startsWith('layer-'))) {
+      expect(existsSync(join(project, 'node_modules', '@charms', layer, 'layer.yaml')), `@charms/${layer}/layer.yaml`).toBe(true);
+    }
+  });
+
   it('charms init writes a project whose @charms packages are pinned to the version of the command', () => {
     const manifest = JSON.parse(readFileSync(join(hello, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     const pinned = { ...manifest.dependencies, ...manifest.devDependencies };
@@ -193,6 +206,44 @@ describe('a charm in its own repository, with the @charms packages installed fro
     await charms('types');
     // The template's charm-config.ts is what charms types writes for its config.yaml.
     expect(readFileSync(join(hello, 'charm-config.ts'), 'utf8')).toBe(before);
+  }, STEP_TIMEOUT);
+
+  it('a sidecar charm builds with layer:sidecar from node_modules, and deploys: its container\'s Pebble answers in pebble-ready', async () => {
+    const sidecar = join(project, 'sidecar-demo');
+    mkdirSync(join(sidecar, 'reactive'), { recursive: true });
+    const pinned = Object.fromEntries(['layer-sidecar', 'layer-status', 'pebble', 'reactive', 'runtime'].map((name) => [`@charms/${name}`, cliVersion]));
+    writeFileSync(join(sidecar, 'package.json'), JSON.stringify({ name: 'sidecar-demo', private: true, type: 'module', dependencies: pinned }, null, 2));
+    writeFileSync(join(sidecar, 'layer.yaml'), 'includes: [layer:status, layer:sidecar]\n');
+    writeFileSync(
+      join(sidecar, 'metadata.yaml'),
+      'name: sidecar-demo\nsummary: a sidecar charm outside the workspace\ncontainers:\n  workload:\n    resource: workload-image\nresources:\n  workload-image:\n    type: oci-image\n',
+    );
+    writeFileSync(
+      join(sidecar, 'reactive', 'sidecar-demo.ts'),
+      [
+        "import { containerPebble } from '@charms/layer-sidecar';",
+        "import { active } from '@charms/layer-status';",
+        "import { defineLayer } from '@charms/reactive';",
+        "import type { CharmContext } from '@charms/runtime';",
+        '',
+        "export default defineLayer<string, CharmContext>('sidecar-demo', (r) => {",
+        "  r.handle({ when: ['container.workload.available'] }, async function ready() {",
+        "    const info = await containerPebble('workload').getSystemInfo();",
+        '    await active(`pebble ${info.version} answers`);',
+        '  });',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const built = await ok(bin('charms'), ['build'], sidecar);
+    expect(built).toContain('layers: status → sidecar → sidecar-demo');
+    expect(readFileSync(join(sidecar, 'build', 'sidecar-demo', 'dist', 'charm.mjs'), 'utf8')).not.toContain(repo);
+    // A model folder near the root: the Pebble socket paths under it must fit in 107 bytes.
+    const model = join(root, 'model');
+    const deployed = await ok(bin('charms'), ['deploy', '.', '--model', model, '--resource', 'workload-image=example/workload:1.0'], sidecar);
+    expect(deployed).toMatch(/sidecar-demo\/0\s+workload-pebble-ready\s+ok/);
+    const status = JSON.parse(await ok(bin('charms'), ['status', '--model', model, '--format', 'json'], sidecar)) as { applications: Record<string, { units: Record<string, { 'workload-status': { current: string; message: string } }> }> };
+    expect(status.applications['sidecar-demo']!.units['sidecar-demo/0']!['workload-status']).toMatchObject({ current: 'active', message: expect.stringMatching(/^pebble \S+ answers$/) });
   }, STEP_TIMEOUT);
 
   it('the project type-checks against the packages’ .d.ts files, and its own test passes', async () => {
