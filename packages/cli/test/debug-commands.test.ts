@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildCharm } from '@charms/build';
 import { LocalModel } from '@charms/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CHARMS_BIN, cliModels, modelFixture, REPO, type CliModel } from './helpers/cli-model.js';
 import { runCommand } from './helpers/run-command.js';
 
 // charms debug-hooks and replay (issue 18). debug-hooks follows Juju 2.9's: the next
@@ -14,16 +13,16 @@ import { runCommand } from './helpers/run-command.js';
 // hook with the shell's status (juju/juju worker/uniter/runner/debug/). The shell reads
 // its commands from a pipe here, as a terminal would give them.
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
-const fixture = join(repo, 'packages', 'model', 'test', 'fixtures', 'debug-charm');
+const fixture = modelFixture('debug-charm');
 const TIMEOUT = 240_000;
+const newModel = cliModels('debug-commands');
+let cli: CliModel;
 let dir: string;
 let model: LocalModel;
 
+/** The charms command against the model with `input` on stdin; a debug shell is /bin/sh. */
 function charms(input: string, ...args: string[]) {
-  return runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', SHELL: '/bin/sh' }, input, timeout: 120_000 });
+  return cli.charmsWith({ env: { FORCE_COLOR: '', SHELL: '/bin/sh' }, input, timeout: 120_000 }, ...args);
 }
 
 async function requested(unit: string): Promise<void> {
@@ -32,20 +31,18 @@ async function requested(unit: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'debug-commands-'));
-  const built = join(mkdtempSync(join(tmpdir(), 'debug-commands-built-')), 'probe');
+  cli = newModel();
+  dir = cli.dir;
+  // Built into a folder of its own beside the model, removed with it.
+  const built = join(newModel().dir, 'probe');
   await buildCharm({ charmDir: fixture, outDir: built });
   model = await LocalModel.open({ dir, automaticallyRetryHooks: false });
   await model.deploy(built);
 }, TIMEOUT);
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('charms debug-code', { timeout: TIMEOUT }, () => {
   it('waits for the named hook, prints the inspector URL with the Chrome and VS Code lines, and ends with the hook', async () => {
-    const child = spawn(process.execPath, [bin, '--model', dir, 'debug-code', 'probe/0', 'update-status', '--at', 'report'], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    const child = spawn(process.execPath, [CHARMS_BIN, '--model', dir, 'debug-code', 'probe/0', 'update-status', '--at', 'report'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
     let stdout = '';
     const ended = new Promise<number | null>((done) => child.on('close', done));
     const url = await new Promise<string>((found, failed) => {
@@ -80,7 +77,7 @@ describe('charms debug-code', { timeout: TIMEOUT }, () => {
   });
 
   it('lets the paused hook run on when the waiting command dies before a debugger attaches (the model is not left locked)', async () => {
-    const child = spawn(process.execPath, [bin, '--model', dir, 'debug-code', 'probe/0', 'update-status'], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    const child = spawn(process.execPath, [CHARMS_BIN, '--model', dir, 'debug-code', 'probe/0', 'update-status'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
     let stdout = '';
     const printed = new Promise<void>((found) => child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
@@ -142,8 +139,8 @@ describe('charms debug-hooks', { timeout: TIMEOUT }, () => {
     expect(result.status).toBe(1);
     expect(existsSync(join(dir, 'run', 'debug', 'probe-7.request.json'))).toBe(false);
     // A folder with no model: refused, and no model is made there.
-    const empty = mkdtempSync(join(tmpdir(), 'debug-commands-empty-'));
-    const none = await runCommand(process.execPath, [bin, '--model', join(empty, 'm'), 'debug-code', 'probe/0'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } });
+    const empty = newModel().dir;
+    const none = await runCommand(process.execPath, [CHARMS_BIN, '--model', join(empty, 'm'), 'debug-code', 'probe/0'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
     expect(none.stderr).toContain(`no model in ${join(empty, 'm')}: deploy a charm first`);
     expect(none.status).toBe(1);
     expect(existsSync(join(empty, 'm'))).toBe(false);

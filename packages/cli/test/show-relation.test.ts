@@ -1,41 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LocalModel } from '@charms/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCommand } from './helpers/run-command.js';
+import { cliModels, modelFixture, type CliModel } from './helpers/cli-model.js';
 
 // charms show-relation (issue 18): both sides of a relation, each application databag and
 // unit databag, as jhack show-relation shows them on Juju. The model's shell fixture
 // charm runs the hook tools its `probe` option lists: application a's units write their
 // unit databag with relation-set, and its leader the application databag with --app.
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
-const charm = join(repo, 'packages', 'model', 'test', 'fixtures', 'tools-charm');
+const charm = modelFixture('tools-charm');
 const TIMEOUT = 180_000;
-let dir: string;
-
-function charms(...args: string[]) {
-  return runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 });
-}
+const newModel = cliModels('show-relation');
+let charms: CliModel['charms'];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'show-relation-'));
-  const model = await LocalModel.open({ dir });
+  const cli = newModel();
+  charms = cli.charms;
+  const model = await LocalModel.open({ dir: cli.dir });
   const probe = ['relation-set -r $(relation-ids db) greeting=hello db-password=hunter2-long', 'relation-set --app -r $(relation-ids db) shared=yes'].join('\n');
   await model.deploy(charm, { app: 'a', units: 2, config: { probe, 'probe-hooks': 'update-status' } });
   await model.deploy(charm, { app: 'b' });
   await model.relate('a:db', 'b:backend');
   await model.run('a/0', 'update-status');
 }, TIMEOUT);
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('charms show-relation', { timeout: TIMEOUT }, () => {
   it('shows both sides after a relation-set: the application databag the leader wrote, each unit databag, a secret-named key as ***', async () => {

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCharm } from '@charms/build';
 import { LocalModel } from '@charms/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCommand } from './helpers/run-command.js';
+import { cliModels, type CliModel } from './helpers/cli-model.js';
 
 // charms show-stored (issue 18): what a unit has committed, as jhack show-stored shows an
 // ops charm's stored state on Juju. The fixture charm's install sets a flag with a value
@@ -15,46 +13,31 @@ import { runCommand } from './helpers/run-command.js';
 // its config-changed writes a controller state key.
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
 const TIMEOUT = 180_000;
-const dirs: string[] = [];
+const newModel = cliModels('show-stored');
 let built: string;
 
-function temporary(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-
-function charms(dir: string, ...args: string[]) {
-  return runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 });
-}
-
-/** A model with the fixture charm deployed as `stored`, with `hookEnv` for its hooks. */
-async function deployed(hookEnv: Record<string, string> = {}): Promise<string> {
-  const dir = temporary('show-stored-');
+/** The charms command against a model with the fixture charm deployed as `stored`, with `hookEnv` for its hooks. */
+async function deployed(hookEnv: Record<string, string> = {}): Promise<CliModel['charms']> {
+  const { dir, charms } = newModel();
   const model = await LocalModel.open({ dir, hookEnv });
   await model.deploy(built, { config: { greeting: 'bonjour' } });
-  return dir;
+  return charms;
 }
 
 beforeAll(async () => {
-  built = (await buildCharm({ charmDir: join(here, 'fixtures', 'stored-charm'), outDir: join(temporary('stored-charm-'), 'stored') })).outDir;
+  // Built into a folder of its own beside the models, removed with them.
+  built = (await buildCharm({ charmDir: join(here, 'fixtures', 'stored-charm'), outDir: join(newModel().dir, 'stored') })).outDir;
 }, TIMEOUT);
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('charms show-stored', { timeout: TIMEOUT }, () => {
-  let dir: string;
+  let charms: CliModel['charms'];
   beforeAll(async () => {
-    dir = await deployed();
+    charms = await deployed();
   }, TIMEOUT);
 
   it('shows a flag with its value, the unit data, the config snapshot and controller state, secrets as ***', async () => {
-    const result = await charms(dir, 'show-stored', 'stored/0');
+    const result = await charms('show-stored', 'stored/0');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(
@@ -87,7 +70,7 @@ describe('charms show-stored', { timeout: TIMEOUT }, () => {
   });
 
   it('prints the documented shape with --format json and yaml', async () => {
-    const json = await charms(dir, 'show-stored', 'stored/0', '--format', 'json');
+    const json = await charms('show-stored', 'stored/0', '--format', 'json');
     const view = JSON.parse(json.stdout);
     expect(view).toEqual({
       unit: 'stored/0',
@@ -99,23 +82,23 @@ describe('charms show-stored', { timeout: TIMEOUT }, () => {
       'config-snapshot': { greeting: 'bonjour', password: '***' },
       'controller-state': { 'last-greeting': 'bonjour' },
     });
-    const yaml = await charms(dir, 'show-stored', 'stored/0', '--format', 'yaml');
+    const yaml = await charms('show-stored', 'stored/0', '--format', 'yaml');
     expect(parse(yaml.stdout)).toEqual(view);
   });
 
   it('refuses an application or an unknown unit, naming the units there are', async () => {
-    const app = await charms(dir, 'show-stored', 'stored');
+    const app = await charms('show-stored', 'stored');
     expect(app.status).toBe(1);
     expect(app.stderr).toBe('error: "stored" is not a unit name: state is kept per unit, name one such as stored/0\n');
-    const unknown = await charms(dir, 'show-stored', 'stored/7');
+    const unknown = await charms('show-stored', 'stored/7');
     expect(unknown.stderr).toBe('error: unit "stored/7" not found (units: stored/0); name a unit such as stored/0\n');
   });
 });
 
 describe('charms show-stored with the file store', { timeout: TIMEOUT }, () => {
   it('reads the state file in the unit\'s charm folder when the runtime keeps state there (CHARMS_STATE_STORE=file)', async () => {
-    const dir = await deployed({ CHARMS_STATE_STORE: 'file' });
-    const json = await charms(dir, 'show-stored', 'stored/0', '--format', 'json');
+    const charms = await deployed({ CHARMS_STATE_STORE: 'file' });
+    const json = await charms('show-stored', 'stored/0', '--format', 'json');
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout)).toMatchObject({
       store: join('units', 'stored-0', 'charm', '.unit-state.json'),

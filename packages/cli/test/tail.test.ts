@@ -1,32 +1,30 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { LocalModel } from '@charms/model';
 import { JournalFollower } from '@charms/model/internal';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from './helpers/run-command.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHARMS_BIN, cliModels, modelFixture, REPO, type CliModel } from './helpers/cli-model.js';
 
 // charms tail (issue 18): the hooks and actions of the model as one stream, as jhack tail
 // shows a Juju model's events; --follow sees what another process runs while it runs.
 // The model's shell fixture with two actions: its hooks log "hook <name>", the hook its
 // fail-hook option names exits 1, backup completes and break calls action-fail.
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..');
-const bin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
-const charm = join(repo, 'packages', 'model', 'test', 'fixtures', 'action-charm');
+const charm = modelFixture('action-charm');
 const TIMEOUT = 180_000;
-let dir: string;
+const newModel = cliModels('tail-command');
+let cli: CliModel;
 
+/** The charms command against the model, FORCE_COLOR emptied, with `env` over both. */
 function charms(env: Record<string, string>, ...args: string[]) {
-  return runCommand(process.execPath, [bin, '--model', dir, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env }, timeout: 90_000 });
+  return cli.charmsWith({ env: { FORCE_COLOR: '', ...env } }, ...args);
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tail-command-'));
-  const model = await LocalModel.open({ dir });
+  cli = newModel();
+  const model = await LocalModel.open({ dir: cli.dir });
   await model.deploy(charm, { app: 'demo' });
   await model.runAction('demo/0', 'backup');
   await model.runAction('demo/0', 'break');
@@ -34,10 +32,6 @@ beforeAll(async () => {
   // Skipped, not retried (juju resolved --no-retry): the unit can run the hook the --follow test asks for.
   await model.resolve('demo/0', { retry: false });
 }, TIMEOUT);
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('charms tail', { timeout: TIMEOUT }, () => {
   it('prints the last hooks and actions with their outcome: committed, failed with its exit status, an action completed or failed', async () => {
@@ -88,7 +82,7 @@ describe('charms tail', { timeout: TIMEOUT }, () => {
   });
 
   it('with --follow, prints a hook that another process runs within a second of its end, and stops cleanly on SIGINT', async () => {
-    const child = spawn(process.execPath, [bin, '--model', dir, 'tail', '--follow', '-n', '0'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHARMS_BIN, '--model', cli.dir, 'tail', '--follow', '-n', '0'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let seen: number | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -121,8 +115,8 @@ describe('charms tail', { timeout: TIMEOUT }, () => {
   });
 
   it('with --follow, ends with the model\'s error (exit status 1) when the model becomes unreadable', async () => {
-    const broken = mkdtempSync(join(tmpdir(), 'tail-broken-'));
-    const child = spawn(process.execPath, [bin, '--model', broken, 'tail', '--follow'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const broken = newModel().dir;
+    const child = spawn(process.execPath, [CHARMS_BIN, '--model', broken, 'tail', '--follow'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let errors = '';
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -134,7 +128,6 @@ describe('charms tail', { timeout: TIMEOUT }, () => {
       expect(errors).toMatch(/^error: .*model\.json/);
     } finally {
       child.kill('SIGKILL');
-      rmSync(broken, { recursive: true, force: true });
     }
   });
 
