@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/build';
 import { createModel, type LocalModel } from '@charms/model';
-import { parse } from 'yaml';
 
 // The MinIO sidecar charm on the local model, deployed without --run-workloads: there is
 // no minio executable here, and no stand-in, so Pebble refuses to start the service and
@@ -46,8 +45,13 @@ async function deploy(config: Record<string, string | number> = {}) {
 }
 
 const unitDir = (model: LocalModel) => join(model.dir, 'units', `${APP}-0`);
-/** The plan the model's Pebble saved when the last operation ended. */
-const plan = (model: LocalModel) => parse(readFileSync(join(unitDir(model), 'pebble', 'minio', 'plan.yaml'), 'utf8')) as { services: Record<string, any>; checks: Record<string, any> };
+/** The layers the model's Pebble kept (labels and order as the charm added them). */
+const layers = (model: LocalModel) => JSON.parse(readFileSync(join(unitDir(model), 'pebble', 'minio', 'plan.json'), 'utf8')) as { label: string; services?: Record<string, any>; checks?: Record<string, any> }[];
+/** The plan they make: each service and check from the last layer that has it (the charm's entries replace). */
+const plan = (model: LocalModel) => ({
+  services: Object.assign({}, ...layers(model).map((layer) => layer.services ?? {})) as Record<string, any>,
+  checks: Object.assign({}, ...layers(model).map((layer) => layer.checks ?? {})) as Record<string, any>,
+});
 const credentials = (model: LocalModel) => join(unitDir(model), 'containers', 'minio', 'etc', 'minio', 'credentials.env');
 const workload = (model: LocalModel) => model.status().applications[APP]!.units[`${APP}/0`]!['workload-status'];
 const statusCalls = (model: LocalModel) => model.timeline().filter((e) => e.tool === 'status-set').map((e) => (e.argv ?? []).filter((a) => a !== '--').join(' '));
@@ -62,6 +66,8 @@ describe('the MinIO sidecar charm on the local model', { timeout: TIMEOUT }, () 
     expect(statusCalls(model).at(-1)).toBe(`blocked ${NOT_RUN}`);
     expect(workload(model)).toMatchObject({ current: 'blocked', message: NOT_RUN });
 
+    // The layer the charm added, under its own label (the model keeps labels between commands).
+    expect(layers(model).map((layer) => layer.label)).toEqual(['minio']);
     const { services, checks } = plan(model);
     expect(services.minio).toMatchObject({
       command: 'minio server /data --address :9000',

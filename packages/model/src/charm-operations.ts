@@ -9,6 +9,7 @@ import { endpoints, isKubernetesCharm, isSidecarCharm, loadConfigYaml, storeDecl
 import { nameProblem } from '@charms/manifest/queries';
 import type { StagedCharm } from './charm-staging.js';
 import { ModelError } from './model-errors.js';
+import { sandboxProblem } from './workload-sandbox.js';
 import type { DeployOptions } from './model-options.js';
 import type { ContainerRecord, ModelRecord } from './model-state.js';
 import { checkNewApp, checkUpgrade, type Operation } from './scheduler.js';
@@ -33,6 +34,9 @@ export function deployOperation(state: ModelRecord, modelDir: string, { charmDir
     const first = state.unitSequences?.[app] ?? 0;
     const units = Array.from({ length: options.units ?? 1 }, (_, i) => `${app}/${first + i}`);
     checkSocketPaths(modelDir, units, sidecar.map((c) => c.name));
+    // Workloads run only inside their containers' files: refused now, before anything changes, where they cannot.
+    const problem = options.runWorkloads ? sandboxProblem() : undefined;
+    if (problem !== undefined) throw new ModelError('INVALID_OPTION', `--run-workloads cannot run workloads inside their containers here: ${problem}; deploy without --run-workloads`);
   }
   return {
     type: 'deploy',

@@ -26,8 +26,10 @@ export interface ModelOptions {
    */
   readonly automaticallyRetryHooks?: boolean;
   /**
-   * Sidecar charms: the units' Pebble runs service commands as local processes (when the
-   * executable exists here), for every sidecar application of this model process. Without
+   * Sidecar charms: the units' Pebble runs service commands as processes inside their
+   * containers' files (when the executable exists there: the container's own files, or this
+   * machine's system folders mounted read only), for every sidecar application of this
+   * model process; it needs Linux user namespaces (workload-sandbox.ts). Without
    * it (and without `DeployOptions.runWorkloads`), a service start fails as Pebble reports
    * a failed start. Services stop when the operation ends (model.md, "Sidecar charms").
    */
@@ -41,6 +43,10 @@ export interface DeployOptions {
   /** oci-image resources: name → image, or { image, username, password }. */
   readonly resources?: Readonly<Record<string, ResourceValue>>;
   readonly units?: number;
-  /** A sidecar charm: its units' Pebble runs service commands here (`charms deploy --run-workloads`); recorded with the application. */
+  /**
+   * A sidecar charm: its units' Pebble runs service commands inside their containers' files
+   * (`charms deploy --run-workloads`); recorded with the application.
+   * @throws ModelError INVALID_OPTION at deploy where Linux user namespaces are not allowed.
+   */
   readonly runWorkloads?: boolean;
 }

@@ -7,11 +7,14 @@
  * `down`. They run every `period` only when the model runs workloads; otherwise a started
  * check stays as Pebble shows it before its first run: up, no successes, no failures.
  */
-import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { posix } from 'node:path';
+import type { ContainerFilesystem } from './container-filesystem.js';
 import { workloadBaseEnvironment } from './pebble-environment.js';
+import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { DEFAULT_CHECK_PERIOD_MS, DEFAULT_CHECK_THRESHOLD, DEFAULT_CHECK_TIMEOUT_MS, parseDuration, shellSplit, type PebbleCheck, type PebblePlan } from './pebble-plan.js';
+import { spawnWorkload } from './workload-sandbox.js';
 
 interface CheckState {
   started: boolean;
@@ -36,7 +39,10 @@ export interface CheckInfo {
 
 export interface CheckOptions {
   readonly runWorkloads: boolean;
-  readonly rootDir: string;
+  /** The container's files: an exec check runs inside them (workload-sandbox.ts). */
+  readonly container: ContainerFilesystem;
+  /** Where an exec check's process group is recorded while it runs, for the next server to end after a crash. */
+  readonly record?: PebbleProcessRecord;
   readonly log: (line: string) => void;
   /** A change id for a started check (Pebble starts one perform-check change per check). */
   readonly newChangeId: (name: string, kind: string) => string;
@@ -226,9 +232,13 @@ export class PebbleChecks {
     }
     const context = exec['service-context'] ? this.plan.services[exec['service-context']] : undefined;
     const environment = { ...workloadBaseEnvironment(), ...(context?.environment ?? {}), ...(exec.environment ?? {}) };
-    const workingDir = join(this.options.rootDir, exec['working-dir'] || context?.['working-dir'] || '/');
+    const workingDir = posix.resolve('/', exec['working-dir'] || context?.['working-dir'] || '/');
+    const executable = this.options.container.findExecutable(words[0]!, environment.PATH ?? '', workingDir);
+    if (typeof executable !== 'string') return Promise.resolve(executable.error);
+    if (!existsSync(this.options.container.resolve(workingDir).host)) return Promise.resolve(`chdir ${workingDir}: no such file or directory`);
     return new Promise((resolve) => {
-      const child = spawn(words[0]!, words.slice(1), { cwd: workingDir, env: environment, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawnWorkload(this.options.container, { command: [executable, ...words.slice(1)], workingDir, environment, stdin: 'ignore' });
+      if (child.pid !== undefined) this.options.record?.add(child.pid);
       let output = '';
       const keep = (chunk: Buffer): void => {
         output = (output + chunk.toString('utf8')).slice(-1024);
@@ -247,6 +257,9 @@ export class PebbleChecks {
       child.on('error', (error) => {
         clearTimeout(timer);
         resolve(error.message);
+      });
+      child.on('exit', () => {
+        if (child.pid !== undefined) this.options.record?.remove(child.pid);
       });
       child.on('close', (code) => {
         clearTimeout(timer);

@@ -10,18 +10,18 @@
  * the task's `data["exit-code"]`. The command runs as a local process only when the
  * model runs workloads; otherwise the task ends in Error once the client is connected.
  */
-import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { finishTask, type PebbleChange, type PebbleChanges, type PebbleTask } from './pebble-changes.js';
 import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { formatDuration, parseDuration, type PebblePlan } from './pebble-plan.js';
-import { findExecutable } from './pebble-services.js';
+import type { ContainerFilesystem } from './container-filesystem.js';
+import { spawnWorkload } from './workload-sandbox.js';
 
 /** cmdstate's connectTimeout: how long the I/O websockets have to connect. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -48,7 +48,8 @@ interface Execution {
   readonly task: PebbleTask;
   readonly command: readonly string[];
   readonly environment: Record<string, string>;
-  readonly hostWorkingDir: string;
+  /** Container path. */
+  readonly workingDir: string;
   readonly timeoutMs: number;
   readonly splitStderr: boolean;
   readonly sockets: Map<string, WebSocket | null>;
@@ -64,7 +65,8 @@ interface Execution {
 export interface ExecOptions {
   readonly changes: PebbleChanges;
   readonly runWorkloads: boolean;
-  readonly rootDir: string;
+  /** The container's files: the command runs inside them (workload-sandbox.ts). */
+  readonly container: ContainerFilesystem;
   readonly log: (line: string) => void;
   /** Where the process groups it starts are recorded, for the next server to end after a crash. */
   readonly record?: PebbleProcessRecord;
@@ -103,11 +105,14 @@ export class PebbleExec {
       workingDir = workingDir || service['working-dir'] || '';
     }
     const fullEnvironment = { ...workloadBaseEnvironment(), ...environment };
-    if (this.options.runWorkloads && typeof findExecutable(command[0] as string, fullEnvironment.PATH ?? '') !== 'string') {
-      throw new ExecRefused(`cannot find executable ${JSON.stringify(command[0])}`);
-    }
     const containerDir = workingDir ? posix.normalize(workingDir) : '/';
     if (!containerDir.startsWith('/')) throw new ExecRefused(`working-dir must be absolute, got ${JSON.stringify(workingDir)}`);
+    let executable = command[0] as string;
+    if (this.options.runWorkloads) {
+      const found = this.options.container.findExecutable(executable, fullEnvironment.PATH ?? '', containerDir);
+      if (typeof found !== 'string') throw new ExecRefused(`cannot find executable ${JSON.stringify(command[0])}`);
+      executable = found;
+    }
     const change = this.options.changes.newChange('exec', `Execute command ${JSON.stringify(command[0])}`, [
       { kind: 'exec', summary: `Execute command ${JSON.stringify(command[0])}` },
     ]);
@@ -116,9 +121,9 @@ export class PebbleExec {
     const ioReady = new Promise<void>((resolve) => (ioConnected = resolve));
     const execution: Execution = {
       task,
-      command: command as string[],
+      command: [executable, ...(command as string[]).slice(1)],
       environment: fullEnvironment,
-      hostWorkingDir: join(this.options.rootDir, containerDir),
+      workingDir: containerDir,
       timeoutMs,
       splitStderr: payload['split-stderr'] === true,
       sockets: new Map<string, WebSocket | null>([['control', null], ['stdio', null], ...(payload['split-stderr'] ? [['stderr', null] as [string, null]] : [])]),
@@ -216,15 +221,15 @@ export class PebbleExec {
       setExitCode(-1);
       return Promise.resolve(`cannot run ${JSON.stringify(command[0])}: the local model runs no workloads (deploy with --run-workloads to run exec commands as local processes)`);
     }
-    if (!existsSync(execution.hostWorkingDir)) {
+    if (!existsSync(this.options.container.resolve(execution.workingDir).host)) {
       for (const socket of outputs) sendText(socket, END);
       setExitCode(-1);
-      return Promise.resolve(`chdir ${posix.normalize(execution.hostWorkingDir.slice(this.options.rootDir.length) || '/')}: no such file or directory`);
+      return Promise.resolve(`chdir ${execution.workingDir}: no such file or directory`);
     }
     return new Promise((resolve) => {
       this.options.log(`Exec ${task.id}: running ${JSON.stringify(command[0])}`);
       // Setsid as Pebble's exec: the command and its children are one group to signal.
-      const child = spawn(command[0]!, command.slice(1), { cwd: execution.hostWorkingDir, env: execution.environment, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawnWorkload(this.options.container, { command, workingDir: execution.workingDir, environment: execution.environment, stdin: 'pipe' });
       execution.pid = child.pid;
       if (child.pid !== undefined) this.options.record?.add(child.pid);
       let timedOut = false;
@@ -249,7 +254,8 @@ export class PebbleExec {
         const message = parseCommandMessage(data);
         if (message?.command === 'signal' && typeof message.signal?.name === 'string' && child.pid !== undefined) {
           try {
-            process.kill(child.pid, message.signal.name as NodeJS.Signals);
+            // To the group: the command runs under the sandbox's unshare, which forwards nothing.
+            process.kill(-child.pid, message.signal.name as NodeJS.Signals);
           } catch (error) {
             this.options.log(`Exec ${task.id}: control command "signal" cannot forward ${message.signal.name}: ${(error as Error).message}`);
           }

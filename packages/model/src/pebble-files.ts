@@ -1,14 +1,17 @@
 /**
  * Pebble's files API (canonical/pebble internals/daemon/api_files.go) over a container's
- * root folder on the model's disk: the container path `/etc/app.conf` is
- * `<rootDir>/etc/app.conf`. Paths must be absolute, `..` cannot climb above the root, and
- * a symlink that leads out of it is refused, so a charm can only touch its container's
+ * files on the model's disk (container-filesystem.ts): the container path
+ * `/etc/app.conf` is `<root folder>/etc/app.conf`, `/data/x` is in the storage mounted at
+ * `/data`, and the system folders given read only cannot be written. Paths must be
+ * absolute, `..` cannot climb above the root, and a symlink that leads out of the root
+ * (or out of the mount it is in) is refused, so a charm can only touch its container's
  * files. Errors name the container path, never the folder on the model's disk.
  * Ownership (`user`, `group`, ids) is not applied: every file belongs to the model's user.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join, posix, sep } from 'node:path';
+import type { ContainerFilesystem } from './container-filesystem.js';
 
 /** A file error as api_files.go's fileErrorToResult reports it. */
 export class PebbleFileError extends Error {
@@ -48,23 +51,20 @@ function fsError(op: string, path: string, error: unknown): PebbleFileError {
   return new PebbleFileError(`${op} ${path}: ${ERRNO_TEXT[code] ?? (error as Error).message}`, kind);
 }
 
-/** The container of one Pebble server: its root folder, and the mapping of container paths into it. */
+/** The files of one Pebble server's container, as its API shows them. */
 export class ContainerFiles {
-  constructor(readonly rootDir: string) {
-    mkdirSync(rootDir, { recursive: true });
-  }
+  constructor(private readonly container: ContainerFilesystem) {}
 
   /**
    * The model's path for container path `path`.
-   * @throws PebbleFileError for a relative path, or one whose symlinks lead outside the root.
+   * @throws PebbleFileError for a relative path, or one whose symlinks lead outside the root or its mount.
    */
   hostPath(path: string): string {
     if (!path.startsWith('/')) throw new PebbleFileError(`paths must be absolute, got ${JSON.stringify(path)}`, 'generic-file-error');
     // posix.normalize of an absolute path never climbs above "/": "/../x" is "/x".
-    const inside = posix.normalize(path);
-    const host = join(this.rootDir, inside);
-    // Symlinks: the deepest part that exists must resolve below the root.
-    const root = realpathSync(this.rootDir);
+    const { host, base } = this.container.resolve(posix.normalize(path));
+    // Symlinks: the deepest part that exists must resolve below the base.
+    const root = realpathSync(base);
     let probe = host;
     for (;;) {
       try {
@@ -83,16 +83,33 @@ export class ContainerFiles {
     return host;
   }
 
-  /** `GET /v1/files?action=list`: the entries of a folder, or the file itself. */
-  list(path: string, pattern: string, itself: boolean): Record<string, unknown>[] {
-    if (!path.startsWith('/')) throw new PebbleFileError(`path must be absolute, got ${JSON.stringify(path)}`, 'generic-file-error');
+  /**
+   * The model's path for container path `path` that `op` is to change.
+   * @throws PebbleFileError as Go's EROFS for a path in a read-only mount, and EBUSY for a mount point itself.
+   */
+  private writablePath(op: string, path: string): string {
     const host = this.hostPath(path);
-    let info: Stats;
+    const inside = posix.normalize(path);
+    const { mount } = this.container.resolve(inside);
+    if (mount?.readOnly) throw new PebbleFileError(`${op} ${inside}: read-only file system`, 'generic-file-error');
+    if (mount?.location === inside) throw new PebbleFileError(`${op} ${inside}: device or resource busy`, 'generic-file-error');
+    return host;
+  }
+
+  /** stat(2) of a container path, with the error as Pebble words it. */
+  private statPath(path: string): { host: string; info: Stats } {
+    const host = this.hostPath(path);
     try {
-      info = statSync(host);
+      return { host, info: statSync(host) };
     } catch (error) {
       throw fsError('stat', path, error);
     }
+  }
+
+  /** `GET /v1/files?action=list`: the entries of a folder, or the file itself. */
+  list(path: string, pattern: string, itself: boolean): Record<string, unknown>[] {
+    if (!path.startsWith('/')) throw new PebbleFileError(`path must be absolute, got ${JSON.stringify(path)}`, 'generic-file-error');
+    const { host, info } = this.statPath(path);
     const inside = posix.normalize(path);
     let names: { name: string; containerPath: string; host: string }[];
     if (!info.isDirectory() || itself) {
@@ -126,13 +143,7 @@ export class ContainerFiles {
 
   /** Reads one file for `action=read`. */
   read(path: string): Buffer {
-    const host = this.hostPath(path);
-    let info: Stats;
-    try {
-      info = statSync(host);
-    } catch (error) {
-      throw fsError('stat', path, error);
-    }
+    const { host, info } = this.statPath(path);
     if (!info.isFile()) throw new PebbleFileError(`can only read a regular file: ${JSON.stringify(path)}`, 'generic-file-error');
     try {
       return readFileSync(host);
@@ -143,7 +154,7 @@ export class ContainerFiles {
 
   /** Writes one pushed file atomically (a temporary file in the same folder, then rename). */
   write(item: { path: string; 'make-dirs'?: boolean; permissions?: string }, content: Buffer): void {
-    const host = this.hostPath(item.path);
+    const host = this.writablePath('open', item.path);
     const inside = posix.normalize(item.path);
     if (item['make-dirs']) {
       try {
@@ -172,7 +183,7 @@ export class ContainerFiles {
 
   /** `make-dirs`: one folder, with its parents when asked. */
   makeDir(item: { path: string; 'make-parents'?: boolean; permissions?: string }): void {
-    const host = this.hostPath(item.path);
+    const host = this.writablePath('mkdir', item.path);
     const mode = permissions(item.permissions, 0o755);
     try {
       if (item['make-parents']) {
@@ -188,10 +199,10 @@ export class ContainerFiles {
 
   /** `remove`: one path, recursively when asked. */
   remove(item: { path: string; recursive?: boolean }): void {
-    const host = this.hostPath(item.path);
-    if (host === this.rootDir || posix.normalize(item.path) === '/') {
+    if (posix.normalize(item.path) === '/') {
       throw new PebbleFileError(`remove ${item.path}: the container's root cannot be removed`, 'permission-denied');
     }
+    const host = this.writablePath('remove', item.path);
     try {
       if (item.recursive) {
         rmSync(host, { recursive: true, force: true });

@@ -35,7 +35,13 @@ export class PebbleProcessRecord {
 
   private save(): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify([...this.groups.values()])}\n`, { mode: 0o600 });
+    try {
+      writeFileSync(temporary, `${JSON.stringify([...this.groups.values()])}\n`, { mode: 0o600 });
+    } catch (error) {
+      // A process that ends after its server closed and its folder went: nothing left to record.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
     renameSync(temporary, this.file);
   }
 }

@@ -4,7 +4,8 @@
  * added through the API in memory only; the local model's server lives as long as one
  * model command, so the model chooses whether a plan outlives it (`planFile`).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ModelError } from './model-errors.js';
 import { buildPlan, PebblePlanError, validateLayer, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
 
@@ -43,6 +44,8 @@ export function loadPlanFile(file: string): PebblePlan | undefined {
 
 /** Writes the plan's layers to `file` at once (temporary file, rename), readable by the owner only. */
 export function savePlanFile(file: string, plan: PebblePlan): void {
+  // Its folder goes when the unit's pod is made again (upgrade) while the server runs.
+  mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(plan.layers, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);

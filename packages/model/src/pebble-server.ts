@@ -32,6 +32,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { ContainerFilesystem, systemMounts, type ContainerMount } from './container-filesystem.js';
 import { ModelError } from './model-errors.js';
 import { changeInfo, changeStatus, finishTask, type PebbleChange, PebbleChanges } from './pebble-changes.js';
 import { ChecksNotFound, PebbleChecks } from './pebble-checks.js';
@@ -41,6 +42,7 @@ import { ExecRefused, PebbleExec, type ExecPayload } from './pebble-exec.js';
 import { ContainerFiles, PebbleFileError, buildMultipart, parseMultipart } from './pebble-files.js';
 import { EMPTY_PLAN, PebblePlanError, buildPlan, combineLayers, parseDuration, parseLayer, planYaml, serviceOrder, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
 import { PebbleServices } from './pebble-services.js';
+import { sandboxProblem } from './workload-sandbox.js';
 
 /** A unix socket path holds at most 108 bytes with its terminating NUL on Linux, 104 on macOS and the BSDs (sockaddr_un.sun_path). */
 export const SOCKET_PATH_LIMIT = process.platform === 'linux' ? 107 : 103;
@@ -50,9 +52,14 @@ export interface PebbleServerOptions {
   readonly socketPath: string;
   /** The container's name, for notices. */
   readonly container: string;
-  /** The container's files: container path `/x` is `<rootDir>/x`. Created if missing. */
+  /** The container's own files: container path `/x` is `<rootDir>/x` unless a mount shows it. Created if missing. */
   readonly rootDir: string;
-  /** Run service commands, exec commands and checks as local processes (`--run-workloads`). */
+  /** The container's storage mounts; this machine's system folders are mounted read only besides (container-filesystem.ts). */
+  readonly mounts?: readonly ContainerMount[];
+  /**
+   * Run service commands, exec commands and exec checks as processes inside the container's
+   * files (`--run-workloads`, workload-sandbox.ts).
+   */
   readonly runWorkloads: boolean;
   /** Receives the server's notices (service starts and exits); nothing secret goes there. */
   readonly log?: (line: string) => void;
@@ -137,6 +144,8 @@ type Handler = (request: Request) => Reply | Promise<Reply>;
  * @throws ModelError INVALID_OPTION when another process already answers on the socket.
  */
 export async function startPebble(options: PebbleServerOptions): Promise<PebbleServer> {
+  const problem = options.runWorkloads ? sandboxProblem() : undefined;
+  if (problem !== undefined) throw new ModelError('INVALID_OPTION', `--run-workloads cannot run workloads inside their containers here: ${problem}; deploy without --run-workloads`);
   const log = options.log ?? (() => undefined);
   const pebble = new LocalPebble(options, log);
   await pebble.listen();
@@ -166,9 +175,10 @@ class LocalPebble implements PebbleServer {
   ) {
     this.socketPath = options.socketPath;
     this.container = options.container;
-    this.files = new ContainerFiles(options.rootDir);
+    const container = new ContainerFilesystem(options.rootDir, [...systemMounts(), ...(options.mounts ?? [])]);
+    this.files = new ContainerFiles(container);
     this.record = new PebbleProcessRecord(join(dirname(options.socketPath), PROCESS_RECORD));
-    const shared = { runWorkloads: options.runWorkloads, rootDir: options.rootDir, log, record: this.record };
+    const shared = { runWorkloads: options.runWorkloads, container, log, record: this.record };
     this.services = new PebbleServices(shared);
     this.checks = new PebbleChecks({ ...shared, newChangeId: (name, kind) => this.changes.newChange('perform-check', `Perform ${kind} check ${JSON.stringify(name)}`, []).id,
       onDown: (name) => this.services.checkFailed(name),

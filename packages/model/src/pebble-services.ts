@@ -2,18 +2,21 @@
  * Pebble's services (canonical/pebble internals/overlord/servstate/handlers.go and
  * manager.go): each service the plan names moves through Pebble's states (starting,
  * running, terminating, killing, stopped, backoff, exited) and shows as active, inactive,
- * backoff or error. A start runs the command as a real local process only when the
- * model runs workloads and the executable exists here; otherwise the start task fails
+ * backoff or error. A start runs the command as a real process inside the container's
+ * files (workload-sandbox.ts) only when the model runs workloads and the executable
+ * exists in the container; otherwise the start task fails
  * with Pebble's text and the service stays inactive, so nothing pretends to run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { posix } from 'node:path';
+import type { ContainerFilesystem } from './container-filesystem.js';
 import { finishTask, taskLog, type PebbleTask } from './pebble-changes.js';
 import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import { formatDuration, parseCommand, serviceTimings, type PebblePlan, type PebbleService } from './pebble-plan.js';
+import { spawnWorkload } from './workload-sandbox.js';
 
 type ServiceState = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
 
@@ -51,8 +54,8 @@ export interface ServiceInfo {
 
 export interface ServiceManagerOptions {
   readonly runWorkloads: boolean;
-  /** The container's root folder: a service's working-dir is below it, and so is its default. */
-  readonly rootDir: string;
+  /** The container's files: a service runs inside them (workload-sandbox.ts), from its working-dir or `/`. */
+  readonly container: ContainerFilesystem;
   readonly log: (line: string) => void;
   /** Where the process groups it starts are recorded, for the next server to end after a crash. */
   readonly record?: PebbleProcessRecord;
@@ -316,13 +319,13 @@ export class PebbleServices {
       return `cannot start service: the local model runs no workloads, so ${JSON.stringify(words[0])} was not run (deploy with --run-workloads to run services as local processes)`;
     }
     const environment = { ...workloadBaseEnvironment(), ...(data.config.environment ?? {}) };
-    const executable = findExecutable(words[0]!, environment.PATH ?? '');
+    const workingDir = posix.resolve('/', data.config['working-dir'] || '/');
+    const executable = this.options.container.findExecutable(words[0]!, environment.PATH ?? '', workingDir);
     if (typeof executable !== 'string') return `cannot start service: ${executable.error}`;
-    const workingDir = data.config['working-dir'] ? join(this.options.rootDir, data.config['working-dir']) : this.options.rootDir;
-    if (!existsSync(workingDir)) return `cannot start service: chdir ${data.config['working-dir'] ?? '/'}: no such file or directory`;
+    if (!existsSync(this.options.container.resolve(workingDir).host)) return `cannot start service: chdir ${data.config['working-dir'] ?? '/'}: no such file or directory`;
     this.options.log(`Service ${JSON.stringify(name)} starting: ${data.config.command}`);
     // Its own process group (detached), as Pebble's Setpgid: a stop signals the whole group.
-    const child = spawn(executable, words.slice(1), { cwd: workingDir, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnWorkload(this.options.container, { command: [executable, ...words.slice(1)], workingDir, environment, stdin: 'ignore' });
     data.child = child;
     if (child.pid !== undefined) this.options.record?.add(child.pid);
     data.output.length = 0;
@@ -448,31 +451,4 @@ function signalGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): v
 
 function signalNumber(signal: NodeJS.Signals): number {
   return osConstants.signals[signal] ?? 0;
-}
-
-/**
- * Finds an executable as Go's os/exec does for Pebble: a name with a slash is used as it
- * is, a bare name is looked up on PATH. Returns the path, or Go's error text.
- */
-export function findExecutable(name: string, path: string): string | { error: string } {
-  if (name.includes('/')) {
-    if (!existsSync(name)) return { error: `fork/exec ${name}: no such file or directory` };
-    if (!isExecutableFile(name)) return { error: `fork/exec ${name}: permission denied` };
-    return name;
-  }
-  for (const folder of path.split(delimiter)) {
-    const candidate = join(folder === '' ? '.' : folder, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return { error: `exec: ${JSON.stringify(name)}: executable file not found in $PATH` };
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -17,14 +17,15 @@
  * the charm starts them again (a `replan` does). Changes, checks and notices are the
  * server's memory and start empty. The servers are @charms/model/internal's (pebble-server.ts).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
 import { pebbleSocketDir, pebbleSocketPath, startPebble, type PebbleServer } from './pebble-server.js';
+import { containerStorageMounts } from './sidecar-mounts.js';
 import type { AppRecord, ModelRecord } from './model-state.js';
 
-/** The label of the layer a saved plan comes back as. */
+/** The label of the one layer a plan saved by an earlier version of the model (`plan.yaml`, labels merged) comes back as. */
 export const SAVED_PLAN_LABEL = 'saved-plan';
 
 export interface SidecarPebblesOptions {
@@ -70,27 +71,33 @@ export class SidecarPebbles {
     this.#servers.set(unit, servers);
     const socketDir = pebbleSocketDir(this.#options.modelDir, unit);
     for (const container of app.sidecar.containers) {
+      const planFile = this.#planFile(unit, container.name);
+      mkdirSync(dirname(planFile), { recursive: true });
       const server = await startPebble({
         socketPath: pebbleSocketPath(socketDir, container.name),
         container: container.name,
         rootDir: join(this.#options.unitDir(unit), 'containers', container.name),
+        mounts: containerStorageMounts(model, app, unit, container, this.#options.modelDir),
         runWorkloads: this.#options.runWorkloads || app.sidecar.runWorkloads === true,
         log: (line) => this.#options.log(unit, line),
+        planFile,
       });
       servers.push(server);
-      const saved = this.#planFile(unit, container.name);
-      if (existsSync(saved)) {
-        const layer = readFileSync(saved, 'utf8');
+      // A plan kept by an earlier version of the model, as one YAML layer: added once, then kept as the server keeps plans.
+      const legacy = join(dirname(planFile), 'plan.yaml');
+      if (!existsSync(planFile) && existsSync(legacy)) {
+        const layer = readFileSync(legacy, 'utf8');
         if (layer.trim() !== '' && layer.trim() !== '{}') {
           await pebbleCall(server.socketPath, 'POST', '/v1/layers', { action: 'add', combine: false, label: SAVED_PLAN_LABEL, format: 'yaml', layer });
         }
+        rmSync(legacy, { force: true });
       }
     }
   }
 
   /**
-   * Saves the plan of every server whose unit is still in `model`, then stops them all
-   * (services, execs, checks) and removes the socket folders of units that are gone.
+   * Stops every server (services, execs, checks; each has kept its plan as it changed)
+   * and removes the socket folders of units that are gone.
    */
   async stop(model: Readonly<ModelRecord>): Promise<void> {
     const failures: unknown[] = [];
@@ -99,16 +106,9 @@ export class SidecarPebbles {
       const kept = app?.units.some((u) => u.name === unit) ?? false;
       for (const server of servers) {
         try {
-          if (kept) {
-            const plan = await pebbleCall(server.socketPath, 'GET', '/v1/plan?format=yaml');
-            const file = this.#planFile(unit, server.container);
-            mkdirSync(join(file, '..'), { recursive: true });
-            writeFileSync(file, typeof plan === 'string' ? plan : '', { mode: 0o600 });
-          }
+          await server.close();
         } catch (error) {
           failures.push(error);
-        } finally {
-          await server.close();
         }
       }
       if (!kept) rmSync(pebbleSocketDir(this.#options.modelDir, unit), { recursive: true, force: true });
@@ -136,7 +136,7 @@ export class SidecarPebbles {
   }
 
   #planFile(unit: string, container: string): string {
-    return join(this.#options.unitDir(unit), 'pebble', container, 'plan.yaml');
+    return join(this.#options.unitDir(unit), 'pebble', container, 'plan.json');
   }
 }
 

@@ -546,9 +546,10 @@ describe('checks (api_checks.go, checkstate)', () => {
 
   it('runs checks on their period with runWorkloads and turns one down after threshold failures', async () => {
     const server = await pebble(true);
-    await addLayer(server, 'base', 'checks:\n  broken:\n    override: replace\n    level: ready\n    period: 100ms\n    threshold: 2\n    exec: {command: "false"}\n  fine:\n    override: replace\n    period: 100ms\n    exec: {command: "true"}\n');
+    await addLayer(server, 'base', 'checks:\n  broken:\n    override: replace\n    level: ready\n    period: 1s\n    threshold: 2\n    exec: {command: "false"}\n  fine:\n    override: replace\n    period: 1s\n    exec: {command: "true"}\n');
     await call(server, 'POST', '/v1/checks', { action: 'start', checks: ['broken', 'fine'] });
-    await new Promise((done) => setTimeout(done, 800));
+    // A period long enough for a workload sandbox to start on a busy machine (workload-sandbox.ts).
+    await new Promise((done) => setTimeout(done, 3500));
     const [broken, fine] = (await call(server, 'GET', '/v1/checks')).body.result as Record<string, number | string>[];
     expect(broken).toMatchObject({ name: 'broken', status: 'down' });
     expect(broken!.failures).toBeGreaterThanOrEqual(2);

@@ -135,6 +135,15 @@ describe('a sidecar charm in the local model', { timeout: TIMEOUT }, () => {
     expect(plain.find((line) => line.startsWith('services='))).toContain('"current":"inactive"');
   });
 
+  it("mounts the unit's storage where containers.workload.mounts says: with --run-workloads a service writing /data writes the storage instance's folder, not this machine's /data", async () => {
+    const model = await createModel({ dir: folder() });
+    models.push(model);
+    await model.deploy(sidecar, { runWorkloads: true, config: { 'service-command': '/usr/bin/cp /proc/version /data/charms-sidecar-marker' }, resources: { 'workload-image': 'ghcr.io/example/workload:1.0' } });
+    expect(Object.keys(model.storage().storage)).toEqual(['data/0']);
+    expect(readFileSync(join(model.dir, 'storage', 'data-0', 'charms-sidecar-marker'), 'utf8')).toMatch(/^Linux/);
+    expect(existsSync('/data/charms-sidecar-marker')).toBe(false);
+  });
+
   it('gives every container pebble-ready again after a refresh, with an empty plan: the pods are made again', async () => {
     const { model, hooks } = await deployed();
     hooks.length = 0;
