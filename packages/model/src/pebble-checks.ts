@@ -4,8 +4,11 @@
  * checks; those with startup enabled or unset start as soon as a layer adds them (and on
  * a replan if stopped), the others with `POST /v1/checks`; `inactive` until started,
  * then `up` until `threshold` consecutive failures make them
- * `down`. They run every `period` only when the model runs workloads; otherwise a started
- * check stays as Pebble shows it before its first run: up, no successes, no failures.
+ * `down`. They run every `period` while the server runs. http and tcp checks probe from
+ * this machine whether or not the model runs workloads (with none, nothing of the
+ * workload answers, and they fail as Pebble's would against a service that is not
+ * running); an exec check runs inside the container only with workloads, and otherwise
+ * each run fails saying it was not run. No check reports `up` for a probe it never made.
  */
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -106,7 +109,7 @@ export class PebbleChecks {
       const config = this.plan.checks[name]!;
       state.changeId = this.options.newChangeId(name, config.http ? 'HTTP' : config.tcp ? 'TCP' : 'exec');
       changed.push(name);
-      if (this.options.runWorkloads) this.schedule(name, state);
+      this.schedule(name, state);
     }
     return changed.sort();
   }
@@ -195,20 +198,15 @@ export class PebbleChecks {
 
   /**
    * `POST /v1/checks/refresh`: runs a check now and counts the result (api_checks.go,
-   * checkstate's RefreshCheck). Without runWorkloads nothing runs and the error says so.
+   * checkstate's RefreshCheck). Without runWorkloads an exec check is not run and the error says so.
    * @throws ChecksNotFound for a name the plan lacks.
    */
   async refresh(name: string): Promise<{ info: CheckInfo; error?: string }> {
     this.requireKnown([name]);
     const config = this.plan.checks[name]!;
     const state = this.state(name);
-    let error: string | undefined;
-    if (!this.options.runWorkloads) {
-      error = `the local model runs no workloads, so check ${JSON.stringify(name)} was not run (deploy with --run-workloads to run checks)`;
-    } else {
-      error = await this.runOnce(name, config);
-      if (this.states.get(name) === state) this.count(name, state, config, error);
-    }
+    const error = await this.runOnce(name, config);
+    if (this.states.get(name) === state) this.count(name, state, config, error);
     const info = this.list().find((check) => check.name === name)!;
     return { info, ...(error !== undefined ? { error } : {}) };
   }
@@ -219,6 +217,9 @@ export class PebbleChecks {
     const timeoutMs = Math.min(config.timeout ? parseDuration(config.timeout) ?? DEFAULT_CHECK_TIMEOUT_MS : DEFAULT_CHECK_TIMEOUT_MS, period);
     if (config.http?.url) return httpCheck(config.http.url, config.http.headers ?? {}, timeoutMs);
     if (config.tcp?.port) return tcpCheck(config.tcp.host || 'localhost', config.tcp.port, timeoutMs);
+    if (config.exec?.command && !this.options.runWorkloads) {
+      return Promise.resolve(`the local model runs no workloads, so exec check ${JSON.stringify(name)} was not run (deploy with --run-workloads to run it in its container)`);
+    }
     if (config.exec?.command) return this.execCheck(config.exec, timeoutMs);
     return Promise.resolve(`check ${JSON.stringify(name)} has nothing to run`);
   }

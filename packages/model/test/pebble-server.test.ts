@@ -548,9 +548,12 @@ describe('checks (api_checks.go, checkstate)', () => {
     const server = await pebble(true);
     await addLayer(server, 'base', 'checks:\n  broken:\n    override: replace\n    level: ready\n    period: 1s\n    threshold: 2\n    exec: {command: "false"}\n  fine:\n    override: replace\n    period: 1s\n    exec: {command: "true"}\n');
     await call(server, 'POST', '/v1/checks', { action: 'start', checks: ['broken', 'fine'] });
-    // A period long enough for a workload sandbox to start on a busy machine (workload-sandbox.ts).
-    await new Promise((done) => setTimeout(done, 3500));
-    const [broken, fine] = (await call(server, 'GET', '/v1/checks')).body.result as Record<string, number | string>[];
+    // A period long enough for a workload sandbox to start on a busy machine (workload-sandbox.ts); polled, as runs take longer there.
+    let [broken, fine] = (await call(server, 'GET', '/v1/checks')).body.result as Record<string, number | string>[];
+    for (let waited = 0; waited < 20_000 && !(broken!.status === 'down' && Number(fine!.successes) >= 2); waited += 250) {
+      await new Promise((done) => setTimeout(done, 250));
+      [broken, fine] = (await call(server, 'GET', '/v1/checks')).body.result as Record<string, number | string>[];
+    }
     expect(broken).toMatchObject({ name: 'broken', status: 'down' });
     expect(broken!.failures).toBeGreaterThanOrEqual(2);
     expect(fine).toMatchObject({ name: 'fine', status: 'up' });
