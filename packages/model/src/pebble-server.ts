@@ -32,7 +32,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { ContainerFilesystem, systemMounts, type ContainerMount } from './container-filesystem.js';
+import { ContainerFilesystem, systemFolders, type ContainerMount } from './container-filesystem.js';
 import { ModelError } from './model-errors.js';
 import { changeInfo, changeStatus, finishTask, type PebbleChange, PebbleChanges } from './pebble-changes.js';
 import { ChecksNotFound, PebbleChecks } from './pebble-checks.js';
@@ -175,7 +175,8 @@ class LocalPebble implements PebbleServer {
   ) {
     this.socketPath = options.socketPath;
     this.container = options.container;
-    const container = new ContainerFilesystem(options.rootDir, [...systemMounts(), ...(options.mounts ?? [])]);
+    const system = systemFolders();
+    const container = new ContainerFilesystem(options.rootDir, [...system.mounts, ...(options.mounts ?? [])], system.links);
     this.files = new ContainerFiles(container);
     this.record = new PebbleProcessRecord(join(dirname(options.socketPath), PROCESS_RECORD));
     const shared = { runWorkloads: options.runWorkloads, container, log, record: this.record };

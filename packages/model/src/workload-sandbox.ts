@@ -21,26 +21,24 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { ContainerFilesystem } from './container-filesystem.js';
+import { ContainerFilesystem, systemFolders } from './container-filesystem.js';
 
 /**
  * Runs in the new namespaces, before the workload: $1 the root folder, $2 the working
  * folder, $3 the workload's PATH ('-' for none), then `source location ro|rw` triples up
- * to `--`, then the command. Placeholders for mount points are made in the root folder
- * as an image has them; `/dev` is a tmpfs with six device nodes bound in.
+ * to `--`, then the command. The mount points are in the root folder already
+ * (ContainerFilesystem makes them); `/dev` is a tmpfs with six device nodes bound in.
+ * One process per mount, none per check: it runs before every exec and exec check.
  */
 const SETUP = `set -e
 root=$1; wd=$2; workload_path=$3; shift 3
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount --bind "$root" "$root"
 while [ "$1" != "--" ]; do
-  source=$1; target=$root$2; mode=$3; shift 3
-  if [ -d "$source" ]; then mkdir -p "$target"; else mkdir -p "$(dirname "$target")"; [ -e "$target" ] || : > "$target"; fi
-  mount --rbind "$source" "$target"
-  if [ "$mode" = ro ]; then mount -o remount,bind,ro "$target"; fi
+  if [ "$3" = ro ]; then mount --bind -o ro "$1" "$root$2"; else mount --bind "$1" "$root$2"; fi
+  shift 3
 done
 shift
-mkdir -p "$root/proc" "$root/dev" "$root/tmp"
 mount -t tmpfs -o mode=755,size=64k tmpfs "$root/dev"
 for device in null zero full random urandom tty; do : > "$root/dev/$device"; mount --bind "/dev/$device" "$root/dev/$device"; done
 mkdir "$root/dev/.host"
@@ -71,8 +69,7 @@ export interface WorkloadProcess {
 export function spawnWorkload(container: ContainerFilesystem, workload: WorkloadProcess & { stdin: 'pipe' }): ChildProcessByStdio<Writable, Readable, Readable>;
 export function spawnWorkload(container: ContainerFilesystem, workload: WorkloadProcess & { stdin: 'ignore' }): ChildProcessByStdio<null, Readable, Readable>;
 export function spawnWorkload(container: ContainerFilesystem, workload: WorkloadProcess): ChildProcessByStdio<Writable | null, Readable, Readable> {
-  const mounts = [...container.mounts].reverse().flatMap((mount) => [mount.source, mount.location, mount.readOnly ? 'ro' : 'rw']);
-  const args = ['--user', '--map-root-user', '--mount', '--fork', '--kill-child', '/bin/sh', '-c', SETUP, 'workload-sandbox', container.rootDir, workload.workingDir, workload.environment.PATH ?? '-', ...mounts, '--', ...workload.command];
+  const args = [...UNSHARE, '/bin/sh', '-c', SETUP, 'workload-sandbox', container.rootDir, workload.workingDir, workload.environment.PATH ?? '-', ...mountArguments(container), '--', ...workload.command];
   const options = { env: workload.environment, detached: true };
   return workload.stdin === 'pipe' ? spawn(unshareCommand(), args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(unshareCommand(), args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -94,14 +91,23 @@ function probe(): string | undefined {
   if (process.platform !== 'linux') return `workloads run in Linux mount namespaces, and this is ${process.platform}`;
   const root = mkdtempSync(join(tmpdir(), 'charms-sandbox-probe-'));
   try {
-    const mounts = ['/usr', '/bin', '/lib', '/lib64'].filter((path) => existsSync(path)).flatMap((path) => [path, path, 'ro']);
-    const result = spawnSync(unshareCommand(), ['--user', '--map-root-user', '--mount', '--fork', '--kill-child', '/bin/sh', '-c', SETUP, 'workload-sandbox', root, '/', '/usr/bin:/bin', ...mounts, '--', 'true'], { encoding: 'utf8', timeout: 10_000 });
+    const { mounts, links } = systemFolders();
+    const container = new ContainerFilesystem(join(root, 'container'), mounts, links);
+    const result = spawnSync(unshareCommand(), [...UNSHARE, '/bin/sh', '-c', SETUP, 'workload-sandbox', container.rootDir, '/', '/usr/bin:/bin', ...mountArguments(container), '--', 'true'], { encoding: 'utf8', timeout: 10_000 });
     if (result.error) return `util-linux unshare cannot be run: ${result.error.message}`;
     if (result.status !== 0) return `unshare --user --map-root-user --mount failed (${result.stderr.trim().split('\n').at(-1) ?? `exit status ${result.status}`}): user namespaces may be disabled for your user (on Ubuntu 24.04: sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0)`;
     return undefined;
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** A user namespace (root in it is the model's user) with a mount namespace; unshare stays as the workload's parent. */
+const UNSHARE = ['--user', '--map-root-user', '--mount', '--fork', '--kill-child'];
+
+/** SETUP's mount triples, shallowest first so that a deeper mount goes over a shallower one. */
+function mountArguments(container: ContainerFilesystem): string[] {
+  return [...container.mounts].reverse().flatMap((mount) => [mount.source, mount.location, mount.readOnly ? 'ro' : 'rw']);
 }
 
 /** util-linux's unshare: where Debian and Ubuntu put it, else on PATH. */

@@ -107,20 +107,20 @@ describe('files API (api_files.go)', () => {
 
   it('lists a folder with file details, by pattern, and the folder itself', async () => {
     const { server, root } = await pebble();
-    mkdirSync(join(root, 'etc'), { recursive: true });
-    writeFileSync(join(root, 'etc', 'a.conf'), 'abc');
-    writeFileSync(join(root, 'etc', 'b.txt'), '');
-    mkdirSync(join(root, 'etc', 'sub'));
-    const listed = await json(server, 'GET', '/v1/files?action=list&path=/etc');
+    mkdirSync(join(root, 'srv'), { recursive: true });
+    writeFileSync(join(root, 'srv', 'a.conf'), 'abc');
+    writeFileSync(join(root, 'srv', 'b.txt'), '');
+    mkdirSync(join(root, 'srv', 'sub'));
+    const listed = await json(server, 'GET', '/v1/files?action=list&path=/srv');
     const entries = listed.body.result as Record<string, unknown>[];
     expect(entries.map((entry) => [entry.path, entry.name, entry.type, entry.size])).toEqual([
-      ['/etc/a.conf', 'a.conf', 'file', 3],
-      ['/etc/b.txt', 'b.txt', 'file', 0],
-      ['/etc/sub', 'sub', 'directory', undefined],
+      ['/srv/a.conf', 'a.conf', 'file', 3],
+      ['/srv/b.txt', 'b.txt', 'file', 0],
+      ['/srv/sub', 'sub', 'directory', undefined],
     ]);
     expect(entries[0]!.permissions).toMatch(/^[0-7]{3}$/);
-    expect(((await json(server, 'GET', '/v1/files?action=list&path=/etc&pattern=*.conf')).body.result as { name: string }[]).map((entry) => entry.name)).toEqual(['a.conf']);
-    expect(((await json(server, 'GET', '/v1/files?action=list&path=/etc&itself=true')).body.result as { path: string; type: string }[])).toMatchObject([{ path: '/etc', type: 'directory' }]);
+    expect(((await json(server, 'GET', '/v1/files?action=list&path=/srv&pattern=*.conf')).body.result as { name: string }[]).map((entry) => entry.name)).toEqual(['a.conf']);
+    expect(((await json(server, 'GET', '/v1/files?action=list&path=/srv&itself=true')).body.result as { path: string; type: string }[])).toMatchObject([{ path: '/srv', type: 'directory' }]);
     const missing = await json(server, 'GET', '/v1/files?action=list&path=/nowhere');
     expect(missing.status).toBe(404);
     expect(missing.body.result).toEqual({ message: 'stat /nowhere: no such file or directory', kind: 'not-found' });
