@@ -49,14 +49,11 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
   let scratch: string | undefined;
   if (options.withNode) {
     options.onStep?.('embedding Node.js');
+    // The copy is of this Node: refused before anything is copied when the charm's base could not start it.
+    const problem = nodeBaseProblem(process.execPath, baseChannel(metadata), ARCHITECTURE);
+    if (problem) throw new BuildError('EMBED_FAILED', problem);
     scratch = mkdtempSync(join(tmpdir(), 'charms-sea-'));
     const executable = await embedNode(join(builtDir, 'dist', 'charm.mjs'), scratch);
-    // The copy is of this Node: refused when the charm's base could not start it.
-    const problem = nodeBaseProblem(process.execPath, baseChannel(metadata));
-    if (problem) {
-      rmSync(scratch, { recursive: true, force: true });
-      throw new BuildError('EMBED_FAILED', problem);
-    }
     extra.set('bin/charm', { content: readFileSync(executable), mode: 0o755 });
   }
 
@@ -92,11 +89,14 @@ function baseChannel(metadata: CharmMetadata): string {
  * Juju 3.x still deploys podspec charms on. charmcraft writes the same keys, with
  * `charmcraft-version` and `analysis`.
  */
+/** The one architecture manifest.yaml names, and that an embedded Node must be built for. */
+const ARCHITECTURE = 'amd64';
+
 function manifestYaml(metadata: CharmMetadata): string {
   const channel = baseChannel(metadata);
   return stringifyCharmYaml({
     'charmcraft-version': 'charms.ts',
     analysis: { attributes: [{ name: 'language', result: 'typescript' }, { name: 'framework', result: 'reactive' }] },
-    bases: [{ name: 'ubuntu', channel, architectures: ['amd64'] }],
+    bases: [{ name: 'ubuntu', channel, architectures: [ARCHITECTURE] }],
   });
 }
