@@ -17,5 +17,6 @@ export type { JournalEntries } from './journal-follower.js';
 export { cancelDebug, devtoolsUrl, requestDebug, shellExited, vscodeAttach, waitForEnd, waitForSession } from './debug-session.js';
 export { charmHookNames } from './hook-names.js';
 // For sidecar charms (issue 19): the Pebble server of each container of a unit.
-export { pebbleSocketDir, pebbleSocketPath, startPebble, SOCKET_PATH_LIMIT } from './pebble-server.js';
+export { pebbleSocketDir, pebbleSocketPath, SOCKET_PATH_LIMIT } from './pebble-sockets.js';
+export { startPebble } from './pebble-server.js';
 export type { PebbleServer, PebbleServerOptions } from './pebble-server.js';

@@ -21,7 +21,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
-import { pebbleSocketDir, pebbleSocketPath, startPebble, type PebbleServer } from './pebble-server.js';
+import { startPebble, type PebbleServer } from './pebble-server.js';
+import { pebbleSocketDir, pebbleSocketPath } from './pebble-sockets.js';
 import { containerStorageMounts } from './sidecar-mounts.js';
 import type { AppRecord, ModelRecord } from './model-state.js';
 

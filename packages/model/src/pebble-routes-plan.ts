@@ -1,0 +1,78 @@
+/**
+ * The Pebble API's system information, plan and layers routes (canonical/pebble
+ * internals/daemon/api.go's system-info, api_plan.go, and planstate's AppendLayer and
+ * CombineLayer for `POST /v1/layers`): a layer is parsed and validated, added or combined
+ * with the one of its label, and the new plan replaces the old only when it is valid.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { PebbleChecks } from './pebble-checks.js';
+import { badRequest, decodeJson, sync, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
+import { PebblePlanError, buildPlan, combineLayers, parseLayer, planYaml, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
+
+/** What the plan routes read and change on the server. */
+export interface PlanRoutesContext {
+  plan(): PebblePlan;
+  /** Makes `plan` the server's (and keeps it where the model asked to). */
+  setPlan(plan: PebblePlan): void;
+  readonly checks: Pick<PebbleChecks, 'planChanged'>;
+}
+
+export function planRoutes(context: PlanRoutesContext): RouteTable {
+  // Pebble's boot-id is the kernel's (restart.BootID); a random one where there is none.
+  const bootId = kernelBootId() ?? randomUUID();
+  return {
+    '/v1/system-info': { GET: () => sync({ 'boot-id': bootId, version: 'local' }) },
+    '/v1/plan': {
+      GET: (request) => {
+        const format = request.url.searchParams.get('format') ?? '';
+        return format === 'yaml' ? sync(planYaml(context.plan())) : badRequest(`invalid format ${JSON.stringify(format)}`);
+      },
+    },
+    '/v1/layers': { POST: (request) => postLayers(context, request) },
+  };
+}
+
+function postLayers(context: PlanRoutesContext, request: PebbleRequest): Reply {
+  const payload = decodeJson(request.body, 'cannot decode request body');
+  if ('reply' in payload) return payload.reply;
+  const { action, label, format, layer, combine } = payload.value as { action?: string; label?: string; format?: string; layer?: string; combine?: boolean };
+  if (action !== 'add') return badRequest(`invalid action ${JSON.stringify(action ?? '')}`);
+  if (!label) return badRequest('label must be set');
+  if (format !== 'yaml') return badRequest(`invalid format ${JSON.stringify(format ?? '')}`);
+  let parsed: PebbleLayer;
+  try {
+    parsed = parseLayer(0, label, typeof layer === 'string' ? layer : '');
+  } catch (error) {
+    return badRequest(`cannot parse layer YAML: ${(error as Error).message}`);
+  }
+  const layers = [...context.plan().layers];
+  const index = layers.findIndex((existing) => existing.label === label);
+  try {
+    if (index >= 0 && !combine) return badRequest(`layer ${JSON.stringify(label)} already exists`);
+    if (index >= 0) {
+      // planstate's CombineLayer: the new layer merges into the one with its label, keeping its place.
+      const found = layers[index]!;
+      const combined = combineLayers([found, parsed]);
+      layers[index] = { label: found.label, order: found.order, ...(combined.summary !== undefined ? { summary: combined.summary } : {}), ...(combined.description !== undefined ? { description: combined.description } : {}), services: combined.services, checks: combined.checks, 'log-targets': combined['log-targets'] };
+    } else {
+      // planstate's appendLayer: orders count up in steps of 1000.
+      parsed.order = (layers.at(-1)?.order ?? 0) + 1000;
+      layers.push(parsed);
+    }
+    context.setPlan(buildPlan(layers));
+  } catch (error) {
+    if (error instanceof PebblePlanError) return badRequest(error.message);
+    throw error;
+  }
+  context.checks.planChanged(context.plan());
+  return sync(true);
+}
+
+function kernelBootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
