@@ -4,10 +4,12 @@
 // `pnpm exec charms` does; that runs the build in dist/ when it is newer than the
 // sources (`pnpm bench` builds first), else the sources, and says so below.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// What bin/charms.mjs checks to choose between dist/ and the sources.
+import { buildIsFresh } from '../packages/cli/bin/build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const charms = join(root, 'packages', 'cli', 'bin', 'charms.mjs');
@@ -31,36 +33,6 @@ function charmsOnce(...args) {
   if (result.status !== 0) throw new Error(`charms ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
 }
 
-/**
- * What bin/charms.mjs checks: every package of the workspace with a build script
- * (pebble, layer-sidecar and the interface packages too, not a fixed list) has the
- * entry modules of its exports (and the CLI its dist/bin.js) newer than its src/.
- */
-function buildIsFresh() {
-  const newest = (dir) =>
-    readdirSync(dir, { withFileTypes: true }).reduce(
-      (latest, entry) => Math.max(latest, entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs),
-      statSync(dir).mtimeMs,
-    );
-  const packages = join(root, 'packages');
-  return readdirSync(packages).every((name) => {
-    const dir = join(packages, name);
-    const manifestFile = join(dir, 'package.json');
-    if (!existsSync(manifestFile)) return true;
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    if (!manifest.scripts?.build) return true;
-    const entries = [];
-    const collect = (value, key) => {
-      if (typeof value === 'string' && key === 'import') entries.push(value);
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
-    };
-    collect(manifest.exports, undefined);
-    if (manifest.bin) entries.push('./dist/bin.js');
-    if (!entries.every((entry) => existsSync(join(dir, entry)))) return false;
-    return Math.min(...entries.map((entry) => statSync(join(dir, entry)).mtimeMs)) > newest(join(dir, 'src'));
-  });
-}
-
 const work = mkdtempSync(join(tmpdir(), 'bench-cli-'));
 const model = join(work, 'model');
 charmsOnce('build', 'examples/minio', '-o', join(work, 'minio'));
@@ -73,7 +45,7 @@ const rows = [
 ];
 
 console.log(`\nStarting the charms command (${RUNS} runs, median; node -e 0 = ${node.toFixed(1)} ms)`);
-if (!buildIsFresh()) console.log('note: dist/ is missing or older than src/ somewhere, so the bin ran the sources: run pnpm build first');
+if (!buildIsFresh(join(root, 'packages'))) console.log('note: dist/ is missing or older than src/ somewhere, so the bin ran the sources: run pnpm build first');
 console.table(
   rows.map(({ figure, ms, target }) => ({
     figure,

@@ -1,0 +1,53 @@
+// Whether the workspace's builds are current: bin/charms.mjs runs dist/ only then, and
+// the benches say which of the two they measured. Plain JavaScript (it runs before
+// anything can load TypeScript).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** True when each built package under `packagesDir` has its dist/ newer than anything in its src/. */
+export function buildIsFresh(packagesDir) {
+  for (const name of readdirSync(packagesDir)) {
+    const dir = join(packagesDir, name);
+    const manifestFile = join(dir, 'package.json');
+    if (!existsSync(manifestFile)) continue;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    if (!manifest.scripts?.build) continue;
+    const built = oldestEntry(dir, manifest);
+    if (built === undefined || newestSource(join(dir, 'src')) > built) return false;
+  }
+  return true;
+}
+
+/**
+ * The oldest modification time of a package's built entry modules (the `import` targets
+ * of its exports, and the CLI's dist/bin.js), or undefined when one is missing. Only the
+ * entries count: builds overwrite dist/ in place, so chunks of earlier builds, with other
+ * hashed names, stay beside the current ones.
+ */
+function oldestEntry(dir, manifest) {
+  const entries = new Set();
+  const collect = (value, key) => {
+    if (typeof value === 'string' && key === 'import') entries.add(value);
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+  };
+  collect(manifest.exports, undefined);
+  if (manifest.bin) entries.add('./dist/bin.js');
+  let oldest;
+  for (const entry of entries) {
+    const file = join(dir, entry);
+    if (!existsSync(file)) return undefined;
+    const time = statSync(file).mtimeMs;
+    oldest = oldest === undefined ? time : Math.min(oldest, time);
+  }
+  return oldest;
+}
+
+/** The newest modification time in a folder tree; a folder's own time counts, as it changes when a file is added or removed. */
+function newestSource(dir) {
+  let newest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
