@@ -7,6 +7,7 @@ import type { ActionFunction } from './action-context.js';
 import { readCharmFiles, type CharmFiles } from './charm-files.js';
 import { ControllerStateStore } from './controller-state-store.js';
 import { FileStateStore, STATE_FILE } from './file-state-store.js';
+import { HOOK_PHASES_VARIABLE, HookTiming } from './hook-timing.js';
 import { runCharmAction } from './run-charm-action.js';
 import { runCharmHook } from './run-charm-hook.js';
 import { StateStoreError } from './state-errors.js';
@@ -55,6 +56,9 @@ export interface MainOptions {
  */
 export async function main(charm: Reactor | (() => Reactor), options: MainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
+  // The one look-up the timing costs a hook that does not ask for it.
+  const phasesFile = env[HOOK_PHASES_VARIABLE];
+  const timing = phasesFile ? new HookTiming(phasesFile, performance.now()) : undefined;
   let juju: HookContext;
   try {
     juju = readHookContext(env, options.argv ?? process.argv);
@@ -62,7 +66,9 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
   }
-  const tools = options.tools ?? new ProcessHookTools({ env: env as NodeJS.ProcessEnv, cwd: juju.charmDir });
+  timing?.writeAtExit(juju.hookName, juju.unitName);
+  const toolOptions = { env: env as NodeJS.ProcessEnv, cwd: juju.charmDir };
+  const tools = options.tools ?? (timing ? timing.tools(toolOptions) : new ProcessHookTools(toolOptions));
 
   let files: CharmFiles;
   let choice: StoreChoice | UnitStateStore;
@@ -76,13 +82,18 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
     return 1;
   }
 
-  const store = (serialTools: HookTools) => chooseStore(choice, files.metadata, juju, serialTools);
+  timing?.mark('context');
+  const store = (serialTools: HookTools) => {
+    const chosen = chooseStore(choice, files.metadata, juju, serialTools);
+    return timing ? timing.store(chosen) : chosen;
+  };
   if (juju.kind === 'action') {
     const { exitCode } = await runCharmAction({ juju, tools, store, charm, ...files, printErrors: true, actions: options.actions ?? {}, debugAt: juju.debugAt });
     return exitCode;
   }
   const traceFile = env.CHARMS_TRACE_FILE || undefined;
-  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile, debugAt: juju.debugAt });
+  const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile, debugAt: juju.debugAt, timing });
+  timing?.mark('end');
   return exitCode;
 }
 

@@ -3,6 +3,7 @@ import type { HookContext, HookTools } from '@charms/hooktools';
 import type { CharmConfigYaml, CharmMetadata, LayerYaml } from '@charms/manifest';
 import type { Reactor, UnitStateStore } from '@charms/reactive';
 import { recordTrace, type HookTraceRecord } from './hook-trace.js';
+import type { HookTiming } from './hook-timing.js';
 import { HookSession, type ConnectedHook } from './hook-session.js';
 import { runHook, type HookOutcome } from './run-hook.js';
 
@@ -30,6 +31,8 @@ export interface CharmHookInput {
    * every handler, a handler id before that handler, a name at `ctx.breakpoint(name)`.
    */
   readonly debugAt?: string;
+  /** Marks the hook's phases (`main` passes one when `CHARMS_HOOK_PHASES` is set). */
+  readonly timing?: HookTiming;
 }
 
 /** What happened, and the exit code for Juju. */
@@ -57,6 +60,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
   let connected: ConnectedHook;
   try {
     connected = await session.connect();
+    input.timing?.mark('connect');
   } catch (error) {
     await session.fail(error, `cannot start hook ${juju.hookName}`);
     return { exitCode: 1 };
@@ -75,6 +79,7 @@ export async function runCharmHook(input: CharmHookInput): Promise<CharmHookResu
     endpoints: connected.endpoints,
     observe: (events, start) => {
       session.logger.follow(events);
+      input.timing?.follow(events);
       // Emitted right before the handler is called: a pause here is the handler's doorstep.
       if (session.debug.active) events.on('handler:start', ({ handlerId }) => session.debug.beforeHandler(handlerId));
       if (input.traceFile) trace = recordTrace(events, start, juju.hookName, juju.unitName);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STATE_KEY } from '@charms/runtime';
@@ -147,6 +147,36 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     expect(existsSync(stateFile())).toBe(false);
     const stored = JSON.parse(unit.juju.world().controllerState![STATE_KEY]!);
     expect(stored.flags).toEqual({ 'test.installed': null });
+  });
+});
+
+describe('CHARMS_HOOK_PHASES: where a hook\'s time goes', { timeout: TIMEOUT }, () => {
+  it('with the variable, each hook appends its phase marks in order and every tool call to the file', async () => {
+    const unit = charm({ controllerState: {} });
+    const file = join(built, 'phases.jsonl');
+    rmSync(file, { force: true });
+    const env = { CHARMS_STATE_STORE: 'controller', CHARMS_HOOK_PHASES: file };
+    expect((await unit.hook('install', env)).status).toBe(0);
+    const installCalls = unit.commandLines().map((line) => line.split(' ')[0]);
+    expect((await unit.hook('update-status', env)).status).toBe(0);
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.map((r) => [r.format, r.hook, r.unit])).toEqual([
+      ['charms.hook-phases/1', 'install', 'test-charm/0'],
+      ['charms.hook-phases/1', 'update-status', 'test-charm/0'],
+    ]);
+    const [install] = records;
+    expect(install.marks.map((m: { phase: string }) => m.phase)).toEqual(['node', 'bundle', 'context', 'connect', 'state', 'build', 'atstart', 'dispatch', 'atexit', 'commit', 'end', 'exit']);
+    const times = install.marks.map((m: { at: number }) => m.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(install.tools.map((t: { tool: string }) => t.tool)).toEqual(installCalls);
+    expect(install.tools.every((t: { at: number; ms: number }) => t.at > 0 && t.ms > 0)).toBe(true);
+  });
+
+  it('without the variable, nothing is written', async () => {
+    const unit = charm();
+    const before = new Set(readdirSync(built));
+    expect((await unit.hook('install')).status).toBe(0);
+    expect(readdirSync(built).filter((name) => !before.has(name))).toEqual(['.unit-state.json']);
   });
 });
 
