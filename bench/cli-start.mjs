@@ -2,7 +2,8 @@
 // on this machine: `charms --help`, and `charms status` on a model with MinIO deployed.
 // Targets: --help ≤ 2×, status ≤ 3×. It runs packages/cli/bin/charms.mjs, as
 // `pnpm exec charms` does; that runs the build in dist/ when it is newer than the
-// sources (`pnpm bench` builds first), else the sources, and says so below.
+// sources (`pnpm bench` builds first), else the sources, and says so below. Then
+// deploy-wall.mjs: deploying a built MinIO, start to exit.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,3 +56,6 @@ console.table(
     result: ms / node <= target ? 'met' : 'not met',
   })),
 );
+
+// Then issue 20's deploy: a built MinIO, start to exit (its own file, runnable alone).
+await import('./deploy-wall.mjs');
