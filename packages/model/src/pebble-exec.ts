@@ -17,9 +17,10 @@ import { posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { finishTask, type PebbleChange, type PebbleChanges, type PebbleTask } from './pebble-changes.js';
+import { formatDuration, parseDuration } from './pebble-durations.js';
 import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
-import { formatDuration, parseDuration, type PebblePlan } from './pebble-plan.js';
+import type { PebblePlan } from './pebble-plan-merge.js';
 import type { ContainerFilesystem } from './container-filesystem.js';
 import { spawnWorkload } from './workload-sandbox.js';
 

@@ -7,7 +7,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ModelError } from './model-errors.js';
-import { buildPlan, PebblePlanError, validateLayer, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
+import { PebblePlanError, validateLayer, type PebbleLayer } from './pebble-layer-parse.js';
+import { buildPlan, type PebblePlan } from './pebble-plan-merge.js';
 
 /**
  * The plan kept in `file`, or undefined when there is no file.

@@ -5,7 +5,7 @@
  */
 import { changeInfo, changeStatus, type PebbleChange, type PebbleChanges } from './pebble-changes.js';
 import { badRequest, decodeJson, failure, sync, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
-import { parseDuration } from './pebble-plan.js';
+import { parseDuration } from './pebble-durations.js';
 
 export function changeRoutes(changes: PebbleChanges): RouteTable {
   return {

@@ -5,7 +5,7 @@
  */
 import { ChecksNotFound, type PebbleChecks } from './pebble-checks.js';
 import { badRequest, commaList, decodeJson, failure, sync, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
-import type { PebblePlan } from './pebble-plan.js';
+import type { PebblePlan } from './pebble-plan-merge.js';
 
 /** What the check routes read and act on. */
 export interface CheckRoutesContext {

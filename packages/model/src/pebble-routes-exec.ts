@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ExecRefused, type ExecPayload, type PebbleExec } from './pebble-exec.js';
 import { accepted, badRequest, decodeJson, rawFailure, type RouteTable } from './pebble-http.js';
-import type { PebblePlan } from './pebble-plan.js';
+import type { PebblePlan } from './pebble-plan-merge.js';
 
 /** What the exec routes read and act on. */
 export interface ExecRoutesContext {

@@ -4,7 +4,7 @@
  * (30 by default, all with -1), and with follow=true every new line after them.
  */
 import { badRequest, commaList, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
-import type { PebblePlan } from './pebble-plan.js';
+import type { PebblePlan } from './pebble-plan-merge.js';
 import type { PebbleServices } from './pebble-services.js';
 
 /** What the logs route reads. */

@@ -1,14 +1,15 @@
 /**
  * The Pebble API's system information, plan and layers routes (canonical/pebble
- * internals/daemon/api.go's system-info, api_plan.go, and planstate's AppendLayer and
- * CombineLayer for `POST /v1/layers`): a layer is parsed and validated, added or combined
- * with the one of its label, and the new plan replaces the old only when it is valid.
+ * internals/daemon/api.go's system-info, api_plan.go): `POST /v1/layers` parses and
+ * validates a layer, adds it or combines it with the one of its label, and the new plan
+ * replaces the old only when it is valid.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PebbleChecks } from './pebble-checks.js';
 import { badRequest, decodeJson, sync, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
-import { PebblePlanError, buildPlan, combineLayers, parseLayer, planYaml, type PebbleLayer, type PebblePlan } from './pebble-plan.js';
+import { parseLayer, PebblePlanError, type PebbleLayer } from './pebble-layer-parse.js';
+import { addLayer, buildPlan, planYaml, type PebblePlan } from './pebble-plan-merge.js';
 
 /** What the plan routes read and change on the server. */
 export interface PlanRoutesContext {
@@ -46,21 +47,8 @@ function postLayers(context: PlanRoutesContext, request: PebbleRequest): Reply {
   } catch (error) {
     return badRequest(`cannot parse layer YAML: ${(error as Error).message}`);
   }
-  const layers = [...context.plan().layers];
-  const index = layers.findIndex((existing) => existing.label === label);
   try {
-    if (index >= 0 && !combine) return badRequest(`layer ${JSON.stringify(label)} already exists`);
-    if (index >= 0) {
-      // planstate's CombineLayer: the new layer merges into the one with its label, keeping its place.
-      const found = layers[index]!;
-      const combined = combineLayers([found, parsed]);
-      layers[index] = { label: found.label, order: found.order, ...(combined.summary !== undefined ? { summary: combined.summary } : {}), ...(combined.description !== undefined ? { description: combined.description } : {}), services: combined.services, checks: combined.checks, 'log-targets': combined['log-targets'] };
-    } else {
-      // planstate's appendLayer: orders count up in steps of 1000.
-      parsed.order = (layers.at(-1)?.order ?? 0) + 1000;
-      layers.push(parsed);
-    }
-    context.setPlan(buildPlan(layers));
+    context.setPlan(buildPlan(addLayer(context.plan().layers, parsed, Boolean(combine))));
   } catch (error) {
     if (error instanceof PebblePlanError) return badRequest(error.message);
     throw error;

@@ -7,7 +7,8 @@
 import { finishTask, type PebbleChange, type PebbleChanges } from './pebble-changes.js';
 import type { PebbleChecks } from './pebble-checks.js';
 import { accepted, badRequest, commaList, decodeJson, failure, sync, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
-import { PebblePlanError, serviceOrder, type PebblePlan } from './pebble-plan.js';
+import { PebblePlanError } from './pebble-layer-parse.js';
+import { serviceOrder, type PebblePlan } from './pebble-plan-merge.js';
 import type { PebbleServices } from './pebble-services.js';
 
 /** What the service routes read and act on. */

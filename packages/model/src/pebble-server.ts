@@ -39,7 +39,7 @@ import { PebbleExec } from './pebble-exec.js';
 import { ContainerFiles } from './pebble-files.js';
 import { PebbleRouter, serveRequest } from './pebble-http.js';
 import { endLeftovers, PebbleProcessRecord, PROCESS_RECORD } from './pebble-leftovers.js';
-import { EMPTY_PLAN, type PebblePlan } from './pebble-plan.js';
+import { EMPTY_PLAN, type PebblePlan } from './pebble-plan-merge.js';
 import { loadPlanFile, savePlanFile } from './pebble-plan-file.js';
 import { changeRoutes } from './pebble-routes-changes.js';
 import { checkRoutes } from './pebble-routes-checks.js';

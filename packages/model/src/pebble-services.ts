@@ -13,9 +13,12 @@ import { constants as osConstants } from 'node:os';
 import { posix } from 'node:path';
 import type { ContainerFilesystem } from './container-filesystem.js';
 import { finishTask, taskLog, type PebbleTask } from './pebble-changes.js';
+import { parseCommand } from './pebble-command.js';
+import { formatDuration, serviceTimings } from './pebble-durations.js';
 import { workloadBaseEnvironment } from './pebble-environment.js';
+import type { PebbleService } from './pebble-layer-parse.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
-import { formatDuration, parseCommand, serviceTimings, type PebblePlan, type PebbleService } from './pebble-plan.js';
+import type { PebblePlan } from './pebble-plan-merge.js';
 import { spawnWorkload } from './workload-sandbox.js';
 
 type ServiceState = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
