@@ -5,6 +5,7 @@
  * checked. Error texts are Pebble's, so a charm sees what it would see in a pod. Combining
  * layers into a plan is pebble-plan-merge.ts's.
  */
+import type { CheckDefinition, Layer, LogTargetDefinition, ServiceDefinition } from '@charms/pebble';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { parseCommand, shellSplit } from './pebble-command.js';
 import { parseDuration } from './pebble-durations.js';
@@ -17,77 +18,53 @@ export class PebblePlanError extends Error {
   }
 }
 
-export interface PebbleService {
-  summary?: string;
-  description?: string;
-  /** Pebble does not check it: anything but "enabled" is disabled. */
-  startup?: string;
-  override?: string;
-  command?: string;
-  after?: string[];
-  before?: string[];
-  requires?: string[];
-  environment?: Record<string, string>;
-  'user-id'?: number;
-  user?: string;
-  'group-id'?: number;
-  group?: string;
-  'working-dir'?: string;
-  'on-success'?: string;
-  'on-failure'?: string;
-  'on-check-failure'?: Record<string, string>;
-  'backoff-delay'?: string;
-  'backoff-factor'?: number;
-  'backoff-limit'?: string;
-  'kill-delay'?: string;
-}
+/*
+ * The layer types are the client's (@charms/pebble's layer.ts, which follows plan.go's
+ * structs), adjusted where what the server holds differs from what a charm writes:
+ * - no index signature: the parser refuses unknown fields (log targets, kept as written, excepted);
+ * - any text where Pebble checks the value only when layers combine (`override`), never
+ *   (a service's `startup`: anything but "enabled" is disabled) or takes more than the
+ *   client's type (empty actions; a `syslog` log target);
+ * - a check's http, tcp and exec parts may be partial in a layer: the layers below may give
+ *   the rest, and the plan must end up with them (pebble-plan-merge.ts's buildPlan).
+ */
 
-export interface PebbleCheck {
-  override?: string;
-  level?: string;
-  startup?: string;
-  period?: string;
-  timeout?: string;
-  threshold?: number;
-  http?: { url?: string; headers?: Record<string, string> };
-  tcp?: { port?: number; host?: string };
-  exec?: {
-    command?: string;
-    'service-context'?: string;
-    environment?: Record<string, string>;
-    'user-id'?: number;
-    user?: string;
-    'group-id'?: number;
-    group?: string;
-    'working-dir'?: string;
-  };
-}
+/** `T`'s named fields, without the index signature through which the client passes unknown keys. */
+type Named<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+/** `T` with fields `F` holding any text (or, for a map of such values, a map of any text). */
+type AnyText<T, F extends keyof T> = Omit<T, F> & { [K in F]?: NonNullable<T[K]> extends string ? string : Record<string, string> };
+type CheckKind = 'http' | 'tcp' | 'exec';
 
-export type PebbleLogTarget = Record<string, unknown> & { override?: string; type?: string; services?: string[] };
+/** A service as a parsed layer and the plan hold it. */
+export type PebbleService = AnyText<Named<ServiceDefinition>, 'startup' | 'override' | 'on-success' | 'on-failure' | 'on-check-failure'>;
+/** A check as a parsed layer and the plan hold it. */
+export type PebbleCheck = Omit<AnyText<Named<CheckDefinition>, 'override'>, CheckKind> & { [K in CheckKind]?: Partial<Named<NonNullable<CheckDefinition[K]>>> };
+/** A log target as a parsed layer and the plan hold it: as written, its type and override any text. */
+export type PebbleLogTarget = AnyText<Named<LogTargetDefinition>, 'override' | 'type'> & Record<string, unknown>;
 
-export interface PebbleLayer {
+/** A parsed layer: Pebble's plan.Layer, with its label and order, every section present. */
+export interface PebbleLayer extends Pick<Layer, 'summary' | 'description'> {
   label: string;
   order: number;
-  summary?: string;
-  description?: string;
   services: Record<string, PebbleService>;
   checks: Record<string, PebbleCheck>;
   'log-targets': Record<string, PebbleLogTarget>;
 }
 
 // Field order is the order of plan.go's struct fields: the YAML that GET /v1/plan prints follows it.
-export const SERVICE_FIELDS: Record<string, 'string' | 'number' | 'list' | 'map'> = {
+// Typed by the fields of the types above, so that a field missing here or there does not compile.
+export const SERVICE_FIELDS: { readonly [K in keyof PebbleService]-?: 'string' | 'number' | 'list' | 'map' } = {
   summary: 'string', description: 'string', startup: 'string', override: 'string', command: 'string',
   after: 'list', before: 'list', requires: 'list', environment: 'map', 'user-id': 'number', user: 'string',
   'group-id': 'number', group: 'string', 'working-dir': 'string', 'on-success': 'string', 'on-failure': 'string',
   'on-check-failure': 'map', 'backoff-delay': 'string', 'backoff-factor': 'number', 'backoff-limit': 'string',
   'kill-delay': 'string',
 };
-export const CHECK_FIELDS: Record<string, 'string' | 'number' | 'object'> = {
+export const CHECK_FIELDS: { readonly [K in keyof PebbleCheck]-?: 'string' | 'number' | 'object' } = {
   override: 'string', level: 'string', startup: 'string', period: 'string', timeout: 'string',
   threshold: 'number', http: 'object', tcp: 'object', exec: 'object',
 };
-export const CHECK_KIND_FIELDS: Record<string, Record<string, 'string' | 'number' | 'map'>> = {
+export const CHECK_KIND_FIELDS: { readonly [K in CheckKind]: { readonly [F in keyof NonNullable<PebbleCheck[K]>]-?: 'string' | 'number' | 'map' } } = {
   http: { url: 'string', headers: 'map' },
   tcp: { port: 'number', host: 'string' },
   exec: {

@@ -10,12 +10,9 @@ import { stringify } from 'yaml';
 import { formatDuration, parseDuration } from './pebble-durations.js';
 import { CHECK_FIELDS, CHECK_KIND_FIELDS, DURATION_FIELDS, PebblePlanError, SERVICE_FIELDS, type PebbleCheck, type PebbleLayer, type PebbleLogTarget, type PebbleService } from './pebble-layer-parse.js';
 
-/** The combined plan: what `GET /v1/plan` shows and what the service and check managers act on. */
-export interface PebblePlan {
+/** The combined plan: the layers' sections merged (what `GET /v1/plan` shows and what the service and check managers act on), and the layers. */
+export interface PebblePlan extends Readonly<Pick<PebbleLayer, 'services' | 'checks' | 'log-targets'>> {
   readonly layers: readonly PebbleLayer[];
-  readonly services: Record<string, PebbleService>;
-  readonly checks: Record<string, PebbleCheck>;
-  readonly 'log-targets': Record<string, PebbleLogTarget>;
 }
 
 export const EMPTY_PLAN: PebblePlan = { layers: [], services: {}, checks: {}, 'log-targets': {} };
@@ -25,7 +22,7 @@ export const EMPTY_PLAN: PebblePlan = { layers: [], services: {}, checks: {}, 'l
  * `override: merge` merges into what the earlier layers built and `override: replace`
  * replaces it; any other value (or none) is an error naming the layer.
  */
-export function combineLayers(layers: readonly PebbleLayer[]): Omit<PebblePlan, 'layers'> & { summary?: string; description?: string } {
+export function combineLayers(layers: readonly PebbleLayer[]): Omit<PebbleLayer, 'label' | 'order'> {
   const services: Record<string, PebbleService> = {};
   const checks: Record<string, PebbleCheck> = {};
   const logTargets: Record<string, PebbleLogTarget> = {};

@@ -5,7 +5,9 @@ import { PebbleError } from './errors.js';
  * Layers and the plan keep Pebble's own YAML keys (`working-dir`, `on-failure`, …), as
  * ops' `LayerDict` does: they are Pebble's configuration format, written in charms and
  * docs as they are in Pebble's, and they travel to Pebble as YAML unchanged. The fields
- * follow Pebble's `internals/plan/plan.go`; unknown keys pass through untouched.
+ * follow Pebble's `internals/plan/plan.go`; unknown keys pass through untouched. The local
+ * model's Pebble server derives its layer types from these (@charms/model's
+ * pebble-layer-parse.ts), so a field added here must be added to its parser too.
  */
 
 /** `on-success`, `on-failure`, `on-check-failure` values. */
@@ -47,7 +49,17 @@ export interface CheckDefinition {
   threshold?: number;
   http?: { url: string; headers?: Record<string, string> };
   tcp?: { port: number; host?: string };
-  exec?: { command: string; 'service-context'?: string; environment?: Record<string, string>; 'working-dir'?: string; [key: string]: unknown };
+  exec?: {
+    command: string;
+    'service-context'?: string;
+    environment?: Record<string, string>;
+    'user-id'?: number;
+    user?: string;
+    'group-id'?: number;
+    group?: string;
+    'working-dir'?: string;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
