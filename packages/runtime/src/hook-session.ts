@@ -9,6 +9,7 @@ import { isSecretOption, Redactor } from './redactor.js';
 import type { CharmHookInput } from './run-charm-hook.js';
 import { RESTRICTED_HOOKS } from './run-hook.js';
 import { SerialTools, ToolLine, type ToolInterceptors } from './serial-tools.js';
+import { stdoutLogLine } from './stdout-log-line.js';
 
 /** What a connected hook gives `runHook`: the charm services, the config, the endpoints. */
 export interface ConnectedHook {
@@ -33,6 +34,11 @@ export class HookSession {
   /** Where the hook pauses for a debugger (`JUJU_DEBUG_AT`). */
   readonly debug: DebugStops;
   readonly #interceptors: ToolInterceptors = new Map();
+  /**
+   * The config's values as text, three characters or more (the local model masks no
+   * shorter value): DEBUG lines holding one keep to `juju-log` (see `stdout-log-line.ts`).
+   */
+  #configValues: string[] = [];
   readonly #input: CharmHookInput;
 
   constructor(input: CharmHookInput) {
@@ -40,7 +46,8 @@ export class HookSession {
     // Held-back flag changes are logged before whatever is queued after them.
     this.line = new ToolLine({ beforeEnqueue: () => this.logger.flushFlagChanges() });
     // The logger queues its own calls on the line, so it calls the tools themselves.
-    this.logger = new JujuLogger(this.line, input.tools, this.redactor);
+    const stdout = input.debugToStdout ? stdoutLogLine(input.juju.relationId, () => this.#configValues) : undefined;
+    this.logger = new JujuLogger(this.line, input.tools, this.redactor, stdout);
     this.tools = new SerialTools(input.tools, this.line, this.#interceptors);
     this.directTools = new SerialTools(input.tools, this.line);
     this.debug = new DebugStops(debugAtOf(input.debugAt), { warn: (message) => void this.logger.log(message, 'WARNING') });
@@ -62,6 +69,7 @@ export class HookSession {
 
     const checked = charmConfig(restricted ? {} : await this.tools.configGet(), input.configYaml);
     const config = checked.config;
+    this.#configValues = Object.values(config).flatMap((value) => (value === null || value === undefined || String(value).length < 3 ? [] : [String(value)]));
     for (const mismatch of checked.mismatches) void this.logger.log(`config: ${mismatch}`, 'WARNING');
     for (const [name, spec] of Object.entries(input.configYaml?.options ?? {})) {
       if (isSecretOption(name, spec.type)) this.redactor.add(config[name]);

@@ -2,6 +2,7 @@ import type { HookTools, LogLevel } from '@charms/hooktools';
 import type { ReactiveEmitter } from '@charms/reactive';
 import type { Redactor } from './redactor.js';
 import type { ToolLine } from './serial-tools.js';
+import type { StdoutLogLine } from './stdout-log-line.js';
 
 /**
  * Sends log lines through `juju-log`, redacted, queued with the other tool calls so
@@ -10,22 +11,29 @@ import type { ToolLine } from './serial-tools.js';
  *
  * Flag changes are held back and logged as one line before whatever is queued next:
  * the {@link ToolLine} is made with `beforeEnqueue: () => logger.flushFlagChanges()`.
+ *
+ * Given a stdout writer, DEBUG lines go to the hook's stdout, which Juju logs at DEBUG
+ * with the same text (see `stdout-log-line.ts`), in their place in the line: a tool
+ * call saved for each.
  */
 export class JujuLogger {
   readonly #line: ToolLine;
   readonly #tools: HookTools;
   readonly #redactor: Redactor;
+  readonly #stdout: StdoutLogLine | undefined;
   /** Flag changes not yet logged: `+flag` set, `-flag` cleared. */
   #flagChanges: string[] = [];
 
   /**
    * @param line the hook's tool line, where each log line takes its place
    * @param tools the hook tools outside the line (the logger queues its own calls)
+   * @param stdout where DEBUG lines go instead of `juju-log`, when it takes them
    */
-  constructor(line: ToolLine, tools: HookTools, redactor: Redactor) {
+  constructor(line: ToolLine, tools: HookTools, redactor: Redactor, stdout?: StdoutLogLine) {
     this.#line = line;
     this.#tools = tools;
     this.#redactor = redactor;
+    this.#stdout = stdout;
   }
 
   /**
@@ -43,11 +51,13 @@ export class JujuLogger {
   /** Queues one line; resolves when it was sent. */
   log(message: string, level: LogLevel = 'INFO'): Promise<void> {
     const text = this.#redactor.redact(message);
-    return this.#line.enqueue(() =>
-      this.#tools.jujuLog(text, level).catch((error: unknown) => {
+    const stdout = level === 'DEBUG' ? this.#stdout : undefined;
+    return this.#line.enqueue(async () => {
+      if (stdout?.(text)) return;
+      await this.#tools.jujuLog(text, level).catch((error: unknown) => {
         process.stderr.write(`${level} ${text}\n(juju-log failed: ${this.#redactor.redact((error as Error).message)})\n`);
-      }),
-    );
+      });
+    });
   }
 
   /**

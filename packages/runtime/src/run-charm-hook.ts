@@ -31,6 +31,13 @@ export interface CharmHookInput {
    * every handler, a handler id before that handler, a name at `ctx.breakpoint(name)`.
    */
   readonly debugAt?: string;
+  /**
+   * Send DEBUG log lines through the hook's stdout, which Juju logs at DEBUG with the
+   * same text, instead of one `juju-log` process each (see `stdout-log-line.ts`). `main`
+   * does in a hook, unless `JUJU_DEBUG_AT` is set (under debug-code, stdout goes to the
+   * debugging terminal, not to the log). Off, as in tests, every line is a `juju-log` call.
+   */
+  readonly debugToStdout?: boolean;
   /** Marks the hook's phases (`main` passes one when `CHARMS_HOOK_PHASES` is set). */
   readonly timing?: HookTiming;
 }

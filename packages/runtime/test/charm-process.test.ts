@@ -25,29 +25,35 @@ function charm(world: ConstructorParameters<typeof CharmUnderTest>[1] = {}): Cha
 
 const stateFile = () => join(built, '.unit-state.json');
 const committed = () => JSON.parse(readFileSync(stateFile(), 'utf8'));
-const flagsLine = (flags: string) => `juju-log --log-level DEBUG -- reactive: flags ${flags}`;
+const flagsLine = (flags: string) => `reactive: flags ${flags}`;
+const stdoutLines = (result: { stdout: string }) => result.stdout.split('\n').filter((line) => line !== '');
 const CONFIG_SET = '+config.set.port +config.default.port +config.default.fail +config.set.admin-password';
 const CONFIG_CLEARED = '-config.set.admin-password -config.default.fail -config.set.port -config.default.port';
 
 describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
-  it('runs install, config-changed and update-status with exactly these tool calls, committing after each', async () => {
+  // DEBUG lines go to the hook's stdout, which Juju 2.9 logs at DEBUG with the same text
+  // (worker/uniter/runner/runner.go, runCharmProcessOnLocal); INFO and above stay juju-log calls.
+  it('runs install, config-changed and update-status with exactly these tool calls and DEBUG lines on stdout, committing after each', async () => {
     const unit = charm();
 
-    expect((await unit.hook('install')).status).toBe(0);
+    const install = await unit.hook('install');
+    expect(install.status).toBe(0);
     expect(unit.commandLines()).toEqual([
       'juju-log --log-level INFO -- Reactive main running for hook install',
       'config-get --format=json --all',
+      'relation-ids --format=json db',
+      'juju-log --log-level INFO -- Invoking reactive handler: test:install',
+      'status-set maintenance -- installing',
+      'juju-log --log-level INFO -- Invoking reactive handler: test:configure',
+      'status-set active -- listening on 8080',
+    ]);
+    expect(stdoutLines(install)).toEqual([
       flagsLine(
         '+config.changed +config.changed.port +config.set.port +config.default.port +config.changed.fail +config.default.fail +config.changed.admin-password +config.set.admin-password',
       ),
-      'relation-ids --format=json db',
-      'juju-log --log-level DEBUG -- reactive: hooks phase: queued test:install',
-      'juju-log --log-level INFO -- Invoking reactive handler: test:install',
-      'status-set maintenance -- installing',
+      'reactive: hooks phase: queued test:install',
       flagsLine('+test.installed'),
-      'juju-log --log-level DEBUG -- reactive: other phase, iteration 0: queued test:configure',
-      'juju-log --log-level INFO -- Invoking reactive handler: test:configure',
-      'status-set active -- listening on 8080',
+      'reactive: other phase, iteration 0: queued test:configure',
       flagsLine(
         // At the end, keys in config-get order, which Juju sorts.
         '-config.changed -config.changed.admin-password -config.set.admin-password -config.changed.fail -config.default.fail -config.changed.port -config.set.port -config.default.port',
@@ -56,14 +62,14 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     const afterInstall = { format: 'charms.unit-state/1', flags: { 'test.installed': null }, data: { 'charms.config.previous': config, port: 8080 } };
     expect(committed()).toEqual(afterInstall);
 
-    expect((await unit.hook('config-changed')).status).toBe(0);
+    const configChanged = await unit.hook('config-changed');
+    expect(configChanged.status).toBe(0);
     expect(unit.commandLines()).toEqual([
       'juju-log --log-level INFO -- Reactive main running for hook config-changed',
       'config-get --format=json --all',
-      flagsLine(CONFIG_SET),
       'relation-ids --format=json db',
-      flagsLine(CONFIG_CLEARED),
     ]);
+    expect(stdoutLines(configChanged)).toEqual([flagsLine(CONFIG_SET), flagsLine(CONFIG_CLEARED)]);
     expect(committed()).toEqual(afterInstall);
 
     unit.juju.update((world) => void (world.config = { ...config, port: 9000 }));
@@ -71,15 +77,18 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     expect(unit.commandLines()).toContain('status-set active -- listening on 9000');
     expect(committed().data).toEqual({ 'charms.config.previous': { ...config, port: 9000 }, port: 9000 });
 
-    expect((await unit.hook('update-status')).status).toBe(0);
+    const updateStatus = await unit.hook('update-status');
+    expect(updateStatus.status).toBe(0);
     expect(unit.commandLines()).toEqual([
       'juju-log --log-level INFO -- Reactive main running for hook update-status',
       'config-get --format=json --all',
-      flagsLine('+config.set.port +config.default.fail +config.set.admin-password'),
       'relation-ids --format=json db',
-      'juju-log --log-level DEBUG -- reactive: hooks phase: queued test:updateStatus',
       'juju-log --log-level INFO -- Invoking reactive handler: test:updateStatus',
       'juju-log --log-level INFO -- greeting: hello',
+    ]);
+    expect(stdoutLines(updateStatus)).toEqual([
+      flagsLine('+config.set.port +config.default.fail +config.set.admin-password'),
+      'reactive: hooks phase: queued test:updateStatus',
       flagsLine('-config.set.admin-password -config.default.fail -config.set.port'),
     ]);
     expect(readFileSync(stateFile()).length).toBeGreaterThan(0);
@@ -103,7 +112,7 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     const errors = unit.juju.world().logs!.filter((log) => log.level === 'ERROR');
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/^Hook error: hook config-changed failed \(dispatch\): handler test:fail failed: Error: asked to fail; the password \*\*\* must not leak/);
-    const everything = JSON.stringify(unit.juju.world().logs) + result.stderr + unit.commandLines().join('\n');
+    const everything = JSON.stringify(unit.juju.world().logs) + result.stdout + result.stderr + unit.commandLines().join('\n');
     expect(everything).not.toContain(SECRET);
 
     // Juju retries the hook from the same state: the port change is seen again.
@@ -134,6 +143,10 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
         'relation-set -r db:0 --file - <<< {"database":"test"}',
       ]),
     );
+    // juju-log starts a relation hook's lines with `<endpoint>:<id>: ` (juju-log.go); the
+    // stdout lines carry the same prefix, since Juju's hook logger adds none.
+    expect(stdoutLines(result)).toContain('db:0: reactive: flags +endpoint.db.changed +endpoint.db.changed.password');
+    expect(stdoutLines(result).every((line) => line.startsWith('db:0: reactive: '))).toBe(true);
     expect(Object.keys(committed().flags).sort()).toEqual(['endpoint.db.changed', 'endpoint.db.joined', 'test.installed']);
     expect(unit.juju.world().relations!['db:0']!.local).toEqual({ database: 'test' });
   });
