@@ -13,8 +13,18 @@ import { PebbleError } from './errors.js';
 /** `on-success`, `on-failure`, `on-check-failure` values. */
 export type ServiceAction = 'restart' | 'shutdown' | 'failure-shutdown' | 'success-shutdown' | 'ignore';
 
+/** How a service's or an exec check's command runs (plan.go's options for command execution). */
+interface CommandOptions {
+  environment?: Record<string, string>;
+  'user-id'?: number;
+  user?: string;
+  'group-id'?: number;
+  group?: string;
+  'working-dir'?: string;
+}
+
 /** One service of a layer (Pebble's `plan.Service`). */
-export interface ServiceDefinition {
+export interface ServiceDefinition extends CommandOptions {
   summary?: string;
   description?: string;
   startup?: 'enabled' | 'disabled';
@@ -23,12 +33,6 @@ export interface ServiceDefinition {
   after?: string[];
   before?: string[];
   requires?: string[];
-  environment?: Record<string, string>;
-  'user-id'?: number;
-  user?: string;
-  'group-id'?: number;
-  group?: string;
-  'working-dir'?: string;
   'on-success'?: ServiceAction;
   'on-failure'?: ServiceAction;
   'on-check-failure'?: Record<string, ServiceAction>;
@@ -49,17 +53,7 @@ export interface CheckDefinition {
   threshold?: number;
   http?: { url: string; headers?: Record<string, string> };
   tcp?: { port: number; host?: string };
-  exec?: {
-    command: string;
-    'service-context'?: string;
-    environment?: Record<string, string>;
-    'user-id'?: number;
-    user?: string;
-    'group-id'?: number;
-    group?: string;
-    'working-dir'?: string;
-    [key: string]: unknown;
-  };
+  exec?: CommandOptions & { command: string; 'service-context'?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
