@@ -14,9 +14,12 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { posix } from 'node:path';
 import type { ContainerFilesystem } from './container-filesystem.js';
+import { shellSplit } from './pebble-command.js';
+import { DEFAULT_CHECK_PERIOD_MS, DEFAULT_CHECK_THRESHOLD, DEFAULT_CHECK_TIMEOUT_MS, parseDuration } from './pebble-durations.js';
 import { workloadBaseEnvironment } from './pebble-environment.js';
+import type { PebbleCheck } from './pebble-layer-parse.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
-import { DEFAULT_CHECK_PERIOD_MS, DEFAULT_CHECK_THRESHOLD, DEFAULT_CHECK_TIMEOUT_MS, parseDuration, shellSplit, type PebbleCheck, type PebblePlan } from './pebble-plan.js';
+import type { PebblePlan } from './pebble-plan-merge.js';
 import { spawnWorkload } from './workload-sandbox.js';
 
 interface CheckState {
