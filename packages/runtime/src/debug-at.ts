@@ -12,7 +12,16 @@
  * where nothing starts Node with `--inspect`), the first stop opens the inspector on
  * 127.0.0.1 with a free port, prints its URL on stderr and waits for a debugger to attach.
  */
-import inspector from 'node:inspector';
+import { createRequire } from 'node:module';
+
+/**
+ * Node's inspector, loaded when a hook first stops, not with the runtime: loading
+ * `node:inspector` costs every hook milliseconds, and only a debugged one uses it. Loaded
+ * synchronously, so that the `debugger;` statement right after the stop pauses.
+ */
+function inspector(): typeof import('node:inspector') {
+  return createRequire(import.meta.url)('node:inspector') as typeof import('node:inspector');
+}
 
 /** Whether Node was started with `--inspect` or `--inspect-brk` (on its command line or in NODE_OPTIONS, Node's own variable). */
 function startedWithInspector(): boolean {
@@ -108,6 +117,8 @@ export class DebugStops {
     // Started with it (charms debug-code's --inspect-brk), the waiting was Node's, once: a
     // debugger that came and went, or the model letting the hook run on without one (its
     // waiting command gone), means run on, not wait again.
-    if (!startedWithInspector() && inspector.url() === undefined) inspector.open(0, '127.0.0.1', true);
+    if (startedWithInspector()) return;
+    const { url, open } = inspector();
+    if (url() === undefined) open(0, '127.0.0.1', true);
   }
 }
