@@ -5,10 +5,10 @@
  * means for the model is the scheduler's to decide (`hook-exited`).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { endpoints } from '@charms/manifest';
+import { endpoints, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
 import { endSession, inspectorUrl, openSession, shellInsteadOfHook, takeDebugRequest, type DebugRequest } from './debug-session.js';
@@ -22,7 +22,7 @@ import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
-import { ShimServer } from './shim-server.js';
+import { ANSWER_POOL_SIZE, ShimServer } from './shim-server.js';
 
 /** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
 export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|CHARMS_PEBBLE_SOCKETS|PATH|HOME|LANG)$/;
@@ -63,6 +63,12 @@ export class HookRunner {
   /** Units whose running hook a debug command waits for: told its end by `finished`, once the outcome is known. */
   readonly #debugged = new Set<string>();
   readonly #shims: ShimServer;
+  /**
+   * Charm files as parsed (metadata.yaml, config.yaml), by path, with the file's identity
+   * when it was read: every hook reads its charm's (and its output lines every app's
+   * config.yaml, for the secrets to mask); a file is parsed again only when it changed.
+   */
+  readonly #parsed = new Map<string, { identity: string; value: unknown }>();
 
   private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
     this.#store = store;
@@ -123,6 +129,8 @@ export class HookRunner {
     // What the hook sees as it starts, for charms replay (hook-replay.ts).
     if (!action) recordHookContext(this.#store.file(replayRecordFile(trace)), seen.model, seen.app, unit.name, event);
     const output = action ? { stdout: '', stderr: '' } : undefined;
+    // The answer FIFOs its tool calls will take (the last hook's, swept when it closed, made again).
+    this.#shims.fill(this.#store.file('run'), ANSWER_POOL_SIZE);
     const exitCode = await this.#spawnDispatch(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output, debug);
     if (debug) this.#debugged.add(unit.name);
     const ms = round(performance.now() - started);
@@ -147,8 +155,28 @@ export class HookRunner {
     return this.#shims.close();
   }
 
+  /** `app`'s metadata.yaml, parsed once while it stays the same file (an upgrade replaces it). */
+  #metadata(app: AppRecord): CharmMetadata {
+    return this.#parse(this.#store.file(app.charmDir, 'metadata.yaml'), () => this.#store.metadata(app));
+  }
+
+  /** `app`'s config.yaml (undefined when it has none), parsed once while it stays the same file. */
+  #configYaml(app: AppRecord): CharmConfigYaml | undefined {
+    return this.#parse(this.#store.file(app.charmDir, 'config.yaml'), () => this.#store.configYaml(app));
+  }
+
+  #parse<T>(path: string, parse: () => T): T {
+    const found = statSync(path, { throwIfNoEntry: false });
+    const identity = found ? `${found.dev}:${found.ino}:${found.size}:${found.mtimeMs}:${found.ctimeMs}` : 'missing';
+    const known = this.#parsed.get(path);
+    if (known?.identity === identity) return known.value as T;
+    const value = parse();
+    this.#parsed.set(path, { identity, value });
+    return value;
+  }
+
   #context(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, pending: PendingChanges, leaderSet: () => void, action?: JujucAction): ToolContext {
-    const metadata = this.#store.metadata(app);
+    const metadata = this.#metadata(app);
     return {
       ...(action ? { action } : {}),
       modelDir: this.#store.dir,
@@ -157,7 +185,7 @@ export class HookRunner {
       unit,
       event,
       pending,
-      configYaml: this.#store.configYaml(app),
+      configYaml: this.#configYaml(app),
       metadata: { resources: metadata.resources, endpoints: endpoints(metadata).map((e) => e.name) },
       now: () => modelTime(model),
       writeResource: (name, content) => {
@@ -210,6 +238,7 @@ export class HookRunner {
       LANG: 'C.UTF-8',
       CHARMS_TOOL_FIFO: join(dir, 'run', 'tools.fifo'),
       CHARMS_TOOL_TMP: this.#store.file('run'),
+      CHARMS_TOOL_POOL: String(ANSWER_POOL_SIZE),
       // The shims' wait for an answer, when the command running the model sets one.
       ...(process.env.CHARMS_TOOL_TIMEOUT ? { CHARMS_TOOL_TIMEOUT: process.env.CHARMS_TOOL_TIMEOUT } : {}),
       JUJU_CONTEXT_ID: contextId,
@@ -275,7 +304,7 @@ export class HookRunner {
       }
       // Juju logs a hook's stdout at DEBUG and its stderr at WARNING; secrets are masked as
       // the runtime masks what it logs (the values are looked up again as the hook changes them).
-      const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#store.configYaml(a)]));
+      const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#configYaml(a)]));
       const lines = (level: string) => (chunk: Buffer) => {
         if (output) output[level === 'DEBUG' ? 'stdout' : 'stderr'] += chunk.toString('utf8');
         const secrets = secretValues(model, configYamls, pending);

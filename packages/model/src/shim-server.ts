@@ -22,7 +22,9 @@ export interface ShimRequest {
  * The hook-tool shims: one small `/bin/sh` script per tool on the hook's PATH. A call
  * costs a shell, not a Node start: the shim writes its arguments (and stdin, for the
  * tools that read it) to files of its own, names them on the model's request FIFO,
- * and waits on a FIFO of its own for the exit code, then prints the answer.
+ * and waits on a FIFO of its own for the exit code, then prints the answer. The answer
+ * FIFO is one of those the model made ready before the hook (`ShimServer.fill`), taken
+ * with shell builtins; only when none is free does the shim run `mkfifo` for its own.
  */
 export function writeShims(binDir: string): void {
   mkdirSync(binDir, { recursive: true });
@@ -39,6 +41,14 @@ export function writeShims(binDir: string): void {
   }
 }
 
+/**
+ * How many answer FIFOs the model keeps ready for a hook's tool calls (`tool.p<n>.done`
+ * in CHARMS_TOOL_TMP; the hook is told the number in CHARMS_TOOL_POOL). A FIFO made by
+ * the model before the hook saves each call a program start (`mkfifo`, about a tenth of
+ * the call); MinIO's install hook makes 31 calls.
+ */
+export const ANSWER_POOL_SIZE = 32;
+
 /** How long a shim waits for the model's answer when CHARMS_TOOL_TIMEOUT does not say. */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 120;
 
@@ -50,17 +60,35 @@ if [ -z "$JUJU_CONTEXT_ID" ]; then echo "ERROR JUJU_CONTEXT_ID not set" >&2; exi
 if [ -z "$CHARMS_TOOL_FIFO" ] || [ -z "$CHARMS_TOOL_TMP" ]; then echo "ERROR CHARMS_TOOL_FIFO and CHARMS_TOOL_TMP must name the local model's FIFO and folder" >&2; exit 1; fi
 # The call's files hold arguments and answers, secrets among them: this user's alone.
 umask 077
-# One set of files per call, named by this shell's PID. A killed shim can leave files
-# under a PID that is ours now: never reuse them (its answer may still come), take the
-# next free name; the model sweeps leftovers when no hook runs.
-req="$CHARMS_TOOL_TMP/tool.$$"
-tries=0
-until mkfifo "$req.done" 2>/dev/null; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 5 ]; then echo "ERROR cannot create $req.done" >&2; exit 1; fi
-  req="$req.$tries"
+# One set of files per call. First choice: an answer FIFO the model made before the hook
+# (tool.p<n>.done); creating its .argv file with noclobber (set -C) takes it, so two calls
+# never share one, and a taken one stays taken until the model sweeps it after the hook.
+req=
+n=0
+set -C
+while [ "$n" -lt "\${CHARMS_TOOL_POOL:-0}" ] 2>/dev/null; do
+  if [ -p "$CHARMS_TOOL_TMP/tool.p$n.done" ] && { for a in "$@"; do printf '%s\\0' "$a"; done > "$CHARMS_TOOL_TMP/tool.p$n.argv"; } 2>/dev/null; then
+    req="$CHARMS_TOOL_TMP/tool.p$n"
+    # Swept between the check and the taking: make it again (nobody else can now).
+    [ -p "$req.done" ] || mkfifo "$req.done" 2>/dev/null || { echo "ERROR cannot create $req.done" >&2; exit 1; }
+    break
+  fi
+  n=$((n + 1))
 done
-for a in "$@"; do printf '%s\\0' "$a"; done > "$req.argv"
+set +C
+# None free: files named by this shell's PID. A killed shim can leave files under a PID
+# that is ours now: never reuse them (its answer may still come), take the next free
+# name; the model sweeps leftovers when no hook runs.
+if [ -z "$req" ]; then
+  req="$CHARMS_TOOL_TMP/tool.$$"
+  tries=0
+  until mkfifo "$req.done" 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 5 ]; then echo "ERROR cannot create $req.done" >&2; exit 1; fi
+    req="$req.$tries"
+  done
+  for a in "$@"; do printf '%s\\0' "$a"; done > "$req.argv"
+fi
 ${stdinRule}
 if [ "$reads" = yes ]; then cat > "$req.stdin"; fi
 # A model that is gone must not hang the hook: give up after CHARMS_TOOL_TIMEOUT seconds.
@@ -103,6 +131,8 @@ export class ShimServer {
   readonly #socket: Socket;
   readonly #done: Promise<void>;
   readonly #answered: string[] = [];
+  /** Where the answer FIFOs of `fill` are, and how many. */
+  #pool: { readonly dir: string; readonly size: number } | undefined;
 
   constructor(fifo: string, handle: (request: ShimRequest) => Promise<ToolResult>) {
     this.fifo = fifo;
@@ -128,6 +158,27 @@ export class ShimServer {
   }
 
   /**
+   * Makes the answer FIFOs of the pool ready in `dir` (CHARMS_TOOL_TMP) before a hook:
+   * each of the `size` slots that is neither there nor taken (its `.argv` written by a
+   * call not yet swept), with one `mkfifo` for all. The pool only saves time: if it
+   * cannot be made, the calls make their own FIFOs.
+   */
+  fill(dir: string, size: number): void {
+    this.#pool = { dir, size };
+    const missing: string[] = [];
+    for (let n = 0; n < size; n += 1) {
+      const slot = join(dir, `tool.p${n}`);
+      if (!existsSync(`${slot}.done`) && !existsSync(`${slot}.argv`)) missing.push(`${slot}.done`);
+    }
+    if (missing.length === 0) return;
+    try {
+      execFileSync('mkfifo', ['-m', '600', ...missing], { stdio: 'ignore' });
+    } catch {
+      // A slot made meanwhile, or no room: those calls run mkfifo themselves.
+    }
+  }
+
+  /**
    * Deletes the files of the calls answered so far. The shims leave them (deleting costs
    * each call a program start): call this when the processes that made the calls have
    * ended, after each hook. `close()` sweeps too.
@@ -150,6 +201,13 @@ export class ShimServer {
     this.#socket.destroy();
     rmSync(this.fifo, { force: true });
     this.sweep();
+    // The pool's FIFOs no call took: made again before the next hook of the next command.
+    if (this.#pool) {
+      for (let n = 0; n < this.#pool.size; n += 1) {
+        const slot = join(this.#pool.dir, `tool.p${n}`);
+        if (!existsSync(`${slot}.argv`)) rmSync(`${slot}.done`, { force: true });
+      }
+    }
   }
 }
 
