@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { replaceFile } from '@charms/hooktools/internal';
 import type { UnitStateSnapshot, UnitStateStore } from '@charms/reactive';
 import { parseState, serializeState } from './state-document.js';
 import { StateStoreError } from './state-errors.js';
@@ -46,6 +45,10 @@ export class FileStateStore implements UnitStateStore {
     const text = serializeState(snapshot);
     if (text === this.#loaded) return;
     removeLeftovers(this.path);
+    // Loaded when a state is written, not with the runtime: this entry point of hooktools
+    // also holds the tool emulator's YAML printer, whose load and start cost every hook
+    // milliseconds, and a hook that changes no state writes nothing.
+    const { replaceFile } = await import('@charms/hooktools/internal');
     try {
       replaceFile(this.path, text, { durable: true });
       this.#loaded = text;

@@ -1,5 +1,4 @@
 import { appendFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { ProcessHookTools, type RunToolOptions } from '@charms/hooktools';
 import type { ReactiveEmitter, UnitStateSnapshot, UnitStateStore } from '@charms/reactive';
 
@@ -44,7 +43,8 @@ export interface HookTimingRecord {
  * Where one hook's time goes, measured inside the hook process when
  * `CHARMS_HOOK_PHASES=<file>` is set, and appended to that file as the process exits.
  * The hook pays for it only then: `main` looks the variable up once and makes none of
- * this without it.
+ * this without it. (`performance` is Node's global, loaded when first used: importing
+ * `node:perf_hooks` would load it in every hook.)
  */
 export class HookTiming {
   readonly #file: string;
