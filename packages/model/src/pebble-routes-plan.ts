@@ -5,11 +5,11 @@
  * replaces the old only when it is valid.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { PebbleChecks } from './pebble-checks.js';
 import { badRequest, decodeJson, sync, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
 import { parseLayer, PebblePlanError, type PebbleLayer } from './pebble-layer-parse.js';
 import { addLayer, buildPlan, planYaml, type PebblePlan } from './pebble-plan-merge.js';
+import { bootId } from './process-groups.js';
 
 /** What the plan routes read and change on the server. */
 export interface PlanRoutesContext {
@@ -21,9 +21,9 @@ export interface PlanRoutesContext {
 
 export function planRoutes(context: PlanRoutesContext): RouteTable {
   // Pebble's boot-id is the kernel's (restart.BootID); a random one where there is none.
-  const bootId = kernelBootId() ?? randomUUID();
+  const boot = bootId() ?? randomUUID();
   return {
-    '/v1/system-info': { GET: () => sync({ 'boot-id': bootId, version: 'local' }) },
+    '/v1/system-info': { GET: () => sync({ 'boot-id': boot, version: 'local' }) },
     '/v1/plan': {
       GET: (request) => {
         const format = request.url.searchParams.get('format') ?? '';
@@ -55,12 +55,4 @@ function postLayers(context: PlanRoutesContext, request: PebbleRequest): Reply {
   }
   context.checks.planChanged(context.plan());
   return sync(true);
-}
-
-function kernelBootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -102,7 +102,8 @@ function stat(pid: number): { state: string; pgrp: number; start: string } | und
 }
 
 let bootIdCache: string | null | undefined;
-function bootId(): string | undefined {
+/** The kernel's boot id (`/proc/sys/kernel/random/boot_id`), or undefined where there is none. */
+export function bootId(): string | undefined {
   if (bootIdCache === undefined) {
     try {
       bootIdCache = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();

@@ -6,7 +6,7 @@
  * `Pebble.forContainer` reads the variable). `<dir>` is pebble-server.ts's
  * `pebbleSocketDir`: `<model>/run/pebble/<unit with "/" as "-">`.
  */
-import { pebbleSocketDir, pebbleSocketPath } from './pebble-server.js';
+import { pebbleSocketDir, pebbleSocketPath } from './pebble-sockets.js';
 
 /** The variable that tells a hook where its unit's Pebble sockets are. */
 export const PEBBLE_SOCKETS_VARIABLE = 'CHARMS_PEBBLE_SOCKETS';
