@@ -92,8 +92,9 @@ export async function main(charm: Reactor | (() => Reactor), options: MainOption
     return exitCode;
   }
   const traceFile = env.CHARMS_TRACE_FILE || undefined;
-  // Juju logs a hook's stdout at DEBUG, except under debug-code, where stdout is the debugging terminal's.
-  const debugToStdout = !juju.debugAt;
+  // Juju logs a hook's stdout at DEBUG, except under debug-code, where stdout is the
+  // debugging terminal's. With tools given (a test), nothing logs stdout: juju-log it is.
+  const debugToStdout = !juju.debugAt && options.tools === undefined;
   const { exitCode } = await runCharmHook({ juju, tools, store, charm, ...files, printErrors: true, traceFile, debugAt: juju.debugAt, debugToStdout, timing });
   timing?.mark('end');
   return exitCode;

@@ -94,6 +94,14 @@ describe('a built charm under fake Juju tools', { timeout: TIMEOUT }, () => {
     expect(readFileSync(stateFile()).length).toBeGreaterThan(0);
   });
 
+  it('keeps DEBUG lines on juju-log under debug-code (JUJU_DEBUG_AT), where stdout is the debugging terminal, not the log', async () => {
+    const unit = charm();
+    const install = await unit.hook('install', { JUJU_DEBUG_AT: 'no-such-breakpoint' });
+    expect(install.status).toBe(0);
+    expect(install.stdout).toBe('');
+    expect(unit.commandLines()).toContain('juju-log --log-level DEBUG -- reactive: hooks phase: queued test:install');
+  });
+
   it('creates the state file readable by its owner only', async () => {
     const unit = charm();
     await unit.hook('install');
