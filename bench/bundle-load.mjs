@@ -1,0 +1,107 @@
+// What loading a built charm's bundle costs, before its hook does anything: builds
+// examples/minio and bench/fixtures/minimal-charm, then runs each bundle the way
+// `dispatch` does (`node --enable-source-maps dist/charm.mjs`) with no Juju variables,
+// so that `main` stops at its first step (reading the hook context) and exits 1: what
+// the process costs is Node's start plus loading and evaluating the bundle. Beside it,
+// a bare `node -e 0` and an empty ES module, in turns, RUNS fresh processes each.
+// Prints the bytes Node parses at load (charm.mjs and the chunks it imports statically;
+// the chunks loaded with `import()` only when a hook uses them are counted apart), the
+// median wall time, and the mean CPU time (user + system, from this process's children
+// counters in /proc/self/stat, whose 10 ms ticks average out over the runs).
+// Run: node --conditions=source --import tsx bench/bundle-load.mjs
+// Figures only; nothing here passes or fails on time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { buildCharm } from '@charms/build';
+import { here, median } from './measure.mjs';
+
+const RUNS = Number(process.env.BUNDLE_LOAD_RUNS ?? 21);
+const TICKS_PER_SECOND = 100;
+
+const work = mkdtempSync(join(tmpdir(), 'bench-bundle-load-'));
+const emptyModule = join(work, 'empty.mjs');
+writeFileSync(emptyModule, '');
+const charms = {
+  MinIO: (await buildCharm({ charmDir: join(here, '..', 'examples', 'minio'), outDir: join(work, 'minio'), typecheck: false })).outDir,
+  minimal: (await buildCharm({ charmDir: join(here, 'fixtures', 'minimal-charm'), outDir: join(work, 'minimal'), typecheck: false })).outDir,
+};
+
+/** The modules Node reads when it loads `entry`: it and its static imports, relative ones only. */
+function staticGraph(entry, seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const text = readFileSync(entry, 'utf8');
+  for (const match of text.matchAll(/(?:^|[\s;}])(?:import|export)\s*(?:[^'"();]*?\sfrom\s*)?["'](\.\.?\/[^"']+)["']/g)) {
+    staticGraph(join(dirname(entry), match[1]), seen);
+  }
+  return seen;
+}
+
+/** Bytes of the bundle's .mjs files: those a hook parses at load, and the rest. */
+function bundleBytes(charmDir) {
+  const entry = join(charmDir, 'dist', 'charm.mjs');
+  const eager = staticGraph(entry);
+  const chunks = join(charmDir, 'dist', 'chunks');
+  let lazy = 0;
+  for (const name of readdirSafe(chunks)) {
+    if (name.endsWith('.mjs') && !eager.has(join(chunks, name))) lazy += statSync(join(chunks, name)).size;
+  }
+  let loaded = 0;
+  for (const file of eager) loaded += statSync(file).size;
+  return { loaded, files: eager.size, lazy };
+}
+
+function readdirSafe(dir) {
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+/** CPU time used by this process's finished children so far, in ms (utime + stime). */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": field 3 is state; cutime and cstime are fields 16 and 17.
+  return ((Number(fields[16 - 3]) + Number(fields[17 - 3])) * 1000) / TICKS_PER_SECOND;
+}
+
+// No JUJU_* variable: main reports that it was not started as a hook and returns 1.
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('JUJU_')));
+const cases = {
+  'node -e 0': { args: ['-e', '0'], exit: 0 },
+  'node empty.mjs': { args: [emptyModule], exit: 0 },
+  ...Object.fromEntries(Object.entries(charms).map(([name, dir]) => [`${name} bundle`, { args: ['--enable-source-maps', join(dir, 'dist', 'charm.mjs')], exit: 1, dir }])),
+};
+const wall = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+const cpu = Object.fromEntries(Object.keys(cases).map((name) => [name, 0]));
+for (let i = 0; i < RUNS; i += 1) {
+  for (const [name, { args, exit }] of Object.entries(cases)) {
+    const cpuBefore = childrenCpuMs();
+    const start = performance.now();
+    const child = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+    wall[name].push(performance.now() - start);
+    cpu[name] += childrenCpuMs() - cpuBefore;
+    if (child.status !== exit || (exit === 1 && !/not started as a Juju hook/.test(child.stderr))) {
+      throw new Error(`node ${args.join(' ')} exited ${child.status}, not ${exit}:\n${child.stderr}`);
+    }
+  }
+}
+
+const base = median(wall['node -e 0']);
+const baseCpu = cpu['node -e 0'] / RUNS;
+console.log(`\nLoading a built charm's bundle (${RUNS} fresh processes each, in turns; wall: median, CPU: mean)`);
+console.table(
+  Object.entries(cases).map(([name, { dir }]) => {
+    const bytes = dir ? bundleBytes(dir) : undefined;
+    const ms = median(wall[name]);
+    const cpuMs = cpu[name] / RUNS;
+    return {
+      what: name,
+      'KB parsed at load': bytes ? `${(bytes.loaded / 1024).toFixed(0)} (${bytes.files} files)` : '',
+      'KB on first use': bytes ? (bytes.lazy / 1024).toFixed(0) : '',
+      'wall ms': ms.toFixed(1),
+      'wall − node -e 0': (ms - base).toFixed(1),
+      'CPU ms': cpuMs.toFixed(1),
+      'CPU − node -e 0': (cpuMs - baseCpu).toFixed(1),
+    };
+  }),
+);
