@@ -16,7 +16,10 @@ import { buildCharm } from '@charms/build';
 import { buildIsFresh } from '../packages/cli/bin/build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const charms = join(root, 'packages', 'cli', 'bin', 'charms.mjs');
+// BENCH_DIST=1: the build in dist/ even where a source is newer (a checkout others are
+// editing), as bin/charms.mjs runs it when the build is fresh.
+const useDist = process.env.BENCH_DIST === '1';
+const charms = join(root, 'packages', 'cli', ...(useDist ? ['dist', 'bin.js'] : ['bin', 'charms.mjs']));
 const IMAGE = 'oci-image=minio/minio:RELEASE.2021-09-24T00-24-24Z';
 const DEPLOYS = Number(process.env.BENCH_DEPLOYS ?? 5);
 const STARTS = 15;
@@ -48,7 +51,7 @@ const runs = [];
 let ranSources = false;
 for (let i = 0; i < DEPLOYS; i += 1) {
   const model = join(work, `model-${i}`);
-  ranSources ||= !buildIsFresh(join(root, 'packages'));
+  ranSources ||= !useDist && !buildIsFresh(join(root, 'packages'));
   const { ms, stdout } = timed([charms, 'deploy', built, '--model', model, '--resource', IMAGE, '--timings']);
   const timeline = readFileSync(join(model, 'timeline.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   const ended = timeline.filter((entry) => entry.kind === 'commit' || entry.kind === 'discard');
@@ -71,6 +74,7 @@ const model = median(runs.map((r) => r.model));
 const ms = (value) => value.toFixed(0);
 console.log(`\nDeploying a built MinIO with the charms command (${DEPLOYS} deploys, median; node -e 0 = ${node.toFixed(1)} ms)`);
 if (ranSources) console.log('note: dist/ is missing or older than src/ somewhere, so the bin ran the sources: run pnpm build first');
+if (useDist) console.log('note: BENCH_DIST=1, so packages/cli/dist/bin.js ran, however old the build');
 console.table([
   { figure: 'charms deploy, start to exit', ms: ms(wall), '× node -e 0': (wall / node).toFixed(1), target: `≤ ${TARGET_MS} ms`, result: wall <= TARGET_MS ? 'met' : 'not met' },
   { figure: 'charms --version (the command starting)', ms: ms(start), '× node -e 0': (start / node).toFixed(1) },
