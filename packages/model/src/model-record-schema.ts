@@ -18,6 +18,7 @@ const hookEvent = z.looseObject({
   departingUnit: z.string().optional(),
   storageId: z.string().optional(),
   workload: z.string().optional(),
+  notice: z.looseObject({ id: z.string(), type: z.string(), key: z.string() }).optional(),
 });
 const unit = z.looseObject({
   name: z.string(),

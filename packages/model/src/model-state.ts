@@ -18,6 +18,16 @@ export interface HookEvent {
   storageId?: string;
   /** A workload hook's container (`<container>-pebble-ready`): JUJU_WORKLOAD_NAME. */
   workload?: string;
+  /** A `<container>-pebble-custom-notice` hook's notice: JUJU_NOTICE_ID, JUJU_NOTICE_TYPE, JUJU_NOTICE_KEY. */
+  notice?: { id: string; type: string; key: string };
+}
+
+/** A Pebble notice of one of a unit's containers, for the scheduler to queue as a hook. */
+export interface PebbleNoticeEvent {
+  readonly container: string;
+  readonly id: string;
+  readonly type: string;
+  readonly key: string;
 }
 
 export interface UnitRecord {

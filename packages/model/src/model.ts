@@ -297,6 +297,12 @@ export class LocalModel extends ModelReader {
     carryOutEffects(this.#store, record, effects);
   }
 
+  /** Queues a hook for each custom notice `unit`'s containers added while its hook or action ran. */
+  #queueNotices(pebbles: SidecarPebbles, unit: string): void {
+    const notices = pebbles.newNotices(unit);
+    if (notices.length > 0) this.#apply({ type: 'pebble-notices', unit, notices });
+  }
+
   /** Runs queued hooks, and actions units may run, until there is nothing left to run. */
   async #settle(pebbles: SidecarPebbles, queuedReplay: QueuedReplay | undefined): Promise<HookReport[]> {
     const reports: HookReport[] = [];
@@ -312,6 +318,7 @@ export class LocalModel extends ModelReader {
         if (action) {
           await pebbles.ensure(this.#state, action.unit);
           reports.push(await runAction(runner, action.id, this.#applied, this.#options.onHook));
+          this.#queueNotices(pebbles, action.unit);
           this.#store.save(this.#state);
           continue;
         }
@@ -336,6 +343,7 @@ export class LocalModel extends ModelReader {
         const report = { unit, hook: outcome.event.hook, ok: outcome.exitCode === 0 && !commitError, ms: outcome.ms };
         reports.push(report);
         this.#options.onHook?.(report);
+        this.#queueNotices(pebbles, unit);
         this.#store.save(this.#state);
       }
       this.#apply({ type: 'settled' });

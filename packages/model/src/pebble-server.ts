@@ -39,6 +39,7 @@ import { PebbleExec } from './pebble-exec.js';
 import { ContainerFiles } from './pebble-files.js';
 import { PebbleRouter, serveRequest } from './pebble-http.js';
 import { endLeftovers, PebbleProcessRecord, PROCESS_RECORD } from './pebble-leftovers.js';
+import { PebbleNotices, type NoticeInfo } from './pebble-notices.js';
 import { EMPTY_PLAN, type PebblePlan } from './pebble-plan-merge.js';
 import { loadPlanFile, savePlanFile } from './pebble-plan-file.js';
 import { changeRoutes } from './pebble-routes-changes.js';
@@ -46,6 +47,7 @@ import { checkRoutes } from './pebble-routes-checks.js';
 import { execRoutes, execUpgrade } from './pebble-routes-exec.js';
 import { fileRoutes } from './pebble-routes-files.js';
 import { logRoutes } from './pebble-routes-logs.js';
+import { noticeRoutes } from './pebble-routes-notices.js';
 import { planRoutes } from './pebble-routes-plan.js';
 import { serviceRoutes } from './pebble-routes-services.js';
 import { PebbleServices } from './pebble-services.js';
@@ -85,6 +87,12 @@ export interface PebbleServer {
   readonly container: string;
   /** The pid of a service's process while it runs (for tests and crash checks). */
   servicePid(name: string): number | undefined;
+  /**
+   * The custom notices added or repeated since the server's repeat count was `seen` (0 at
+   * first), oldest first, and the count to pass next time: what the model turns into
+   * `<container>-pebble-custom-notice` hooks.
+   */
+  customNoticesSince(seen: number): { notices: NoticeInfo[]; seen: number };
   /** Stops services (SIGTERM, SIGKILL after their kill-delay), execs and checks, and removes the socket. */
   close(): Promise<void>;
 }
@@ -111,6 +119,7 @@ class LocalPebble implements PebbleServer {
   private readonly http: Server;
   private readonly pending = new Set<Promise<void>>();
   private readonly record: PebbleProcessRecord;
+  private readonly notices = new PebbleNotices();
   private plan: PebblePlan = EMPTY_PLAN;
   private closed = false;
 
@@ -161,6 +170,7 @@ class LocalPebble implements PebbleServer {
       execRoutes({ plan, exec: this.exec }),
       logRoutes({ plan, services: this.services }),
       checkRoutes({ plan, checks: this.checks }),
+      noticeRoutes(this.notices),
     ]);
     this.http = createServer((request, response) => void serveRequest(router, request, response));
     this.http.on('upgrade', execUpgrade(this.exec));
@@ -193,10 +203,15 @@ class LocalPebble implements PebbleServer {
     return this.services.pid(name);
   }
 
+  customNoticesSince(seen: number): { notices: NoticeInfo[]; seen: number } {
+    return this.notices.repeatedSince('custom', seen);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.checks.close();
+    this.notices.close();
     await Promise.all([this.services.stopAll(), this.exec.close()]);
     await Promise.allSettled([...this.pending]);
     await new Promise<void>((resolve) => {

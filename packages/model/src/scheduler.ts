@@ -11,7 +11,7 @@
 import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
 import { checkConfig } from './config-values.js';
 import { ModelError } from './model-errors.js';
-import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ContainerRecord, type HookEvent, type ModelRecord, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
+import { findApp, findUnit, modelTime, otherEnd, sameRelation, unitsOf, type AppRecord, type ContainerRecord, type HookEvent, type ModelRecord, type PebbleNoticeEvent, type PendingChanges, type RelationEnd, type RelationRecord, type StoreRecord, type UnitRecord } from './model-state.js';
 import { checkResources, type ResourceValue } from './resource-values.js';
 import { actionStep, type ActionOperation } from './scheduler-actions.js';
 import { hookExited, hookStarted, queueOnce, resolved } from './scheduler-hooks.js';
@@ -92,6 +92,11 @@ export type Operation =
   | { readonly type: 'run'; readonly unit: string; readonly hook: string }
   /** charms replay: a recorded hook event, queued again on the unit (hook-replay.ts). */
   | { readonly type: 'replay'; readonly unit: string; readonly event: HookEvent }
+  /**
+   * Custom notices a unit's containers' Pebble added or repeated while its hooks ran: one
+   * `<container>-pebble-custom-notice` each, as Juju 3.4's workload event watcher queues them.
+   */
+  | { readonly type: 'pebble-notices'; readonly unit: string; readonly notices: readonly PebbleNoticeEvent[] }
   | { readonly type: 'tick'; readonly ms: number }
   | { readonly type: 'resolve'; readonly unit: string; readonly retry: boolean }
   /** The unit's first queued hook starts. */
@@ -341,6 +346,15 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       // A workload hook names its container (JUJU_WORKLOAD_NAME), as Juju's hook.Info does.
       const workload = findApp(model, op.unit.split('/')[0]!).sidecar?.containers.find((c) => op.hook.startsWith(`${c.name}-pebble-`));
       unit.queue.push({ hook: op.hook, ...(workload ? { workload: workload.name } : {}) });
+      return;
+    }
+    case 'pebble-notices': {
+      const unit = model.apps[op.unit.split('/')[0]!]?.units.find((u) => u.name === op.unit);
+      // A unit removed meanwhile has no container left to hear from.
+      if (unit === undefined) return;
+      for (const notice of op.notices) {
+        unit.queue.push({ hook: `${notice.container}-pebble-custom-notice`, workload: notice.container, notice: { id: notice.id, type: notice.type, key: notice.key } });
+      }
       return;
     }
     case 'replay': {

@@ -24,7 +24,7 @@ import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
 import { startPebble, type PebbleServer } from './pebble-server.js';
 import { pebbleSocketDir, pebbleSocketPath } from './pebble-sockets.js';
 import { containerStorageMounts } from './sidecar-mounts.js';
-import type { AppRecord, ModelRecord } from './model-state.js';
+import type { AppRecord, ModelRecord, PebbleNoticeEvent } from './model-state.js';
 
 /** The label of the one layer a plan saved by an earlier version of the model (`plan.yaml`, labels merged) comes back as. */
 export const SAVED_PLAN_LABEL = 'saved-plan';
@@ -43,6 +43,8 @@ export interface SidecarPebblesOptions {
 export class SidecarPebbles {
   readonly #options: SidecarPebblesOptions;
   readonly #servers = new Map<string, PebbleServer[]>();
+  /** Per server, the repeat count of its notices the model has turned into hooks. */
+  readonly #noticesSeen = new Map<PebbleServer, number>();
   /**
    * While servers run, a signal or an exit of this process ends their workloads first:
    * services run in process groups of their own, which would outlive a Ctrl-C of the
@@ -97,6 +99,21 @@ export class SidecarPebbles {
   }
 
   /**
+   * The custom notices `unit`'s containers added or repeated since the last call, each
+   * once, oldest first per container (Juju 3.4's workload event watcher asks Pebble for
+   * notices after the last one it saw).
+   */
+  newNotices(unit: string): PebbleNoticeEvent[] {
+    const events: PebbleNoticeEvent[] = [];
+    for (const server of this.#servers.get(unit) ?? []) {
+      const { notices, seen } = server.customNoticesSince(this.#noticesSeen.get(server) ?? 0);
+      this.#noticesSeen.set(server, seen);
+      for (const notice of notices) events.push({ container: server.container, id: notice.id, type: notice.type, key: notice.key });
+    }
+    return events;
+  }
+
+  /**
    * Stops every server (services, execs, checks; each has kept its plan as it changed)
    * and removes the socket folders of units that are gone.
    */
@@ -115,6 +132,7 @@ export class SidecarPebbles {
       if (!kept) rmSync(pebbleSocketDir(this.#options.modelDir, unit), { recursive: true, force: true });
     }
     this.#servers.clear();
+    this.#noticesSeen.clear();
     this.#unwatch();
     if (failures.length > 0) throw failures[0];
   }

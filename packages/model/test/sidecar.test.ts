@@ -144,6 +144,16 @@ describe('a sidecar charm in the local model', { timeout: TIMEOUT }, () => {
     expect(existsSync('/data/charms-sidecar-marker')).toBe(false);
   });
 
+  it('runs <container>-pebble-custom-notice for a custom notice added to a container\'s Pebble, with JUJU_NOTICE_ID, _TYPE and _KEY (Juju 3.4 workload events; context.go HookVars)', async () => {
+    const { model, hooks } = await deployed();
+    hooks.length = 0;
+    await model.setConfig('sidecar', { 'notify-key': 'example.com/backup-done' }, []);
+    expect(hooks).toEqual(['sidecar/0 config-changed', 'sidecar/0 workload-pebble-custom-notice']);
+    const lines = logged(model, 'sidecar/0');
+    expect(lines).toContain(`hook=workload-pebble-custom-notice workload=workload sockets=${join(model.dir, 'run', 'pebble', 'sidecar-0')}`);
+    expect(lines).toContain('notice=1 type=custom key=example.com/backup-done');
+  });
+
   it('gives every container pebble-ready again after a refresh, with an empty plan: the pods are made again', async () => {
     const { model, hooks } = await deployed();
     hooks.length = 0;

@@ -15,6 +15,7 @@ import {
   type Send,
 } from './files.js';
 import { layerYaml, parsePlan, type Layer, type Plan } from './layer.js';
+import { getNotice, getNotices, notify, type Notice, type NoticesFilter, type NotifyOptions } from './notices.js';
 import { asyncResult, goDuration, sendRequest, syncResult } from './transport.js';
 
 /** `new Pebble(options)`. */
@@ -264,6 +265,26 @@ export class Pebble {
         changeId: typeof raw['change-id'] === 'string' && raw['change-id'] !== '' ? raw['change-id'] : undefined,
       };
     });
+  }
+
+  /**
+   * Adds custom notice `key` (`example.com/path` form), or repeats it: under Juju 3.4 and
+   * later the charm then gets `<container>-pebble-custom-notice` with JUJU_NOTICE_KEY.
+   * Returns the notice's id.
+   * @throws {PebbleError} `PEBBLE_USAGE` for a key not in that form.
+   */
+  notify(key: string, options?: NotifyOptions): Promise<string> {
+    return notify(this.#send, key, options);
+  }
+
+  /** The notices that match `filter` (`GET /v1/notices`), oldest repeat first. */
+  getNotices(filter?: NoticesFilter): Promise<Notice[]> {
+    return getNotices(this.#send, filter);
+  }
+
+  /** One notice by id. @throws {PebbleError} `PEBBLE_API_ERROR` (404) when there is none. */
+  getNotice(id: string): Promise<Notice> {
+    return getNotice(this.#send, id);
   }
 
   /** Writes a file in the container. @throws {PebbleError} with the file's `kind` (`permission-denied`, …) when it failed. */
