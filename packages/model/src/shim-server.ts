@@ -219,8 +219,9 @@ async function answer(files: string, request: ShimRequest, handle: (request: Shi
   } catch (error) {
     result = { stdout: '', stderr: `ERROR ${(error as Error).message}\n`, exitCode: 1 };
   }
-  writeFileSync(`${files}.stdout`, result.stdout, { mode: 0o600 });
-  writeFileSync(`${files}.stderr`, result.stderr, { mode: 0o600 });
+  // The shim reads an output only when the answer line gives it a size above 0: an empty one needs no file.
+  if (result.stdout) writeFileSync(`${files}.stdout`, result.stdout, { mode: 0o600 });
+  if (result.stderr) writeFileSync(`${files}.stderr`, result.stderr, { mode: 0o600 });
   const binary = result.stdout.includes('\0') || result.stderr.includes('\0') ? 1 : 0;
   signalDone(`${files}.done`, `${result.exitCode} ${Buffer.byteLength(result.stdout)} ${Buffer.byteLength(result.stderr)} ${binary}`);
 }
