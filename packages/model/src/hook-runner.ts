@@ -265,8 +265,9 @@ export class HookRunner {
       ...(app.sidecar ? { [PEBBLE_SOCKETS_VARIABLE]: pebbleSocketDir(dir, unit.name) } : {}),
       // A workload hook: its container (context.go HookVars: JUJU_WORKLOAD_NAME).
       ...(event.workload !== undefined ? { JUJU_WORKLOAD_NAME: event.workload } : {}),
-      // A custom-notice hook: its notice (context.go HookVars: JUJU_NOTICE_ID, _TYPE, _KEY).
+      // A Pebble notice hook: its notice, and a check hook its check (context.go HookVars: JUJU_NOTICE_ID, _TYPE, _KEY, JUJU_PEBBLE_CHECK_NAME).
       ...(event.notice !== undefined ? { JUJU_NOTICE_ID: event.notice.id, JUJU_NOTICE_TYPE: event.notice.type, JUJU_NOTICE_KEY: event.notice.key } : {}),
+      ...(event.checkName !== undefined ? { JUJU_PEBBLE_CHECK_NAME: event.checkName } : {}),
       // A storage hook: its instance (context.go HookVars, from HookStorage()).
       ...(storage
         ? { JUJU_STORAGE_ID: storage.id, JUJU_STORAGE_LOCATION: storageLocation(storage, dir), JUJU_STORAGE_KIND: storage.kind }

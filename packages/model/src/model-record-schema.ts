@@ -19,6 +19,7 @@ const hookEvent = z.looseObject({
   storageId: z.string().optional(),
   workload: z.string().optional(),
   notice: z.looseObject({ id: z.string(), type: z.string(), key: z.string() }).optional(),
+  checkName: z.string().optional(),
 });
 const unit = z.looseObject({
   name: z.string(),

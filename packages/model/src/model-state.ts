@@ -18,8 +18,10 @@ export interface HookEvent {
   storageId?: string;
   /** A workload hook's container (`<container>-pebble-ready`): JUJU_WORKLOAD_NAME. */
   workload?: string;
-  /** A `<container>-pebble-custom-notice` hook's notice: JUJU_NOTICE_ID, JUJU_NOTICE_TYPE, JUJU_NOTICE_KEY. */
+  /** A Pebble notice hook's notice (custom-notice, check-failed, check-recovered): JUJU_NOTICE_ID, JUJU_NOTICE_TYPE, JUJU_NOTICE_KEY. */
   notice?: { id: string; type: string; key: string };
+  /** A `<container>-pebble-check-failed` or `-recovered` hook's check: JUJU_PEBBLE_CHECK_NAME. */
+  checkName?: string;
 }
 
 /** A Pebble notice of one of a unit's containers, for the scheduler to queue as a hook. */
@@ -28,6 +30,8 @@ export interface PebbleNoticeEvent {
   readonly id: string;
   readonly type: string;
   readonly key: string;
+  /** A change-update notice of a check's change: the check, and whether it failed or recovered. */
+  readonly check?: { readonly name: string; readonly outcome: 'failed' | 'recovered' };
 }
 
 export interface UnitRecord {

@@ -50,10 +50,19 @@ export interface CheckOptions {
   /** Where an exec check's process group is recorded while it runs, for the next server to end after a crash. */
   readonly record?: PebbleProcessRecord;
   readonly log: (line: string) => void;
-  /** A change id for a started check (Pebble starts one perform-check change per check). */
-  readonly newChangeId: (name: string, kind: string) => string;
+  /**
+   * A change for a check: Pebble runs a check inside a `perform-check` change while it is
+   * up, and inside a `recover-check` change while it is down (checkstate/handlers.go).
+   * `kind` is HTTP, TCP or exec.
+   */
+  readonly newChangeId: (name: string, kind: string, change: 'perform-check' | 'recover-check') => string;
   /** Called once when a check goes down (for the services' `on-check-failure`). */
   readonly onDown?: (name: string) => void;
+  /**
+   * A check's change ended: its perform-check change in Error as it went down, or its
+   * recover-check change Done as it came up (what Juju 3.6 turns into check hooks).
+   */
+  readonly onChangeEnded?: (name: string, change: { id: string; kind: 'perform-check' | 'recover-check' }) => void;
 }
 
 /** The checks of one Pebble server. */
@@ -110,7 +119,7 @@ export class PebbleChecks {
       state.successes = 0;
       state.failures = 0;
       const config = this.plan.checks[name]!;
-      state.changeId = this.options.newChangeId(name, config.http ? 'HTTP' : config.tcp ? 'TCP' : 'exec');
+      state.changeId = this.options.newChangeId(name, checkKind(config), 'perform-check');
       changed.push(name);
       this.schedule(name, state);
     }
@@ -187,16 +196,28 @@ export class PebbleChecks {
   }
 
   private count(name: string, state: CheckState, config: PebbleCheck, error: string | undefined): void {
+    const threshold = config.threshold ?? DEFAULT_CHECK_THRESHOLD;
     if (error === undefined) {
+      const wasDown = state.failures >= threshold;
       state.successes++;
       state.failures = 0;
+      // Up again: the recover-check change is done and a new perform-check change runs the check.
+      if (wasDown) this.switchChange(name, state, config, 'recover-check', 'perform-check');
     } else {
       state.failures++;
       if (state.lastError !== error) this.options.log(`Check ${JSON.stringify(name)} failure ${state.failures}: ${error}`);
-      // checkstate: the services are told once, when the check goes down.
-      if (state.failures === (config.threshold ?? DEFAULT_CHECK_THRESHOLD)) this.options.onDown?.(name);
+      // checkstate: the services are told once, when the check goes down; its perform-check change ends in Error.
+      if (state.failures === threshold) {
+        this.options.onDown?.(name);
+        this.switchChange(name, state, config, 'perform-check', 'recover-check');
+      }
     }
     state.lastError = error;
+  }
+
+  private switchChange(name: string, state: CheckState, config: PebbleCheck, ended: 'perform-check' | 'recover-check', next: 'perform-check' | 'recover-check'): void {
+    if (state.changeId !== undefined) this.options.onChangeEnded?.(name, { id: state.changeId, kind: ended });
+    state.changeId = this.options.newChangeId(name, checkKind(config), next);
   }
 
   /**
@@ -271,6 +292,10 @@ export class PebbleChecks {
       });
     });
   }
+}
+
+function checkKind(config: PebbleCheck): string {
+  return config.http ? 'HTTP' : config.tcp ? 'TCP' : 'exec';
 }
 
 /** checkstate's ChecksNotFound. */

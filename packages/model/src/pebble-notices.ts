@@ -3,9 +3,10 @@
  * things that happened, one per type and key. A notice added again with the same type
  * and key keeps its id, counts one more occurrence and takes the new data; it is
  * "repeated" (its last-repeated time moves, and whoever waits for notices after a time
- * sees it again) unless it repeats within its repeat-after. The local model keeps only
- * what a charm adds: `custom` notices (POST /v1/notices). Like the rest of the server's
- * memory they last as long as the server, one model command.
+ * sees it again) unless it repeats within its repeat-after. The local model keeps the
+ * `custom` notices a charm adds (POST /v1/notices) and the `change-update` notices of
+ * checks' changes that end (a check going down or up again). Like the rest of the
+ * server's memory they last as long as the server, one model command.
  */
 import { formatDuration } from './pebble-durations.js';
 
@@ -102,9 +103,9 @@ export class PebbleNotices {
     return notice === undefined ? undefined : info(notice);
   }
 
-  /** The notices of `type` new or repeated since the server's repeat count was `seen`, oldest first, and the count now. */
-  repeatedSince(type: string, seen: number): { notices: NoticeInfo[]; seen: number } {
-    const notices = [...this.notices.values()].filter((notice) => notice.type === type && notice.repeatSeq > seen).sort((a, b) => a.repeatSeq - b.repeatSeq);
+  /** The notices new or repeated since the server's repeat count was `seen`, oldest first, and the count now. */
+  repeatedSince(seen: number): { notices: NoticeInfo[]; seen: number } {
+    const notices = [...this.notices.values()].filter((notice) => notice.repeatSeq > seen).sort((a, b) => a.repeatSeq - b.repeatSeq);
     return { notices: notices.map(info), seen: this.repeats };
   }
 

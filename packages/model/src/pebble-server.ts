@@ -88,11 +88,12 @@ export interface PebbleServer {
   /** The pid of a service's process while it runs (for tests and crash checks). */
   servicePid(name: string): number | undefined;
   /**
-   * The custom notices added or repeated since the server's repeat count was `seen` (0 at
-   * first), oldest first, and the count to pass next time: what the model turns into
-   * `<container>-pebble-custom-notice` hooks.
+   * The notices added or repeated since the server's repeat count was `seen` (0 at first),
+   * oldest first, and the count to pass next time: custom notices, and the change-update
+   * notices of checks' changes that ended — what the model turns into
+   * `<container>-pebble-custom-notice` and `-pebble-check-failed`/`-recovered` hooks.
    */
-  customNoticesSince(seen: number): { notices: NoticeInfo[]; seen: number };
+  noticesSince(seen: number): { notices: NoticeInfo[]; seen: number };
   /** Stops services (SIGTERM, SIGKILL after their kill-delay), execs and checks, and removes the socket. */
   close(): Promise<void>;
 }
@@ -135,8 +136,12 @@ class LocalPebble implements PebbleServer {
     this.record = new PebbleProcessRecord(join(dirname(options.socketPath), PROCESS_RECORD));
     const shared = { runWorkloads: options.runWorkloads, container, log, record: this.record };
     this.services = new PebbleServices(shared);
-    this.checks = new PebbleChecks({ ...shared, newChangeId: (name, kind) => changes.newChange('perform-check', `Perform ${kind} check ${JSON.stringify(name)}`, []).id,
+    this.checks = new PebbleChecks({
+      ...shared,
+      newChangeId: (name, kind, change) => changes.newChange(change, `${change === 'perform-check' ? 'Perform' : 'Recover'} ${kind} check ${JSON.stringify(name)}`, []).id,
       onDown: (name) => this.services.checkFailed(name),
+      // Pebble records a change-update notice as a change's status changes (state/change.go); Juju 3.6 reads these.
+      onChangeEnded: (name, change) => this.notices.add('change-update', change.id, { data: { kind: change.kind, 'check-name': name } }),
     });
     this.exec = new PebbleExec({ ...shared, changes });
     const kept = options.planFile === undefined ? undefined : loadPlanFile(options.planFile);
@@ -203,8 +208,8 @@ class LocalPebble implements PebbleServer {
     return this.services.pid(name);
   }
 
-  customNoticesSince(seen: number): { notices: NoticeInfo[]; seen: number } {
-    return this.notices.repeatedSince('custom', seen);
+  noticesSince(seen: number): { notices: NoticeInfo[]; seen: number } {
+    return this.notices.repeatedSince(seen);
   }
 
   async close(): Promise<void> {

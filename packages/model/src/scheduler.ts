@@ -93,8 +93,10 @@ export type Operation =
   /** charms replay: a recorded hook event, queued again on the unit (hook-replay.ts). */
   | { readonly type: 'replay'; readonly unit: string; readonly event: HookEvent }
   /**
-   * Custom notices a unit's containers' Pebble added or repeated while its hooks ran: one
-   * `<container>-pebble-custom-notice` each, as Juju 3.4's workload event watcher queues them.
+   * Notices a unit's containers' Pebble added or repeated while its hooks ran: one
+   * `<container>-pebble-custom-notice` each (Juju 3.4), or for a check's change that ended
+   * `<container>-pebble-check-failed` / `-check-recovered` (3.6), as Juju's workload event
+   * watcher queues them.
    */
   | { readonly type: 'pebble-notices'; readonly unit: string; readonly notices: readonly PebbleNoticeEvent[] }
   | { readonly type: 'tick'; readonly ms: number }
@@ -353,7 +355,8 @@ function step(model: ModelRecord, op: Operation, effects: Effect[]): void {
       // A unit removed meanwhile has no container left to hear from.
       if (unit === undefined) return;
       for (const notice of op.notices) {
-        unit.queue.push({ hook: `${notice.container}-pebble-custom-notice`, workload: notice.container, notice: { id: notice.id, type: notice.type, key: notice.key } });
+        const hook = notice.check ? `${notice.container}-pebble-check-${notice.check.outcome}` : `${notice.container}-pebble-custom-notice`;
+        unit.queue.push({ hook, workload: notice.container, notice: { id: notice.id, type: notice.type, key: notice.key }, ...(notice.check ? { checkName: notice.check.name } : {}) });
       }
       return;
     }

@@ -99,16 +99,24 @@ export class SidecarPebbles {
   }
 
   /**
-   * The custom notices `unit`'s containers added or repeated since the last call, each
-   * once, oldest first per container (Juju 3.4's workload event watcher asks Pebble for
-   * notices after the last one it saw).
+   * The notices `unit`'s containers added or repeated since the last call, each once,
+   * oldest first per container, as Juju's workload event watcher reads them (3.4: custom
+   * notices; 3.6: change-update notices of a check's perform-check change ending in Error
+   * and its recover-check change ending Done). Other notices are no event.
    */
   newNotices(unit: string): PebbleNoticeEvent[] {
     const events: PebbleNoticeEvent[] = [];
     for (const server of this.#servers.get(unit) ?? []) {
-      const { notices, seen } = server.customNoticesSince(this.#noticesSeen.get(server) ?? 0);
+      const { notices, seen } = server.noticesSince(this.#noticesSeen.get(server) ?? 0);
       this.#noticesSeen.set(server, seen);
-      for (const notice of notices) events.push({ container: server.container, id: notice.id, type: notice.type, key: notice.key });
+      for (const notice of notices) {
+        const base = { container: server.container, id: notice.id, type: notice.type, key: notice.key };
+        const data = notice['last-data'] ?? {};
+        if (notice.type === 'custom') events.push(base);
+        else if (notice.type === 'change-update' && data['check-name'] !== undefined && (data.kind === 'perform-check' || data.kind === 'recover-check')) {
+          events.push({ ...base, check: { name: data['check-name'], outcome: data.kind === 'perform-check' ? 'failed' : 'recovered' } });
+        }
+      }
     }
     return events;
   }

@@ -47,6 +47,29 @@ describe('checks without workloads', { timeout: 20_000 }, () => {
     expect(check!.failures).toBeGreaterThanOrEqual(2);
   });
 
+  it('ends the perform-check change as the check goes down and the recover-check change as it comes up, each with a change-update notice (checkstate; Juju 3.6 reads them)', async () => {
+    const { client } = await pebble();
+    const port = await closedPort();
+    await client.addLayer('base', { checks: { listening: { override: 'replace', period: '200ms', threshold: 1, tcp: { host: '127.0.0.1', port } } } });
+    const performing = (await client.getChecks())[0]!.changeId;
+    const updates = () => client.getNotices({ types: ['change-update'] });
+    for (let waited = 0; waited < 5000 && (await updates()).length === 0; waited += 100) await new Promise((done) => setTimeout(done, 100));
+    const [failed] = await updates();
+    expect(failed).toMatchObject({ type: 'change-update', key: performing, lastData: { kind: 'perform-check', 'check-name': 'listening' } });
+    const recovering = (await client.getChecks())[0]!.changeId;
+    expect(recovering).not.toBe(performing);
+    // Something answers now: the check passes, and its recover-check change is done.
+    const listener = createServer((socket) => socket.destroy());
+    await new Promise<void>((listening) => listener.listen(port, '127.0.0.1', listening));
+    try {
+      for (let waited = 0; waited < 5000 && (await updates()).length < 2; waited += 100) await new Promise((done) => setTimeout(done, 100));
+      expect((await updates()).map((notice) => [notice.key, notice.lastData.kind])).toEqual([[performing, 'perform-check'], [recovering, 'recover-check']]);
+      expect((await client.getChecks())[0]).toMatchObject({ status: 'up' });
+    } finally {
+      await new Promise((closed) => listener.close(closed));
+    }
+  });
+
   it('counts each run of an exec check as failed, saying it was not run, rather than keeping it up', async () => {
     const { client, logged } = await pebble();
     await client.addLayer('base', { checks: { ready: { override: 'replace', period: '300ms', threshold: 2, exec: { command: 'true' } } } });

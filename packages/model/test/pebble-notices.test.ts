@@ -84,10 +84,10 @@ describe('notices (api_notices.go)', () => {
   it('gives the model each new or repeated custom notice once (the repeat count it passes back)', async () => {
     const { client, server } = await pebble();
     await client.notify('example.com/a');
-    const first = server.customNoticesSince(0);
+    const first = server.noticesSince(0);
     expect(first.notices.map((n) => n.key)).toEqual(['example.com/a']);
-    expect(server.customNoticesSince(first.seen).notices).toEqual([]);
+    expect(server.noticesSince(first.seen).notices).toEqual([]);
     await client.notify('example.com/a');
-    expect(server.customNoticesSince(first.seen).notices.map((n) => [n.key, n.occurrences])).toEqual([['example.com/a', 2]]);
+    expect(server.noticesSince(first.seen).notices.map((n) => [n.key, n.occurrences])).toEqual([['example.com/a', 2]]);
   });
 });

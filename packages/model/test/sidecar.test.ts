@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,15 @@ async function deployed(units = 1) {
   models.push(model);
   await model.deploy(sidecar, { units, resources: { 'workload-image': 'ghcr.io/example/workload:1.0' } });
   return { model, hooks };
+}
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as { port: number };
+  await new Promise((closed) => server.close(closed));
+  return port;
 }
 
 const logged = (model: LocalModel, unit: string) => model.log(unit).filter((l) => l.level === 'INFO').map((l) => l.message.replace(/^[a-z-]+:\d+: /, ''));
@@ -151,7 +161,16 @@ describe('a sidecar charm in the local model', { timeout: TIMEOUT }, () => {
     expect(hooks).toEqual(['sidecar/0 config-changed', 'sidecar/0 workload-pebble-custom-notice']);
     const lines = logged(model, 'sidecar/0');
     expect(lines).toContain(`hook=workload-pebble-custom-notice workload=workload sockets=${join(model.dir, 'run', 'pebble', 'sidecar-0')}`);
-    expect(lines).toContain('notice=1 type=custom key=example.com/backup-done');
+    expect(lines).toContain('notice=1 type=custom key=example.com/backup-done check=-');
+  });
+
+  it('runs <container>-pebble-check-failed with JUJU_PEBBLE_CHECK_NAME when a check goes down while a hook runs (Juju 3.6: the change-update notice of its perform-check change)', async () => {
+    const { model, hooks } = await deployed();
+    const port = await closedPort();
+    hooks.length = 0;
+    await model.setConfig('sidecar', { 'check-port': port }, []);
+    expect(hooks).toEqual(['sidecar/0 config-changed', 'sidecar/0 workload-pebble-check-failed']);
+    expect(logged(model, 'sidecar/0').find((line) => line.startsWith('notice='))).toMatch(/^notice=\d+ type=change-update key=\d+ check=probe$/);
   });
 
   it('gives every container pebble-ready again after a refresh, with an empty plan: the pods are made again', async () => {
