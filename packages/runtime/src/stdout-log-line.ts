@@ -23,7 +23,8 @@ export type StdoutLogLine = (text: string) => boolean;
  * treats them alike).
  *
  * A line goes through stdout only if Juju would log it as one entry with the same text:
- * no line break or carriage return in it (each would end an entry), not blank, and at
+ * no line break in it (it would end the entry), no carriage return (`ReadLine` drops
+ * one that ends a line; none is simpler than only a trailing one), not blank, and at
  * most {@link STDOUT_LINE_BYTES} bytes with its prefix. And only if it holds none of
  * `avoid` (the config's values): the local model masks values of secret-looking options
  * in a hook's output, which Juju does not and `juju-log` lines are not, so such a line
