@@ -25,8 +25,23 @@ export interface HookContext {
   readonly actionUuid: string | undefined;
   /** In storage hooks: the instance (`data/0`), its kind and where it is (JUJU_STORAGE_ID, _KIND, _LOCATION). */
   readonly storage: { readonly id: string; readonly kind: string | undefined; readonly location: string | undefined } | undefined;
+  /**
+   * In a sidecar charm's workload hooks (`<container>-pebble-ready`, `-pebble-custom-notice`,
+   * `-pebble-check-failed`, `-pebble-check-recovered`): the container (JUJU_WORKLOAD_NAME),
+   * the Pebble notice that raised it (JUJU_NOTICE_ID, _TYPE, _KEY; Juju 3.4+) and the check
+   * (JUJU_PEBBLE_CHECK_NAME; 3.6+).
+   */
+  readonly workload: WorkloadEvent | undefined;
   /** `JUJU_DEBUG_AT`, set by `juju debug-code --at` (and `charms debug-code`): where to stop for a debugger. */
   readonly debugAt: string | undefined;
+}
+
+/** What Juju says of a workload hook (`HookContext.workload`). */
+export interface WorkloadEvent {
+  /** The container, a key of metadata.yaml `containers:`. */
+  readonly name: string;
+  readonly notice: { readonly id: string; readonly type: string; readonly key: string } | undefined;
+  readonly checkName: string | undefined;
 }
 
 const UNIT = /^([a-z][a-z0-9-]*)\/(\d+)$/;
@@ -66,6 +81,11 @@ const VARIABLES = {
   JUJU_STORAGE_ID: { pattern: STORAGE_ID, problem: 'must look like data/0' },
   JUJU_STORAGE_KIND: {},
   JUJU_STORAGE_LOCATION: {},
+  JUJU_WORKLOAD_NAME: {},
+  JUJU_NOTICE_ID: {},
+  JUJU_NOTICE_TYPE: {},
+  JUJU_NOTICE_KEY: {},
+  JUJU_PEBBLE_CHECK_NAME: {},
   JUJU_DEBUG_AT: {},
 } satisfies Record<string, VariableRule>;
 
@@ -137,6 +157,13 @@ export function readHookContext(env: Readonly<Record<string, string | undefined>
     actionName: kind === 'action' ? hookName : vars.JUJU_ACTION_NAME,
     actionUuid: vars.JUJU_ACTION_UUID,
     storage: vars.JUJU_STORAGE_ID ? { id: vars.JUJU_STORAGE_ID, kind: vars.JUJU_STORAGE_KIND, location: vars.JUJU_STORAGE_LOCATION } : undefined,
+    workload: vars.JUJU_WORKLOAD_NAME
+      ? {
+          name: vars.JUJU_WORKLOAD_NAME,
+          notice: vars.JUJU_NOTICE_ID ? { id: vars.JUJU_NOTICE_ID, type: vars.JUJU_NOTICE_TYPE ?? '', key: vars.JUJU_NOTICE_KEY ?? '' } : undefined,
+          checkName: vars.JUJU_PEBBLE_CHECK_NAME,
+        }
+      : undefined,
     debugAt: vars.JUJU_DEBUG_AT,
   } satisfies HookContext);
 }

@@ -13,7 +13,7 @@ export { MemoryHookTools } from './memory-hook-tools.js';
 export type { RecordedCall, MemoryAction, MemoryHookToolsOptions } from './memory-hook-tools.js';
 export type { MemoryWorld, MemoryRelation, MemoryHook } from './jujuc/memory-world.js';
 export { readHookContext } from './hook-context.js';
-export type { HookContext } from './hook-context.js';
+export type { HookContext, WorkloadEvent } from './hook-context.js';
 export {
   HookToolError,
   RelationNotFoundError,

@@ -55,6 +55,15 @@ describe('readHookContext', () => {
     expect(() => readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/data-storage-attached', JUJU_STORAGE_ID: 'data' })).toThrow(/JUJU_STORAGE_ID must look like data\/0/);
   });
 
+  it("reads a workload hook's container, notice and check (JUJU_WORKLOAD_NAME, JUJU_NOTICE_ID/_TYPE/_KEY, JUJU_PEBBLE_CHECK_NAME: context.go HookVars, set only with a workload)", () => {
+    const notice = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/minio-pebble-custom-notice', JUJU_WORKLOAD_NAME: 'minio', JUJU_NOTICE_ID: '3', JUJU_NOTICE_TYPE: 'custom', JUJU_NOTICE_KEY: 'example.com/backup-done' });
+    expect(notice.workload).toEqual({ name: 'minio', notice: { id: '3', type: 'custom', key: 'example.com/backup-done' }, checkName: undefined });
+    const check = readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/minio-pebble-check-failed', JUJU_WORKLOAD_NAME: 'minio', JUJU_NOTICE_ID: '4', JUJU_NOTICE_TYPE: 'change-update', JUJU_NOTICE_KEY: '12', JUJU_PEBBLE_CHECK_NAME: 'minio-live' });
+    expect(check.workload).toEqual({ name: 'minio', notice: { id: '4', type: 'change-update', key: '12' }, checkName: 'minio-live' });
+    expect(readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/minio-pebble-ready', JUJU_WORKLOAD_NAME: 'minio' }).workload).toEqual({ name: 'minio', notice: undefined, checkName: undefined });
+    expect(readHookContext({ ...base, JUJU_DISPATCH_PATH: 'hooks/install' }).workload).toBeUndefined();
+  });
+
   it('knows an action by JUJU_ACTION_NAME when there is no dispatch path (Juju before 2.8 runs actions/<name> itself; JUJU_HOOK_NAME is empty)', () => {
     const action = readHookContext({ ...base, JUJU_ACTION_NAME: 'backup', JUJU_HOOK_NAME: '', JUJU_ACTION_UUID: '7' }, ['node', '/charm/actions/backup']);
     expect(action).toMatchObject({ kind: 'action', hookName: 'backup', actionName: 'backup', actionUuid: '7' });

@@ -46,6 +46,7 @@ export function syntheticHookContext(hookName: string, options: SyntheticHookOpt
     actionName: action ? hookName : undefined,
     actionUuid: action?.id,
     storage: options.storage ? { id: options.storage.id, kind: options.storage.kind, location: options.storage.location } : undefined,
+    workload: undefined,
     debugAt: undefined,
   } satisfies HookContext);
 }
