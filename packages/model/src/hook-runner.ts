@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { StringDecoder } from 'node:string_decoder';
 import { endpoints, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
@@ -16,7 +17,7 @@ import { recordHookContext, replayRecordFile, replayView, type HookReplayRecord 
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
 import { storageLocation } from './storage-files.js';
 import { PEBBLE_SOCKETS_VARIABLE } from './sidecar-sockets.js';
-import { pebbleSocketDir } from './pebble-server.js';
+import { pebbleSocketDir } from './pebble-sockets.js';
 import { modelTime, type ActionRecord, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
@@ -308,19 +309,30 @@ export class HookRunner {
       // Juju logs a hook's stdout at DEBUG and its stderr at WARNING; secrets are masked as
       // the runtime masks what it logs (the values are looked up again as the hook changes them).
       const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#configYaml(a)]));
-      const lines = (level: string) => (chunk: Buffer) => {
-        if (output) output[level === 'DEBUG' ? 'stdout' : 'stderr'] += chunk.toString('utf8');
-        const secrets = secretValues(model, configYamls, pending);
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (!line.trim()) continue;
-          this.#log(model, unit.name, event.hook, level, maskSecrets(line, secrets));
-          // Node announces its inspector on stderr: the waiting debug-code command prints it.
-          const url = debug?.kind === 'code' && level === 'WARNING' ? inspectorUrl(line) : undefined;
-          if (url) openSession(dir, { kind: 'code', unit: unit.name, hook: action ? `actions/${action.name}` : event.hook, url }, debug!.waiter);
-        }
+      const logLine = (level: string, line: string): void => {
+        if (!line.trim()) return;
+        this.#log(model, unit.name, event.hook, level, maskSecrets(line, secretValues(model, configYamls, pending)));
+        // Node announces its inspector on stderr: the waiting debug-code command prints it.
+        const url = debug?.kind === 'code' && level === 'WARNING' ? inspectorUrl(line) : undefined;
+        if (url) openSession(dir, { kind: 'code', unit: unit.name, hook: action ? `actions/${action.name}` : event.hook, url }, debug!.waiter);
       };
-      child.stdout!.on('data', lines('DEBUG'));
-      child.stderr!.on('data', lines('WARNING'));
+      // Whole lines, as Juju's hook logger reads them (worker/common/charmrunner/logger.go,
+      // a bufio.Reader): a line that arrives in two chunks is one line; the last one, without
+      // its newline, when the stream ends.
+      const lines = (stream: NodeJS.ReadableStream, level: string): void => {
+        const decoder = new StringDecoder('utf8');
+        let partial = '';
+        const take = (text: string, ended: boolean): void => {
+          if (output) output[level === 'DEBUG' ? 'stdout' : 'stderr'] += text;
+          const parts = (partial + text).split('\n');
+          partial = ended ? '' : parts.pop()!;
+          for (const line of parts) logLine(level, line);
+        };
+        stream.on('data', (chunk: Buffer) => take(decoder.write(chunk), false));
+        stream.on('end', () => take(decoder.end(), true));
+      };
+      lines(child.stdout!, 'DEBUG');
+      lines(child.stderr!, 'WARNING');
       gate.on('error', () => {});
       child.on('error', (error) => {
         if (pgid !== undefined) this.#store.forgetHook(pgid);

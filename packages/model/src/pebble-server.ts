@@ -54,8 +54,6 @@ import { PebbleServices } from './pebble-services.js';
 import { answers } from './pebble-sockets.js';
 import { sandboxProblem } from './workload-sandbox.js';
 
-// The socket paths' home is pebble-sockets.ts; hook-runner.ts and sidecar-sockets.ts still import them from here.
-export { pebbleSocketDir, pebbleSocketPath } from './pebble-sockets.js';
 
 export interface PebbleServerOptions {
   /** Where to listen; its folder is created (mode 700). */

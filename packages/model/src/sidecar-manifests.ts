@@ -1,5 +1,6 @@
-import { Service } from 'kubernetes-models/v1';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+// One module per kind (manifests.ts says why).
+import { Service } from 'kubernetes-models/v1/Service';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { stringifyCharmYaml } from '@charms/manifest';
 import type { ContainerRecord, StoreRecord } from './model-state.js';
 import { JUJU_VERSION } from './juju-identity.js';
