@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { getInfo } from '@charms/layer-docker-resource';
 import { podSpecSet, type PodSpecV3 } from '@charms/layer-caas-base';
 import { active, blocked, maintenance, waiting } from '@charms/layer-status';
@@ -80,6 +79,8 @@ export function podSpec(
   const secret = `${app}-secret`;
   const probe = (path: string) => ({ httpGet: { path, port: config.port }, initialDelaySeconds: 10, periodSeconds: 10 });
   // A hash of the config in the pod template: a config change rolls the pods.
+  // node:crypto on first use (Node 20.16+), not at load: every hook loads this module, few set a spec.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const configHash = createHash('sha256').update(JSON.stringify([config.port, config['access-key'], config['secret-key']])).digest('hex');
   return {
     spec: {
