@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pebble } from '@charms/pebble';
 import { pebbleSocketDir, pebbleSocketPath, startPebble, type PebbleServer } from '@charms/model/internal';
+import { closedPort } from './helpers/closed-port.js';
 import { temporaryFolders } from './helpers/temp-folders.js';
 
 // The local model's Pebble checks when the model runs no workloads: no check reports `up`
@@ -22,15 +23,6 @@ async function pebble(): Promise<{ client: Pebble; logged: string[] }> {
   const server = await startPebble({ socketPath: pebbleSocketPath(pebbleSocketDir(dir, 'app/0'), 'workload'), container: 'workload', rootDir: join(dir, 'root'), runWorkloads: false, log: (line) => logged.push(line) });
   servers.push(server);
   return { client: new Pebble({ socketPath: server.socketPath }), logged };
-}
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
 }
 
 describe('checks without workloads', { timeout: 20_000 }, () => {

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
 import { readCharmYaml } from '@charms/manifest';
 import { createModel, type LocalModel } from '@charms/model';
+import { closedPort } from './helpers/closed-port.js';
 import { temporaryFolders } from './helpers/temp-folders.js';
 
 // Sidecar charms (Juju 3.x, metadata containers:) in the local model (issue 19), with a
@@ -23,15 +23,6 @@ async function deployed(units = 1) {
   models.push(model);
   await model.deploy(sidecar, { units, resources: { 'workload-image': 'ghcr.io/example/workload:1.0' } });
   return { model, hooks };
-}
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
 }
 
 const logged = (model: LocalModel, unit: string) => model.log(unit).filter((l) => l.level === 'INFO').map((l) => l.message.replace(/^[a-z-]+:\d+: /, ''));
