@@ -79,7 +79,7 @@ let probed: { problem: string | undefined } | undefined;
 /**
  * Why workloads cannot run in a sandbox on this machine (no util-linux `unshare`, user
  * namespaces not allowed, a mount refused), or undefined when they can. Tried once per
- * process with `/bin/true` in an empty container.
+ * process with `true` in a container made in a temporary folder.
  */
 export function sandboxProblem(): string | undefined {
   if (probed) return probed.problem;
