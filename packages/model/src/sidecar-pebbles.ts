@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
-import { startPebble, type PebbleServer } from './pebble-server.js';
+import type { PebbleServer } from './pebble-server.js';
 import { pebbleSocketDir, pebbleSocketPath } from './pebble-sockets.js';
 import { containerStorageMounts } from './sidecar-mounts.js';
 import type { AppRecord, ModelRecord, PebbleNoticeEvent } from './model-state.js';
@@ -72,6 +72,8 @@ export class SidecarPebbles {
     const servers: PebbleServer[] = [];
     if (this.#servers.size === 0) this.#watch();
     this.#servers.set(unit, servers);
+    // Loaded with the first sidecar unit: a model of podspec and machine charms never loads the server (nor ws).
+    const { startPebble } = await import('./pebble-server.js');
     const socketDir = pebbleSocketDir(this.#options.modelDir, unit);
     for (const container of app.sidecar.containers) {
       const planFile = this.#planFile(unit, container.name);
