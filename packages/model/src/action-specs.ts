@@ -11,7 +11,7 @@ import { findApp, findUnit, type ModelRecord } from './model-state.js';
 import type { ModelStore } from './model-store.js';
 import { findAction, type ActionOperation } from './scheduler-actions.js';
 import { commitProblem } from './scheduler-storage.js';
-import type { Operation } from './scheduler.js';
+import type { Operation } from './scheduler-operations.js';
 
 /** One action of a charm, as `juju actions` lists it. */
 export interface ActionSpec {

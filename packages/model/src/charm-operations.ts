@@ -12,7 +12,8 @@ import { ModelError } from './model-errors.js';
 import { sandboxProblem } from './workload-sandbox.js';
 import type { DeployOptions } from './model-options.js';
 import type { ContainerRecord, ModelRecord } from './model-state.js';
-import { checkNewApp, checkUpgrade, type Operation } from './scheduler.js';
+import { checkNewApp, checkUpgrade } from './scheduler.js';
+import type { Operation } from './scheduler-operations.js';
 import { checkSocketPaths } from './sidecar-sockets.js';
 import { storeRecord } from './storage-requests.js';
 

@@ -1,6 +1,6 @@
 import { ModelError } from './model-errors.js';
 import type { RelationEnd } from './model-state.js';
-import type { CharmEndpoint } from './scheduler.js';
+import type { CharmEndpoint } from './scheduler-operations.js';
 
 /** The two ends `juju integrate` would join, and their interface. */
 export interface MatchedEndpoints {

@@ -10,7 +10,7 @@ import { copyCharm } from './charm-staging.js';
 import { replayRecordFile } from './hook-replay.js';
 import type { AppRecord, ModelRecord } from './model-state.js';
 import type { ModelStore } from './model-store.js';
-import type { Effect } from './scheduler.js';
+import type { Effect } from './scheduler-operations.js';
 import { renderSidecarManifests } from './sidecar-manifests.js';
 import { makeStorageFolder } from './storage-files.js';
 

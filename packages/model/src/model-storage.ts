@@ -5,7 +5,7 @@
  * storage-listing.ts, read by model-reader.ts.
  */
 import type { ModelRecord } from './model-state.js';
-import type { Operation } from './scheduler.js';
+import type { Operation } from './scheduler-operations.js';
 import { storageRequests } from './storage-requests.js';
 
 /**

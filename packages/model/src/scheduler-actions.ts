@@ -17,7 +17,7 @@ import type { JujucAction } from '@charms/hooktools/jujuc';
 import { ModelError } from './model-errors.js';
 import { findUnit, modelTime, type ActionRecord, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { commitChanges, HOOK_TIME, leaderSettingsMoved } from './scheduler-hooks.js';
-import type { Effect } from './scheduler.js';
+import type { Effect } from './scheduler-operations.js';
 
 /** What can happen to an action. */
 export type ActionOperation =

@@ -8,7 +8,7 @@ import { flush } from './flush.js';
 import { findUnit, modelTime, otherEnd, unitsOf, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
 import { enterScope, updateScope } from './scheduler-relations.js';
 import { addStorage, storageHookDone, unitStorageGone } from './scheduler-storage.js';
-import type { Effect, Operation } from './scheduler.js';
+import type { Effect, Operation } from './scheduler-operations.js';
 
 /**
  * The workload statuses the unit agent sets around hooks, as Juju 2.9's

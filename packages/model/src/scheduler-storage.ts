@@ -15,7 +15,7 @@
  */
 import { ModelError } from './model-errors.js';
 import { modelTime, type AppRecord, type ModelRecord, type StorageRecord, type StoreRecord, type UnitRecord } from './model-state.js';
-import type { Effect } from './scheduler.js';
+import type { Effect } from './scheduler-operations.js';
 
 /** Juju's storage directory, under which mount points without a `location` go (state/filesystem.go). */
 const JUJU_STORAGE_DIR = '/var/lib/juju/storage';

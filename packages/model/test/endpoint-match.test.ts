@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '@charms/model';
 import { matchEndpoints } from '../src/endpoint-match.js';
-import type { CharmEndpoint } from '../src/scheduler.js';
+import type { CharmEndpoint } from '../src/scheduler-operations.js';
 
 // Which endpoints `charms relate a b` joins, as `juju integrate` chooses them.
 

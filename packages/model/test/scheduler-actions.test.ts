@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { noChanges } from '@charms/hooktools/jujuc';
 import { emptyModel, type ModelRecord } from '../src/model-state.js';
 import { nextAction } from '../src/scheduler-actions.js';
-import { transition, type Operation } from '../src/scheduler.js';
+import { transition } from '../src/scheduler.js';
+import type { Operation } from '../src/scheduler-operations.js';
 
 // An action's life in the scheduler, without processes (docs/explanation/
 // juju-actions-and-storage.md §2–3.5 for the Juju rules each test names).

@@ -3,7 +3,8 @@ import { noChanges } from '@charms/hooktools/jujuc';
 import { ModelError } from '../src/model-errors.js';
 import { emptyModel, type ModelRecord, type StoreRecord } from '../src/model-state.js';
 import { commitProblem } from '../src/scheduler-storage.js';
-import { runnableUnits, transition, unitPicker, type Effect, type Operation } from '../src/scheduler.js';
+import { runnableUnits, transition, unitPicker } from '../src/scheduler.js';
+import type { Effect, Operation } from '../src/scheduler-operations.js';
 
 // Storage in the pure scheduler: which storage hooks a unit is given, and when, after
 // Juju 2.9's uniter (worker/uniter/storage/resolver.go; docs/explanation/

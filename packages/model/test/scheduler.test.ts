@@ -3,7 +3,8 @@ import { effectiveConfig } from '@charms/manifest';
 import type { ModelError } from '../src/model-errors.js';
 import { noChanges } from '@charms/hooktools/jujuc';
 import { emptyModel, type ModelRecord } from '../src/model-state.js';
-import { runnableUnits, seededRandom, transition, unitPicker, type CharmEndpoint, type Operation } from '../src/scheduler.js';
+import { runnableUnits, seededRandom, transition, unitPicker } from '../src/scheduler.js';
+import type { CharmEndpoint, Operation } from '../src/scheduler-operations.js';
 
 // The scheduler without processes: a model record and an operation in, each unit's
 // queued hooks out. Where a rule follows Juju, the test names the rule.
