@@ -20,7 +20,7 @@ import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleCheck } from './pebble-layer-parse.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import type { PebblePlan } from './pebble-plan-merge.js';
-import { spawnWorkload } from './workload-sandbox.js';
+import { signalGroup, spawnWorkload } from './workload-sandbox.js';
 
 interface CheckState {
   started: boolean;
@@ -270,15 +270,7 @@ export class PebbleChecks {
       };
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
-      const timer = setTimeout(() => {
-        if (child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // Gone.
-          }
-        }
-      }, timeoutMs);
+      const timer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), timeoutMs);
       child.on('error', (error) => {
         clearTimeout(timer);
         resolve(error.message);

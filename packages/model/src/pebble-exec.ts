@@ -12,7 +12,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -22,7 +21,7 @@ import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
 import type { PebblePlan } from './pebble-plan-merge.js';
 import type { ContainerFilesystem } from './container-filesystem.js';
-import { spawnWorkload } from './workload-sandbox.js';
+import { signalExitCode, signalGroup, spawnWorkload } from './workload-sandbox.js';
 
 /** cmdstate's connectTimeout: how long the I/O websockets have to connect. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -174,7 +173,7 @@ export class PebbleExec {
   async close(): Promise<void> {
     this.closing = true;
     for (const execution of this.executions.values()) {
-      if (execution.pid !== undefined) killGroup(execution.pid, 'SIGKILL');
+      signalGroup(execution.pid, 'SIGKILL');
       execution.ioConnected();
     }
     await Promise.all([...this.running]);
@@ -236,7 +235,7 @@ export class PebbleExec {
       let timedOut = false;
       const timeout = execution.timeoutMs > 0 ? setTimeout(() => {
         timedOut = true;
-        if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+        signalGroup(child.pid, 'SIGKILL');
       }, execution.timeoutMs) : undefined;
       child.stdin.on('error', () => undefined);
       const read = (id: string, reader: (data: Buffer, isBinary: boolean) => void): void => {
@@ -284,7 +283,7 @@ export class PebbleExec {
           return;
         }
         // Pebble's reaper reports 128 + the signal for a process a signal ended.
-        setExitCode(code ?? 128 + (signal ? osConstants.signals[signal] : 0));
+        setExitCode(code ?? (signal ? signalExitCode(signal) : 128));
         resolve(undefined);
       });
     });
@@ -311,12 +310,4 @@ function sendBinary(socket: WebSocket, chunk: Buffer): void {
 
 function sendText(socket: WebSocket, text: string): void {
   if (socket.readyState === socket.OPEN) socket.send(text, { binary: false });
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
 }

@@ -5,12 +5,12 @@
  */
 import { badRequest, commaList, type PebbleRequest, type Reply, type RouteTable } from './pebble-http.js';
 import type { PebblePlan } from './pebble-plan-merge.js';
-import type { PebbleServices } from './pebble-services.js';
+import type { ServiceLogs } from './pebble-service-logs.js';
 
 /** What the logs route reads. */
 export interface LogRoutesContext {
   plan(): PebblePlan;
-  readonly services: PebbleServices;
+  readonly logs: ServiceLogs;
 }
 
 export function logRoutes(context: LogRoutesContext): RouteTable {
@@ -27,7 +27,7 @@ function getLogs(context: LogRoutesContext, request: PebbleRequest): Reply {
   let wanted = commaList(request.url, 'services');
   if (wanted.length === 0) wanted = Object.keys(context.plan().services);
   const line = (entry: { time: Date; service: string; message: string }): string => `${JSON.stringify({ time: entry.time.toISOString(), service: entry.service, message: entry.message })}\n`;
-  const past = context.services.logs(wanted, n).map(line).join('');
+  const past = context.logs.last(wanted, n).map(line).join('');
   if (follow !== 'true') return { kind: 'raw', status: 200, contentType: 'application/x-ndjson', body: Buffer.from(past) };
   return {
     kind: 'stream',
@@ -35,7 +35,7 @@ function getLogs(context: LogRoutesContext, request: PebbleRequest): Reply {
     contentType: 'application/x-ndjson',
     write: (response) => {
       response.write(past);
-      const stop = context.services.followLogs((entry) => {
+      const stop = context.logs.follow((entry) => {
         if (wanted.includes(entry.service)) response.write(line(entry));
       });
       response.on('close', stop);

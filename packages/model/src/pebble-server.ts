@@ -171,7 +171,7 @@ class LocalPebble implements PebbleServer {
       }),
       fileRoutes(new ContainerFiles(container)),
       execRoutes({ plan, exec: this.exec }),
-      logRoutes({ plan, services: this.services }),
+      logRoutes({ plan, logs: this.services.output }),
       checkRoutes({ plan, checks: this.checks }),
       noticeRoutes(this.notices),
     ]);

@@ -8,18 +8,15 @@
  * with Pebble's text and the service stays inactive, so nothing pretends to run.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { posix } from 'node:path';
-import type { ContainerFilesystem } from './container-filesystem.js';
 import { finishTask, taskLog, type PebbleTask } from './pebble-changes.js';
-import { parseCommand } from './pebble-command.js';
 import { formatDuration, serviceTimings } from './pebble-durations.js';
-import { workloadBaseEnvironment } from './pebble-environment.js';
 import type { PebbleService } from './pebble-layer-parse.js';
 import type { PebbleProcessRecord } from './pebble-leftovers.js';
+import { ServiceLogs } from './pebble-service-logs.js';
+import { startServiceProcess, type ServiceProcessOptions } from './pebble-service-process.js';
+import { signalExitCode, signalGroup } from './workload-sandbox.js';
 import type { PebblePlan } from './pebble-plan-merge.js';
-import { spawnWorkload } from './workload-sandbox.js';
 
 type ServiceState = 'initial' | 'starting' | 'running' | 'terminating' | 'killing' | 'stopped' | 'backoff' | 'exited';
 
@@ -55,30 +52,17 @@ export interface ServiceInfo {
   readonly 'current-since'?: string;
 }
 
-export interface ServiceManagerOptions {
-  readonly runWorkloads: boolean;
-  /** The container's files: a service runs inside them (workload-sandbox.ts), from its working-dir or `/`. */
-  readonly container: ContainerFilesystem;
-  readonly log: (line: string) => void;
+/** How services start (pebble-service-process.ts), and where their groups are recorded. */
+export interface ServiceManagerOptions extends ServiceProcessOptions {
   /** Where the process groups it starts are recorded, for the next server to end after a crash. */
   readonly record?: PebbleProcessRecord;
 }
 
-/** One line a service wrote, as `GET /v1/logs` shows it (api_logs.go's jsonLog). */
-export interface ServiceLogEntry {
-  readonly time: Date;
-  readonly service: string;
-  readonly message: string;
-}
-
-/** How many lines of output the server keeps, all services together (Pebble keeps 100 KiB per service). */
-const KEPT_LOG_LINES = 2000;
-
 /** The services of one Pebble server and their processes. */
 export class PebbleServices {
   private readonly services = new Map<string, ServiceData>();
-  private readonly logLines: ServiceLogEntry[] = [];
-  private readonly logListeners = new Set<(entry: ServiceLogEntry) => void>();
+  /** What the services wrote, for `GET /v1/logs`. */
+  readonly output = new ServiceLogs();
 
   constructor(private readonly options: ServiceManagerOptions) {}
 
@@ -227,24 +211,6 @@ export class PebbleServices {
     return errors.length > 0 ? errors.join('; ') : undefined;
   }
 
-  /** The last `n` lines (all with -1) the named services wrote, oldest first. */
-  logs(names: readonly string[], n: number): ServiceLogEntry[] {
-    const lines = this.logLines.filter((entry) => names.includes(entry.service));
-    return n < 0 ? lines : n === 0 ? [] : lines.slice(-n);
-  }
-
-  /** Calls `listener` with each new line; returns the function that stops it. */
-  followLogs(listener: (entry: ServiceLogEntry) => void): () => void {
-    this.logListeners.add(listener);
-    return () => this.logListeners.delete(listener);
-  }
-
-  private addLog(entry: ServiceLogEntry): void {
-    this.logLines.push(entry);
-    if (this.logLines.length > KEPT_LOG_LINES) this.logLines.shift();
-    for (const listener of this.logListeners) listener(entry);
-  }
-
   /**
    * A check went down (servstate's CheckFailed): each running service whose
    * `on-check-failure` names it with `restart` is stopped and started again after its
@@ -291,11 +257,11 @@ export class PebbleServices {
       };
       if (data.state === 'terminating' || data.state === 'killing') return;
       if (data.state === 'starting') data.started?.(`stopped before the ${OKAY_DELAY_MS / 1000}s okay delay`);
-      signalGroup(data.child, 'SIGTERM');
+      signalGroup(data.child?.pid, 'SIGTERM');
       this.transition(data, 'terminating');
       this.later(data, serviceTimings(data.config).killDelayMs, () => {
         if (data.state !== 'terminating') return;
-        signalGroup(data.child, 'SIGKILL');
+        signalGroup(data.child?.pid, 'SIGKILL');
         this.transition(data, 'killing');
         this.later(data, FAIL_DELAY_MS, () => {
           if (data.state !== 'killing') return;
@@ -310,25 +276,8 @@ export class PebbleServices {
 
   /** Spawns the service's command; returns Pebble's error text when it cannot. */
   private startProcess(name: string, data: ServiceData): string | undefined {
-    let words: string[];
-    try {
-      const { base, extra } = parseCommand(data.config.command ?? '');
-      words = [...base, ...extra];
-    } catch (error) {
-      return `cannot parse service ${JSON.stringify(name)} command: ${(error as Error).message}`;
-    }
-    // Without --run-workloads nothing runs, whether or not the executable is here: say so first.
-    if (!this.options.runWorkloads) {
-      return `cannot start service: the local model runs no workloads, so ${JSON.stringify(words[0])} was not run (deploy with --run-workloads to run services as local processes)`;
-    }
-    const environment = { ...workloadBaseEnvironment(), ...(data.config.environment ?? {}) };
-    const workingDir = posix.resolve('/', data.config['working-dir'] || '/');
-    const executable = this.options.container.findExecutable(words[0]!, environment.PATH ?? '', workingDir);
-    if (typeof executable !== 'string') return `cannot start service: ${executable.error}`;
-    if (!existsSync(this.options.container.resolve(workingDir).host)) return `cannot start service: chdir ${data.config['working-dir'] ?? '/'}: no such file or directory`;
-    this.options.log(`Service ${JSON.stringify(name)} starting: ${data.config.command}`);
-    // Its own process group (detached), as Pebble's Setpgid: a stop signals the whole group.
-    const child = spawnWorkload(this.options.container, { command: [executable, ...words.slice(1)], workingDir, environment, stdin: 'ignore' });
+    const child = startServiceProcess(name, data.config, this.options);
+    if (typeof child === 'string') return child;
     data.child = child;
     if (child.pid !== undefined) this.options.record?.add(child.pid);
     data.output.length = 0;
@@ -337,7 +286,7 @@ export class PebbleServices {
         if (line === '') continue;
         data.output.push(line);
         if (data.output.length > LAST_LOG_LINES) data.output.shift();
-        this.addLog({ time: new Date(), service: name, message: line });
+        this.output.add({ time: new Date(), service: name, message: line });
       }
     };
     child.stdout!.on('data', keep);
@@ -346,7 +295,7 @@ export class PebbleServices {
     child.on('exit', (code, signal) => {
       if (child.pid !== undefined) this.options.record?.remove(child.pid);
       if (data.child !== child) return;
-      this.exited(name, data, code ?? 128 + (signal ? signalNumber(signal) : 0));
+      this.exited(name, data, code ?? (signal ? signalExitCode(signal) : 128));
     });
     return undefined;
   }
@@ -441,17 +390,4 @@ function status(state: ServiceState): ServiceInfo['current'] {
 function exitAction(config: PebbleService, success: boolean): { action: string; onType: string } {
   const action = (success ? config['on-success'] : config['on-failure']) || 'restart';
   return { action, onType: success ? 'on-success' : 'on-failure' };
-}
-
-function signalGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
-  if (child?.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is gone already: its exit event ends the stop.
-  }
-}
-
-function signalNumber(signal: NodeJS.Signals): number {
-  return osConstants.signals[signal] ?? 0;
 }

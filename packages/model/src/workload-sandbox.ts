@@ -18,7 +18,7 @@
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { ContainerFilesystem, systemFolders } from './container-filesystem.js';
@@ -72,6 +72,21 @@ export function spawnWorkload(container: ContainerFilesystem, workload: Workload
   const args = [...UNSHARE, '/bin/sh', '-c', SETUP, 'workload-sandbox', container.rootDir, workload.workingDir, workload.environment.PATH ?? '-', ...mountArguments(container), '--', ...workload.command];
   const options = { env: workload.environment, detached: true };
   return workload.stdin === 'pipe' ? spawn(unshareCommand(), args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(unshareCommand(), args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Sends `signal` to the process group `pid` leads; a group already gone is no error. */
+export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already: its exit event ends the stop.
+  }
+}
+
+/** The exit code Pebble's reaper gives a process a signal ended: 128 + the signal's number. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (osConstants.signals[signal] ?? 0);
 }
 
 let probed: { problem: string | undefined } | undefined;
