@@ -1,11 +1,10 @@
 import { containerPebble, planLayer } from '@charms/layer-sidecar';
 import { active, blocked } from '@charms/layer-status';
-import type { ObjectStorageProvides } from '@charms/interface-object-storage';
 import { ChangeError, type Layer } from '@charms/pebble';
 import { when } from '@charms/reactive';
-import { endpointFromName } from '@charms/runtime';
 import type { Context } from '../charm-config.js';
 import { configProblem as minioConfigProblem, defaultSecretKeyWarning } from '../../minio/config-checks.js';
+import { publishCredentials } from '../../minio/object-storage-credentials.js';
 
 const CONTAINER = 'minio';
 const AVAILABLE = 'container.minio.available';
@@ -56,15 +55,7 @@ export default class MinioSidecar {
   @when('endpoint.object-storage.joined')
   async publish(ctx: Context) {
     if (configProblem(ctx.config)) return;
-    const storage = await endpointFromName<ObjectStorageProvides>('object-storage');
-    storage?.publishCredentials({
-      service: ctx.juju.appName,
-      namespace: ctx.juju.modelName,
-      port: ctx.config.port,
-      accessKey: ctx.config['access-key'],
-      secretKey: ctx.config['secret-key'],
-      secure: false,
-    });
+    await publishCredentials(ctx);
   }
 }
 

@@ -1,11 +1,10 @@
 import { getInfo } from '@charms/layer-docker-resource';
 import { podSpecSet, type PodSpecV3 } from '@charms/layer-caas-base';
 import { active, blocked, maintenance, waiting } from '@charms/layer-status';
-import type { ObjectStorageProvides } from '@charms/interface-object-storage';
 import { hook, when, whenAny, whenNot } from '@charms/reactive';
-import { endpointFromName } from '@charms/runtime';
 import type { Context } from '../charm-config.js';
 import { configProblem, defaultSecretKeyWarning } from '../config-checks.js';
+import { publishCredentials } from '../object-storage-credentials.js';
 
 const STARTED = 'charm.minio.started';
 const IMAGE_AVAILABLE = 'layer.docker-resource.oci-image.available';
@@ -58,15 +57,7 @@ export default class Minio {
   @when('endpoint.object-storage.joined')
   async publish(ctx: Context) {
     if (configProblem(ctx.config)) return;
-    const storage = await endpointFromName<ObjectStorageProvides>('object-storage');
-    storage?.publishCredentials({
-      service: ctx.juju.appName,
-      namespace: ctx.juju.modelName,
-      port: ctx.config.port,
-      accessKey: ctx.config['access-key'],
-      secretKey: ctx.config['secret-key'],
-      secure: false,
-    });
+    await publishCredentials(ctx);
   }
 }
 
