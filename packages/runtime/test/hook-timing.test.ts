@@ -2,19 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { MemoryHookTools } from '@charms/hooktools';
 import { createReactor, MemoryUnitStateStore } from '@charms/reactive';
 import { main } from '@charms/runtime';
+import { inProcessFiles, inProcessHookEnv } from './helpers/in-process-main.js';
 
 // main() in-process: what the timing costs a hook that does not ask for it, and where
 // DEBUG lines go when the tools are not Juju's.
 
-const hookEnv = {
-  JUJU_UNIT_NAME: 'app/0',
-  JUJU_MODEL_NAME: 'test',
-  JUJU_MODEL_UUID: 'c0ffee',
-  JUJU_CHARM_DIR: '/tmp/charms-no-such-charm',
-  JUJU_VERSION: '2.9.44',
-  JUJU_DISPATCH_PATH: 'hooks/update-status',
-};
-const files = { metadata: { name: 'app' } as never, configYaml: undefined, layerYaml: undefined };
+const hookEnv = inProcessHookEnv('update-status');
+const files = inProcessFiles;
 
 function charm() {
   const reactor = createReactor();

@@ -3,19 +3,13 @@ import { MemoryHookTools } from '@charms/hooktools';
 import { createReactor, MemoryUnitStateStore } from '@charms/reactive';
 import { ConfigError, EndpointError, main, pythonJsonDumps, runCharmHook, runHook, StateStoreError, syntheticHookContext, type StoreChoice } from '@charms/runtime';
 import { storeChoice } from '../src/main.js';
+import { inProcessFiles, inProcessHookEnv } from './helpers/in-process-main.js';
 
 // What a charm author or an operator can get wrong lands as an error with a stable code
 // that says what to do, and fails the hook before anything is committed.
 
-const hookEnv = {
-  JUJU_UNIT_NAME: 'app/0',
-  JUJU_MODEL_NAME: 'test',
-  JUJU_MODEL_UUID: 'c0ffee',
-  JUJU_CHARM_DIR: '/tmp/charms-no-such-charm',
-  JUJU_VERSION: '2.9.44',
-  JUJU_DISPATCH_PATH: 'hooks/install',
-};
-const files = { metadata: { name: 'app' } as never, configYaml: undefined, layerYaml: undefined };
+const hookEnv = inProcessHookEnv('install');
+const files = inProcessFiles;
 
 function thrown(run: () => unknown): unknown {
   try {
