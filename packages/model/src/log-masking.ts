@@ -3,19 +3,26 @@
  * secret must read `***` as it does in what the runtime logs through `juju-log`.
  */
 import { effectiveConfig, type CharmConfigYaml } from '@charms/manifest';
+import { isSecretSetting } from '@charms/manifest/internal';
 import type { ModelRecord, PendingChanges } from './model-state.js';
 
-/** A config option or relation key whose name says it holds a secret (secret, password, key, token, credential). */
+/**
+ * A config option or relation key whose name says it holds a secret: the rule the
+ * runtime masks `juju-log` lines with (`isSecretSetting` of `@charms/manifest/internal`),
+ * so that a line the runtime already masked reads the same in the hook's output.
+ */
 export function isSecretName(name: string): boolean {
-  return /secret|passw(or)?d|token|credential/i.test(name) || /(^|[-_.])(api)?keys?([-_.]|$)/i.test(name);
+  return isSecretSetting(name);
 }
 
 /**
  * The values the model knows to be secret: config values (set or default) of options
- * named as secrets or of type `secret`, relation settings under such keys, registry
+ * named as secrets or of type `secret` (`isSecretSetting`, the runtime's rule: the same
+ * values its `juju-log` lines hide), relation settings under such keys, registry
  * passwords of resources, and every leader-set and state-set value (which the timeline
- * already keeps as `key=***`), committed or still `pending` in the running hook. Values shorter than 3 characters are left out: masking
- * them would mangle ordinary words and hide nothing.
+ * already keeps as `key=***`), committed or still `pending` in the running hook. Values
+ * shorter than 3 characters are left out: masking them would mangle ordinary words and
+ * hide nothing.
  */
 export function secretValues(model: Readonly<ModelRecord>, configYamls: Readonly<Record<string, CharmConfigYaml | undefined>> = {}, pending?: PendingChanges): string[] {
   const values = new Set<string>();
@@ -23,19 +30,24 @@ export function secretValues(model: Readonly<ModelRecord>, configYamls: Readonly
     const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
     if (text.length >= 3) values.add(text);
   };
+  // A config value as the runtime's Redactor takes it: a string, or a number as text (never
+  // `true`/`false`, which would mask those words in every line).
+  const addOption = (value: unknown) => {
+    if (typeof value === 'string' || typeof value === 'number') add(value);
+  };
   for (const app of Object.values(model.apps)) {
     const options = configYamls[app.name]?.options ?? {};
     const effective = effectiveConfig(options, app.config);
-    for (const [name, option] of Object.entries(options)) if (isSecretName(name) || option.type === 'secret') add(effective[name]);
-    for (const [name, value] of Object.entries(app.config)) if (isSecretName(name)) add(value);
+    for (const [name, option] of Object.entries(options)) if (isSecretSetting(name, option.type)) addOption(effective[name]);
+    for (const [name, value] of Object.entries(app.config)) if (isSecretSetting(name)) addOption(value);
     for (const resource of Object.values(app.resources)) add(resource.password);
     for (const value of Object.values(app.leaderSettings)) add(value);
     for (const unit of app.units) for (const value of Object.values(unit.controllerState)) add(value);
   }
   for (const value of Object.values(pending?.state ?? {})) add(value);
-  for (const set of pending?.relationSets ?? []) for (const [key, value] of Object.entries(set.data)) if (isSecretName(key)) add(value);
+  for (const set of pending?.relationSets ?? []) for (const [key, value] of Object.entries(set.data)) if (isSecretSetting(key)) add(value);
   for (const relation of model.relations) {
-    for (const bag of Object.values(relation.data)) for (const [key, value] of Object.entries(bag)) if (isSecretName(key)) add(value);
+    for (const bag of Object.values(relation.data)) for (const [key, value] of Object.entries(bag)) if (isSecretSetting(key)) add(value);
   }
   // Longest first, so that a secret holding another is replaced whole.
   return [...values].sort((a, b) => b.length - a.length);

@@ -1,13 +1,18 @@
+import { isSecretSetting } from '@charms/manifest/internal';
+
 /**
  * Replaces secret values with `***` in text bound for logs, traces and stderr.
  * Secrets shorter than 3 characters are not tracked: replacing them would mangle
- * ordinary words and hide nothing.
+ * ordinary words and hide nothing. The local model leaves out the same short values
+ * (`log-masking.ts`), so both hide the same ones.
  */
 export class Redactor {
   readonly #secrets = new Set<string>();
 
+  /** Tracks a string, or a number as its text (a secret option may be an `int`); anything else is ignored. */
   add(secret: unknown): void {
-    if (typeof secret === 'string' && secret.length >= 3) this.#secrets.add(secret);
+    const text = typeof secret === 'string' ? secret : typeof secret === 'number' ? String(secret) : undefined;
+    if (text !== undefined && text.length >= 3) this.#secrets.add(text);
   }
 
   redact(text: string): string {
@@ -18,7 +23,12 @@ export class Redactor {
   }
 }
 
-/** Config options whose values are secrets: Juju's `secret` type, or a name that says so. */
+/**
+ * Config options whose values are secrets: the rule the local model masks with too
+ * (`isSecretSetting` of `@charms/manifest/internal`: Juju's `secret` type, a name with
+ * `secret`, `password`, `passwd`, `passphrase`, `token`, `credential`, or a key compound
+ * such as `api-key` or `private-key`, but not `access-key`).
+ */
 export function isSecretOption(name: string, type: string | undefined): boolean {
-  return type === 'secret' || /(^|[-_.])(secret|password|passwd|token|credentials?)([-_.]|$)/i.test(name);
+  return isSecretSetting(name, type);
 }

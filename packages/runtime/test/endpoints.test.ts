@@ -89,12 +89,27 @@ describe('secrets', () => {
     expect(redactor.redact('key minio123-extra and minio123, ab')).toBe('key *** and ***, ab');
   });
 
+  it('the redactor takes a number as its text (a secret int option), and ignores booleans and objects', () => {
+    const redactor = new Redactor();
+    redactor.add(424242);
+    redactor.add(true);
+    redactor.add({ toString: () => 'object-text' });
+    expect(redactor.redact('pin 424242, true, object-text')).toBe('pin ***, true, object-text');
+  });
+
+  // The rule is @charms/manifest's isSecretSetting, the local model's too (its table is in
+  // packages/manifest/test/secret-names.test.ts); these are the cases the two once disagreed on.
   it.each([
     ['secret-key', 'string', true],
     ['admin-password', 'string', true],
     ['api_token', 'string', true],
     ['anything', 'secret', true],
+    ['api-key', 'string', true],
+    ['apikey', 'string', true],
+    ['private-key', 'string', true],
     ['access-key', 'string', false],
+    ['public-key', 'string', false],
+    ['key', 'string', false],
     ['port', 'int', false],
   ])('isSecretOption(%s, %s) is %s', (name, type, expected) => {
     expect(isSecretOption(name, type)).toBe(expected);
