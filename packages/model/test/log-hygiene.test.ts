@@ -27,6 +27,8 @@ function leakyCharm(): string {
       '  api-token: {type: string, default: ""}',
       '  colour: {type: string, default: "blue-ish"}',
       '  message: {type: string, default: ""}',
+      '  access-key: {type: string, default: "minio-id"}',
+      '  api-key: {type: string, default: "sk-api-default"}',
       '',
     ].join('\n'),
   );
@@ -38,6 +40,7 @@ leader-set shared-key=leader-secret-value
 state-set note=state-secret-value
 echo "password is $(config-get db-password), token $(config-get api-token), colour $(config-get colour)"
 echo "leader $(leader-get shared-key) state $(state-get note)" >&2
+echo "access $(config-get access-key) api $(config-get api-key)"
 msg=$(config-get message)
 [ -z "$msg" ] || juju-log -- "$msg"
 `,
@@ -53,7 +56,9 @@ describe('log hygiene', () => {
     const text = model.log('leaky/0').map((entry) => `${entry.level} ${entry.message}`).join('\n');
     expect(text).toContain('DEBUG password is ***, token ***, colour blue-ish');
     expect(text).toContain('WARNING leader *** state ***');
-    for (const secret of ['hunter2-default', 'tok-123456', 'leader-secret-value', 'state-secret-value']) expect(text).not.toContain(secret);
+    // The runtime's rule (isSecretSetting): api-key is a secret, access-key an identifier.
+    expect(text).toContain('DEBUG access minio-id api ***');
+    for (const secret of ['hunter2-default', 'tok-123456', 'leader-secret-value', 'state-secret-value', 'sk-api-default']) expect(text).not.toContain(secret);
   });
 
   it('escapes control characters when charms log and charms timeline print', async () => {
