@@ -1,15 +1,21 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ToolRun } from './interpret-failure.js';
+import { JujucClient, jujucSocketConfig } from './jujuc-socket/jujuc-client.js';
 import { runTool, type RunToolOptions } from './run-tool.js';
 import type { ToolCommand } from './tool-commands.js';
 import { ToolClient } from './tool-client.js';
 
 /**
- * {@link HookTools} over the real tools on `PATH`, as Juju provides them to a hook.
- * Every call is one child process; nothing is cached (a unit's leadership, config and
- * relation data can change between calls).
+ * {@link HookTools} over the real tools, as Juju provides them to a hook. When the
+ * hook's environment names the unit agent's socket (JUJU_AGENT_SOCKET_ADDRESS on a
+ * `unix` network, and JUJU_CONTEXT_ID), each call of a Juju hook tool is one RPC on
+ * one connection kept for the hook, the same request the tool's own process (jujuc)
+ * would send, without starting a process. Otherwise, for any other program, and for
+ * every call after the socket failed, every call is one child process found on `PATH`.
+ * Either way a call gives the same exit code, stdout and stderr; nothing is cached (a
+ * unit's leadership, config and relation data can change between calls).
  *
  * @example
  * const tools = new ProcessHookTools();
@@ -17,13 +23,24 @@ import { ToolClient } from './tool-client.js';
  */
 export class ProcessHookTools extends ToolClient {
   readonly #options: RunToolOptions;
+  // undefined: not looked at yet; null: the environment names no usable socket.
+  #jujuc: JujucClient | null | undefined;
 
   constructor(options: RunToolOptions = {}) {
     super();
     this.#options = options;
   }
 
-  protected execute(command: ToolCommand): Promise<ToolRun> {
+  protected async execute(command: ToolCommand): Promise<ToolRun> {
+    if (JujucClient.serves(command.tool)) {
+      if (this.#jujuc === undefined) {
+        const config = jujucSocketConfig(this.#options.env ?? process.env);
+        this.#jujuc = config ? new JujucClient(config) : null;
+      }
+      // jujuc sends its working folder, the one the tool's process would have started in.
+      const run = await this.#jujuc?.call(command, resolve(this.#options.cwd ?? process.cwd()));
+      if (run) return run;
+    }
     return runTool(command.tool, command.argv, command.stdin, this.#options);
   }
 
