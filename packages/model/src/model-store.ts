@@ -8,6 +8,7 @@ import { loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata 
 import lockfile from 'proper-lockfile';
 import { renderManifests, type RenderedManifests } from './manifests.js';
 import { ModelError } from './model-errors.js';
+import { checkModelRecord } from './model-record-schema.js';
 import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
 import { replaceFile } from '@charms/hooktools/internal';
 import { endsWithNewline } from './durable-files.js';
@@ -85,6 +86,13 @@ export class ModelStore {
   readonly #options: ModelStoreOptions;
   /** The append-only files checked to end with a whole line since the lock was taken. */
   readonly #whole = new Set<string>();
+  /**
+   * The text of `model.json` this store last wrote, or read and found of the right shape.
+   * Read again unchanged it is not checked again: the same text has the same shape, and
+   * the records the model writes are made from checked ones by its own code. A file
+   * edited by hand or written by another command is another text, and is checked.
+   */
+  #knownText: string | undefined;
 
   constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
@@ -250,13 +258,26 @@ export class ModelStore {
     return abandoned;
   }
 
-  /** @throws ModelError `MODEL_CORRUPT` when `model.json` cannot be read or parsed; it is left as it is. */
+  /**
+   * The committed record in `model.json`, its shape checked (model-record-schema.ts)
+   * unless it is the text this store last wrote or checked.
+   * @throws ModelError `MODEL_CORRUPT` when `model.json` cannot be read or parsed, or is not
+   *   a model record (naming the file and the bad keys); it is left as it is.
+   */
   load(): ModelRecord {
+    const file = this.file('model.json');
+    let text: string;
+    let value: unknown;
     try {
-      return JSON.parse(readFileSync(this.file('model.json'), 'utf8')) as ModelRecord;
+      text = readFileSync(file, 'utf8');
+      value = JSON.parse(text);
     } catch (error) {
-      throw new ModelError('MODEL_CORRUPT', `cannot read ${this.file('model.json')}: ${(error as Error).message}. It was left as it is.`);
+      throw new ModelError('MODEL_CORRUPT', `cannot read ${file}: ${(error as Error).message}. It was left as it is.`);
     }
+    if (text === this.#knownText) return value as ModelRecord;
+    const record = checkModelRecord(value, file);
+    this.#knownText = text;
+    return record;
   }
 
   /**
@@ -266,7 +287,9 @@ export class ModelStore {
    * makes moot, such as the one saved as a hook starts).
    */
   save(model: ModelRecord, options: { durable?: boolean } = {}): void {
-    replaceFile(this.file('model.json'), `${JSON.stringify(model, null, 2)}\n`, { durable: options.durable !== false });
+    const text = `${JSON.stringify(model, null, 2)}\n`;
+    replaceFile(this.file('model.json'), text, { durable: options.durable !== false });
+    this.#knownText = text;
   }
 
   log(entry: LogEntry): void {

@@ -50,6 +50,25 @@ describe('the model store', () => {
     expect(readFileSync(store.file('model.json'), 'utf8')).toBe('{ half');
   });
 
+  it('checks the shape of a model.json it did not write, even one changed under it since its own write', () => {
+    const store = new ModelStore(folder());
+    store.prepare();
+    const edited = JSON.stringify({ ...emptyModel(), hookCounter: 'three' });
+    writeFileSync(store.file('model.json'), edited);
+    expect(() => store.load()).toThrow(expect.objectContaining({ code: 'MODEL_CORRUPT', problems: [expect.stringContaining('hookCounter')] }));
+    expect(readFileSync(store.file('model.json'), 'utf8')).toBe(edited);
+  });
+
+  it('reads back the record it wrote without checking it again; another store checks it (issue 20)', () => {
+    const store = new ModelStore(folder());
+    store.prepare();
+    // A shape the check refuses, written by this store: what it wrote, it does not read twice.
+    const record = { ...emptyModel(), hookCounter: -1 };
+    store.save(record);
+    expect(store.load()).toEqual(record);
+    expect(() => new ModelStore(store.dir).load()).toThrow(expect.objectContaining({ code: 'MODEL_CORRUPT', problems: [expect.stringContaining('hookCounter')] }));
+  });
+
   it('appends log and timeline entries and reads them back in order', () => {
     const store = new ModelStore(folder());
     store.log({ time: 't1', unit: 'kv/0', hook: 'install', level: 'INFO', message: 'one' });
