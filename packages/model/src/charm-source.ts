@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import yauzl from 'yauzl';
+import type { Entry } from 'yauzl';
 import { ModelError } from './model-errors.js';
 
 /**
@@ -8,12 +8,14 @@ import { ModelError } from './model-errors.js';
  * @throws ModelError `INVALID_CHARM` when it is not a zip or holds no dispatch.
  */
 export async function unpackCharm(file: string, target: string): Promise<void> {
+  // Loaded for a .charm only: a built folder, what deploy mostly gets, needs no zip reader (issue 20).
+  const { default: yauzl } = await import('yauzl');
   await new Promise<void>((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (error, zip) => {
       if (error) return reject(new ModelError('INVALID_CHARM', `${file} is not a .charm (zip) file: ${error.message}`));
       zip.on('error', reject);
       zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: Entry) => {
         if (entry.fileName.includes('..')) return reject(new ModelError('INVALID_CHARM', `${file} has an entry outside the charm: ${entry.fileName}`));
         const path = join(target, entry.fileName);
         if (entry.fileName.endsWith('/')) {

@@ -12,7 +12,7 @@ import { ModelError } from './model-errors.js';
 
 /** What Juju would create in Kubernetes for an application's committed pod spec. */
 export interface RenderedManifests {
-  /** Multi-document YAML, ready for `kubectl apply -f`. */
+  /** Multi-document YAML, ready for `kubectl apply -f` (made when first read). */
   readonly yaml: string;
   readonly objects: readonly Record<string, unknown>[];
 }
@@ -133,7 +133,15 @@ export function renderManifests(input: RenderInput): RenderedManifests {
     }
     return json;
   });
-  return { yaml: documents.map((d) => stringifyCharmYaml(d)).join('---\n'), objects: documents };
+  // The YAML text only when asked: pod-spec-set's check of a spec (ModelStore.render)
+  // wants the objects checked, not the text, which took a third of the check (issue 20).
+  let yaml: string | undefined;
+  return {
+    objects: documents,
+    get yaml(): string {
+      return (yaml ??= documents.map((d) => stringifyCharmYaml(d)).join('---\n'));
+    },
+  };
 }
 
 /** envConfig values: a string (or number, bool) as a value; `{secret: {name, key}}` as a Secret reference. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packCharm } from '@charms/build';
 import { ModelError } from '@charms/model';
 import { copyCharm, installCharm, withStagedCharm } from '../src/charm-staging.js';
 import { emptyModel } from '../src/model-state.js';
@@ -101,6 +102,21 @@ describe('charm staging', () => {
     expect(name).toBe('kv');
     expect(existsSync(staged)).toBe(false);
     expect(readdirSync(model)).toEqual([]);
+  });
+
+  it('unpacks a .charm, keeping its executable bits; a file that is not a zip is INVALID_CHARM', async () => {
+    const built = charm(join(folder(), 'kv'));
+    writeFileSync(join(built, '.build.manifest'), '{}'); // what packCharm checks for, and leaves out
+    const file = join(folder(), 'kv.charm');
+    await packCharm({ builtDir: built, output: file });
+    const unpacked = await withStagedCharm(folder(), file, ({ charmDir, metadata }) => ({
+      name: metadata.name,
+      dispatchMode: statSync(join(charmDir, 'dispatch')).mode & 0o777,
+    }));
+    expect(unpacked).toEqual({ name: 'kv', dispatchMode: 0o755 });
+    const notZip = join(folder(), 'not.charm');
+    writeFileSync(notZip, 'plain text');
+    await expect(withStagedCharm(folder(), notZip, () => 'used')).rejects.toMatchObject({ code: 'INVALID_CHARM', message: expect.stringContaining('is not a .charm (zip) file') });
   });
 
   it('refuses a charm that was not built (no dispatch): INVALID_CHARM, and leaves nothing', async () => {
