@@ -5,6 +5,7 @@
  * means for the model is the scheduler's to decide (`hook-exited`).
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { endpoints, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
+import { listenJujuc, type JujucListener } from '@charms/hooktools/internal';
 import { endSession, inspectorUrl, openSession, shellInsteadOfHook, takeDebugRequest, type DebugRequest } from './debug-session.js';
 import { recordHookContext, replayRecordFile, replayView, type HookReplayRecord } from './hook-replay.js';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
@@ -23,7 +25,8 @@ import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
-import { ANSWER_POOL_SIZE, ShimServer } from './shim-server.js';
+import { ANSWER_POOL_SIZE, ShimServer, type ShimRequest } from './shim-server.js';
+import type { ToolResult } from '@charms/hooktools/jujuc';
 
 /** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
 export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|CHARMS_PEBBLE_SOCKETS|PATH|HOME|LANG)$/;
@@ -65,6 +68,15 @@ export class HookRunner {
   readonly #debugged = new Set<string>();
   readonly #shims: ShimServer;
   /**
+   * The unit agent's hook-tool socket, as Juju 2.9 names it for a hook
+   * (JUJU_AGENT_SOCKET_ADDRESS, an abstract unix socket): the runtime makes its tool
+   * calls over it as jujuc does (`Jujuc.Main`), without a process per call; the shims
+   * serve every other caller. Unique to this command, so two commands never share one.
+   */
+  readonly #agentSocket: string;
+  /** The socket's listener once it serves; undefined when it could not be opened (callers fall back to the shims). */
+  readonly #listening: Promise<JujucListener | undefined>;
+  /**
    * Charm files as parsed (metadata.yaml, config.yaml), by path, with the file's identity
    * when it was read: every hook reads its charm's (and its output lines every app's
    * config.yaml, for the secrets to mask); a file is parsed again only when it changed.
@@ -76,15 +88,25 @@ export class HookRunner {
     this.#hookEnv = hookEnv;
     // Files of tool calls whose shim was killed: no hook runs now, so none is in use.
     for (const name of readdirSync(store.file('run'))) if (name.startsWith('tool.')) rmSync(store.file('run', name), { force: true });
-    this.#shims = new ShimServer(store.file('run', 'tools.fifo'), async (request) => {
-      const ctx = this.#contexts.get(request.contextId);
-      if (!ctx) return { stdout: '', stderr: `ERROR bad request: wrong context ID; got "${request.contextId}"\n`, exitCode: 1 };
-      const started = performance.now();
-      const result = runHookTool(request.tool, request.argv, request.stdin, { ...ctx, cwd: request.cwd });
-      const argv = SECRET_VALUES.includes(request.tool) ? request.argv.map((arg) => (/^[^-][^=]*=/.test(arg) ? `${arg.slice(0, arg.indexOf('='))}=***` : arg)) : request.argv;
-      this.#store.timeline({ time: ctx.now(), unit: ctx.unit.name, hook: ctx.event.hook, kind: 'tool', tool: request.tool, argv, exitCode: result.exitCode, ms: round(performance.now() - started) });
-      return result;
-    });
+    this.#shims = new ShimServer(store.file('run', 'tools.fifo'), (request) => this.#answer(request));
+    this.#agentSocket = agentSocketAddress(store.dir);
+    this.#listening = listenJujuc(this.#agentSocket, async (call) => {
+      // As Juju's server: an unknown context is a bad request, which jujuc prints as ERROR.
+      if (!this.#contexts.has(call.contextId)) throw new Error(`bad request: wrong context ID; got "${call.contextId}"`);
+      const result = await this.#answer({ contextId: call.contextId, tool: call.commandName, argv: call.args, stdin: call.stdin ?? '', cwd: call.dir });
+      return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    }).catch(() => undefined);
+  }
+
+  /** Answers one tool call, from a shim or over the agent socket, and records it in the timeline. */
+  async #answer(request: ShimRequest): Promise<ToolResult> {
+    const ctx = this.#contexts.get(request.contextId);
+    if (!ctx) return { stdout: '', stderr: `ERROR bad request: wrong context ID; got "${request.contextId}"\n`, exitCode: 1 };
+    const started = performance.now();
+    const result = runHookTool(request.tool, request.argv, request.stdin, { ...ctx, cwd: request.cwd });
+    const argv = SECRET_VALUES.includes(request.tool) ? request.argv.map((arg) => (/^[^-][^=]*=/.test(arg) ? `${arg.slice(0, arg.indexOf('='))}=***` : arg)) : request.argv;
+    this.#store.timeline({ time: ctx.now(), unit: ctx.unit.name, hook: ctx.event.hook, kind: 'tool', tool: request.tool, argv, exitCode: result.exitCode, ms: round(performance.now() - started) });
+    return result;
   }
 
   /** Clears the files of killed tool calls and starts answering the shims. */
@@ -132,6 +154,7 @@ export class HookRunner {
     const output = action ? { stdout: '', stderr: '' } : undefined;
     // The answer FIFOs its tool calls will take (the last hook's, swept when it closed, made again).
     this.#shims.fill(this.#store.file('run'), ANSWER_POOL_SIZE);
+    await this.#listening;
     const exitCode = await this.#spawnDispatch(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output, debug);
     if (debug) this.#debugged.add(unit.name);
     const ms = round(performance.now() - started);
@@ -152,8 +175,9 @@ export class HookRunner {
   }
 
   /** Waits for pending answers and stops the tool server. */
-  close(): Promise<void> {
-    return this.#shims.close();
+  async close(): Promise<void> {
+    await this.#shims.close();
+    await (await this.#listening)?.close();
   }
 
   /** `app`'s metadata.yaml, parsed once while it stays the same file (an upgrade replaces it). */
@@ -255,7 +279,7 @@ export class HookRunner {
       JUJU_DISPATCH_PATH: action ? `actions/${action.name}` : `hooks/${event.hook}`,
       JUJU_HOOK_NAME: action ? '' : event.hook,
       ...(action ? { JUJU_ACTION_NAME: action.name, JUJU_ACTION_UUID: action.id, JUJU_ACTION_TAG: `action-${action.id}` } : {}),
-      JUJU_AGENT_SOCKET_ADDRESS: `@${dir}/run/agent.socket`,
+      JUJU_AGENT_SOCKET_ADDRESS: this.#agentSocket,
       JUJU_AGENT_SOCKET_NETWORK: 'unix',
       JUJU_API_ADDRESSES: '127.0.0.1:17070',
       JUJU_MACHINE_ID: '',
@@ -372,4 +396,16 @@ function canonical(settings: Readonly<Record<string, string>>): string {
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/**
+ * This command's agent socket for the hooks of the model in `dir`: Juju's form
+ * (`@<agent dir>/agent.socket`, abstract), with the process id, since another command may
+ * run hooks of the same model; a short hashed name where the path would pass the 107
+ * bytes an abstract socket name may have.
+ */
+function agentSocketAddress(dir: string): string {
+  const address = `@${dir}/run/agent.${process.pid}.socket`;
+  if (Buffer.byteLength(address) <= 107) return address;
+  return `@charms-agent-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.${process.pid}.socket`;
 }
