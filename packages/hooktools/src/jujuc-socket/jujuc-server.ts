@@ -78,6 +78,9 @@ export async function listenJujuc(address: string, answer: (call: JujucCall) => 
     server.once('error', reject);
     server.listen(socketPath(address), () => {
       server.off('error', reject);
+      // Once listening, a failure to accept (too many open files) must not end the
+      // process that serves: a caller that cannot connect runs its tools another way.
+      server.on('error', () => undefined);
       resolve();
     });
   });
