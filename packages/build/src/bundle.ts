@@ -5,6 +5,8 @@ import { build, type Message } from 'esbuild';
 import type { ManifestProblem } from '@charms/manifest';
 import type { CharmFiles } from '@charms/runtime';
 import { BuildError } from './build-error.js';
+import { commonJsFiles, type BundleFile } from './commonjs-files.js';
+import { BUNDLE_FILE, buildId, START_FILE, startScript } from './start-script.js';
 import { WORKSPACE_ROOT } from './install-root.js';
 import type { ActionModule } from './action-modules.js';
 import type { ResolvedLayer } from './resolve-layers.js';
@@ -123,33 +125,30 @@ function isJsonSafe(value: unknown): boolean {
   return false;
 }
 
-// Some dependencies (yaml) ship CommonJS for Node: give the ESM bundle a require().
-const ESM_BANNER = "import { createRequire as __charmsCreateRequire } from 'node:module'; const require = __charmsCreateRequire(import.meta.url);";
-
-/** A file of the bundle, by its path under `dist/`. */
-export interface BundleFile {
-  readonly path: string;
-  readonly text: string;
-}
+export type { BundleFile } from './commonjs-files.js';
 
 /** The file esbuild is told the generated entry comes from (it is never written). */
 const ENTRY_FILE = 'charm-entry.ts';
 
 /**
- * Bundles the entry and everything it imports into ES modules: no node_modules at run
- * time. `dist/charm.mjs` is what every hook loads; code the charm imports on demand
- * (`await import(…)`: the YAML parser and the schemas, for a start) goes to
- * `dist/chunks/`, so a hook that does not need it does not compile it either. Function
- * names are kept (handler ids default to them). Each file has a source map beside it
- * (`charm.mjs.map`; sources relative to the charm's folder, as if the built charm sat
- * there; no source text inside), so that a hook's stack trace names `reactive/*.ts` lines.
+ * Bundles the entry and everything it imports: no node_modules at run time. esbuild
+ * splits it as ES modules, then each file becomes a CommonJS module
+ * ({@link commonJsFiles}): `dist/charm.cjs` is what every hook runs, through
+ * `dist/start.cjs` ({@link startScript}: a V8 code cache, and no ES module loader to
+ * start); code the charm imports on demand (`await import(…)`: the YAML parser and the
+ * schemas, for a start) goes to `dist/chunks/`, so a hook that does not need it does not
+ * compile it either. Function names are kept (handler ids default to them). Each file has
+ * a source map beside it (`charm.cjs.map`; sources relative to the charm's folder, as if
+ * the built charm sat there; no source text inside), so that a hook's stack trace names
+ * `reactive/*.ts` lines.
  * @throws BuildError `BUNDLE_FAILED` with esbuild's messages (file:line:col).
  */
-export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], files: CharmFiles, actions: readonly ActionModule[] = []): Promise<BundleFile[]> {
+export async function bundleCharm(charmDir: string, modules: readonly EntryModule[], charmFiles: CharmFiles, actions: readonly ActionModule[] = []): Promise<BundleFile[]> {
   const outdir = join(charmDir, 'dist');
+  let converted: BundleFile[];
   try {
     const result = await build({
-      stdin: { contents: entrySource(modules, files, actions), resolveDir: charmDir, sourcefile: ENTRY_FILE, loader: 'ts' },
+      stdin: { contents: entrySource(modules, charmFiles, actions), resolveDir: charmDir, sourcefile: ENTRY_FILE, loader: 'ts' },
       bundle: true,
       write: false,
       splitting: true,
@@ -164,21 +163,24 @@ export async function bundleCharm(charmDir: string, modules: readonly EntryModul
       keepNames: true,
       nodePaths: [join(WORKSPACE_ROOT, 'node_modules')],
       absWorkingDir: WORKSPACE_ROOT,
-      banner: { js: ESM_BANNER },
-      sourcemap: 'linked',
+      // The maps go inline into the second pass, which links its own.
+      sourcemap: 'external',
       sourcesContent: false,
       legalComments: 'none',
       logLevel: 'silent',
     });
-    const order = (path: string) => (path === 'charm.mjs' ? 0 : path === 'charm.mjs.map' ? 1 : 2);
-    return result.outputFiles
-      .map((file) => ({ path: relative(outdir, file.path), text: file.path.endsWith('.map') ? packageSources(file.text, dirname(file.path), charmDir) : file.text }))
-      .sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path));
+    converted = await commonJsFiles(result.outputFiles, outdir);
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
     const actionPaths = new Set(actions.map((a) => a.path));
     throw new BuildError('BUNDLE_FAILED', 'the charm code does not bundle:', errors.map((m) => bundleProblem(m, charmDir, actionPaths)), { cause: error });
   }
+  const bundle = converted.map((file) => ({ path: file.path, text: file.path.endsWith('.map') ? packageSources(file.text, dirname(join(outdir, file.path)), charmDir) : file.text }));
+  const entry = bundle.find((file) => file.path === BUNDLE_FILE)!;
+  bundle.push({ path: START_FILE, text: startScript(buildId(entry.text)) });
+  // The entry first (the build's summary gives its size), then its map and the start script.
+  const order = (path: string) => [BUNDLE_FILE, `${BUNDLE_FILE}.map`, START_FILE].indexOf(path) >>> 0;
+  return bundle.sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path));
 }
 
 /**
@@ -242,8 +244,10 @@ function bundleProblem(message: Message, charmDir: string, actionPaths: Readonly
 }
 
 /**
- * The bundle as CommonJS, for Node's single-executable applications (Node 20 embeds
- * CommonJS only). `import.meta.url` becomes the executable's own file URL.
+ * The bundle as one CommonJS file, for Node's single-executable applications (Node 20
+ * embeds one CommonJS script, whose `require` loads Node's own modules only): `charm.cjs`
+ * with every chunk it requires, on first use or not, inlined. Each file's
+ * `__filename` is the executable's, as `import.meta.url` was before.
  */
 export async function commonJsBundle(bundlePath: string): Promise<string> {
   const result = await build({
@@ -253,9 +257,8 @@ export async function commonJsBundle(bundlePath: string): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    keepNames: true,
-    define: { 'import.meta.url': '__charmsFileUrl' },
-    banner: { js: "const __charmsFileUrl = require('node:url').pathToFileURL(process.execPath).href;" },
+    // The names were kept by the first pass (__name calls); nothing is renamed here.
+    keepNames: false,
     legalComments: 'none',
     logLevel: 'silent',
   });

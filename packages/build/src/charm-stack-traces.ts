@@ -7,7 +7,7 @@
 // stack. Importing this module installs the formatter; it exports nothing.
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** V8's call site (https://v8.dev/docs/stack-trace-api), the parts used here. */
 interface CallSite {
@@ -26,7 +26,7 @@ interface CallSite {
 
 type PrepareStackTrace = (error: Error, trace: CallSite[]) => unknown;
 
-// The bundle's folder: this module is part of dist/charm.mjs (or of a chunk beside it), so
+// The bundle's folder: this module is part of dist/charm.cjs (or of a chunk beside it), so
 // only frames in files under it have a map to look for.
 const distUrl = new URL('.', import.meta.url).href.replace(/chunks\/$/, '');
 /** Each bundle file's map once read, or null when it has none or it does not parse. */
@@ -80,7 +80,9 @@ if (!process.sourceMapsEnabled) {
     const frames = trace.map((site, i) => {
       let mapped: string | undefined;
       try {
-        const file = site.getFileName();
+        // A CommonJS module's frames name its path, an ES module's its URL.
+        const name = site.getFileName();
+        const file = name?.startsWith('/') ? pathToFileURL(name).href : name;
         const map = file?.startsWith(distUrl) ? mapOf(file) : null;
         mapped = map ? mappedFrame(map, site, trace[i + 1]) : undefined;
       } catch {

@@ -43,6 +43,7 @@ export function hookNames(metadata: Record<string, unknown>): string[] {
  * map as it loads it, a third of what loading MinIO's bundle costs; the bundle maps a
  * stack itself when one is written (charm-stack-traces.ts), so a failing hook's trace
  * still names `reactive/<file>.ts:<line>`. Figures in docs/explanation/build-and-pack-load.md.
+ * `dist/start.cjs` runs the bundle with a V8 code cache (start-script.ts).
  * The scripts find their folder with the shell's own `\${0%/*}`: `$(dirname "$0")` started
  * a subshell and the dirname program for every hook (about 7 ms of a hook's wall time on
  * a loaded 2-core machine, twice for `hooks/<name>`).
@@ -56,7 +57,7 @@ case $0 in */*) cd "\${0%/*}/" || exit 1 ;; esac
 if [ -x ./bin/charm ]; then
   exec ./bin/charm "$@"
 fi
-exec node ./dist/charm.mjs "$@"
+exec node ./dist/start.cjs "$@"
 `;
 
 /**

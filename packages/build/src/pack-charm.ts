@@ -8,6 +8,7 @@ import { listFiles, MANIFEST_FILE } from './build-manifest.js';
 import { BuildError } from './build-error.js';
 import { embedNode } from './embed-node.js';
 import { nodeBaseProblem } from './node-compat.js';
+import { BUNDLE_FILE, CODE_CACHE_FILE } from './start-script.js';
 
 /** Options for {@link packCharm}. */
 export interface PackOptions {
@@ -53,13 +54,14 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
     const problem = nodeBaseProblem(process.execPath, baseChannel(metadata), ARCHITECTURE);
     if (problem) throw new BuildError('EMBED_FAILED', problem);
     scratch = mkdtempSync(join(tmpdir(), 'charms-sea-'));
-    const executable = await embedNode(join(builtDir, 'dist', 'charm.mjs'), scratch);
+    const executable = await embedNode(join(builtDir, 'dist', BUNDLE_FILE), scratch);
     extra.set('bin/charm', { content: readFileSync(executable), mode: 0o755 });
   }
 
   options.onStep?.('zipping');
   const zip = new yazl.ZipFile();
-  const paths = listFiles(builtDir, builtDir).filter((path) => path !== MANIFEST_FILE && !extra.has(path));
+  // A code cache a hook wrote in this folder belongs to the Node that ran it: each unit makes its own.
+  const paths = listFiles(builtDir, builtDir).filter((path) => path !== MANIFEST_FILE && path !== `dist/${CODE_CACHE_FILE}` && !extra.has(path));
   for (const path of paths) {
     const mode = statSync(join(builtDir, path)).mode & 0o111 ? 0o755 : 0o644;
     zip.addBuffer(readFileSync(join(builtDir, path)), path, { mtime: ENTRY_TIME, mode: 0o100000 | mode });

@@ -76,7 +76,7 @@ describe('charms build with actions', { timeout: TIMEOUT }, () => {
   });
 
   it('hands the actions to main by name in the bundle', () => {
-    const bundle = readFileSync(join(built, 'dist', 'charm.mjs'), 'utf8');
+    const bundle = readFileSync(join(built, 'dist', 'charm.cjs'), 'utf8');
     expect(bundle).toMatch(/(const|var) actions = \{ "backup": \w+, "broken": \w+, "rotate": \w+ \};/);
     expect(bundle).toContain('main(charm, { files, actions })');
   });

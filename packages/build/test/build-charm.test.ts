@@ -113,16 +113,16 @@ describe('charms build', { timeout: TIMEOUT }, () => {
     const again = out();
     await buildCharm({ charmDir: join(fixture, 'charm'), outDir: again });
     expect(readFileSync(join(again, '.build.manifest'), 'utf8')).toBe(readFileSync(join(built, '.build.manifest'), 'utf8'));
-    expect(readFileSync(join(again, 'dist', 'charm.mjs'))).toEqual(readFileSync(join(built, 'dist', 'charm.mjs')));
+    expect(readFileSync(join(again, 'dist', 'charm.cjs'))).toEqual(readFileSync(join(built, 'dist', 'charm.cjs')));
   });
 
   it('bakes the checked files into the bundle, unless JSON would change a value', async () => {
-    expect(readFileSync(join(built, 'dist', 'charm.mjs'), 'utf8')).toContain('main(charm, { files })');
+    expect(readFileSync(join(built, 'dist', 'charm.cjs'), 'utf8')).toContain('main(charm, { files })');
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'config.yaml'), `${readFileSync(join(charm, 'config.yaml'), 'utf8')}  ratio:\n    type: float\n    default: .inf\n`);
     const target = out();
     await buildCharm({ charmDir: charm, outDir: target });
-    const entry = readFileSync(join(target, 'dist', 'charm.mjs'), 'utf8');
+    const entry = readFileSync(join(target, 'dist', 'charm.cjs'), 'utf8');
     expect(entry).toContain('main(charm).then');
     expect(entry).not.toContain('main(charm, { files })');
   });
@@ -152,7 +152,7 @@ describe('charms build leaves out what is not the charm', { timeout: TIMEOUT }, 
     await buildCharm({ charmDir: charm, outDir: target });
     const manifest = JSON.parse(readFileSync(join(target, '.build.manifest'), 'utf8'));
     // The charm's own files are there, so an empty list below means they were left out.
-    expect(Object.keys(manifest.signatures)).toEqual(expect.arrayContaining(['metadata.yaml', 'README.md', 'dist/charm.mjs']));
+    expect(Object.keys(manifest.signatures)).toEqual(expect.arrayContaining(['metadata.yaml', 'README.md', 'dist/charm.cjs']));
     expect(Object.keys(manifest.signatures).filter((p) => p.startsWith('.charms-model') || p.startsWith('out/'))).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ function charmFolder(): string {
   mkdirSync(join(dir, 'dist'), { recursive: true });
   mkdirSync(join(dir, 'hooks'));
   mkdirSync(join(dir, 'actions'));
-  writeFileSync(join(dir, 'dist', 'charm.mjs'), 'process.stdout.write(JSON.stringify({ cwd: process.cwd(), path: process.env.JUJU_DISPATCH_PATH }));\n');
+  writeFileSync(join(dir, 'dist', 'start.cjs'), 'process.stdout.write(JSON.stringify({ cwd: process.cwd(), path: process.env.JUJU_DISPATCH_PATH }));\n');
   for (const [path, text] of [['dispatch', DISPATCH_SCRIPT], ['hooks/install', HOOK_SCRIPT], ['actions/backup', ACTION_SCRIPT]] as const) {
     writeFileSync(join(dir, path), text);
     chmodSync(join(dir, path), 0o755);

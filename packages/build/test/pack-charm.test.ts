@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
     const summary = await packCharm({ builtDir: built, output: file });
     const entries = await zipEntries(file);
     expect(Object.keys(entries)).toEqual(
-      expect.arrayContaining(['metadata.yaml', 'config.yaml', 'manifest.yaml', 'layer.yaml', 'dispatch', 'hooks/install', 'dist/charm.mjs']),
+      expect.arrayContaining(['metadata.yaml', 'config.yaml', 'manifest.yaml', 'layer.yaml', 'dispatch', 'hooks/install', 'dist/charm.cjs']),
     );
     expect(entries['dispatch']).toBe(0o755);
     expect(entries['hooks/install']).toBe(0o755);
@@ -36,6 +36,19 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
     const unpacked = await unzip(file);
     const result = await runHook(unpacked, 'install');
     expect(result.status).toBe(0);
+    // That hook wrote the unit's code cache beside the bundle.
+    expect(statSync(join(unpacked, 'dist', '.charm.cjs.v8-cache')).size).toBeGreaterThan(0);
+  });
+
+  it('leaves out a code cache a hook wrote in the built folder: each unit writes its own', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'ran-')), 'demo');
+    cpSync(built, copy, { recursive: true });
+    expect((await runHook(copy, 'install')).status).toBe(0);
+    expect(statSync(join(copy, 'dist', '.charm.cjs.v8-cache')).size).toBeGreaterThan(0);
+    const file = join(mkdtempSync(join(tmpdir(), 'packed-')), 'demo.charm');
+    const entries = await zipEntries((await packCharm({ builtDir: copy, output: file })).file);
+    expect(Object.keys(entries)).toContain('dist/charm.cjs');
+    expect(Object.keys(entries).filter((path) => path.includes('v8-cache'))).toEqual([]);
   });
 
   it('--with-node embeds Node, and the charm runs with no node on PATH', async () => {

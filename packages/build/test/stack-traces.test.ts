@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCharm } from '@charms/build';
@@ -59,16 +59,21 @@ describe('stack traces of a built charm', () => {
     expect(mine[1]).toBe(`    at install (${boom}:12:5)`);
     expect(mine.some((line) => line.includes(join(built, 'node_modules', '@charms', 'reactive', 'src')))).toBe(true);
     expect(mine).toEqual(frames(nodes.stderr));
+    // The first hook wrote the bundle's code cache; a hook compiled from it writes the same frames.
+    expect(existsSync(join(built, 'dist', '.charm.cjs.v8-cache'))).toBe(true);
+    const cached = await runHook(built, 'install');
+    expect(frames(cached.stderr)).toEqual(mine);
   }, 120_000);
 
   it('a bundle without its maps writes plain frames, naming the bundle', async () => {
     const copy = join(out(), '..', 'nomap');
     cpSync(built, copy, { recursive: true });
-    rmSync(join(copy, 'dist', 'charm.mjs.map'));
+    rmSync(join(copy, 'dist', 'charm.cjs.map'));
+    rmSync(join(copy, 'dist', '.charm.cjs.v8-cache'), { force: true });
     for (const name of readdirSync(join(copy, 'dist', 'chunks'))) if (name.endsWith('.map')) rmSync(join(copy, 'dist', 'chunks', name));
     const hook = await runHook(copy, 'install');
     expect(hook.status).toBe(1);
     const plain = frames(hook.stderr);
-    expect(plain[0]).toMatch(new RegExp(`^    at check \\(file://${join(copy, 'dist', 'charm.mjs').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+\\)$`));
+    expect(plain[0]).toMatch(new RegExp(`^    at check \\(${join(copy, 'dist', 'charm.cjs').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+\\)$`));
   }, 120_000);
 });

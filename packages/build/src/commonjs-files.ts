@@ -1,0 +1,87 @@
+import { dirname, posix, relative, sep } from 'node:path';
+import { build, type OutputFile } from 'esbuild';
+
+/** A file of the bundle, by its path under `dist/`. */
+export interface BundleFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** The namespace the first pass's files are served from: they are never written to disk. */
+const NAMESPACE = 'charms-bundle';
+
+/**
+ * The banner of every CommonJS file. ES modules are strict, and the code was written for
+ * strict mode. `import.meta.url` (the stack formatter, `createRequire`) becomes the URL
+ * of the file itself, as it was of the ES module.
+ */
+const BANNER = '"use strict";\nvar __charmsImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
+
+/**
+ * The first pass's ES modules (`charm.mjs` and `chunks/*.mjs`, each with its map) as
+ * CommonJS modules, file for file: `charm.cjs` and `chunks/*.cjs`, each with a map
+ * chained through the first pass's map to the TypeScript sources.
+ *
+ * Why: Node starts a CommonJS main module without starting its ES module loader, and a
+ * CommonJS module can be compiled through `vm.Script` with a V8 code cache (Node 20 has
+ * no code cache for ES modules); see docs/explanation/build-and-pack-load.md. esbuild
+ * splits code into chunks only for ES modules, so the split is made first and each file
+ * converted after: a static import becomes `require("./chunks/x.cjs")`, an `import()`
+ * of a chunk `Promise.resolve().then(() => require(…))`, loaded on first use as before.
+ * Every file is one module in Node's `require` cache, so code shared by the entry and a
+ * chunk exists once (a class shared is the same class for `instanceof`), and a converted
+ * module reads another's exports as properties, so live bindings stay live.
+ *
+ * @param esm the first pass's output files (`.mjs` and `.mjs.map`, absolute paths under `outdir`)
+ * @throws the esbuild failure as it comes (the caller reports its messages)
+ */
+export async function commonJsFiles(esm: readonly OutputFile[], outdir: string): Promise<BundleFile[]> {
+  const key = (absolute: string) => relative(outdir, absolute).split(sep).join('/');
+  const modules = new Map<string, string>();
+  const maps = new Map<string, string>();
+  for (const file of esm) {
+    if (file.path.endsWith('.mjs.map')) maps.set(key(file.path).slice(0, -'.map'.length), file.text);
+    else if (file.path.endsWith('.mjs')) modules.set(key(file.path), file.text);
+  }
+  const result = await build({
+    entryPoints: [...modules.keys()].map((path) => ({ in: `${NAMESPACE}:${path}`, out: path.slice(0, -'.mjs'.length) })),
+    bundle: true,
+    write: false,
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // import() of a chunk becomes require(): a CommonJS file compiled through vm.Script
+    // has no loader for import() without an experimental callback.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__charmsImportMetaUrl' },
+    banner: { js: BANNER },
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'charms-bundle-files',
+        setup(plugin) {
+          plugin.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind === 'entry-point') return { path: args.path.slice(NAMESPACE.length + 1), namespace: NAMESPACE };
+            if (!args.path.startsWith('.')) return undefined;
+            // Another file of the bundle: required at run time from beside this one.
+            const target = posix.join(posix.dirname(args.importer), args.path);
+            if (!modules.has(target)) return undefined;
+            return { path: args.path.replace(/\.mjs$/, '.cjs'), external: true };
+          });
+          plugin.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+            const map = maps.get(args.path);
+            // The first pass's map, inline: esbuild maps the new file through it.
+            const inlineMap = map === undefined ? '' : `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
+            return { contents: `${modules.get(args.path)!}${inlineMap}`, loader: 'js', resolveDir: posix.join(outdir, dirname(args.path)) };
+          });
+        },
+      },
+    ],
+  });
+  return result.outputFiles.map((file) => ({ path: key(file.path), text: file.text }));
+}
