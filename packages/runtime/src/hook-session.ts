@@ -34,11 +34,6 @@ export class HookSession {
   /** Where the hook pauses for a debugger (`JUJU_DEBUG_AT`). */
   readonly debug: DebugStops;
   readonly #interceptors: ToolInterceptors = new Map();
-  /**
-   * The config's values as text, three characters or more (the local model masks no
-   * shorter value): DEBUG lines holding one keep to `juju-log` (see `stdout-log-line.ts`).
-   */
-  #configValues: string[] = [];
   readonly #input: CharmHookInput;
 
   constructor(input: CharmHookInput) {
@@ -46,7 +41,7 @@ export class HookSession {
     // Held-back flag changes are logged before whatever is queued after them.
     this.line = new ToolLine({ beforeEnqueue: () => this.logger.flushFlagChanges() });
     // The logger queues its own calls on the line, so it calls the tools themselves.
-    const stdout = input.debugToStdout ? stdoutLogLine(input.juju.relationId, () => this.#configValues) : undefined;
+    const stdout = input.debugToStdout ? stdoutLogLine(input.juju.relationId) : undefined;
     this.logger = new JujuLogger(this.line, input.tools, this.redactor, stdout);
     this.tools = new SerialTools(input.tools, this.line, this.#interceptors);
     this.directTools = new SerialTools(input.tools, this.line);
@@ -69,7 +64,6 @@ export class HookSession {
 
     const checked = charmConfig(restricted ? {} : await this.tools.configGet(), input.configYaml);
     const config = checked.config;
-    this.#configValues = Object.values(config).flatMap((value) => (value === null || value === undefined || String(value).length < 3 ? [] : [String(value)]));
     for (const mismatch of checked.mismatches) void this.logger.log(`config: ${mismatch}`, 'WARNING');
     for (const [name, spec] of Object.entries(input.configYaml?.options ?? {})) {
       if (isSecretOption(name, spec.type)) this.redactor.add(config[name]);

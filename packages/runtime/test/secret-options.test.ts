@@ -20,7 +20,7 @@ const configYaml = {
 afterEach(() => void vi.restoreAllMocks());
 
 /** Runs update-status of a charm whose handler logs `message` at each level; returns what reached juju-log and stdout. */
-async function logged(message: (config: Readonly<Record<string, unknown>>) => string) {
+async function logged(message: (config: Readonly<Record<string, unknown>>) => string, handlerId = 'app:report') {
   const written: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((data) => {
     written.push(String(data));
@@ -28,7 +28,7 @@ async function logged(message: (config: Readonly<Record<string, unknown>>) => st
   });
   const tools = new MemoryHookTools({ unitName: 'app/0', config: { 'api-key': API_KEY, 'access-key': 'minio', 'secret-key': SECRET_KEY } });
   const charm = () =>
-    createReactor().handle({ id: 'app:report', hook: 'update-status' }, async (context) => {
+    createReactor().handle({ id: handlerId, when: ['config.set.access-key'] }, async (context) => {
       const ctx = context as CharmContext;
       for (const level of ['DEBUG', 'INFO', 'WARNING'] as const) await ctx.log(message(ctx.config), level);
     });
@@ -56,6 +56,15 @@ describe('secret config options in what a hook logs', () => {
     expect(jujuLogArgv).toContainEqual(['--log-level', 'WARNING', '--', 'calling the API with *** as minio']);
     const debugLines = [...stdout.split('\n'), ...jujuLogArgv.filter((argv) => argv[1] === 'DEBUG').map((argv) => argv.at(-1))];
     expect(debugLines).toContain('calling the API with *** as minio');
+  });
+
+  // Issue 20: the line once kept to juju-log because it holds a config value; the model
+  // masked MinIO's access key there, and no longer does (neither masks an identifier).
+  it("a DEBUG line holding a config value that is no secret goes through stdout: MinIO's queued line with its access key", async () => {
+    const { jujuLogArgv, stdout } = await logged(() => 'ready', 'minio:Minio.ready');
+    expect(stdout.split('\n')).toContain('reactive: other phase, iteration 0: queued minio:Minio.ready');
+    expect(jujuLogArgv.filter((argv) => argv[1] === 'DEBUG')).toEqual([]);
+    expect(jujuLogArgv).toContainEqual(['--log-level', 'INFO', '--', 'Invoking reactive handler: minio:Minio.ready']);
   });
 
   it('a secret-key value is masked the same way, a line holding both keys whole', async () => {
