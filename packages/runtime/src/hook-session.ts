@@ -1,3 +1,4 @@
+import type { HookTools } from '@charms/hooktools';
 import { HandlerError } from '@charms/reactive';
 import type { CharmServices, ToolInterceptor, ToolMethod } from './charm-context.js';
 import { charmConfig } from './charm-config.js';
@@ -6,6 +7,7 @@ import { EndpointError } from './endpoint-error.js';
 import { HookEndpoints } from './hook-endpoints.js';
 import { JujuLogger } from './juju-logger.js';
 import { isSecretOption, Redactor } from './redactor.js';
+import { noteRelationSecrets } from './relation-secrets.js';
 import type { CharmHookInput } from './run-charm-hook.js';
 import { RESTRICTED_HOOKS } from './run-hook.js';
 import { SerialTools, ToolLine, type ToolInterceptors } from './serial-tools.js';
@@ -27,10 +29,13 @@ export class HookSession {
   readonly redactor = new Redactor();
   readonly line: ToolLine;
   readonly logger: JujuLogger;
-  /** The tools handlers get: queued, and routed to an interceptor where one is registered. */
-  readonly tools: SerialTools;
+  /**
+   * The tools handlers get: queued, and routed to an interceptor where one is registered.
+   * Relation data read or set under a secret key goes to the redactor on the way.
+   */
+  readonly tools: HookTools;
   /** The same tools in the same line, never intercepted. */
-  readonly directTools: SerialTools;
+  readonly directTools: HookTools;
   /** Where the hook pauses for a debugger (`JUJU_DEBUG_AT`). */
   readonly debug: DebugStops;
   readonly #interceptors: ToolInterceptors = new Map();
@@ -43,8 +48,11 @@ export class HookSession {
     // The logger queues its own calls on the line, so it calls the tools themselves.
     const stdout = input.debugToStdout ? stdoutLogLine(input.juju.relationId) : undefined;
     this.logger = new JujuLogger(this.line, input.tools, this.redactor, stdout);
-    this.tools = new SerialTools(input.tools, this.line, this.#interceptors);
-    this.directTools = new SerialTools(input.tools, this.line);
+    // Outside the queue and the interceptors, so that whatever answers a relation-get
+    // (Juju, or an interceptor) is noted before the caller can log it.
+    const noteSecrets = (settings: Readonly<Record<string, unknown>>) => this.redactor.addSettings(settings);
+    this.tools = noteRelationSecrets(new SerialTools(input.tools, this.line, this.#interceptors), noteSecrets);
+    this.directTools = noteRelationSecrets(new SerialTools(input.tools, this.line), noteSecrets);
     this.debug = new DebugStops(debugAtOf(input.debugAt), { warn: (message) => void this.logger.log(message, 'WARNING') });
   }
 

@@ -1,4 +1,5 @@
 import { isSecretSetting } from '@charms/manifest/internal';
+import { pythonJsonLoads } from './python-json.js';
 
 /**
  * Replaces secret values with `***` in text bound for logs, traces and stderr.
@@ -13,6 +14,21 @@ export class Redactor {
   add(secret: unknown): void {
     const text = typeof secret === 'string' ? secret : typeof secret === 'number' ? String(secret) : undefined;
     if (text !== undefined && text.length >= 3) this.#secrets.add(text);
+  }
+
+  /**
+   * Tracks what a settings bag (a relation's data, read or set) holds under secret keys
+   * (`isSecretSetting`, the rule config options follow): each value as it is and, when it
+   * is JSON (interfaces publish `"pw"` through `toPublish`), the string or number it
+   * decodes to, which is what a charm holds and may log. Values under other keys
+   * (`access-key`, `host`) are not tracked.
+   */
+  addSettings(settings: Readonly<Record<string, unknown>>): void {
+    for (const [key, value] of Object.entries(settings)) {
+      if (!isSecretSetting(key)) continue;
+      this.add(value);
+      if (typeof value === 'string') this.add(pythonJsonLoads(value));
+    }
   }
 
   redact(text: string): string {

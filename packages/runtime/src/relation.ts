@@ -3,6 +3,7 @@ import type { Endpoint } from './endpoint.js';
 import { load, use, type Loaded } from './loaded-value.js';
 import { FLUSH, LOAD, LOAD_UNITS, type RelationAccess } from './relation-access.js';
 import { RelatedUnit } from './related-unit.js';
+import { relationSecretsNote } from './relation-secrets.js';
 import { JsonUnitDataView, UnitDataView, type RawBag } from './unit-data-view.js';
 
 /**
@@ -104,8 +105,12 @@ export class Relation {
     if (!access) return;
     const { tools, unitName, appName } = access;
     const relationId = this.relationId;
-    this.#local ??= await loadBag(tools.relationGet({ relationId, unit: unitName }), true);
-    this.#localApp ??= await loadBag(tools.relationGet({ relationId, unit: appName, app: true }), true);
+    // A value assigned under a secret key is masked from then on, not only once the
+    // relation-set at the end of the hook sends it.
+    const note = relationSecretsNote(tools);
+    const noteSet = note && ((key: string, value: string) => note({ [key]: value }));
+    this.#local ??= await loadBag(tools.relationGet({ relationId, unit: unitName }), true, noteSet);
+    this.#localApp ??= await loadBag(tools.relationGet({ relationId, unit: appName, app: true }), true, noteSet);
     this.#remoteApp ??= await loadBag(tools.relationGet({ relationId, unit: this.applicationName, app: true }), false);
     await this[LOAD_UNITS]();
   }
@@ -122,7 +127,7 @@ export class Relation {
   }
 }
 
-async function loadBag(read: Promise<Record<string, string>>, writeable: boolean): Promise<Loaded<JsonUnitDataView>> {
+async function loadBag(read: Promise<Record<string, string>>, writeable: boolean, noteSet?: (key: string, value: string) => void): Promise<Loaded<JsonUnitDataView>> {
   const loaded = await load(read);
-  return 'error' in loaded ? loaded : { value: new JsonUnitDataView(new UnitDataView({ ...loaded.value } as RawBag, writeable)) };
+  return 'error' in loaded ? loaded : { value: new JsonUnitDataView(new UnitDataView({ ...loaded.value } as RawBag, writeable, noteSet)) };
 }

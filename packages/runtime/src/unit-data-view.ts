@@ -14,11 +14,17 @@ export type RawBag = Record<string, string | null>;
 export class UnitDataView implements Iterable<[string, string | null]> {
   readonly #data: RawBag;
   readonly #writeable: boolean;
+  readonly #noteSet: ((key: string, value: string) => void) | undefined;
   #modified = false;
 
-  constructor(data: RawBag, writeable = false) {
+  /**
+   * @param noteSet @internal told of each value assigned, before anything else can see
+   *   it: the runtime tracks values under secret keys there, to mask them in its logs.
+   */
+  constructor(data: RawBag, writeable = false, noteSet?: (key: string, value: string) => void) {
     this.#data = data;
     this.#writeable = writeable;
+    this.#noteSet = noteSet;
   }
 
   /** Whether this bag may be written (the local unit's and, for the leader, the application's). */
@@ -61,6 +67,7 @@ export class UnitDataView implements Iterable<[string, string | null]> {
    */
   set(key: string, value: string | null): this {
     if (!this.#writeable) throw new EndpointError('READ_ONLY_DATA', `remote relation data cannot be modified (key '${key}')`);
+    if (value !== null) this.#noteSet?.(key, value);
     this.#modified = true;
     this.#data[key] = value;
     return this;
