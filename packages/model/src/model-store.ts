@@ -93,6 +93,12 @@ export class ModelStore {
    * edited by hand or written by another command is another text, and is checked.
    */
   #knownText: string | undefined;
+  /**
+   * What this store last wrote to `model.json` since it took the lock, and whether it
+   * was flushed to disk: the same text again needs no second write (an operation that
+   * settles with nothing left to change saves the record it saved after its last hook).
+   */
+  #written: { readonly text: string; readonly durable: boolean } | undefined;
 
   constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
@@ -161,6 +167,8 @@ export class ModelStore {
       ino = undefined;
     }
     this.#whole.clear();
+    // Another command may have written model.json since this store last did.
+    this.#written = undefined;
     replaceFile(this.file('model.lock.holder'), JSON.stringify({ ...thisProcess(), command: commandLine(), since: new Date().toISOString(), ...(ino ? { ino } : {}) } satisfies LockHolder));
     try {
       await this.recoverHooks();
@@ -274,6 +282,7 @@ export class ModelStore {
     } catch (error) {
       throw new ModelError('MODEL_CORRUPT', `cannot read ${file}: ${(error as Error).message}. It was left as it is.`);
     }
+    if (text !== this.#written?.text) this.#written = undefined;
     if (text === this.#knownText) return value as ModelRecord;
     const record = checkModelRecord(value, file);
     this.#knownText = text;
@@ -284,11 +293,15 @@ export class ModelStore {
    * Writes `model.json` atomically: a temporary file, flushed to disk, renamed over the
    * old one, then the folder flushed, so that after a power loss the model is the old
    * record or the new one. `durable: false` skips the flushes (for a record a power loss
-   * makes moot, such as the one saved as a hook starts).
+   * makes moot, such as the one saved as a hook starts). A record whose text this store
+   * has just written (and flushed, when `durable`) is not written again.
    */
   save(model: ModelRecord, options: { durable?: boolean } = {}): void {
     const text = `${JSON.stringify(model, null, 2)}\n`;
-    replaceFile(this.file('model.json'), text, { durable: options.durable !== false });
+    const durable = options.durable !== false;
+    if (this.#written?.text === text && (this.#written.durable || !durable)) return;
+    replaceFile(this.file('model.json'), text, { durable });
+    this.#written = { text, durable };
     this.#knownText = text;
   }
 

@@ -70,6 +70,35 @@ describe('the model store', () => {
     expect(() => new ModelStore(store.dir).load()).toThrow(expect.objectContaining({ code: 'MODEL_CORRUPT', problems: [expect.stringContaining('hookCounter')] }));
   });
 
+  it('does not write again a record whose text it has just written (flushed, when asked); it does after another wrote the file (issue 20)', async () => {
+    const store = new ModelStore(folder());
+    store.prepare();
+    const inode = (): number => statSync(store.file('model.json')).ino;
+    const record = { ...emptyModel(), clock: 7 };
+    store.save(record, { durable: false });
+    const unflushed = inode();
+    store.save(record, { durable: false });
+    expect(inode()).toBe(unflushed);
+    // Asked to be durable, a text written without the flushes is written again with them.
+    store.save(record);
+    const flushed = inode();
+    expect(flushed).not.toBe(unflushed);
+    store.save(record);
+    store.save(record, { durable: false });
+    expect(inode()).toBe(flushed);
+    // Another writer: read back as it is, then the record saved again is written.
+    writeFileSync(store.file('model.json'), JSON.stringify({ ...emptyModel(), clock: 8 }));
+    expect(store.load().clock).toBe(8);
+    store.save(record);
+    expect(store.load().clock).toBe(7);
+    // Taking the lock forgets what this store wrote: another command may have written since.
+    const written = inode();
+    const release = await store.lock();
+    store.save(record);
+    expect(inode()).not.toBe(written);
+    await release();
+  });
+
   it('appends log and timeline entries and reads them back in order', () => {
     const store = new ModelStore(folder());
     store.log({ time: 't1', unit: 'kv/0', hook: 'install', level: 'INFO', message: 'one' });
