@@ -28,11 +28,13 @@ export type StdoutLogLine = (text: string) => boolean;
  * most {@link STDOUT_LINE_BYTES} bytes with its prefix. Anything else returns false and
  * the caller uses `juju-log`.
  *
- * A config value in the line does not keep it on `juju-log`. The local model masks a
- * hook's output (not `juju-log` lines) with the values of secret options, but by the
- * rule the runtime redacts every line with before it chooses the way
- * (`isSecretSetting`): a secret value is already `***` here, and any other value
- * (MinIO's access key `minio` in `queued minio:Minio.ready`) the model leaves as it is.
+ * A config or relation value in the line does not keep it on `juju-log`. The local model
+ * masks a hook's output (not `juju-log` lines) with the values of secret options and of
+ * relation settings under secret keys, by the rule the runtime redacts every line with
+ * before it chooses the way (`isSecretSetting`): a secret value is already `***` here,
+ * and any other value (MinIO's access key `minio` in `queued minio:Minio.ready`) the
+ * model leaves as it is. (Leader settings the model masks too; the runtime does not
+ * read them unless a handler asks.)
  *
  * @param relationId `JUJU_RELATION_ID` in a relation hook (`db:3`), else undefined
  * @param write writes to stdout; a pipe's writes are synchronous in Node on Linux, so
