@@ -92,7 +92,7 @@ export function addModelCommands(program: Command): void {
       const total = performance.now() - started;
       const hooks = reports.reduce((sum, r) => sum + r.ms, 0);
       timings.push(['hooks', hooks], ['model (deploy, tools, commits)', total - hooks]);
-      const app = options.app ?? model.snapshot().apps[Object.keys(model.snapshot().apps).at(-1)!]?.name;
+      const app = options.app ?? Object.values(model.snapshot().apps).at(-1)?.name;
       await printStatus(model, app ? [app] : []);
       reportFailures(model, reports, app ? [app] : []);
       if (options.timings) {
