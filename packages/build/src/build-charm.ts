@@ -62,7 +62,7 @@ interface OutputFile {
  * metadata/config/actions/layer.yaml, checks the layer options and writes their defaults,
  * checks the code (type check, registration, the lint step when given: see {@link checkCharm}), bundles it
  * and the action modules (`actions/<name>.ts` of actions declared in actions.yaml) into
- * `dist/charm.mjs` with source maps, and writes `dispatch`, `hooks/`, `actions/<name>`,
+ * `dist/charm.cjs` (run by `dist/start.cjs`) with source maps, and writes `dispatch`, `hooks/`, `actions/<name>`,
  * the plain files and `.build.manifest`. Nothing is written when a check fails. The same sources
  * always give the same bytes.
  *

@@ -37,18 +37,18 @@ describe('charms pack', { timeout: TIMEOUT }, () => {
     const result = await runHook(unpacked, 'install');
     expect(result.status).toBe(0);
     // That hook wrote the unit's code cache beside the bundle.
-    expect(statSync(join(unpacked, 'dist', '.charm.cjs.v8-cache')).size).toBeGreaterThan(0);
+    expect(statSync(join(unpacked, 'dist', '.v8-code-cache')).size).toBeGreaterThan(0);
   });
 
   it('leaves out a code cache a hook wrote in the built folder: each unit writes its own', async () => {
     const copy = join(mkdtempSync(join(tmpdir(), 'ran-')), 'demo');
     cpSync(built, copy, { recursive: true });
     expect((await runHook(copy, 'install')).status).toBe(0);
-    expect(statSync(join(copy, 'dist', '.charm.cjs.v8-cache')).size).toBeGreaterThan(0);
+    expect(statSync(join(copy, 'dist', '.v8-code-cache')).size).toBeGreaterThan(0);
     const file = join(mkdtempSync(join(tmpdir(), 'packed-')), 'demo.charm');
     const entries = await zipEntries((await packCharm({ builtDir: copy, output: file })).file);
     expect(Object.keys(entries)).toContain('dist/charm.cjs');
-    expect(Object.keys(entries).filter((path) => path.includes('v8-cache'))).toEqual([]);
+    expect(Object.keys(entries).filter((path) => path.includes('v8-code-cache'))).toEqual([]);
   });
 
   it('--with-node embeds Node, and the charm runs with no node on PATH', async () => {

@@ -60,7 +60,7 @@ describe('stack traces of a built charm', () => {
     expect(mine.some((line) => line.includes(join(built, 'node_modules', '@charms', 'reactive', 'src')))).toBe(true);
     expect(mine).toEqual(frames(nodes.stderr));
     // The first hook wrote the bundle's code cache; a hook compiled from it writes the same frames.
-    expect(existsSync(join(built, 'dist', '.charm.cjs.v8-cache'))).toBe(true);
+    expect(existsSync(join(built, 'dist', '.v8-code-cache'))).toBe(true);
     const cached = await runHook(built, 'install');
     expect(frames(cached.stderr)).toEqual(mine);
   }, 120_000);
@@ -69,7 +69,7 @@ describe('stack traces of a built charm', () => {
     const copy = join(out(), '..', 'nomap');
     cpSync(built, copy, { recursive: true });
     rmSync(join(copy, 'dist', 'charm.cjs.map'));
-    rmSync(join(copy, 'dist', '.charm.cjs.v8-cache'), { force: true });
+    rmSync(join(copy, 'dist', '.v8-code-cache'), { force: true });
     for (const name of readdirSync(join(copy, 'dist', 'chunks'))) if (name.endsWith('.map')) rmSync(join(copy, 'dist', 'chunks', name));
     const hook = await runHook(copy, 'install');
     expect(hook.status).toBe(1);
