@@ -19,7 +19,7 @@ const SECRET_WORD = /(secret|password|passwd|passphrase|token|credential)s?$/;
  * name). `ssh` is in: a charm's `ssh-key` option is as often a private deploy key as a
  * public one, and masking a public key hides nothing anyone needs.
  */
-const SECRET_KEY_KINDS: ReadonlySet<string> = new Set(['api', 'auth', 'client', 'encryption', 'hmac', 'master', 'private', 'session', 'signing', 'ssh', 'ssl', 'tls']);
+const SECRET_KEY_KINDS: ReadonlySet<string> = new Set(['api', 'auth', 'client', 'encryption', 'hmac', 'master', 'private', 'session', 'shared', 'signing', 'ssh', 'ssl', 'tls']);
 
 /**
  * Whether a config option or a settings key (relation data, …) holds a secret: its
@@ -27,7 +27,7 @@ const SECRET_KEY_KINDS: ReadonlySet<string> = new Set(['api', 'auth', 'client', 
  * `passphrase`, `token` or `credential` (or one of these ending a word, or plural), or a
  * key compound that is a secret by itself (`api-key`, `apikey`, `private-key`, `ssl-key`,
  * `tls-key`, `auth-key`, `client-key`, `ssh-key`, `signing-key`, `encryption-key`,
- * `master-key`, `session-key`, `hmac-key`). A bare `key`, `access-key` and `public-key`
+ * `master-key`, `session-key`, `hmac-key`, `shared-key`). A bare `key`, `access-key` and `public-key`
  * are not secrets. Words are separated by `-`, `_`, `.` or a lower-to-upper case change
  * (`apiKey`), and compared ignoring case.
  *

@@ -18,9 +18,10 @@ export function isSecretName(name: string): boolean {
 /**
  * The values the model knows to be secret: config values (set or default) of options
  * named as secrets or of type `secret` (`isSecretSetting`, the runtime's rule: the same
- * values its `juju-log` lines hide), relation settings under such keys, registry
- * passwords of resources, and every leader-set and state-set value (which the timeline
- * already keeps as `key=***`), committed or still `pending` in the running hook. Values
+ * values its `juju-log` lines hide), relation and leader settings under such keys (which
+ * the runtime masks too), registry passwords of resources, and every state-set value (the
+ * runtime's unit state, which it never logs; the timeline keeps state-set and leader-set
+ * arguments as `key=***`), committed or still `pending` in the running hook. Values
  * shorter than 3 characters are left out: masking them would mangle ordinary words and
  * hide nothing.
  */
@@ -41,7 +42,7 @@ export function secretValues(model: Readonly<ModelRecord>, configYamls: Readonly
     for (const [name, option] of Object.entries(options)) if (isSecretSetting(name, option.type)) addOption(effective[name]);
     for (const [name, value] of Object.entries(app.config)) if (isSecretSetting(name)) addOption(value);
     for (const resource of Object.values(app.resources)) add(resource.password);
-    for (const value of Object.values(app.leaderSettings)) add(value);
+    for (const [key, value] of Object.entries(app.leaderSettings)) if (isSecretName(key)) add(value);
     for (const unit of app.units) for (const value of Object.values(unit.controllerState)) add(value);
   }
   for (const value of Object.values(pending?.state ?? {})) add(value);

@@ -7,7 +7,7 @@ import { KeyList } from './key-list.js';
 import { LOAD, LOAD_UNITS, FLUSH, type RelationAccess } from './relation-access.js';
 import { RelatedUnit } from './related-unit.js';
 import { Relation } from './relation.js';
-import { relationSecretsNote } from './relation-secrets.js';
+import { settingsSecretsNote } from './settings-secrets.js';
 
 /** A relation endpoint of the charm, as metadata.yaml declares it. */
 export interface EndpointSpec {
@@ -141,7 +141,7 @@ export class Endpoint {
       const key = DEPARTED_PREFIX + this.name;
       const stored = context.kv.get<StoredDepartedUnit[]>(key) ?? [];
       // Read from unit state, not through relation-get: their secrets are masked as the live units' are.
-      const note = relationSecretsNote(this.#tools);
+      const note = settingsSecretsNote(this.#tools);
       for (const item of stored) note?.(item.data);
       this.#departed = new DepartedUnits(
         context.kv,

@@ -7,7 +7,7 @@ import { EndpointError } from './endpoint-error.js';
 import { HookEndpoints } from './hook-endpoints.js';
 import { JujuLogger } from './juju-logger.js';
 import { isSecretOption, Redactor } from './redactor.js';
-import { noteRelationSecrets } from './relation-secrets.js';
+import { noteSettingsSecrets } from './settings-secrets.js';
 import type { CharmHookInput } from './run-charm-hook.js';
 import { RESTRICTED_HOOKS } from './run-hook.js';
 import { SerialTools, ToolLine, type ToolInterceptors } from './serial-tools.js';
@@ -51,8 +51,8 @@ export class HookSession {
     // Outside the queue and the interceptors, so that whatever answers a relation-get
     // (Juju, or an interceptor) is noted before the caller can log it.
     const noteSecrets = (settings: Readonly<Record<string, unknown>>) => this.redactor.addSettings(settings);
-    this.tools = noteRelationSecrets(new SerialTools(input.tools, this.line, this.#interceptors), noteSecrets);
-    this.directTools = noteRelationSecrets(new SerialTools(input.tools, this.line), noteSecrets);
+    this.tools = noteSettingsSecrets(new SerialTools(input.tools, this.line, this.#interceptors), noteSecrets);
+    this.directTools = noteSettingsSecrets(new SerialTools(input.tools, this.line), noteSecrets);
     this.debug = new DebugStops(debugAtOf(input.debugAt), { warn: (message) => void this.logger.log(message, 'WARNING') });
   }
 

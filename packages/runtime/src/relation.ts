@@ -3,7 +3,7 @@ import type { Endpoint } from './endpoint.js';
 import { load, use, type Loaded } from './loaded-value.js';
 import { FLUSH, LOAD, LOAD_UNITS, type RelationAccess } from './relation-access.js';
 import { RelatedUnit } from './related-unit.js';
-import { relationSecretsNote } from './relation-secrets.js';
+import { settingsSecretsNote } from './settings-secrets.js';
 import { JsonUnitDataView, UnitDataView, type RawBag } from './unit-data-view.js';
 
 /**
@@ -107,7 +107,7 @@ export class Relation {
     const relationId = this.relationId;
     // A value assigned under a secret key is masked from then on, not only once the
     // relation-set at the end of the hook sends it.
-    const note = relationSecretsNote(tools);
+    const note = settingsSecretsNote(tools);
     const noteSet = note && ((key: string, value: string) => note({ [key]: value }));
     this.#local ??= await loadBag(tools.relationGet({ relationId, unit: unitName }), true, noteSet);
     this.#localApp ??= await loadBag(tools.relationGet({ relationId, unit: appName, app: true }), true, noteSet);

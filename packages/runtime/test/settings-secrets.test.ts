@@ -24,13 +24,13 @@ function storageRelation(settings: Record<string, string>): Record<string, Memor
  * DEBUG lines through stdout as in a hook process; returns what reached juju-log's argv
  * and stdout, and the tools (to read what the hook published).
  */
-async function logged(relations: Record<string, MemoryRelation>, report: (ctx: CharmContext) => Promise<void>, store = new MemoryUnitStateStore()) {
+async function logged(relations: Record<string, MemoryRelation>, report: (ctx: CharmContext) => Promise<void>, store = new MemoryUnitStateStore(), leaderSettings: Record<string, string> = {}) {
   const written: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((data) => {
     written.push(String(data));
     return true;
   });
-  const tools = new MemoryHookTools({ unitName: 'app/0', relations });
+  const tools = new MemoryHookTools({ unitName: 'app/0', relations, leaderSettings });
   const charm = () => createReactor().handle({ id: 'app:report', when: ['endpoint.storage.joined'] }, (context) => report(context as CharmContext));
   const { exitCode } = await runCharmHook({
     juju: syntheticHookContext('storage-relation-changed', { unitName: 'app/0', relationId: 'storage:1', remoteUnit: 'minio/0' }),
@@ -51,7 +51,7 @@ async function logTwice(ctx: CharmContext, message: string): Promise<void> {
   await ctx.log(message, 'DEBUG');
 }
 
-describe('relation values under secret keys in what a hook logs', () => {
+describe('relation and leader values under secret keys in what a hook logs', () => {
   it("MinIO's secret-key received over object-storage reads *** in juju-log and stdout; its access-key is shown", async () => {
     const relations = storageRelation({ 'access-key': 'minio', 'secret-key': SECRET_KEY, service: 'minio' });
     const { jujuLogArgv, stdout } = await logged(relations, async (ctx) => {
@@ -112,5 +112,22 @@ describe('relation values under secret keys in what a hook logs', () => {
       await logTwice(ctx, `${String(received.get('access-key'))} ${String(received.get('public-key'))}`);
     });
     expect(jujuLogArgv).toContainEqual(['--log-level', 'INFO', '--', 'minio-admin ssh-ed25519 AAAA']);
+  });
+
+  it("leader settings under secret keys, read with leader-get or set with leader-set, are masked; others are shown (the model masks the same)", async () => {
+    const relations = storageRelation({ service: 'minio' });
+    const { jujuLogArgv, stdout } = await logged(
+      relations,
+      async (ctx) => {
+        const settings = await ctx.tools.leaderGet();
+        await ctx.tools.leaderSet({ 'root-password': 'fresh-root-pw' });
+        await logTwice(ctx, `admin ${settings['admin-password']} root fresh-root-pw host ${settings.hostname}`);
+      },
+      new MemoryUnitStateStore(),
+      { 'admin-password': 'leader-pw-123', hostname: 'minio.local' },
+    );
+    expect(`${stdout}\n${jujuLogArgv.flat().join('\n')}`).not.toMatch(/leader-pw-123|fresh-root-pw/);
+    expect(jujuLogArgv).toContainEqual(['--log-level', 'INFO', '--', 'admin *** root *** host minio.local']);
+    expect(stdout.split('\n')).toContain('storage:1: admin *** root *** host minio.local');
   });
 });
