@@ -49,6 +49,7 @@ describe('isSecretSetting', () => {
     ['master-key'],
     ['session-key'],
     ['hmac-key'],
+    ['shared-key'],
   ])('%s (type %s) is secret', (name, type?: string) => {
     expect(isSecretSetting(name, type)).toBe(true);
   });
