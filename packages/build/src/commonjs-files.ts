@@ -1,5 +1,6 @@
-import { dirname, posix, relative, sep } from 'node:path';
-import { build, type OutputFile } from 'esbuild';
+import { SourceMap } from 'node:module';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
+import { build, type BuildResult, type Message, type OutputFile } from 'esbuild';
 
 /** A file of the bundle, by its path under `dist/`. */
 export interface BundleFile {
@@ -43,45 +44,70 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string):
     if (file.path.endsWith('.mjs.map')) maps.set(key(file.path).slice(0, -'.map'.length), file.text);
     else if (file.path.endsWith('.mjs')) modules.set(key(file.path), file.text);
   }
-  const result = await build({
-    entryPoints: [...modules.keys()].map((path) => ({ in: `${NAMESPACE}:${path}`, out: path.slice(0, -'.mjs'.length) })),
-    bundle: true,
-    write: false,
-    outdir,
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // import() of a chunk becomes require(): a CommonJS file compiled through vm.Script
-    // has no loader for import() without an experimental callback.
-    supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__charmsImportMetaUrl' },
-    banner: { js: BANNER },
-    sourcemap: 'linked',
-    sourcesContent: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'charms-bundle-files',
-        setup(plugin) {
-          plugin.onResolve({ filter: /.*/ }, (args) => {
-            if (args.kind === 'entry-point') return { path: args.path.slice(NAMESPACE.length + 1), namespace: NAMESPACE };
-            if (!args.path.startsWith('.')) return undefined;
-            // Another file of the bundle: required at run time from beside this one.
-            const target = posix.join(posix.dirname(args.importer), args.path);
-            if (!modules.has(target)) return undefined;
-            return { path: args.path.replace(/\.mjs$/, '.cjs'), external: true };
-          });
-          plugin.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
-            const map = maps.get(args.path);
-            // The first pass's map, inline: esbuild maps the new file through it.
-            const inlineMap = map === undefined ? '' : `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
-            return { contents: `${modules.get(args.path)!}${inlineMap}`, loader: 'js', resolveDir: posix.join(outdir, dirname(args.path)) };
-          });
+  let result: BuildResult<{ write: false }>;
+  try {
+    result = await build({
+      entryPoints: [...modules.keys()].map((path) => ({ in: `${NAMESPACE}:${path}`, out: path.slice(0, -'.mjs'.length) })),
+      bundle: true,
+      write: false,
+      outdir,
+      outExtension: { '.js': '.cjs' },
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // import() of a chunk becomes require(): a CommonJS file compiled through vm.Script
+      // has no loader for import() without an experimental callback.
+      supported: { 'dynamic-import': false },
+      define: { 'import.meta.url': '__charmsImportMetaUrl' },
+      banner: { js: BANNER },
+      sourcemap: 'linked',
+      sourcesContent: false,
+      legalComments: 'none',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'charms-bundle-files',
+          setup(plugin) {
+            plugin.onResolve({ filter: /.*/ }, (args) => {
+              if (args.kind === 'entry-point') return { path: args.path.slice(NAMESPACE.length + 1), namespace: NAMESPACE };
+              if (!args.path.startsWith('.')) return undefined;
+              // Another file of the bundle: required at run time from beside this one.
+              const target = posix.join(posix.dirname(args.importer), args.path);
+              if (!modules.has(target)) return undefined;
+              return { path: args.path.replace(/\.mjs$/, '.cjs'), external: true };
+            });
+            plugin.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+              const map = maps.get(args.path);
+              // The first pass's map, inline: esbuild maps the new file through it.
+              const inlineMap = map === undefined ? '' : `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}\n`;
+              return { contents: `${modules.get(args.path)!}${inlineMap}`, loader: 'js', resolveDir: posix.join(outdir, dirname(args.path)) };
+            });
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  } catch (error) {
+    for (const message of (error as { errors?: Message[] }).errors ?? []) placeInSource(message, maps, outdir);
+    throw error;
+  }
   return result.outputFiles.map((file) => ({ path: key(file.path), text: file.text }));
+}
+
+/**
+ * Moves a second-pass message from the first pass's file to the TypeScript it came from,
+ * through that file's map, so that the author reads their own file and line. Top-level
+ * await is the one thing ES modules allow and CommonJS does not: its message says what to do.
+ */
+function placeInSource(message: Message, maps: ReadonlyMap<string, string>, outdir: string): void {
+  if (/top-level await/i.test(message.text)) {
+    message.text = 'top-level await is not supported in a charm: the build makes the bundle CommonJS (every hook loads it with a V8 code cache). Await inside a handler or an atstart callback instead';
+  }
+  const location = message.location;
+  if (location === null || !location.file.startsWith(`${NAMESPACE}:`)) return;
+  const path = location.file.slice(NAMESPACE.length + 1);
+  const map = maps.get(path);
+  if (map === undefined) return;
+  const entry = new SourceMap(JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0]).findEntry(location.line - 1, location.column) as Partial<{ originalSource: string; originalLine: number; originalColumn: number }>;
+  if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return;
+  Object.assign(location, { file: resolve(outdir, dirname(path), entry.originalSource), line: entry.originalLine + 1, column: entry.originalColumn });
 }

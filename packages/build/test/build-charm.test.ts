@@ -188,6 +188,15 @@ describe('charms build refuses broken inputs, naming file:line:col', () => {
     expect((error as Error).message).toContain('cycle: ../layers/base → ../layers/extra → ../layers/base');
   });
 
+  it('top-level await in a charm module, at its line (the bundle is CommonJS)', async () => {
+    const { charm } = copyFixture();
+    const module = join(charm, 'reactive', 'zz-await.ts');
+    writeFileSync(module, "import { defineLayer } from '@charms/reactive';\n\nconst port = await Promise.resolve(80);\n\nexport default defineLayer('zz', (r) => {\n  r.handle({ hook: 'install' }, function install() {\n    void port;\n  });\n});\n");
+    const problem = problemOf(await buildCharm({ charmDir: charm, outDir: out(), typecheck: false }).catch((e: unknown) => e));
+    expect(problem).toMatchObject({ file: module, line: 3, col: 14, code: 'BUNDLE' });
+    expect(problem.message).toMatch(/^top-level await is not supported in a charm: .*Await inside a handler or an atstart callback instead$/);
+  });
+
   it('an unknown layer', async () => {
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'layer.yaml'), 'includes:\n  - layer:status\n  - layer:nope\n');
