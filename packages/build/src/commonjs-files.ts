@@ -1,6 +1,6 @@
 import { SourceMap } from 'node:module';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
-import { build, type BuildResult, type Message, type OutputFile } from 'esbuild';
+import { build, type Message, type OutputFile } from 'esbuild';
 
 /** A file of the bundle, by its path under `dist/`. */
 export interface BundleFile {
@@ -44,9 +44,8 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string):
     if (file.path.endsWith('.mjs.map')) maps.set(key(file.path).slice(0, -'.map'.length), file.text);
     else if (file.path.endsWith('.mjs')) modules.set(key(file.path), file.text);
   }
-  let result: BuildResult<{ write: false }>;
   try {
-    result = await build({
+    const result = await build({
       entryPoints: [...modules.keys()].map((path) => ({ in: `${NAMESPACE}:${path}`, out: path.slice(0, -'.mjs'.length) })),
       bundle: true,
       write: false,
@@ -86,11 +85,11 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string):
         },
       ],
     });
+    return result.outputFiles.map((file) => ({ path: key(file.path), text: file.text }));
   } catch (error) {
     for (const message of (error as { errors?: Message[] }).errors ?? []) placeInSource(message, maps, outdir);
     throw error;
   }
-  return result.outputFiles.map((file) => ({ path: key(file.path), text: file.text }));
 }
 
 /**
