@@ -99,6 +99,13 @@ export class ModelStore {
    * settles with nothing left to change saves the record it saved after its last hook).
    */
   #written: { readonly text: string; readonly durable: boolean } | undefined;
+  /**
+   * Charm files as parsed (metadata.yaml, config.yaml), by path, with the file's identity
+   * when it was read: a deploy reads its charm's metadata for the pod-spec-set check, the
+   * commit's manifests and the status; a file is parsed again only when it changed (an
+   * upgrade replaces it). Callers only read what they are given.
+   */
+  readonly #parsed = new Map<string, { readonly identity: string; readonly value: unknown }>();
 
   constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
@@ -353,11 +360,22 @@ export class ModelStore {
   }
 
   metadata(app: AppRecord): CharmMetadata {
-    return loadMetadata(this.file(app.charmDir));
+    return this.#parse(this.file(app.charmDir, 'metadata.yaml'), () => loadMetadata(this.file(app.charmDir)));
   }
 
   configYaml(app: AppRecord): CharmConfigYaml | undefined {
-    return loadConfigYaml(this.file(app.charmDir));
+    return this.#parse(this.file(app.charmDir, 'config.yaml'), () => loadConfigYaml(this.file(app.charmDir)));
+  }
+
+  /** The file at `path` as `parse` reads it, parsed again only when the file changed (`#parsed`). */
+  #parse<T>(path: string, parse: () => T): T {
+    const found = statSync(path, { throwIfNoEntry: false });
+    const identity = found ? `${found.dev}:${found.ino}:${found.size}:${found.mtimeMs}:${found.ctimeMs}` : 'missing';
+    const known = this.#parsed.get(path);
+    if (known?.identity === identity) return known.value as T;
+    const value = parse();
+    this.#parsed.set(path, { identity, value });
+    return value;
   }
 
   /** Renders a pod spec for `app` at its scale, with its charm's storage and deployment type. */

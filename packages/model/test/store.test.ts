@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { packCharm } from '@charms/build';
 import { ModelError } from '@charms/model';
 import { copyCharm, installCharm, withStagedCharm } from '../src/charm-staging.js';
-import { emptyModel } from '../src/model-state.js';
+import { emptyModel, type AppRecord } from '../src/model-state.js';
 import { ModelStore } from '../src/model-store.js';
 import { temporaryFolders } from './helpers/temp-folders.js';
 
@@ -97,6 +97,22 @@ describe('the model store', () => {
     store.save(record);
     expect(inode()).not.toBe(written);
     await release();
+  });
+
+  it("parses an application's metadata.yaml and config.yaml once while they stay the same files, again when they change (issue 20)", () => {
+    const store = new ModelStore(folder());
+    const app: AppRecord = { name: 'kv', charm: 'kv', charmDir: 'charms/kv', revision: 1, config: {}, resources: {}, units: [], nextUnit: 0, leaderSettings: {} };
+    charm(store.file(app.charmDir));
+    const first = store.metadata(app);
+    expect(store.metadata(app)).toBe(first);
+    expect(store.configYaml(app)).toBeUndefined();
+    writeFileSync(store.file(app.charmDir, 'metadata.yaml'), 'name: kv\nsummary: changed\ndescription: d\nseries: [kubernetes]\n');
+    expect(store.metadata(app).summary).toBe('changed');
+    writeFileSync(store.file(app.charmDir, 'config.yaml'), 'options:\n  port: {type: int, default: 80}\n');
+    expect(store.configYaml(app)?.options?.port?.default).toBe(80);
+    writeFileSync(store.file(app.charmDir, 'metadata.yaml'), 'name: [not, a, name]\n');
+    expect(() => store.metadata(app)).toThrow(expect.objectContaining({ name: 'ManifestError' }));
+    expect(() => store.metadata(app)).toThrow(expect.objectContaining({ name: 'ManifestError' }));
   });
 
   it('appends log and timeline entries and reads them back in order', () => {
