@@ -6,7 +6,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFile
 import { basename, join, resolve } from 'node:path';
 import { loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
 import lockfile from 'proper-lockfile';
-import { renderManifests, type RenderedManifests } from './manifests.js';
+import { renderManifests, type RenderedManifests, type RenderInput } from './manifests.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
 import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
@@ -106,6 +106,8 @@ export class ModelStore {
    * upgrade replaces it). Callers only read what they are given.
    */
   readonly #parsed = new Map<string, { readonly identity: string; readonly value: unknown }>();
+  /** The last successful `render`, with what it was made from. */
+  #lastRender: { readonly metadata: CharmMetadata; readonly input: RenderInput; readonly rendered: RenderedManifests } | undefined;
 
   constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
@@ -378,10 +380,22 @@ export class ModelStore {
     return value;
   }
 
-  /** Renders a pod spec for `app` at its scale, with its charm's storage and deployment type. */
+  /**
+   * Renders a pod spec for `app` at its scale, with its charm's storage and deployment type.
+   * The last rendering is kept: the commit writes the manifests of the spec pod-spec-set
+   * has just checked, from the same inputs.
+   */
   render(app: AppRecord, spec: string, k8sResources: string | undefined): RenderedManifests {
     const metadata = this.metadata(app) as CharmMetadata & { storage?: Record<string, { type?: string; location?: string; 'minimum-size'?: string }> };
-    return renderManifests({ app: app.name, scale: app.units.length, spec, k8sResources, storage: metadata.storage, deploymentType: metadata.deployment?.type });
+    const input = { app: app.name, scale: app.units.length, spec, k8sResources, storage: metadata.storage, deploymentType: metadata.deployment?.type };
+    const last = this.#lastRender;
+    // The same metadata object is the same parse of an unchanged file (#parse).
+    if (last && last.metadata === metadata && last.input.app === input.app && last.input.scale === input.scale && last.input.spec === spec && last.input.k8sResources === k8sResources) {
+      return last.rendered;
+    }
+    const rendered = renderManifests(input);
+    this.#lastRender = { metadata, input, rendered };
+    return rendered;
   }
 
   /** Writes the committed spec's manifests; pod-spec-set checked that it renders. */

@@ -115,6 +115,22 @@ describe('the model store', () => {
     expect(() => store.metadata(app)).toThrow(expect.objectContaining({ name: 'ManifestError' }));
   });
 
+  it('renders a pod spec once for the check and the commit; another spec, scale or metadata renders again (issue 20)', () => {
+    const store = new ModelStore(folder());
+    const app: AppRecord = { name: 'kv', charm: 'kv', charmDir: 'charms/kv', revision: 1, config: {}, resources: {}, units: [], nextUnit: 0, leaderSettings: {} };
+    charm(store.file(app.charmDir));
+    const spec = 'version: 3\ncontainers:\n  - name: kv\n    image: kv:1\n    ports: [{name: http, containerPort: 80}]\n';
+    const checked = store.render(app, spec, undefined);
+    expect(store.render(app, spec, undefined)).toBe(checked);
+    const other = store.render(app, spec.replace('kv:1', 'kv:2'), undefined);
+    expect(other).not.toBe(checked);
+    expect(other.yaml).toContain('image: kv:2');
+    const scaled = store.render({ ...app, units: [{} as AppRecord['units'][number], {} as AppRecord['units'][number]] }, spec, undefined);
+    expect(scaled.yaml).toContain('replicas: 2');
+    writeFileSync(store.file(app.charmDir, 'metadata.yaml'), 'name: kv\nsummary: s\ndescription: d\nseries: [kubernetes]\ndeployment: {type: stateful}\n');
+    expect(store.render(app, spec, undefined).yaml).toContain('kind: StatefulSet');
+  });
+
   it('appends log and timeline entries and reads them back in order', () => {
     const store = new ModelStore(folder());
     store.log({ time: 't1', unit: 'kv/0', hook: 'install', level: 'INFO', message: 'one' });
