@@ -19,7 +19,11 @@ export async function embedNode(bundlePath: string, workDir: string): Promise<st
   const blob = join(workDir, 'charm.blob');
   const executable = join(workDir, 'charm');
   writeFileSync(script, await commonJsBundle(bundlePath));
-  writeFileSync(join(workDir, 'sea-config.json'), JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true }));
+  // useCodeCache: the blob carries V8's code cache of the script, made by this Node, which is
+  // the Node the executable is a copy of, so V8 always takes it (the bundle's own cache,
+  // start.cjs, is not used in a single executable: it runs one script). MinIO's executable
+  // with it: 175-179 against 191-200 ms of CPU per start, medians of 15, loaded machine.
+  writeFileSync(join(workDir, 'sea-config.json'), JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
   const prepared = spawnSync(process.execPath, ['--experimental-sea-config', join(workDir, 'sea-config.json')], { encoding: 'utf8' });
   if (prepared.status !== 0) throw new BuildError('EMBED_FAILED', `node --experimental-sea-config failed: ${prepared.stderr.trim()}`);
   copyFileSync(process.execPath, executable);
