@@ -24,14 +24,16 @@ export function buildId(bundleText: string): string {
  * reasons: docs/explanation/build-and-pack-load.md.
  *
  * The cache is one file, `dist/.v8-code-cache`: a first line naming the build (`id`) and
- * this Node (version, architecture), a second line indexing each bundle file's cache by
- * the file's path, size and modification time, then the caches. A hook that compiled a
- * file without a cache it could use (the first hook, or the first to load a chunk)
- * writes it again as its process exits, so it holds every function the hooks so far ran;
- * files this hook did not load keep their entries. Written to a temporary file, flushed
- * to disk, then renamed over the cache, so a hook reads a whole cache or none: V8 does not
- * check a cache's contents, and a damaged one can crash the process. A charm folder it
- * cannot write to has no cache, and nothing else changes.
+ * this Node (version, architecture), a second line with the hooks whose functions it holds
+ * (by `JUJU_DISPATCH_PATH`) and each bundle file's entry (the file's path, size and
+ * modification time), then the caches. A hook writes it again as its process exits when
+ * it compiled a file without a cache it could use (the first hook, or the first to load a
+ * chunk), or when no hook of its name wrote it yet: V8 compiles a function when it first
+ * runs, and a cache made after a hook holds what that hook ran, so each hook name writes
+ * once. Files this hook did not load keep their entries. Written to a temporary file,
+ * flushed to disk, then renamed over the cache, so a hook reads a whole cache or none: V8
+ * does not check a cache's contents, and a damaged one can crash the process. A charm
+ * folder it cannot write to has no cache, and nothing else changes.
  *
  * Not at build time: the build's Node need not be the Node that runs the hooks (V8
  * rejects a cache from another version or other flags), and only a hook compiles what
@@ -64,22 +66,31 @@ if (process.sourceMapsEnabled) {
   const key = \`charms-code-cache \${BUILD_ID} \${process.version} \${process.arch}\n\`;
   /** Each file's cache from the file: its size and modification time, and the V8 data. */
   const cached = new Map();
+  /** The hooks and actions (JUJU_DISPATCH_PATH) whose functions the cache holds. */
+  let ran = [];
   try {
     const data = readFileSync(cacheFile);
     const indexEnd = data.indexOf(10, key.length);
     if (data.latin1Slice(0, key.length) === key && indexEnd !== -1) {
       let at = indexEnd + 1;
-      for (const [file, size, mtimeMs, length] of JSON.parse(data.latin1Slice(key.length, indexEnd))) {
+      const index = JSON.parse(data.latin1Slice(key.length, indexEnd));
+      for (const [file, size, mtimeMs, length] of index.files) {
         cached.set(file, { size, mtimeMs, bytes: data.subarray(at, at + length) });
         at += length;
       }
+      if (Array.isArray(index.ran)) ran = index.ran;
     }
   } catch {
     // No cache yet (or not one of this build and Node): the files are compiled, and a hook writes one.
   }
   const modules = new Map();
   const compiled = [];
-  let stale = false;
+  // A hook of a name the cache has not seen runs functions it does not hold: it writes the
+  // cache again with them (once per hook name: nothing tells a hook what it compiled).
+  const dispatchPath = process.env.JUJU_DISPATCH_PATH ?? '';
+  const newHook = !ran.includes(dispatchPath);
+  // A file compiled from its source: the cache it gets holds this hook's functions only.
+  let recompiled = false;
   const load = (file) => {
     const known = modules.get(file);
     if (known) return known.exports;
@@ -93,7 +104,7 @@ if (process.sourceMapsEnabled) {
     // Node's module wrapper, on a line of its own: lineOffset keeps the file's lines
     // (its source map's) in stack traces.
     const script = new Script(\`(function (exports, require, module, __filename, __dirname) {\n\${source}\n})\`, { filename: file, lineOffset: -1, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) stale = true;
+    if (cachedData === undefined || script.cachedDataRejected) recompiled = true;
     compiled.push({ name, size: stat.size, mtimeMs: stat.mtimeMs, script });
     const module = { exports: {}, filename: file, id: file, loaded: false };
     modules.set(file, module);
@@ -114,13 +125,13 @@ if (process.sourceMapsEnabled) {
   };
   if (process.env.JUJU_UNIT_NAME) {
     process.once('exit', () => {
-      if (!stale) return;
+      if (!recompiled && !newHook) return;
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
       try {
         const entries = compiled.map(({ name, size, mtimeMs, script }) => [name, size, mtimeMs, script.createCachedData()]);
         const fresh = new Set(compiled.map(({ name }) => name));
         for (const [name, { size, mtimeMs, bytes }] of cached) if (!fresh.has(name)) entries.push([name, size, mtimeMs, bytes]);
-        const index = JSON.stringify(entries.map(([name, size, mtimeMs, bytes]) => [name, size, mtimeMs, bytes.length]));
+        const index = JSON.stringify({ ran: recompiled ? [dispatchPath] : [...ran, dispatchPath], files: entries.map(([name, size, mtimeMs, bytes]) => [name, size, mtimeMs, bytes.length]) });
         const out = openSync(temporary, 'w', 0o644);
         try {
           writeFileSync(out, Buffer.concat([Buffer.from(\`\${key}\${index}\\n\`, 'latin1'), ...entries.map(([, , , bytes]) => bytes)]));

@@ -51,8 +51,13 @@ async function start(dist: string, env: Record<string, string> = { JUJU_UNIT_NAM
 const cachePath = (dist: string) => join(dist, CODE_CACHE_FILE);
 const cacheLines = (dist: string) => readFileSync(cachePath(dist)).toString('latin1').split('\n');
 const cacheKey = (dist: string) => cacheLines(dist)[0]!;
+interface CacheIndex {
+  ran: string[];
+  files: [string, number, number, number][];
+}
 /** The cache's index: each file's path, size and modification time (the lengths left out). */
-const cacheIndex = (dist: string) => (JSON.parse(cacheLines(dist)[1]!) as [string, number, number, number][]).map(([file, size, mtimeMs]) => [file, size, mtimeMs]);
+const cacheIndex = (dist: string) => (JSON.parse(cacheLines(dist)[1]!) as CacheIndex).files.map(([file, size, mtimeMs]) => [file, size, mtimeMs]);
+const cacheHooks = (dist: string) => (JSON.parse(cacheLines(dist)[1]!) as CacheIndex).ran;
 const fileEntry = (dist: string, file: string) => {
   const stat = statSync(join(dist, file));
   return [file, stat.size, stat.mtimeMs];
@@ -86,6 +91,23 @@ describe('the code cache of a built charm', () => {
     expect(readFileSync(cachePath(dist))).toEqual(written);
   });
 
+  it('a hook of a name that did not write the cache yet writes it again, once, keeping the hooks before it', async () => {
+    const dist = distFolder();
+    const hook = (path: string) => ({ JUJU_UNIT_NAME: 'demo/0', JUJU_DISPATCH_PATH: path });
+    await start(dist, hook('hooks/install'));
+    expect(cacheHooks(dist)).toEqual(['hooks/install']);
+    const afterInstall = readFileSync(cachePath(dist));
+    await start(dist, hook('hooks/install'));
+    expect(readFileSync(cachePath(dist))).toEqual(afterInstall);
+    await start(dist, hook('hooks/update-status'));
+    expect(cacheHooks(dist)).toEqual(['hooks/install', 'hooks/update-status']);
+    const afterUpdate = readFileSync(cachePath(dist));
+    await start(dist, hook('hooks/update-status'));
+    await start(dist, hook('hooks/install'));
+    expect(readFileSync(cachePath(dist))).toEqual(afterUpdate);
+    expect(cacheIndex(dist)).toEqual([fileEntry(dist, BUNDLE_FILE), fileEntry(dist, 'chunks/part.cjs')]);
+  });
+
   it('a cache V8 rejects (made under other V8 flags) is compiled around, and replaced', async () => {
     const dist = distFolder();
     // --max-semi-space-size is a V8 flag: V8 refuses a cache made under other flags.
@@ -102,9 +124,10 @@ describe('the code cache of a built charm', () => {
   it('a cache whose contents are not V8 code (with the right first lines) is compiled around, and replaced', async () => {
     const dist = distFolder();
     await start(dist);
-    const [key, index] = cacheLines(dist);
-    const entries = (JSON.parse(index!) as [string, number, number, number][]).map(([file, size, mtimeMs]) => [file, size, mtimeMs, 4096]);
-    const garbage = Buffer.concat([Buffer.from(`${key}\n${JSON.stringify(entries)}\n`, 'latin1'), Buffer.alloc(4096 * entries.length, 7)]);
+    const [key, line] = cacheLines(dist);
+    const index = JSON.parse(line!) as CacheIndex;
+    const files = index.files.map(([file, size, mtimeMs]) => [file, size, mtimeMs, 4096]);
+    const garbage = Buffer.concat([Buffer.from(`${key}\n${JSON.stringify({ ran: index.ran, files })}\n`, 'latin1'), Buffer.alloc(4096 * files.length, 7)]);
     writeFileSync(cachePath(dist), garbage);
     expect(await start(dist)).toBe(OUTPUT);
     expect(readFileSync(cachePath(dist))).not.toEqual(garbage);
