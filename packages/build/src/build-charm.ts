@@ -13,6 +13,7 @@ import { ACTION_SCRIPT, DISPATCH_SCRIPT, HOOK_SCRIPT, hookNames } from './hooks.
 import { resolveLayerOptions } from './layer-options.js';
 import { mergeCharmFiles } from './merge-files.js';
 import { resolveLayers } from './resolve-layers.js';
+import { CODE_CACHE_FILE } from './start-script.js';
 
 /** Options for {@link buildCharm}. */
 export interface BuildOptions {
@@ -146,8 +147,9 @@ export async function buildCharm(options: BuildOptions): Promise<BuildSummary> {
   const targets = [...files].map(([path, file]) => [pathInside(outDir, path), file] as const);
   const stale = Object.keys(previous?.signatures ?? {}).filter((path) => !files.has(path) && path !== MANIFEST_FILE);
   const staleTargets = stale.map((path) => pathInside(outDir, path));
-  // Files of the previous build that this one no longer makes go away.
-  for (const target of staleTargets) rmSync(target, { force: true });
+  // Files of the previous build that this one no longer makes go away, and the code cache
+  // of its bundle that hooks run in this folder wrote (it names the old build: unused).
+  for (const target of [...staleTargets, join(outDir, 'dist', CODE_CACHE_FILE)]) rmSync(target, { force: true });
   for (const [target, file] of targets) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.content);

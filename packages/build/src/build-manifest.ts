@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { BuildError } from './build-error.js';
+import { CODE_CACHE_FILE } from './start-script.js';
 
 /** What `.build.manifest` records: the layers, and for each file who made it and its hash. */
 export interface BuildManifest {
@@ -30,7 +31,8 @@ export function manifestText(manifest: BuildManifest): string {
 export function checkOutput(outDir: string, force: boolean): BuildManifest | undefined {
   if (!existsSync(outDir)) return undefined;
   const manifestPath = join(outDir, MANIFEST_FILE);
-  const present = listFiles(outDir, outDir);
+  // The code cache hooks write beside the bundle (start-script.ts) is theirs, not an edit.
+  const present = listFiles(outDir, outDir).filter((path) => path !== `dist/${CODE_CACHE_FILE}`);
   if (!existsSync(manifestPath)) {
     if (present.length === 0 || force) return undefined;
     throw new BuildError('OUTPUT_MODIFIED', `${outDir} is not empty and was not written by charms build (no ${MANIFEST_FILE}). Choose another -o, or pass --force to write into it.`);

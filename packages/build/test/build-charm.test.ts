@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BuildError, buildCharm, configTypes } from '@charms/build';
@@ -125,6 +125,17 @@ describe('charms build', { timeout: TIMEOUT }, () => {
     const entry = readFileSync(join(target, 'dist', 'charm.cjs'), 'utf8');
     expect(entry).toContain('main(charm).then');
     expect(entry).not.toContain('main(charm, { files })');
+  });
+
+  it('builds again over a folder where a hook ran, and removes the code cache that hook wrote', async () => {
+    const target = out();
+    await buildCharm({ charmDir: join(fixture, 'charm'), outDir: target });
+    expect((await runHook(target, 'install')).status).toBe(0);
+    expect(existsSync(join(target, 'dist', '.v8-code-cache'))).toBe(true);
+    // The unit state the hook kept is the unit's (a rebuild refuses it); the cache is not.
+    rmSync(join(target, '.unit-state.json'));
+    await buildCharm({ charmDir: join(fixture, 'charm'), outDir: target });
+    expect(existsSync(join(target, 'dist', '.v8-code-cache'))).toBe(false);
   });
 
   it('refuses to overwrite a hand-edited output without --force', async () => {
