@@ -26,6 +26,7 @@ import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
 import { ANSWER_POOL_SIZE, ShimServer, type ShimRequest } from './shim-server.js';
+import { HookReaper } from './hook-reaper.js';
 import type { ToolResult } from '@charms/hooktools/jujuc';
 
 /** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
@@ -67,6 +68,8 @@ export class HookRunner {
   /** Units whose running hook a debug command waits for: told its end by `finished`, once the outcome is known. */
   readonly #debugged = new Set<string>();
   readonly #shims: ShimServer;
+  /** Ends the process groups of this command's hooks if the command dies (hook-reaper.ts). */
+  #reaperProcess: HookReaper | undefined;
   /**
    * The unit agent's hook-tool socket, as Juju 2.9 names it for a hook
    * (JUJU_AGENT_SOCKET_ADDRESS, an abstract unix socket): the runtime makes its tool
@@ -176,8 +179,15 @@ export class HookRunner {
 
   /** Waits for pending answers and stops the tool server. */
   async close(): Promise<void> {
+    this.#reaperProcess?.close();
     await this.#shims.close();
     await (await this.#listening)?.close();
+  }
+
+  /** The reaper, started with the first hook. */
+  get #reaper(): HookReaper {
+    this.#reaperProcess ??= HookReaper.start();
+    return this.#reaperProcess;
   }
 
   /** `app`'s metadata.yaml, parsed once while it stays the same file (an upgrade replaces it). */
@@ -321,14 +331,13 @@ export class HookRunner {
       return shellInsteadOfHook(dir, debug, { kind: 'hooks', unit: unit.name, hook, env: shellEnv, cwd: charmDir });
     }
     return new Promise((done) => {
-      // The hook gets a process group of its own (detached), led by the gate: recorded,
-      // then let go; when this process dies the gate's watcher ends the group (GATE).
-      const child = spawn('/bin/sh', ['-c', GATE, join(charmDir, 'dispatch')], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-      const gate = child.stdio[3] as import('node:stream').Duplex;
+      // The hook gets a process group of its own (detached), recorded and announced to the
+      // reaper as it starts, so that it ends if this process dies (hook-reaper.ts).
+      const child = spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const pgid = child.pid;
       if (pgid !== undefined) {
         this.#store.recordHook({ contextId, unit: unit.name, hook: event.hook, pgid, owner: thisProcess() });
-        gate.write('go\n');
+        this.#reaper.started(pgid);
       }
       // Juju logs a hook's stdout at DEBUG and its stderr at WARNING; secrets are masked as
       // the runtime masks what it logs (the values are looked up again as the hook changes them).
@@ -357,15 +366,16 @@ export class HookRunner {
       };
       lines(child.stdout!, 'DEBUG');
       lines(child.stderr!, 'WARNING');
-      gate.on('error', () => {});
       child.on('error', (error) => {
         if (pgid !== undefined) this.#store.forgetHook(pgid);
         this.#log(model, unit.name, event.hook, 'ERROR', `cannot run dispatch: ${error.message}`);
         done(127);
       });
-      // The hook is over: its watcher may go without ending the group (background processes
-      // the hook started live on, as under Juju).
-      child.on('exit', () => gate.end('done\n'));
+      // The hook is over: the reaper lets its group be (background processes the hook
+      // started live on, as under Juju).
+      child.on('exit', () => {
+        if (pgid !== undefined) this.#reaper.ended(pgid);
+      });
       child.on('close', (code, signal) => {
         if (pgid !== undefined) this.#store.forgetHook(pgid);
         // The hook's tool calls are over: their files can go.
@@ -375,19 +385,6 @@ export class HookRunner {
     });
   }
 }
-
-/**
- * How a hook starts (`sh -c GATE <dispatch>`): it waits until the model has recorded its
- * process group and says `go` on fd 3 (no `go` — the model died first — and it never
- * starts), leaves a watcher on fd 3, and becomes `dispatch`. The watcher reads `done`
- * when the hook is over; end-of-file instead means the model's process died, and it kills
- * the hook's process group, so that no hook outlives the command that ran it.
- */
-const GATE = `IFS= read -r go <&3 || exit 125
-[ "$go" = go ] || exit 125
-{ IFS= read -r end <&3; [ "$end" = done ] || kill -KILL 0; } </dev/null >/dev/null 2>&1 &
-exec "$0" 3<&-
-`;
 
 /** A settings map as text that does not depend on the order of its keys. */
 function canonical(settings: Readonly<Record<string, string>>): string {
