@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
@@ -79,19 +79,13 @@ export class HookRunner {
   readonly #agentSocket: string;
   /** The socket's listener once it serves; undefined when it could not be opened (callers fall back to the shims). */
   readonly #listening: Promise<JujucListener | undefined>;
-  /**
-   * Charm files as parsed (metadata.yaml, config.yaml), by path, with the file's identity
-   * when it was read: every hook reads its charm's (and its output lines every app's
-   * config.yaml, for the secrets to mask); a file is parsed again only when it changed.
-   */
-  readonly #parsed = new Map<string, { identity: string; value: unknown }>();
 
   private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
     this.#store = store;
     this.#hookEnv = hookEnv;
     // Files of tool calls whose shim was killed: no hook runs now, so none is in use.
     for (const name of readdirSync(store.file('run'))) if (name.startsWith('tool.')) rmSync(store.file('run', name), { force: true });
-    this.#shims = new ShimServer(store.file('run', 'tools.fifo'), (request) => this.#answer(request));
+    this.#shims = new ShimServer(store.file('run', 'tools.fifo'), (request) => this.#answer(request), { dir: store.file('run'), size: ANSWER_POOL_SIZE });
     this.#agentSocket = agentSocketAddress(store.dir);
     this.#listening = listenJujuc(this.#agentSocket, async (call) => {
       // As Juju's server: an unknown context is a bad request, which jujuc prints as ERROR.
@@ -190,24 +184,14 @@ export class HookRunner {
     return this.#reaperProcess;
   }
 
-  /** `app`'s metadata.yaml, parsed once while it stays the same file (an upgrade replaces it). */
+  /** `app`'s metadata.yaml; the store parses it again only when the file changed (an upgrade replaces it). */
   #metadata(app: AppRecord): CharmMetadata {
-    return this.#parse(this.#store.file(app.charmDir, 'metadata.yaml'), () => this.#store.metadata(app));
+    return this.#store.metadata(app);
   }
 
-  /** `app`'s config.yaml (undefined when it has none), parsed once while it stays the same file. */
+  /** `app`'s config.yaml (undefined when it has none), as the store keeps it parsed. */
   #configYaml(app: AppRecord): CharmConfigYaml | undefined {
-    return this.#parse(this.#store.file(app.charmDir, 'config.yaml'), () => this.#store.configYaml(app));
-  }
-
-  #parse<T>(path: string, parse: () => T): T {
-    const found = statSync(path, { throwIfNoEntry: false });
-    const identity = found ? `${found.dev}:${found.ino}:${found.size}:${found.mtimeMs}:${found.ctimeMs}` : 'missing';
-    const known = this.#parsed.get(path);
-    if (known?.identity === identity) return known.value as T;
-    const value = parse();
-    this.#parsed.set(path, { identity, value });
-    return value;
+    return this.#store.configYaml(app);
   }
 
   #context(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, pending: PendingChanges, leaderSet: () => void, action?: JujucAction): ToolContext {

@@ -134,10 +134,16 @@ export class ShimServer {
   /** Where the answer FIFOs of `fill` are, and how many. */
   #pool: { readonly dir: string; readonly size: number } | undefined;
 
-  constructor(fifo: string, handle: (request: ShimRequest) => Promise<ToolResult>) {
+  /**
+   * @param pool the answer FIFOs to make ready with the request FIFO, by the same
+   *   `mkfifo` (see {@link ShimServer.fill}): one program start for both, which costs a
+   *   command several milliseconds on a machine where starting a process is slow.
+   */
+  constructor(fifo: string, handle: (request: ShimRequest) => Promise<ToolResult>, pool?: { readonly dir: string; readonly size: number }) {
     this.fifo = fifo;
     if (existsSync(fifo)) rmSync(fifo);
-    execFileSync('mkfifo', ['-m', '600', fifo]);
+    this.#pool = pool;
+    execFileSync('mkfifo', ['-m', '600', fifo, ...(pool ? this.#missingSlots(pool.dir, pool.size) : [])]);
     // Read-write and non-blocking: the FIFO never reports end-of-file between callers,
     // and libuv watches it with epoll instead of parking a thread-pool thread on read().
     const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
@@ -165,17 +171,23 @@ export class ShimServer {
    */
   fill(dir: string, size: number): void {
     this.#pool = { dir, size };
-    const missing: string[] = [];
-    for (let n = 0; n < size; n += 1) {
-      const slot = join(dir, `tool.p${n}`);
-      if (!existsSync(`${slot}.done`) && !existsSync(`${slot}.argv`)) missing.push(`${slot}.done`);
-    }
+    const missing = this.#missingSlots(dir, size);
     if (missing.length === 0) return;
     try {
       execFileSync('mkfifo', ['-m', '600', ...missing], { stdio: 'ignore' });
     } catch {
       // A slot made meanwhile, or no room: those calls run mkfifo themselves.
     }
+  }
+
+  /** The answer FIFOs of the pool that are neither there nor taken (a call not yet swept wrote its `.argv`). */
+  #missingSlots(dir: string, size: number): string[] {
+    const missing: string[] = [];
+    for (let n = 0; n < size; n += 1) {
+      const slot = join(dir, `tool.p${n}`);
+      if (!existsSync(`${slot}.done`) && !existsSync(`${slot}.argv`)) missing.push(`${slot}.done`);
+    }
+    return missing;
   }
 
   /**
