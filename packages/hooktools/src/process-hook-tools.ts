@@ -1,4 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ToolRun } from './interpret-failure.js';
@@ -45,6 +44,9 @@ export class ProcessHookTools extends ToolClient {
   }
 
   protected async withFile<T>(text: string, use: (path: string) => Promise<T>): Promise<T> {
+    // Loaded here, not with the package: node:fs/promises brings Node's streams and
+    // readline with it, a few milliseconds every hook would pay for a pod spec few set.
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
     const folder = await mkdtemp(join(tmpdir(), 'charms-k8s-resources-'));
     const file = join(folder, 'k8s-resources.yaml');
     try {

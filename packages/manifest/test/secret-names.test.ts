@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretSetting } from '@charms/manifest/internal';
+import { isSecretSetting } from '@charms/manifest/queries';
 
 // One rule for the runtime's masking of juju-log lines and the local model's masking of a
 // hook's output (issue 20): these tables are what both mean by a secret option or key.

@@ -3,7 +3,7 @@
  * secret must read `***` as it does in what the runtime logs through `juju-log`.
  */
 import { effectiveConfig, type CharmConfigYaml } from '@charms/manifest';
-import { isSecretSetting } from '@charms/manifest/internal';
+import { isSecretSetting } from '@charms/manifest/queries';
 import type { ModelRecord, PendingChanges } from './model-state.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isSecretSetting } from '@charms/manifest/internal';
+import { isSecretSetting } from '@charms/manifest/queries';
 import { pythonJsonLoads } from './python-json.js';
 
 /**
@@ -41,7 +41,7 @@ export class Redactor {
 
 /**
  * Config options whose values are secrets: the rule the local model masks with too
- * (`isSecretSetting` of `@charms/manifest/internal`: Juju's `secret` type, a name with
+ * (`isSecretSetting` of `@charms/manifest/queries`: Juju's `secret` type, a name with
  * `secret`, `password`, `passwd`, `passphrase`, `token`, `credential`, or a key compound
  * such as `api-key` or `private-key`, but not `access-key`).
  */

@@ -5,7 +5,7 @@ import { runCharmHook, syntheticHookContext, type CharmContext } from '@charms/r
 
 // On real Juju only the runtime can mask what a hook logs: juju-log's argv and the hook's
 // stdout reach `juju debug-log` as they are. The options it masks are the local model's
-// (isSecretSetting of @charms/manifest/internal), key compounds such as api-key included.
+// (isSecretSetting of @charms/manifest/queries), key compounds such as api-key included.
 
 const API_KEY = 'sk-live-0123456789';
 const SECRET_KEY = 'minio123-secret';

@@ -6,7 +6,7 @@ import { runCharmHook, syntheticHookContext, type CharmContext } from '@charms/r
 // On real Juju only the runtime can mask what a hook logs: juju-log's argv and the hook's
 // stdout reach `juju debug-log` as they are. A consumer of MinIO's object-storage relation
 // receives `secret-key`; the local model masks relation values under secret keys
-// (isSecretSetting of @charms/manifest/internal) in a hook's output, and the runtime must
+// (isSecretSetting of @charms/manifest/queries) in a hook's output, and the runtime must
 // mask them the same way in every line, whichever way it goes.
 
 const SECRET_KEY = 'minio123-secret';
