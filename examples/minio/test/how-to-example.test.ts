@@ -55,7 +55,7 @@ describe('MinIO on the local model', () => {
     // A copy of the build whose code throws as it loads: every hook of it fails.
     const broken = join(builds, 'broken');
     cpSync(minio, broken, { recursive: true });
-    writeFileSync(join(broken, 'dist', 'charm.mjs'), "throw new Error('broken on purpose');\n");
+    writeFileSync(join(broken, 'dist', 'charm.cjs'), "throw new Error('broken on purpose');\n");
 
     await model.upgrade('minio', broken);
     expect(workload()).toMatchObject({ current: 'error', message: 'hook failed: "upgrade-charm"' });

@@ -251,8 +251,8 @@ describe('charms build, the rest', { timeout: TIMEOUT }, () => {
 
   it('writes source maps, and a failing hook’s stack names reactive/boom.ts:9', async () => {
     const summary = await buildCharmWithLint({ charmDir: join(fixtures, 'throws'), outDir: join(mkdtempSync(join(tmpdir(), 'throws-')), 'throws') });
-    expect(readFileSync(join(summary.outDir, 'dist', 'charm.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=charm\.mjs\.map\n$/);
-    const map = JSON.parse(readFileSync(join(summary.outDir, 'dist', 'charm.mjs.map'), 'utf8')) as { sources: string[] };
+    expect(readFileSync(join(summary.outDir, 'dist', 'charm.cjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=charm\.cjs\.map\n$/);
+    const map = JSON.parse(readFileSync(join(summary.outDir, 'dist', 'charm.cjs.map'), 'utf8')) as { sources: string[] };
     expect(map.sources).toContain('../reactive/boom.ts');
     expect(map.sources).toContain('../node_modules/@charms/reactive/src/dispatch.ts');
     const hook = await runHook(summary.outDir, 'install');

@@ -26,7 +26,7 @@ const message = (app: string) => model!.status().applications[app]!.units[`${app
 
 describe('interface:NAME includes in a built charm', { timeout: TIMEOUT }, () => {
   it('the bundle holds the interface layer and its Endpoint classes', () => {
-    const entry = readFileSync(join(client, 'dist', 'charm.mjs'), 'utf8');
+    const entry = readFileSync(join(client, 'dist', 'charm.cjs'), 'utf8');
     expect(entry).toContain('HttpRequires');
     expect(entry).toContain('defineInterface("http"');
   });

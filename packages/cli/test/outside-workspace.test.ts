@@ -183,7 +183,7 @@ describe('a charm in its own repository, with the @charms packages installed fro
   it('charms build bundles the charm with layer:status from node_modules', async () => {
     const out = await charms('build');
     expect(out).toContain('layers: status → hello');
-    const bundle = readFileSync(join(hello, 'build', 'hello', 'dist', 'charm.mjs'), 'utf8');
+    const bundle = readFileSync(join(hello, 'build', 'hello', 'dist', 'charm.cjs'), 'utf8');
     expect(bundle).not.toContain(repo);
   }, STEP_TIMEOUT);
 
@@ -237,7 +237,7 @@ describe('a charm in its own repository, with the @charms packages installed fro
     );
     const built = await ok(bin('charms'), ['build'], sidecar);
     expect(built).toContain('layers: status → sidecar → sidecar-demo');
-    expect(readFileSync(join(sidecar, 'build', 'sidecar-demo', 'dist', 'charm.mjs'), 'utf8')).not.toContain(repo);
+    expect(readFileSync(join(sidecar, 'build', 'sidecar-demo', 'dist', 'charm.cjs'), 'utf8')).not.toContain(repo);
     // A model folder near the root: the Pebble socket paths under it must fit in 107 bytes.
     const model = join(root, 'model');
     const deployed = await ok(bin('charms'), ['deploy', '.', '--model', model, '--resource', 'workload-image=example/workload:1.0'], sidecar);

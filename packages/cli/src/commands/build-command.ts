@@ -19,6 +19,6 @@ export function addBuildCommand(program: Command): void {
       console.log(`${pc.green('built')} ${summary.name} → ${relative(process.cwd(), summary.outDir) || '.'}`);
       console.log(`  layers: ${summary.layers.join(' → ')}`);
       const actions = summary.actions.length === 0 ? '' : `, ${summary.actions.length} action${summary.actions.length === 1 ? '' : 's'}`;
-      console.log(`  ${summary.files} files, ${summary.hooks} hooks${actions}, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.mjs)`);
+      console.log(`  ${summary.files} files, ${summary.hooks} hooks${actions}, bundle ${(summary.bundleBytes / 1024).toFixed(0)} KiB (dist/charm.cjs)`);
     });
 }
