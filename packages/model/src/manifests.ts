@@ -1,14 +1,72 @@
 import { createHash } from 'node:crypto';
-// One module per kind, not the group indexes: those load every kind's schema, half the
-// cost of opening the model (measured for issue 20).
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
+import { createRequire } from 'node:module';
+// Types only: the modules themselves are loaded at the first render (kubernetesKinds).
+import type * as DeploymentModule from 'kubernetes-models/apps/v1/Deployment';
+import type * as StatefulSetModule from 'kubernetes-models/apps/v1/StatefulSet';
+import type * as ConfigMapModule from 'kubernetes-models/v1/ConfigMap';
+import type * as PersistentVolumeClaimModule from 'kubernetes-models/v1/PersistentVolumeClaim';
+import type * as SecretModule from 'kubernetes-models/v1/Secret';
+import type * as ServiceModule from 'kubernetes-models/v1/Service';
 import { readCharmYaml, stringifyCharmYaml, type PodSpecV3 } from '@charms/manifest';
 import { ModelError } from './model-errors.js';
+
+/** The Kubernetes kinds both renderers build (this file's and sidecar-manifests.ts). */
+export interface KubernetesKinds {
+  readonly Deployment: typeof DeploymentModule.Deployment;
+  readonly StatefulSet: typeof StatefulSetModule.StatefulSet;
+  readonly ConfigMap: typeof ConfigMapModule.ConfigMap;
+  readonly PersistentVolumeClaim: typeof PersistentVolumeClaimModule.PersistentVolumeClaim;
+  readonly Secret: typeof SecretModule.Secret;
+  readonly Service: typeof ServiceModule.Service;
+}
+
+/**
+ * Set to true by the charms command's bundle (packages/cli/build.mjs, esbuild's `define`);
+ * undeclared, and so `typeof` "undefined", everywhere else.
+ */
+declare const CHARMS_CLI_BUNDLE: boolean | undefined;
+
+let kinds: KubernetesKinds | undefined;
+
+/**
+ * The kubernetes-models kinds, loaded at the first call: their schemas (and ajv with
+ * them) were a quarter of opening the model, which most commands do without rendering
+ * anything (issue 20). One module per kind, not the group indexes: those load every
+ * kind's schema. Synchronous, as rendering is: Node's require loads the packages'
+ * CommonJS builds.
+ */
+export function kubernetesKinds(): KubernetesKinds {
+  if (kinds) return kinds;
+  type Modules = [typeof DeploymentModule, typeof StatefulSetModule, typeof ConfigMapModule, typeof PersistentVolumeClaimModule, typeof SecretModule, typeof ServiceModule];
+  let modules: Modules;
+  if (typeof CHARMS_CLI_BUNDLE !== 'undefined') {
+    // In the bundle esbuild replaces each literal require() with the module it bundled
+    // (evaluated at this call, not at the start), where a require made for the bundle's
+    // own file would look for kubernetes-models beside @charms/cli, which does not depend on it.
+    modules = [
+      require('kubernetes-models/apps/v1/Deployment'),
+      require('kubernetes-models/apps/v1/StatefulSet'),
+      require('kubernetes-models/v1/ConfigMap'),
+      require('kubernetes-models/v1/PersistentVolumeClaim'),
+      require('kubernetes-models/v1/Secret'),
+      require('kubernetes-models/v1/Service'),
+    ] as Modules;
+  } else {
+    // ESM has no require: one made for this file resolves the packages as @charms/model's own.
+    const load = createRequire(import.meta.url);
+    modules = [
+      load('kubernetes-models/apps/v1/Deployment'),
+      load('kubernetes-models/apps/v1/StatefulSet'),
+      load('kubernetes-models/v1/ConfigMap'),
+      load('kubernetes-models/v1/PersistentVolumeClaim'),
+      load('kubernetes-models/v1/Secret'),
+      load('kubernetes-models/v1/Service'),
+    ] as Modules;
+  }
+  const [{ Deployment }, { StatefulSet }, { ConfigMap }, { PersistentVolumeClaim }, { Secret }, { Service }] = modules;
+  kinds = { Deployment, StatefulSet, ConfigMap, PersistentVolumeClaim, Secret, Service };
+  return kinds;
+}
 
 /** What Juju would create in Kubernetes for an application's committed pod spec. */
 export interface RenderedManifests {
@@ -38,6 +96,7 @@ export interface RenderInput {
  * @throws ModelError `INVALID_POD_SPEC` naming the object and the schema violation.
  */
 export function renderManifests(input: RenderInput): RenderedManifests {
+  const { Deployment, StatefulSet, ConfigMap, PersistentVolumeClaim, Secret, Service } = kubernetesKinds();
   // Both were checked when the hook set them (pod-spec-set), and committed as they were.
   const spec = { ...(readCharmYaml(input.spec) as PodSpecV3), ...((input.k8sResources ? readCharmYaml(input.k8sResources) : {}) as Partial<PodSpecV3>) };
   const labels = { 'app.kubernetes.io/name': input.app };

@@ -1,11 +1,8 @@
-// One module per kind (manifests.ts says why).
-import { Service } from 'kubernetes-models/v1/Service';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { stringifyCharmYaml } from '@charms/manifest';
 import type { ContainerRecord, StoreRecord } from './model-state.js';
 import { JUJU_VERSION } from './juju-identity.js';
 import { ModelError } from './model-errors.js';
-import type { RenderedManifests } from './manifests.js';
+import { kubernetesKinds, type RenderedManifests } from './manifests.js';
 
 /** A sidecar application's facts the rendering needs. */
 export interface SidecarRenderInput {
@@ -44,6 +41,8 @@ const workloadPort = (index: number) => CHARM_PEBBLE_PORT + 1 + index;
  * @throws ModelError `INVALID_POD_SPEC` naming the object and the violation.
  */
 export function renderSidecarManifests(input: SidecarRenderInput): RenderedManifests {
+  // The same loader as renderManifests: loaded at the first render of either, once.
+  const { StatefulSet, Service } = kubernetesKinds();
   const labels = { 'app.kubernetes.io/name': input.app };
   const selector = { matchLabels: labels };
   const claims = input.stores.filter((store) => store.type === 'filesystem');
