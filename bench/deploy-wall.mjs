@@ -15,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCharm } from '@charms/build';
-// What bin/charms.mjs checks to choose between dist/ and the sources.
-import { buildIsFresh } from '../packages/cli/bin/build-freshness.mjs';
+// What bin/charms.mjs checks to choose between the bundle, dist/ and the sources.
+import { freshBuild } from '../packages/cli/bin/build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_DIST=1: the build in dist/ even where a source is newer (a checkout others are
 // editing), as bin/charms.mjs runs it when the build is fresh.
 const useDist = process.env.BENCH_DIST === '1';
-// BENCH_CHARMS=<file>: another entry of the command (a bundled build, say), run as `node <file>`.
+// BENCH_CHARMS=<file>: another entry of the command (packages/cli/bundle/bin.js, say), run as `node <file>`.
 const charms = process.env.BENCH_CHARMS ?? join(root, 'packages', 'cli', ...(useDist ? ['dist', 'bin.js'] : ['bin', 'charms.mjs']));
 // Loaded before the command: at exit it prints the process's own CPU time on stderr
 // (process.cpuUsage counts this process only, not the children it waited for).
@@ -55,10 +55,11 @@ const built = (await buildCharm({ charmDir: join(root, 'examples', 'minio'), out
 const node = median(Array.from({ length: STARTS }, () => timed(['-e', '0']).ms));
 const start = median(Array.from({ length: STARTS }, () => timed([charms, '--version']).ms));
 const runs = [];
-let ranSources = false;
+// What bin/charms.mjs ran at each deploy ('bundle', 'dist' or undefined: the sources), when it is the entry.
+const ran = new Set();
 for (let i = 0; i < DEPLOYS; i += 1) {
   const model = join(work, `model-${i}`);
-  ranSources ||= !useDist && !buildIsFresh(join(root, 'packages'));
+  if (!useDist && !process.env.BENCH_CHARMS) ran.add(freshBuild(join(root, 'packages'), join(root, 'packages', 'cli', 'bundle', 'bin.js')));
   const { ms, stdout, stderr } = timed(['--import', CPU_REPORT, charms, 'deploy', built, '--model', model, '--resource', IMAGE, '--timings']);
   const timeline = readFileSync(join(model, 'timeline.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   const ended = timeline.filter((entry) => entry.kind === 'commit' || entry.kind === 'discard');
@@ -82,7 +83,9 @@ const model = median(runs.map((r) => r.model));
 const cpu = median(runs.map((r) => r.cpu));
 const ms = (value) => value.toFixed(0);
 console.log(`\nDeploying a built MinIO with the charms command (${DEPLOYS} deploys, median; node -e 0 = ${node.toFixed(1)} ms)`);
-if (ranSources) console.log('note: dist/ is missing or older than src/ somewhere, so the bin ran the sources: run pnpm build first');
+if (ran.has(undefined)) console.log('note: dist/ is missing or older than src/ somewhere, so the bin ran the sources: run pnpm build first');
+if (ran.has('dist')) console.log('note: packages/cli/bundle/ is missing or older than a source, so the bin ran dist/: run pnpm build first');
+if (ran.has('bundle')) console.log('note: the bin ran the bundle (packages/cli/bundle/)');
 if (useDist) console.log('note: BENCH_DIST=1, so packages/cli/dist/bin.js ran, however old the build');
 if (process.env.BENCH_CHARMS) console.log(`note: BENCH_CHARMS, so ${charms} ran`);
 console.table([

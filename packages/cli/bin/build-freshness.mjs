@@ -1,11 +1,25 @@
-// Whether the workspace's builds are current: bin/charms.mjs runs dist/ only then, and
-// the benches say which of the two they measured. Plain JavaScript (it runs before
+// Whether the workspace's builds are current: bin/charms.mjs runs the CLI's bundle or
+// dist/ only then, and the benches say which they measured. Plain JavaScript (it runs before
 // anything can load TypeScript).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** True when each built package under `packagesDir` has its dist/ newer than anything in its src/. */
-export function buildIsFresh(packagesDir) {
+/**
+ * Which build of the charms command is current: 'bundle' when each package's dist/ is
+ * newer than its src/ and `bundleFile` (the CLI's esbuild bundle, made from all the
+ * packages' sources) is newer than every source; 'dist' when only the former holds (the
+ * bundle is missing, or older than a source edited since); undefined when a dist/ is
+ * missing or older than its src/.
+ */
+export function freshBuild(packagesDir, bundleFile) {
+  const newest = newestBuiltSource(packagesDir);
+  if (newest === undefined) return undefined;
+  return existsSync(bundleFile) && statSync(bundleFile).mtimeMs > newest ? 'bundle' : 'dist';
+}
+
+/** The newest modification time in the src/ of the built packages, or undefined when a package's dist/ is missing or older than its src/. */
+function newestBuiltSource(packagesDir) {
+  let newest = 0;
   for (const name of readdirSync(packagesDir)) {
     const dir = join(packagesDir, name);
     const manifestFile = join(dir, 'package.json');
@@ -13,9 +27,11 @@ export function buildIsFresh(packagesDir) {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     if (!manifest.scripts?.build) continue;
     const built = oldestEntry(dir, manifest);
-    if (built === undefined || newestSource(join(dir, 'src')) > built) return false;
+    const source = newestSource(join(dir, 'src'));
+    if (built === undefined || source > built) return undefined;
+    newest = Math.max(newest, source);
   }
-  return true;
+  return newest;
 }
 
 /**

@@ -19,7 +19,7 @@ function out(): string {
   return join(mkdtempSync(join(tmpdir(), 'built-')), 'demo');
 }
 
-// The charms command as users run it: bin/charms.mjs (dist/ when fresh, else the sources).
+// The charms command as users run it: bin/charms.mjs (bundle/ or dist/ when fresh, else the sources).
 const charmsBin = join(repo, 'packages', 'cli', 'bin', 'charms.mjs');
 
 describe('@charms/cli as a module', () => {

@@ -86,12 +86,19 @@ function newest(dir: string): number {
   );
 }
 
-/** A package's dist/ is there and newer than its src/ (what the tarball will hold). */
+/**
+ * A package's dist/ is there and newer than its src/ (what the tarball will hold); for
+ * @charms/cli also its bundle/ (build-bundle.mjs), made from every package's sources, newer
+ * than all of them.
+ */
 function builtAndFresh(dir: string): boolean {
   const dist = join(dir, 'dist');
   if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'index.d.ts'))) return false;
   const outputs = readdirSync(dist).filter((file) => file.endsWith('.js'));
-  return Math.min(...outputs.map((file) => statSync(join(dist, file)).mtimeMs)) > newest(join(dir, 'src'));
+  if (Math.min(...outputs.map((file) => statSync(join(dist, file)).mtimeMs)) <= newest(join(dir, 'src'))) return false;
+  if (dir !== join(repo, 'packages', 'cli')) return true;
+  const bundle = join(dir, 'bundle', 'bin.js');
+  return existsSync(bundle) && statSync(bundle).mtimeMs > Math.max(...PACKAGES.map((name) => newest(join(repo, 'packages', name, 'src'))));
 }
 
 beforeAll(async () => {
@@ -163,6 +170,8 @@ describe('a charm in its own repository, with the @charms packages installed fro
     for (const layer of PACKAGES.filter((name) => name.startsWith('layer-'))) {
       expect(existsSync(join(project, 'node_modules', '@charms', layer, 'layer.yaml')), `@charms/${layer}/layer.yaml`).toBe(true);
     }
+    // The command's bundle, which bin/charms.mjs runs when it is there (the steps below run it).
+    expect(existsSync(join(project, 'node_modules', '@charms', 'cli', 'bundle', 'bin.js'))).toBe(true);
   });
 
   it('charms init writes a project whose @charms packages are pinned to the version of the command', () => {
