@@ -7,7 +7,7 @@
 // Made from the sources (the `source` export condition), not from the other packages'
 // dist/: tsup has turned their require() calls into a helper esbuild cannot follow, and
 // @charms/model's kubernetesKinds relies on esbuild bundling its literal require() calls.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -64,9 +64,13 @@ const result = await build({
   logLevel: 'warning',
 });
 
-// The chunks of earlier builds have other hashed names: remove them once this build's
-// files are written (bin.js, the entry, was overwritten in place, never missing).
+// The chunks of earlier builds have other hashed names. A charms process started before
+// this build imports its commands' chunks when they run, so they stay for an hour after
+// their build wrote them, then the next build removes them (bin.js, the entry, is
+// overwritten in place, never missing).
+const KEEP_STALE_MS = 60 * 60 * 1000;
 const written = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)));
 for (const name of readdirSync(outDir)) {
-  if (!written.has(name)) rmSync(join(outDir, name), { force: true });
+  const file = join(outDir, name);
+  if (!written.has(name) && Date.now() - statSync(file).mtimeMs > KEEP_STALE_MS) rmSync(file, { force: true });
 }
