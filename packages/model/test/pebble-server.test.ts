@@ -15,9 +15,11 @@ import { temporaryFolders } from './helpers/temp-folders.js';
 
 const folder = temporaryFolders('pebble');
 const servers: PebbleServer[] = [];
+// Closing stops each server's services, waiting out Pebble's kill delay (5 s) for one that
+// ignores SIGTERM: on a busy machine that passes vitest's default 10 s.
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+}, 30_000);
 
 async function pebble(runWorkloads = false): Promise<PebbleServer> {
   const dir = folder();
