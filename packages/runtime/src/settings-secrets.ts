@@ -28,37 +28,30 @@ export function noteSettingsSecrets(tools: HookTools, note: NoteSettingsSecrets)
   return new Proxy(tools, {
     get(target, property) {
       if (property === NOTE) return note;
-      if (property === 'relationGet') {
-        return async (...args: Parameters<HookTools['relationGet']>) => {
-          const bag = await target.relationGet(...args);
-          note(bag);
-          return bag;
-        };
-      }
-      if (property === 'relationSet') {
-        return (...args: Parameters<HookTools['relationSet']>) => {
-          note(args[0]);
-          return target.relationSet(...args);
-        };
-      }
-      if (property === 'leaderGet') {
-        return async () => {
-          const bag = await target.leaderGet();
-          note(bag);
-          return bag;
-        };
-      }
-      if (property === 'leaderSet') {
-        return (...args: Parameters<HookTools['leaderSet']>) => {
-          note(args[0]);
-          return target.leaderSet(...args);
-        };
-      }
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...a: unknown[]) => unknown).bind(target);
+      if (SETTINGS_READS.has(property)) {
+        return async (...args: unknown[]) => {
+          const bag = (await method(...args)) as Record<string, unknown>;
+          note(bag);
+          return bag;
+        };
+      }
+      if (SETTINGS_WRITES.has(property)) {
+        return (...args: unknown[]) => {
+          note(args[0] as Record<string, unknown>);
+          return method(...args);
+        };
+      }
+      return method;
     },
   });
 }
+
+/** The tools that answer a settings bag, and those that are given one as their first argument. */
+const SETTINGS_READS: ReadonlySet<PropertyKey> = new Set<keyof HookTools>(['relationGet', 'leaderGet']);
+const SETTINGS_WRITES: ReadonlySet<PropertyKey> = new Set<keyof HookTools>(['relationSet', 'leaderSet']);
 
 /** The note of tools made by {@link noteSettingsSecrets}; undefined for any other tools (an Endpoint a test makes over in-memory tools). */
 export function settingsSecretsNote(tools: HookTools): NoteSettingsSecrets | undefined {
