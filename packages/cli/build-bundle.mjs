@@ -7,7 +7,7 @@
 // Made from the sources (the `source` export condition), not from the other packages'
 // dist/: tsup has turned their require() calls into a helper esbuild cannot follow, and
 // @charms/model's kubernetesKinds relies on esbuild bundling its literal require() calls.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -35,8 +35,10 @@ const external = [
   // Optional native add-ons ws tries and does without.
   'bufferutil',
   'utf-8-validate',
-  // Never installed for a user: tests and the graph's browser checks load them.
-  ...Object.keys(manifest.devDependencies ?? {}),
+  // Never installed for a user: tests and the graph's browser checks load them. A
+  // devDependency here that a bundled package depends on (ws and yauzl are @charms/model's)
+  // is bundled with it: a user's install need not have a copy that bundle/ can find.
+  ...Object.keys(manifest.devDependencies ?? {}).filter((name) => !workspaceDependencies().has(name)),
   ...Object.keys(manifest.peerDependencies ?? {}),
 ];
 
@@ -68,9 +70,35 @@ const result = await build({
 // this build imports its commands' chunks when they run, so they stay for an hour after
 // their build wrote them, then the next build removes them (bin.js, the entry, is
 // overwritten in place, never missing).
+// The hour counts from the build that stopped writing a file, kept in .stale.json: a chunk
+// written long ago may be the one a command started a minute ago still needs.
 const KEEP_STALE_MS = 60 * 60 * 1000;
+const STALE_FILE = join(outDir, '.stale.json');
 const written = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)));
+let staleSince = {};
+try {
+  staleSince = JSON.parse(readFileSync(STALE_FILE, 'utf8'));
+} catch {
+  // None yet, or damaged: every file no build wrote now is stale from now.
+}
+const now = Date.now();
+const stillStale = {};
 for (const name of readdirSync(outDir)) {
-  const file = join(outDir, name);
-  if (!written.has(name) && Date.now() - statSync(file).mtimeMs > KEEP_STALE_MS) rmSync(file, { force: true });
+  if (written.has(name) || name === '.stale.json') continue;
+  const since = typeof staleSince[name] === 'number' ? staleSince[name] : now;
+  if (now - since > KEEP_STALE_MS) rmSync(join(outDir, name), { force: true });
+  else stillStale[name] = since;
+}
+writeFileSync(STALE_FILE, `${JSON.stringify(stillStale)}\n`);
+
+/** The dependencies of the workspace's packages, which the bundle takes in with them. */
+function workspaceDependencies() {
+  const packagesDir = dirname(packageDir);
+  const names = new Set();
+  for (const name of readdirSync(packagesDir)) {
+    const file = join(packagesDir, name, 'package.json');
+    if (!existsSync(file)) continue;
+    for (const dependency of Object.keys(JSON.parse(readFileSync(file, 'utf8')).dependencies ?? {})) names.add(dependency);
+  }
+  return names;
 }

@@ -32,7 +32,7 @@ export function checkOutput(outDir: string, force: boolean): BuildManifest | und
   if (!existsSync(outDir)) return undefined;
   const manifestPath = join(outDir, MANIFEST_FILE);
   // The code cache hooks write beside the bundle (start-script.ts) is theirs, not an edit.
-  const present = listFiles(outDir, outDir).filter((path) => path !== `dist/${CODE_CACHE_FILE}`);
+  const present = listFiles(outDir, outDir).filter((path) => !path.startsWith(`dist/${CODE_CACHE_FILE}`));
   if (!existsSync(manifestPath)) {
     if (present.length === 0 || force) return undefined;
     throw new BuildError('OUTPUT_MODIFIED', `${outDir} is not empty and was not written by charms build (no ${MANIFEST_FILE}). Choose another -o, or pass --force to write into it.`);

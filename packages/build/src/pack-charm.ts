@@ -61,7 +61,7 @@ export async function packCharm(options: PackOptions): Promise<PackSummary> {
   options.onStep?.('zipping');
   const zip = new yazl.ZipFile();
   // A code cache a hook wrote in this folder belongs to the Node that ran it: each unit makes its own.
-  const paths = listFiles(builtDir, builtDir).filter((path) => path !== MANIFEST_FILE && path !== `dist/${CODE_CACHE_FILE}` && !extra.has(path));
+  const paths = listFiles(builtDir, builtDir).filter((path) => path !== MANIFEST_FILE && !path.startsWith(`dist/${CODE_CACHE_FILE}`) && !extra.has(path));
   for (const path of paths) {
     const mode = statSync(join(builtDir, path)).mode & 0o111 ? 0o755 : 0o644;
     zip.addBuffer(readFileSync(join(builtDir, path)), path, { mtime: ENTRY_TIME, mode: 0o100000 | mode });

@@ -63,7 +63,7 @@ if (process.sourceMapsEnabled) {
   const { Script } = require('node:vm');
   const { createRequire } = require('node:module');
   const cacheFile = join(__dirname, ${JSON.stringify(CODE_CACHE_FILE)});
-  const key = \`charms-code-cache \${BUILD_ID} \${process.version} \${process.arch}\n\`;
+  const key = \`charms-code-cache \${BUILD_ID} \${process.version} v8-\${process.versions.v8} \${process.arch}\n\`;
   /** Each file's cache from the file: its size and modification time, and the V8 data. */
   const cached = new Map();
   /** The hooks and actions (JUJU_DISPATCH_PATH) whose functions the cache holds. */
@@ -127,13 +127,19 @@ if (process.sourceMapsEnabled) {
     process.once('exit', () => {
       if (!recompiled && !newHook) return;
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
+      let out;
       try {
-        const entries = compiled.map(({ name, size, mtimeMs, script }) => [name, size, mtimeMs, script.createCachedData()]);
-        const fresh = new Set(compiled.map(({ name }) => name));
-        for (const [name, { size, mtimeMs, bytes }] of cached) if (!fresh.has(name)) entries.push([name, size, mtimeMs, bytes]);
-        const index = JSON.stringify({ ran: recompiled ? [dispatchPath] : [...ran, dispatchPath], files: entries.map(([name, size, mtimeMs, bytes]) => [name, size, mtimeMs, bytes.length]) });
-        const out = openSync(temporary, 'w', 0o644);
+        // Opened first: in a charm folder this hook cannot write to, no cache data is made.
+        out = openSync(temporary, 'w', 0o644);
+      } catch {
+        return;
+      }
+      try {
         try {
+          const entries = compiled.map(({ name, size, mtimeMs, script }) => [name, size, mtimeMs, script.createCachedData()]);
+          const fresh = new Set(compiled.map(({ name }) => name));
+          for (const [name, { size, mtimeMs, bytes }] of cached) if (!fresh.has(name)) entries.push([name, size, mtimeMs, bytes]);
+          const index = JSON.stringify({ ran: recompiled ? [dispatchPath] : [...ran, dispatchPath], files: entries.map(([name, size, mtimeMs, bytes]) => [name, size, mtimeMs, bytes.length]) });
           writeFileSync(out, Buffer.concat([Buffer.from(\`\${key}\${index}\\n\`, 'latin1'), ...entries.map(([, , , bytes]) => bytes)]));
           fsyncSync(out);
         } finally {
@@ -141,7 +147,7 @@ if (process.sourceMapsEnabled) {
         }
         renameSync(temporary, cacheFile);
       } catch {
-        // A charm folder this hook cannot write to: the next hook compiles the files too.
+        // A full disk, or the folder gone: the next hook compiles the files too.
         try {
           rmSync(temporary, { force: true });
         } catch {

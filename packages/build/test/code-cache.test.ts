@@ -67,7 +67,7 @@ describe('the code cache of a built charm', () => {
   it('the first hook writes it for every file it loaded, naming the build, this Node and each file; the next hooks use it as it is', async () => {
     const dist = distFolder();
     expect(await start(dist)).toBe(OUTPUT);
-    expect(cacheKey(dist)).toBe(`charms-code-cache 0123456789abcdef ${process.version} ${process.arch}`);
+    expect(cacheKey(dist)).toBe(`charms-code-cache 0123456789abcdef ${process.version} v8-${process.versions.v8} ${process.arch}`);
     expect(cacheIndex(dist)).toEqual([fileEntry(dist, BUNDLE_FILE), fileEntry(dist, 'chunks/part.cjs')]);
     const written = readFileSync(cachePath(dist));
     const writtenAt = statSync(cachePath(dist)).mtimeMs;

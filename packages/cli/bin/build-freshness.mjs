@@ -14,7 +14,15 @@ import { join } from 'node:path';
 export function freshBuild(packagesDir, bundleFile) {
   const newest = newestBuiltSource(packagesDir);
   if (newest === undefined) return undefined;
-  return existsSync(bundleFile) && statSync(bundleFile).mtimeMs > newest ? 'bundle' : 'dist';
+  // The bundle also holds the third-party packages the lockfile pins, and is made by
+  // build-bundle.mjs: a change to either makes it stale too.
+  const inputs = [join(packagesDir, '..', 'pnpm-lock.yaml'), join(packagesDir, 'cli', 'build-bundle.mjs')].map(modified);
+  return existsSync(bundleFile) && statSync(bundleFile).mtimeMs > Math.max(newest, ...inputs) ? 'bundle' : 'dist';
+}
+
+/** A file's modification time, 0 when it is not there. */
+function modified(file) {
+  return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 
 /** The newest modification time in the src/ of the built packages, or undefined when a package's dist/ is missing or older than its src/. */
