@@ -8,5 +8,5 @@ export { isKubernetesCharm, isSidecarCharm, endpoints } from './metadata-queries
 export { configValueFits, effectiveConfig } from './config-value.js';
 export type { OptionDefault } from './config-value.js';
 export { nameProblem } from './names.js';
-export { isSecretSetting } from './secret-names.js';
+export { isSecretSetting, secretForms } from './secret-names.js';
 export type { NameKind } from './names.js';

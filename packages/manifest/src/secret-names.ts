@@ -57,3 +57,24 @@ function nameWords(name: string): string[] {
     .split(/[^a-z0-9]+/)
     .filter((word) => word !== '');
 }
+
+/** Words that mean nothing alone: a setting under a secret key that holds one is not masked, or every line would lose them. */
+const PLAIN_WORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'none', 'yes', 'no']);
+
+/**
+ * The texts to hide for one secret value, as the runtime and the local model both mask
+ * them: the value (a string, or a number as text) when it has 3 characters or more and
+ * is not a plain word (`true`, `null`…); each line of a value of several lines (a PEM key
+ * logged line by line, or masked a line at a time in a hook's output) that has 8
+ * characters or more; and the value as it reads inside JSON text, when escaping changes it.
+ * @example secretForms('pa"ss\nword-line-2') // ['pa"ss\nword-line-2', 'word-line-2', 'pa\\"ss\\nword-line-2']
+ */
+export function secretForms(value: unknown): string[] {
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+  if (text === undefined || text.length < 3 || PLAIN_WORDS.has(text.trim().toLowerCase())) return [];
+  const forms = new Set([text]);
+  if (/[\r\n]/.test(text)) for (const line of text.split(/\r?\n/)) if (line.trim().length >= 8) forms.add(line.trim());
+  const escaped = JSON.stringify(text).slice(1, -1);
+  if (escaped !== text) forms.add(escaped);
+  return [...forms];
+}

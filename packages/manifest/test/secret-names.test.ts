@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretSetting } from '@charms/manifest/queries';
+import { isSecretSetting, secretForms } from '@charms/manifest/queries';
 
 // One rule for the runtime's masking of juju-log lines and the local model's masking of a
 // hook's output (issue 20): these tables are what both mean by a secret option or key.
@@ -80,5 +80,24 @@ describe('isSecretSetting', () => {
     ['', undefined],
   ])('%s (type %s) is not secret', (name, type) => {
     expect(isSecretSetting(name, type)).toBe(false);
+  });
+});
+
+describe('secretForms: the texts hidden for one secret value', () => {
+  it('hides the value, each long line of a value of several lines, and its JSON-escaped text', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    expect(secretForms(pem)).toEqual([
+      pem,
+      '-----BEGIN PRIVATE KEY-----',
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+      '-----END PRIVATE KEY-----',
+      pem.replaceAll('\n', '\\n'),
+    ]);
+    expect(secretForms('pa"ss')).toEqual(['pa"ss', 'pa\\"ss']);
+    expect(secretForms(31337)).toEqual(['31337']);
+  });
+
+  it('hides nothing for short values, plain words and what is neither a string nor a number', () => {
+    for (const value of ['ab', 'true', 'False', 'null', 'yes', true, undefined, { pw: 'x' }]) expect(secretForms(value)).toEqual([]);
   });
 });

@@ -79,6 +79,8 @@ export class HookRunner {
   readonly #agentSocket: string;
   /** The socket's listener once it serves; undefined when it could not be opened (callers fall back to the shims). */
   readonly #listening: Promise<JujucListener | undefined>;
+  /** Whether the socket serves: when it could not be opened, hooks are not told of it and their tools run as processes (the shims). */
+  #socketServed = false;
 
   private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
     this.#store = store;
@@ -151,7 +153,7 @@ export class HookRunner {
     const output = action ? { stdout: '', stderr: '' } : undefined;
     // The answer FIFOs its tool calls will take (the last hook's, swept when it closed, made again).
     this.#shims.fill(this.#store.file('run'), ANSWER_POOL_SIZE);
-    await this.#listening;
+    this.#socketServed = (await this.#listening) !== undefined;
     const exitCode = await this.#spawnDispatch(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output, debug);
     if (debug) this.#debugged.add(unit.name);
     const ms = round(performance.now() - started);
@@ -273,8 +275,7 @@ export class HookRunner {
       JUJU_DISPATCH_PATH: action ? `actions/${action.name}` : `hooks/${event.hook}`,
       JUJU_HOOK_NAME: action ? '' : event.hook,
       ...(action ? { JUJU_ACTION_NAME: action.name, JUJU_ACTION_UUID: action.id, JUJU_ACTION_TAG: `action-${action.id}` } : {}),
-      JUJU_AGENT_SOCKET_ADDRESS: this.#agentSocket,
-      JUJU_AGENT_SOCKET_NETWORK: 'unix',
+      ...(this.#socketServed ? { JUJU_AGENT_SOCKET_ADDRESS: this.#agentSocket, JUJU_AGENT_SOCKET_NETWORK: 'unix' } : {}),
       JUJU_API_ADDRESSES: '127.0.0.1:17070',
       JUJU_MACHINE_ID: '',
       JUJU_PRINCIPAL_UNIT: '',
@@ -386,7 +387,12 @@ function round(ms: number): number {
  * bytes an abstract socket name may have.
  */
 function agentSocketAddress(dir: string): string {
-  const address = `@${dir}/run/agent.${process.pid}.socket`;
+  // The runner's number too: a process may open two runners on one model, one after the other.
+  const name = `${process.pid}-${(runnersOpened += 1)}`;
+  const address = `@${dir}/run/agent.${name}.socket`;
   if (Buffer.byteLength(address) <= 107) return address;
-  return `@charms-agent-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.${process.pid}.socket`;
+  return `@charms-agent-${createHash('sha256').update(dir).digest('hex').slice(0, 16)}.${name}.socket`;
 }
+
+/** Hook runners this process has opened. */
+let runnersOpened = 0;

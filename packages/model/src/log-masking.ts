@@ -3,7 +3,7 @@
  * secret must read `***` as it does in what the runtime logs through `juju-log`.
  */
 import { effectiveConfig, type CharmConfigYaml } from '@charms/manifest';
-import { isSecretSetting } from '@charms/manifest/queries';
+import { isSecretSetting, secretForms } from '@charms/manifest/queries';
 import type { ModelRecord, PendingChanges } from './model-state.js';
 
 /**
@@ -21,15 +21,16 @@ export function isSecretName(name: string): boolean {
  * values its `juju-log` lines hide), relation and leader settings under such keys (which
  * the runtime masks too), registry passwords of resources, and every state-set value (the
  * runtime's unit state, which it never logs; the timeline keeps state-set and leader-set
- * arguments as `key=***`), committed or still `pending` in the running hook. Values
- * shorter than 3 characters are left out: masking them would mangle ordinary words and
- * hide nothing.
+ * arguments as `key=***`), committed or still `pending` in the running hook, each in the
+ * forms of `secretForms` (its lines, its JSON-escaped text). Values shorter than 3
+ * characters and plain words (`true`, `null`…) are left out: masking them would mangle
+ * ordinary words and hide nothing.
  */
 export function secretValues(model: Readonly<ModelRecord>, configYamls: Readonly<Record<string, CharmConfigYaml | undefined>> = {}, pending?: PendingChanges): string[] {
   const values = new Set<string>();
+  // The forms the runtime's Redactor hides too (secretForms: the value, its lines, its JSON-escaped text).
   const add = (value: unknown) => {
-    const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-    if (text.length >= 3) values.add(text);
+    for (const form of secretForms(value)) values.add(form);
   };
   // A config value as the runtime's Redactor takes it: a string, or a number as text (never
   // `true`/`false`, which would mask those words in every line).

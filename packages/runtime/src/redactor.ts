@@ -1,4 +1,4 @@
-import { isSecretSetting } from '@charms/manifest/queries';
+import { isSecretSetting, secretForms } from '@charms/manifest/queries';
 import { pythonJsonLoads } from './python-json.js';
 
 /**
@@ -10,10 +10,12 @@ import { pythonJsonLoads } from './python-json.js';
 export class Redactor {
   readonly #secrets = new Set<string>();
 
-  /** Tracks a string, or a number as its text (a secret option may be an `int`); anything else is ignored. */
+  /**
+   * Tracks a string, or a number as its text (a secret option may be an `int`), in the
+   * forms `secretForms` gives (its lines, its JSON-escaped text); anything else is ignored.
+   */
   add(secret: unknown): void {
-    const text = typeof secret === 'string' ? secret : typeof secret === 'number' ? String(secret) : undefined;
-    if (text !== undefined && text.length >= 3) this.#secrets.add(text);
+    for (const form of secretForms(secret)) this.#secrets.add(form);
   }
 
   /**
