@@ -2,17 +2,18 @@
  * The model's folder: the lock, `model.json` (written atomically), the log and the
  * timeline, each application's charm and manifests, each unit's folder.
  */
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { loadConfigYaml, loadMetadata, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
-import lockfile from 'proper-lockfile';
-import { renderManifests, type RenderedManifests, type RenderInput } from './manifests.js';
+import type { CharmConfigYaml, CharmMetadata } from '@charms/manifest';
+import { lockHolder, takeModelLock, type LockHolder, type LockOptions } from './model-lock.js';
+import { CharmFileCache } from './charm-file-cache.js';
+import type { RenderedManifests } from './manifests.js';
 import { ModelError } from './model-errors.js';
 import { checkModelRecord } from './model-record-schema.js';
 import { emptyModel, type AppRecord, type ModelRecord } from './model-state.js';
 import { replaceFile } from '@charms/hooktools/internal';
 import { endsWithNewline } from './durable-files.js';
-import { endGroup, isAlive, thisProcess, type ProcessIdentity } from './process-groups.js';
+import { endGroup, isAlive, type ProcessIdentity } from './process-groups.js';
 import { endLeftovers, PROCESS_RECORD } from './pebble-leftovers.js';
 
 /** One line of `charms log`: what the charm logged (juju-log, stdout, stderr). */
@@ -46,15 +47,7 @@ export interface TimelineEntry {
   readonly ms?: number;
 }
 
-/** Who holds the model's lock: written beside it (`model.lock.holder`) once it is taken. */
-export interface LockHolder extends ProcessIdentity {
-  /** The holder's command line (`charms config minio …`). */
-  readonly command: string;
-  /** When it took the lock (real time, ISO). */
-  readonly since: string;
-  /** The inode of the lock folder it made: a lock taken over from it is another folder. */
-  readonly ino?: number;
-}
+export type { LockHolder } from './model-lock.js';
 
 /**
  * A hook that is running, recorded before it may start (`run/hook.<pgid>.json`): the
@@ -71,11 +64,7 @@ export interface HookRecord {
   readonly owner: ProcessIdentity;
 }
 
-export interface ModelStoreOptions {
-  /** Told once when the lock is held by another process and this one waits; by default a line on stderr. */
-  readonly onWait?: (holder: LockHolder | undefined) => void;
-  /** How long to wait for the lock before giving up (ms; default 120000). */
-  readonly lockTimeout?: number;
+export interface ModelStoreOptions extends LockOptions {
   /** Told of a damaged line skipped in log.jsonl or timeline.jsonl; by default a line on stderr. */
   readonly onWarning?: (message: string) => void;
 }
@@ -99,15 +88,8 @@ export class ModelStore {
    * settles with nothing left to change saves the record it saved after its last hook).
    */
   #written: { readonly text: string; readonly durable: boolean } | undefined;
-  /**
-   * Charm files as parsed (metadata.yaml, config.yaml), by path, with the file's identity
-   * when it was read: a deploy reads its charm's metadata for the pod-spec-set check, the
-   * commit's manifests and the status; a file is parsed again only when it changed (an
-   * upgrade replaces it). Callers only read what they are given.
-   */
-  readonly #parsed = new Map<string, { readonly identity: string; readonly value: unknown }>();
-  /** The last successful `render`, with what it was made from. */
-  #lastRender: { readonly metadata: CharmMetadata; readonly input: RenderInput; readonly rendered: RenderedManifests } | undefined;
+  /** The charm files as parsed and the last pod spec rendering, while the files stay the same. */
+  readonly #charmFiles = new CharmFileCache();
 
   constructor(dir: string, options: ModelStoreOptions = {}) {
     this.dir = resolve(dir);
@@ -139,92 +121,27 @@ export class ModelStore {
   }
 
   /**
-   * Takes the model's lock: one process at a time changes the model. While another
-   * process holds it, this one says so once (`onWait`) and waits; a lock whose holder has
-   * died is taken over at once. Once taken, hooks left running by a command that died
-   * are ended (`recoverHooks`).
+   * Takes the model's lock (model-lock.ts): one process at a time changes the model. Once
+   * taken, hooks left running by a command that died are ended (`recoverHooks`).
    * @throws ModelError `MODEL_LOCKED` after `lockTimeout`, naming the holder (pid, command, age).
    */
   async lock(): Promise<() => Promise<void>> {
-    const lockPath = this.file('model.lock');
-    const timeout = this.#options.lockTimeout ?? 120_000;
-    const started = Date.now();
-    let told = false;
-    let release: () => Promise<void>;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        release = await lockfile.lock(this.dir, { lockfilePath: lockPath, retries: 0 });
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-      }
-      const holder = this.lockHolder();
-      if (holder && !isAlive(holder) && this.#takeOver(holder)) continue;
-      if (Date.now() - started >= timeout) {
-        throw new ModelError('MODEL_LOCKED', `the model ${this.dir} is locked by ${describeHolder(holder)}; waited ${Math.round((Date.now() - started) / 1000)} s. Wait for that command to finish, or stop it.`);
-      }
-      if (!told) {
-        told = true;
-        (this.#options.onWait ?? ((h) => process.stderr.write(`waiting for the model lock, held by ${describeHolder(h)}\n`)))(holder);
-      }
-      await new Promise((done) => setTimeout(done, Math.min(50 * 2 ** Math.min(attempt, 4), 500)));
-    }
-    let ino: number | undefined;
-    try {
-      ino = statSync(lockPath).ino;
-    } catch {
-      ino = undefined;
-    }
+    const release = await takeModelLock(this.dir, this.#options);
     this.#whole.clear();
     // Another command may have written model.json since this store last did.
     this.#written = undefined;
-    replaceFile(this.file('model.lock.holder'), JSON.stringify({ ...thisProcess(), command: commandLine(), since: new Date().toISOString(), ...(ino ? { ino } : {}) } satisfies LockHolder));
     try {
       await this.recoverHooks();
     } catch (error) {
       await release();
       throw error;
     }
-    return async () => {
-      rmSync(this.file('model.lock.holder'), { force: true });
-      await release();
-    };
+    return release;
   }
 
   /** Who holds the lock (as it wrote when it took it), or undefined. */
   lockHolder(): LockHolder | undefined {
-    try {
-      return JSON.parse(readFileSync(this.file('model.lock.holder'), 'utf8')) as LockHolder;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * Removes the lock of a dead holder, unless another process took it meanwhile: the lock
-   * folder is first renamed aside (atomic), then checked to be the dead holder's by its inode.
-   */
-  #takeOver(holder: LockHolder): boolean {
-    const lockPath = this.file('model.lock');
-    const aside = this.file(`model.lock.stale.${process.pid}`);
-    try {
-      if (holder.ino !== undefined && statSync(lockPath).ino !== holder.ino) return false;
-      renameSync(lockPath, aside);
-    } catch {
-      return false;
-    }
-    if (holder.ino !== undefined && statSync(aside).ino !== holder.ino) {
-      // Another process's lock, taken between the check and the rename: give it back.
-      try {
-        renameSync(aside, lockPath);
-      } catch {
-        rmdirSync(aside);
-      }
-      return false;
-    }
-    rmSync(aside, { recursive: true, force: true });
-    if (JSON.stringify(this.lockHolder()) === JSON.stringify(holder)) rmSync(this.file('model.lock.holder'), { force: true });
-    return true;
+    return lockHolder(this.dir);
   }
 
   /** Records a hook before it may start; see `HookRecord`. */
@@ -362,40 +279,16 @@ export class ModelStore {
   }
 
   metadata(app: AppRecord): CharmMetadata {
-    return this.#parse(this.file(app.charmDir, 'metadata.yaml'), () => loadMetadata(this.file(app.charmDir)));
+    return this.#charmFiles.metadata(this.file(app.charmDir));
   }
 
   configYaml(app: AppRecord): CharmConfigYaml | undefined {
-    return this.#parse(this.file(app.charmDir, 'config.yaml'), () => loadConfigYaml(this.file(app.charmDir)));
+    return this.#charmFiles.configYaml(this.file(app.charmDir));
   }
 
-  /** The file at `path` as `parse` reads it, parsed again only when the file changed (`#parsed`). */
-  #parse<T>(path: string, parse: () => T): T {
-    const found = statSync(path, { throwIfNoEntry: false });
-    const identity = found ? `${found.dev}:${found.ino}:${found.size}:${found.mtimeMs}:${found.ctimeMs}` : 'missing';
-    const known = this.#parsed.get(path);
-    if (known?.identity === identity) return known.value as T;
-    const value = parse();
-    this.#parsed.set(path, { identity, value });
-    return value;
-  }
-
-  /**
-   * Renders a pod spec for `app` at its scale, with its charm's storage and deployment type.
-   * The last rendering is kept: the commit writes the manifests of the spec pod-spec-set
-   * has just checked, from the same inputs.
-   */
+  /** Renders a pod spec for `app` at its scale; the last rendering is kept for the commit (charm-file-cache.ts). */
   render(app: AppRecord, spec: string, k8sResources: string | undefined): RenderedManifests {
-    const metadata = this.metadata(app) as CharmMetadata & { storage?: Record<string, { type?: string; location?: string; 'minimum-size'?: string }> };
-    const input = { app: app.name, scale: app.units.length, spec, k8sResources, storage: metadata.storage, deploymentType: metadata.deployment?.type };
-    const last = this.#lastRender;
-    // The same metadata object is the same parse of an unchanged file (#parse).
-    if (last && last.metadata === metadata && last.input.app === input.app && last.input.scale === input.scale && last.input.spec === spec && last.input.k8sResources === k8sResources) {
-      return last.rendered;
-    }
-    const rendered = renderManifests(input);
-    this.#lastRender = { metadata, input, rendered };
-    return rendered;
+    return this.#charmFiles.render(app.name, app.units.length, this.file(app.charmDir), spec, k8sResources);
   }
 
   /** Writes the committed spec's manifests; pod-spec-set checked that it renders. */
@@ -432,16 +325,4 @@ export class ModelStore {
 function pebbleProcessRecords(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((path) => basename(path) === PROCESS_RECORD).map((path) => join(dir, path));
-}
-
-function describeHolder(holder: LockHolder | undefined): string {
-  if (!holder) return 'another process (it has not said which)';
-  const age = Math.max(0, Math.round((Date.now() - Date.parse(holder.since)) / 1000));
-  return `pid ${holder.pid} (${holder.command}) for ${age} s`;
-}
-
-/** The program and its first argument (`charms.mjs config`): later arguments may hold secrets. */
-function commandLine(): string {
-  const [, script, first] = process.argv;
-  return [script ? basename(script) : basename(process.argv0), ...(first && !first.includes('=') ? [first.slice(0, 40)] : [])].join(' ');
 }
