@@ -24,7 +24,7 @@ export function buildId(bundleText: string): string {
  * reasons: docs/explanation/build-and-pack-load.md.
  *
  * The cache is one file, `dist/.v8-code-cache`: a first line naming the build (`id`) and
- * this Node (version, architecture), a second line with the hooks whose functions it holds
+ * this Node (version, V8 version, architecture), a second line with the hooks whose functions it holds
  * (by `JUJU_DISPATCH_PATH`) and each bundle file's entry (the file's path, size and
  * modification time), then the caches. A hook writes it again as its process exits when
  * it compiled a file without a cache it could use (the first hook, or the first to load a

@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
-import { endpoints, type CharmConfigYaml, type CharmMetadata } from '@charms/manifest';
+import { endpoints } from '@charms/manifest';
 import { pathInside } from '@charms/manifest/internal';
 import { noChanges, type JujucAction } from '@charms/hooktools/jujuc';
 import { listenJujuc, type JujucListener } from '@charms/hooktools/internal';
@@ -186,18 +186,8 @@ export class HookRunner {
     return this.#reaperProcess;
   }
 
-  /** `app`'s metadata.yaml; the store parses it again only when the file changed (an upgrade replaces it). */
-  #metadata(app: AppRecord): CharmMetadata {
-    return this.#store.metadata(app);
-  }
-
-  /** `app`'s config.yaml (undefined when it has none), as the store keeps it parsed. */
-  #configYaml(app: AppRecord): CharmConfigYaml | undefined {
-    return this.#store.configYaml(app);
-  }
-
   #context(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, pending: PendingChanges, leaderSet: () => void, action?: JujucAction): ToolContext {
-    const metadata = this.#metadata(app);
+    const metadata = this.#store.metadata(app);
     return {
       ...(action ? { action } : {}),
       modelDir: this.#store.dir,
@@ -206,7 +196,7 @@ export class HookRunner {
       unit,
       event,
       pending,
-      configYaml: this.#configYaml(app),
+      configYaml: this.#store.configYaml(app),
       metadata: { resources: metadata.resources, endpoints: endpoints(metadata).map((e) => e.name) },
       now: () => modelTime(model),
       writeResource: (name, content) => {
@@ -326,7 +316,7 @@ export class HookRunner {
       }
       // Juju logs a hook's stdout at DEBUG and its stderr at WARNING; secrets are masked as
       // the runtime masks what it logs (the values are looked up again as the hook changes them).
-      const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#configYaml(a)]));
+      const configYamls = Object.fromEntries(Object.values(model.apps).map((a) => [a.name, this.#store.configYaml(a)]));
       const logLine = (level: string, line: string): void => {
         if (!line.trim()) return;
         this.#log(model, unit.name, event.hook, level, maskSecrets(line, secretValues(model, configYamls, pending)));
