@@ -19,7 +19,7 @@ export async function readImageFile(path: string): Promise<Record<string, unknow
   const text = await readFile(path, 'utf8');
   // The YAML reader loads on first use: only hooks that fetch a resource need it. YAML
   // 1.1, as the original layer's PyYAML read it.
-  const { readCharmYaml } = await import('@charms/manifest');
+  const { readCharmYaml } = await import('@charms/manifest/yaml');
   let data: unknown;
   try {
     data = readCharmYaml(text);
