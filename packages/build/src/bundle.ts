@@ -168,6 +168,9 @@ export async function bundleCharm(charmDir: string, modules: readonly EntryModul
       sourcesContent: false,
       legalComments: 'none',
       logLevel: 'silent',
+      // The entry hands main the files: the runtime's reader of the YAML files, and the
+      // schemas it would load, are left out (the runtime's charm-files.ts says why).
+      ...(isJsonSafe(charmFiles) ? { define: { CHARMS_BUNDLE_CARRIES_FILES: 'true' } } : {}),
     });
     converted = await commonJsFiles(result.outputFiles, outdir);
   } catch (error) {

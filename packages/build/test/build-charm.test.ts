@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BuildError, buildCharm, configTypes } from '@charms/build';
@@ -118,6 +118,10 @@ describe('charms build', { timeout: TIMEOUT }, () => {
 
   it('bakes the checked files into the bundle, unless JSON would change a value', async () => {
     expect(readFileSync(join(built, 'dist', 'charm.cjs'), 'utf8')).toContain('main(charm, { files })');
+    // Nothing of the YAML files' loaders or schemas is in such a bundle, not even a chunk
+    // no hook loads (it would decide the chunks of the rest: the runtime's charm-files.ts).
+    const bundleText = (dir: string) => [readFileSync(join(dir, 'dist', 'charm.cjs'), 'utf8'), ...readdirSync(join(dir, 'dist', 'chunks')).map((f) => readFileSync(join(dir, 'dist', 'chunks', f), 'utf8'))].join('\n');
+    expect(bundleText(built)).not.toContain('function loadMetadata(');
     const { charm } = copyFixture();
     writeFileSync(join(charm, 'config.yaml'), `${readFileSync(join(charm, 'config.yaml'), 'utf8')}  ratio:\n    type: float\n    default: .inf\n`);
     const target = out();
@@ -125,6 +129,7 @@ describe('charms build', { timeout: TIMEOUT }, () => {
     const entry = readFileSync(join(target, 'dist', 'charm.cjs'), 'utf8');
     expect(entry).toContain('main(charm).then');
     expect(entry).not.toContain('main(charm, { files })');
+    expect(bundleText(target)).toContain('function loadMetadata(');
   });
 
   it('builds again over a folder where a hook ran, and removes the code cache that hook wrote', async () => {
