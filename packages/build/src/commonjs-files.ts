@@ -11,6 +11,21 @@ export interface BundleFile {
 /** The namespace the first pass's files are served from: they are never written to disk. */
 const NAMESPACE = 'charms-bundle';
 
+/** The namespace of the modules that stand for an `import()` made a `require` ({@link CommonJsOptions}). */
+const REQUIRE_NAMESPACE = 'charms-import-required';
+
+/** How {@link commonJsFiles} converts. */
+export interface CommonJsOptions {
+  /**
+   * An `import()` whose specifier is computed at run time (a charm's module the command
+   * loads by its path) stays `import()`: the loader must compile the files with a callback
+   * for it (codeCacheLoader's `dynamicImport`). An `import()` of a bundle file or of a
+   * package named in the code still becomes `require()`. Without it, every `import()`
+   * becomes `require()`.
+   */
+  readonly keepComputedImports?: boolean;
+}
+
 /**
  * The banner of every CommonJS file. ES modules are strict, and the code was written for
  * strict mode. `import.meta.url` (the stack formatter, `createRequire`) becomes the URL
@@ -28,7 +43,8 @@ const BANNER = '"use strict";\nvar __charmsImportMetaUrl = require("node:url").p
  * no code cache for ES modules); see docs/explanation/build-and-pack-load.md. esbuild
  * splits code into chunks only for ES modules, so the split is made first and each file
  * converted after: a static import becomes `require("./chunks/x.cjs")`, an `import()`
- * of a chunk `Promise.resolve().then(() => require(…))`, loaded on first use as before.
+ * of a chunk `Promise.resolve().then(() => require(…))`, loaded on first use as before
+ * (with `keepComputedImports`, through a one-line module standing for the `import()`).
  * Every file is one module in Node's `require` cache, so code shared by the entry and a
  * chunk exists once (a class shared is the same class for `instanceof`), and a converted
  * module reads another's exports as properties, so live bindings stay live.
@@ -36,7 +52,7 @@ const BANNER = '"use strict";\nvar __charmsImportMetaUrl = require("node:url").p
  * @param esm the first pass's output files (`.mjs` and `.mjs.map`, absolute paths under `outdir`)
  * @throws the esbuild failure as it comes (the caller reports its messages)
  */
-export async function commonJsFiles(esm: readonly OutputFile[], outdir: string): Promise<BundleFile[]> {
+export async function commonJsFiles(esm: readonly OutputFile[], outdir: string, options: CommonJsOptions = {}): Promise<BundleFile[]> {
   const key = (absolute: string) => relative(outdir, absolute).split(sep).join('/');
   const modules = new Map<string, string>();
   const maps = new Map<string, string>();
@@ -55,8 +71,9 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string):
       format: 'cjs',
       target: 'node20',
       // import() of a chunk becomes require(): a CommonJS file compiled through vm.Script
-      // has no loader for import() without an experimental callback.
-      supported: { 'dynamic-import': false },
+      // has no loader for import() without an experimental callback. Kept, the literal
+      // ones are made require() by the plugin below, and only the computed ones stay.
+      ...(options.keepComputedImports ? {} : { supported: { 'dynamic-import': false } }),
       define: { 'import.meta.url': '__charmsImportMetaUrl' },
       banner: { js: BANNER },
       sourcemap: 'linked',
@@ -69,12 +86,23 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string):
           setup(plugin) {
             plugin.onResolve({ filter: /.*/ }, (args) => {
               if (args.kind === 'entry-point') return { path: args.path.slice(NAMESPACE.length + 1), namespace: NAMESPACE };
-              if (!args.path.startsWith('.')) return undefined;
-              // Another file of the bundle: required at run time from beside this one.
+              // The require of a module standing for an import(): its specifier is final.
+              if (args.namespace === REQUIRE_NAMESPACE) return { path: args.path, external: true };
               const target = posix.join(posix.dirname(args.importer), args.path);
-              if (!modules.has(target)) return undefined;
-              return { path: args.path.replace(/\.mjs$/, '.cjs'), external: true };
+              const bundleFile = args.path.startsWith('.') && modules.has(target);
+              const specifier = bundleFile ? args.path.replace(/\.mjs$/, '.cjs') : args.path;
+              if (options.keepComputedImports && args.kind === 'dynamic-import') {
+                // A module of one line, bundled into the importing file: esbuild makes the
+                // import() of it `Promise.resolve().then(() => __toESM(require_x()))`, as it
+                // does an import() it lowers. Named by the importer's folder too: the same
+                // relative specifier elsewhere is another file.
+                return { path: `${posix.dirname(args.importer)}:${specifier}`, namespace: REQUIRE_NAMESPACE, pluginData: specifier };
+              }
+              // Another file of the bundle: required at run time from beside this one.
+              if (!bundleFile) return undefined;
+              return { path: specifier, external: true };
             });
+            plugin.onLoad({ filter: /.*/, namespace: REQUIRE_NAMESPACE }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.pluginData)});`, loader: 'js' }));
             plugin.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
               const map = maps.get(args.path);
               // The first pass's map, inline: esbuild maps the new file through it.

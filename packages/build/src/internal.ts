@@ -9,3 +9,10 @@ export { actionModules, charmActionProblems } from './action-modules.js';
 export type { ActionModule } from './action-modules.js';
 // For the pack tests: whether an embedded Node starts on the charm's base.
 export { nodeBaseProblem, newestGlibc } from './node-compat.js';
+// For the charms command's bundle (packages/cli/build-bundle.mjs): made as a charm's is,
+// and loaded by the same code-cache loader.
+export { commonJsFiles } from './commonjs-files.js';
+export type { BundleFile, CommonJsOptions } from './commonjs-files.js';
+export { codeCacheLoader } from './code-cache-loader.js';
+export type { CodeCacheLoaderOptions } from './code-cache-loader.js';
+export { buildId } from './start-script.js';
