@@ -39,13 +39,14 @@ const STALE_FILE = '.stale.json';
 // name no condition require() meets ('import' only), so Node's require cannot resolve
 // them, though it can load them (require of an ES module, Node 20.19). Each is required
 // by the path an import of it resolves to, from beside the bundle (import-resolve.mjs).
+// @charms/build finds files beside its own modules (its stack-trace module in src/, the
+// postject it depends on), which a bundle in this folder would not have. Only building,
+// packing and reading a charm load it; it is a dependency of this package, so it resolves
+// from bundle/.
 const ESM_ONLY = /^@charms\/build(\/.*)?$/;
 
 // Loaded from node_modules when used, never copied into the bundle:
 const external = [
-  // @charms/build (ESM_ONLY) finds files beside its own modules (its stack-trace module in
-  // src/, the postject it depends on), which a bundle in this folder would not have. Only
-  // building and packing load it; it is a dependency of this package, so it resolves from bundle/.
   // The compilers and the layout engine: large, loaded by the commands that use them.
   'esbuild',
   'typescript',

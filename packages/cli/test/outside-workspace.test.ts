@@ -97,7 +97,8 @@ function builtAndFresh(dir: string): boolean {
   const outputs = readdirSync(dist).filter((file) => file.endsWith('.js'));
   if (Math.min(...outputs.map((file) => statSync(join(dist, file)).mtimeMs)) <= newest(join(dir, 'src'))) return false;
   if (dir !== join(repo, 'packages', 'cli')) return true;
-  const bundle = join(dir, 'bundle', 'bin.js');
+  // Written last by build-bundle.mjs.
+  const bundle = join(dir, 'bundle', 'start.cjs');
   return existsSync(bundle) && statSync(bundle).mtimeMs > Math.max(...PACKAGES.map((name) => newest(join(repo, 'packages', name, 'src'))));
 }
 
@@ -170,8 +171,8 @@ describe('a charm in its own repository, with the @charms packages installed fro
     for (const layer of PACKAGES.filter((name) => name.startsWith('layer-'))) {
       expect(existsSync(join(project, 'node_modules', '@charms', layer, 'layer.yaml')), `@charms/${layer}/layer.yaml`).toBe(true);
     }
-    // The command's bundle, which bin/charms.mjs runs when it is there (the steps below run it).
-    expect(existsSync(join(project, 'node_modules', '@charms', 'cli', 'bundle', 'bin.js'))).toBe(true);
+    // The command's bundle, which bin/charms.cjs runs when it is there (the steps below run it).
+    expect(existsSync(join(project, 'node_modules', '@charms', 'cli', 'bundle', 'start.cjs'))).toBe(true);
   });
 
   it('charms init writes a project whose @charms packages are pinned to the version of the command', () => {
@@ -215,6 +216,11 @@ describe('a charm in its own repository, with the @charms packages installed fro
     await charms('types');
     // The template's charm-config.ts is what charms types writes for its config.yaml.
     expect(readFileSync(join(hello, 'charm-config.ts'), 'utf8')).toBe(before);
+    // The install's own code cache of the command's bundle (none is packed), written by
+    // the commands above: each name once.
+    const cache = readFileSync(join(project, 'node_modules', '@charms', 'cli', 'bundle', '.v8-code-cache')).toString('latin1').split('\n');
+    expect(cache[0]).toContain(`${process.version} v8-${process.versions.v8}`);
+    expect((JSON.parse(cache[1]!) as { ran: string[] }).ran).toEqual(expect.arrayContaining(['types']));
   }, STEP_TIMEOUT);
 
   it('a sidecar charm builds with layer:sidecar from node_modules, and deploys: its container\'s Pebble answers in pebble-ready', async () => {
