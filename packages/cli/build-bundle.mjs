@@ -104,7 +104,7 @@ const startScript = codeCacheLoader({
   // The command's name: its first word that is not an option. A word taken wrongly (the
   // value of an option before the command) only costs one more write of the cache.
   runName: "process.argv.slice(2).find((word) => !word.startsWith('-')) ?? ''",
-  dynamicImport: true,
+  importingFiles: files.filter((file) => file.callsImport).map((file) => file.path),
 });
 
 mkdirSync(outDir, { recursive: true });

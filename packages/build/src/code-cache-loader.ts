@@ -16,13 +16,14 @@ export interface CodeCacheLoaderOptions {
   /** An expression: whether this process may write the cache at all; undefined: always. */
   readonly writes?: string;
   /**
-   * Whether the bundle's files keep `import()` of what is not a bundle file (a specifier
-   * computed at run time): they are then compiled with Node's own loader for `import()`
-   * (`vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`, Node 20.12 and later), those files
-   * without a cache (DYNAMIC_IMPORT_COMPILE says why). Without it, code compiled through
+   * The bundle's files (paths relative to the script's folder) that call `import()` of
+   * what is not a bundle file (a specifier computed at run time; commonjs-files.ts's
+   * `keepComputedImports` marks them): they are compiled with Node's own loader for
+   * `import()` (`vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER`, Node 20.12 and later), and
+   * without a cache (DYNAMIC_IMPORT_COMPILE says why). Other code compiled through
    * `vm.Script` cannot call `import()` in Node 20.
    */
-  readonly dynamicImport?: boolean;
+  readonly importingFiles?: readonly string[];
 }
 
 /**
@@ -48,13 +49,13 @@ const CACHED_COMPILE = `    const cachedData = saved && saved.size === stat.size
 `;
 
 /**
- * The same, for a bundle that keeps `import()` of what is not a bundle file. A file that
- * calls `import()` is compiled with Node's default loader for it, and without a cache:
- * code V8 takes from a cache has lost that loader in Node 20 (`import()` then fails with
- * "A dynamic import callback was not specified"), so the file is neither cached nor a
- * reason to write the cache. Files without `import()` (all but a few) are cached.
+ * The same, for a bundle with files that call `import()` (`importingFiles`). Such a file
+ * is compiled with Node's default loader for it, and without a cache: code V8 takes from
+ * a cache has lost that loader in Node 20 (`import()` then fails with "A dynamic import
+ * callback was not specified"), so the file is neither cached nor a reason to write the
+ * cache. The other files are cached.
  */
-const DYNAMIC_IMPORT_COMPILE = `    const imports = source.includes('import(');
+const DYNAMIC_IMPORT_COMPILE = `    const imports = importingFiles.has(name);
     const cachedData = !imports && saved && saved.size === stat.size && saved.mtimeMs === stat.mtimeMs ? saved.bytes : undefined;
     // Node's module wrapper, on a line of its own: lineOffset keeps the file's lines
     // (its source map's) in stack traces.
@@ -101,6 +102,8 @@ const DYNAMIC_IMPORT_COMPILE = `    const imports = source.includes('import(');
  * stack only for modules its own loader compiled.
  */
 export function codeCacheLoader(options: CodeCacheLoaderOptions): string {
+  const importing = options.importingFiles ?? [];
+  const dynamicImport = importing.length > 0;
   return `'use strict';
 ${options.header}
 const { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
@@ -110,8 +113,8 @@ const entry = join(__dirname, ${JSON.stringify(options.entry)});
 if (process.sourceMapsEnabled) {
   require(entry);
 } else {
-  const { Script${options.dynamicImport ? ', constants' : ''} } = require('node:vm');
-${options.dynamicImport ? DYNAMIC_IMPORT_WARNING : ''}  const { createRequire } = require('node:module');
+  const { Script${dynamicImport ? ', constants' : ''} } = require('node:vm');
+${dynamicImport ? `  const importingFiles = new Set(${JSON.stringify(importing)});\n${DYNAMIC_IMPORT_WARNING}` : ''}  const { createRequire } = require('node:module');
   const cacheFile = join(__dirname, ${JSON.stringify(options.cacheFile)});
   const key = \`charms-code-cache \${BUILD_ID} \${process.version} v8-\${process.versions.v8} \${process.arch}\\n\`;
   /** Each file's cache from the file: its size and modification time, and the V8 data. */
@@ -150,7 +153,7 @@ ${options.dynamicImport ? DYNAMIC_IMPORT_WARNING : ''}  const { createRequire } 
     closeSync(fd);
     const name = relative(__dirname, file);
     const saved = cached.get(name);
-${options.dynamicImport ? DYNAMIC_IMPORT_COMPILE : CACHED_COMPILE}    const module = { exports: {}, filename: file, id: file, loaded: false };
+${dynamicImport ? DYNAMIC_IMPORT_COMPILE : CACHED_COMPILE}    const module = { exports: {}, filename: file, id: file, loaded: false };
     modules.set(file, module);
     const here = dirname(file);
     const nodeRequire = createRequire(file);

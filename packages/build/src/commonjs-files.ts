@@ -1,11 +1,13 @@
 import { SourceMap } from 'node:module';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
-import { build, type Message, type OutputFile } from 'esbuild';
+import { build, transform, type Message, type OutputFile } from 'esbuild';
 
 /** A file of the bundle, by its path under `dist/`. */
 export interface BundleFile {
   readonly path: string;
   readonly text: string;
+  /** With `keepComputedImports`: the file still calls `import()` as it runs (codeCacheLoader's `importingFiles`). */
+  readonly callsImport?: boolean;
 }
 
 /** The namespace the first pass's files are served from: they are never written to disk. */
@@ -113,11 +115,26 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string, 
         },
       ],
     });
-    return result.outputFiles.map((file) => ({ path: key(file.path), text: file.text }));
+    const files = result.outputFiles.map((file) => ({ path: key(file.path), text: file.text }));
+    if (!options.keepComputedImports) return files;
+    return await Promise.all(files.map(async (file) => (file.path.endsWith('.cjs') && (await callsImport(file.text)) ? { ...file, callsImport: true } : file)));
   } catch (error) {
     for (const message of (error as { errors?: Message[] }).errors ?? []) placeInSource(message, maps, outdir);
     throw error;
   }
+}
+
+/**
+ * Whether converted code calls `import()`: once the literal ones are `require()`, only
+ * those of a computed specifier are left. Comments do not count (a comment in zod's
+ * sources names `import()`, and it would leave a 1 MB chunk without its cache): esbuild's
+ * whitespace minifier drops them, and writes `import (x)` as `import(x)`. A string that
+ * holds `import(` still counts, which costs that file its cache and nothing else.
+ */
+async function callsImport(text: string): Promise<boolean> {
+  if (!/\bimport\s*\(/.test(text)) return false;
+  const { code } = await transform(text, { loader: 'js', minifyWhitespace: true, legalComments: 'none', logLevel: 'silent' });
+  return code.includes('import(');
 }
 
 /**
