@@ -27,10 +27,10 @@ export interface CodeCacheLoaderOptions {
 }
 
 /**
- * Node 20 and 22 call the default loader for `import()` from a `vm.Script` experimental
- * and say so on stderr at the first `import()`: a user running `charms lint` would read
+ * Node 20 calls the default loader for `import()` from a `vm.Script` experimental and
+ * says so on stderr at the first such `import()`: a user running `charms lint` would read
  * a warning about the command's own loader. That one warning is left out; every other goes
- * through. (The constant exists from Node 20.12, and the package needs 20.19.)
+ * through. (The constant exists from Node 20.12, and the packages need 20.19.)
  */
 const DYNAMIC_IMPORT_WARNING = `  const emitWarning = process.emitWarning;
   process.emitWarning = function (warning, ...rest) {
