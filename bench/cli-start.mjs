@@ -1,6 +1,6 @@
 // `pnpm bench`: how long the charms command takes to start, against a bare `node -e 0`
 // on this machine: `charms --help`, and `charms status` on a model with MinIO deployed.
-// Targets: --help ≤ 2×, status ≤ 3×. It runs packages/cli/bin/charms.mjs, as
+// Targets: --help ≤ 2×, status ≤ 3×. It runs packages/cli/bin/charms.cjs, as
 // `pnpm exec charms` does; that runs the bundle (packages/cli/bundle/) or else the build
 // in dist/ when it is newer than the sources (`pnpm bench` builds first), else the
 // sources, and says so below. Then
@@ -10,11 +10,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// What bin/charms.mjs checks to choose between the bundle, dist/ and the sources.
+// What bin/charms.cjs checks to choose between the bundle, dist/ and the sources.
 import { freshBuild } from '../packages/cli/bin/build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const charms = join(root, 'packages', 'cli', 'bin', 'charms.mjs');
+const charms = join(root, 'packages', 'cli', 'bin', 'charms.cjs');
 const RUNS = 15;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -47,7 +47,7 @@ const rows = [
 ];
 
 console.log(`\nStarting the charms command (${RUNS} runs, median; node -e 0 = ${node.toFixed(1)} ms)`);
-const ran = freshBuild(join(root, 'packages'), join(root, 'packages', 'cli', 'bundle', 'bin.js'));
+const ran = freshBuild(join(root, 'packages'), join(root, 'packages', 'cli', 'bundle', 'start.cjs'));
 if (ran === undefined) console.log('note: dist/ is missing or older than src/ somewhere, so the bin ran the sources: run pnpm build first');
 else if (ran === 'dist') console.log('note: packages/cli/bundle/ is missing or older than a source, so the bin ran dist/: run pnpm build first');
 else console.log('note: the bin ran the bundle (packages/cli/bundle/)');

@@ -15,18 +15,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCharm } from '@charms/build';
-// What bin/charms.mjs checks to choose between the bundle, dist/ and the sources.
+// What bin/charms.cjs checks to choose between the bundle, dist/ and the sources.
 import { freshBuild } from '../packages/cli/bin/build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_DIST=1: the build in dist/ even where a source is newer (a checkout others are
-// editing), as bin/charms.mjs runs it when the build is fresh.
+// editing), as bin/charms.cjs runs it when the build is fresh.
 const useDist = process.env.BENCH_DIST === '1';
-// BENCH_CHARMS=<file>: another entry of the command (packages/cli/bundle/bin.js, say), run as `node <file>`.
-const charms = process.env.BENCH_CHARMS ?? join(root, 'packages', 'cli', ...(useDist ? ['dist', 'bin.js'] : ['bin', 'charms.mjs']));
-// Loaded before the command: at exit it prints the process's own CPU time on stderr
-// (process.cpuUsage counts this process only, not the children it waited for).
-const CPU_REPORT = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('charms-cpu-ms '+(u.user+u.system)/1000+'\\n')})`;
+// BENCH_CHARMS=<file>: another entry of the command (packages/cli/bundle/start.cjs, say), run as `node <file>`.
+const charms = process.env.BENCH_CHARMS ?? join(root, 'packages', 'cli', ...(useDist ? ['dist', 'bin.js'] : ['bin', 'charms.cjs']));
+// Required before the command (a CommonJS file: a data: URL through --import would start
+// Node's ES module loader, about 5 ms the command itself no longer pays): at exit it
+// prints the process's own CPU time on stderr (process.cpuUsage counts this process
+// only, not the children it waited for).
+const CPU_REPORT = join(dirname(fileURLToPath(import.meta.url)), 'cpu-report.cjs');
 const IMAGE = 'oci-image=minio/minio:RELEASE.2021-09-24T00-24-24Z';
 const DEPLOYS = Number(process.env.BENCH_DEPLOYS ?? 5);
 const STARTS = 15;
@@ -55,12 +57,12 @@ const built = (await buildCharm({ charmDir: join(root, 'examples', 'minio'), out
 const node = median(Array.from({ length: STARTS }, () => timed(['-e', '0']).ms));
 const start = median(Array.from({ length: STARTS }, () => timed([charms, '--version']).ms));
 const runs = [];
-// What bin/charms.mjs ran at each deploy ('bundle', 'dist' or undefined: the sources), when it is the entry.
+// What bin/charms.cjs ran at each deploy ('bundle', 'dist' or undefined: the sources), when it is the entry.
 const ran = new Set();
 for (let i = 0; i < DEPLOYS; i += 1) {
   const model = join(work, `model-${i}`);
-  if (!useDist && !process.env.BENCH_CHARMS) ran.add(freshBuild(join(root, 'packages'), join(root, 'packages', 'cli', 'bundle', 'bin.js')));
-  const { ms, stdout, stderr } = timed(['--import', CPU_REPORT, charms, 'deploy', built, '--model', model, '--resource', IMAGE, '--timings']);
+  if (!useDist && !process.env.BENCH_CHARMS) ran.add(freshBuild(join(root, 'packages'), join(root, 'packages', 'cli', 'bundle', 'start.cjs')));
+  const { ms, stdout, stderr } = timed(['--require', CPU_REPORT, charms, 'deploy', built, '--model', model, '--resource', IMAGE, '--timings']);
   const timeline = readFileSync(join(model, 'timeline.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
   const ended = timeline.filter((entry) => entry.kind === 'commit' || entry.kind === 'discard');
   runs.push({

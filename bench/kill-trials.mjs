@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const charms = join(root, 'packages', 'cli', 'bin', 'charms.mjs');
+const charms = join(root, 'packages', 'cli', 'bin', 'charms.cjs');
 export const counterCharm = join(root, 'packages', 'model', 'test', 'fixtures', 'counter-charm');
 
 /** Runs the charms command; resolves with its exit code, output and real milliseconds. */

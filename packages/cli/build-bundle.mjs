@@ -92,7 +92,9 @@ const esm = await build({
 });
 // Kept: computed import() calls (`charms lint` loading a charm's modules by their path,
 // through the TypeScript hooks), which the start script lets the files make.
-const files = await commonJsFiles(esm.outputFiles, outDir, { keepComputedImports: true });
+// yaml, external to the first pass (see above), is bundled once by the second: as
+// yaml.cjs, which every file that uses it requires (each file would have its own copy).
+const files = await commonJsFiles(esm.outputFiles, outDir, { keepComputedImports: true, sharedPackages: ['yaml'], resolveDir: packageDir });
 const id = buildId(files.map((file) => `${file.path}\0${file.text}`).join('\0'));
 const startScript = codeCacheLoader({
   id,

@@ -11,8 +11,12 @@ export interface CodeCacheLoaderOptions {
   readonly cacheFile: string;
   /** Comment lines (each starting `// `) saying what wrote the script and what it loads. */
   readonly header: string;
-  /** An expression: the name of this run (a hook's dispatch path, a command's name). The cache is written again once for each name it has not seen. */
-  readonly runName: string;
+  /**
+   * An expression: the name of this run (a command's name). The cache is written again
+   * once for each name it has not seen. Without it, only a process that compiled a file
+   * without a usable cache writes it (a charm's hooks: see start-script.ts).
+   */
+  readonly runName?: string;
   /** An expression: whether this process may write the cache at all; undefined: always. */
   readonly writes?: string;
   /**
@@ -24,7 +28,44 @@ export interface CodeCacheLoaderOptions {
    * `vm.Script` cannot call `import()` in Node 20.
    */
   readonly importingFiles?: readonly string[];
+  /**
+   * The local model's hook gate (a hook's start script only): when the environment names
+   * a gate ({@link HOOK_GATE_VARIABLE}), the script waits on it before it loads anything
+   * of the bundle ({@link HOOK_GATE}).
+   */
+  readonly hookGate?: boolean;
 }
+
+/** The variable naming the hook gate's file descriptor; Juju never sets it. */
+export const HOOK_GATE_VARIABLE = 'CHARMS_HOOK_GATE';
+
+/** What a start script that honours the gate says of itself: the local model looks for it before it starts a hook ahead of its turn. */
+export const HOOK_GATE_MARKER = 'charms-hook-gate/1';
+
+/**
+ * The hook gate, first thing in a hook's start script. The local model may start the
+ * process of the hook it expects next while the hook before it runs, so that Node's own
+ * start (most of a short hook) is not spent in line (model/src/hook-prestart.ts). Such a
+ * process waits here, before any of the charm's code is loaded, until the model lets it
+ * go (one byte on the descriptor) or ends it (the descriptor closed: another hook runs
+ * next, and this process exits at once without running anything). Juju never sets the
+ * variable, and without it the script goes straight on.
+ */
+const HOOK_GATE = `// ${HOOK_GATE_MARKER}: a hook the local model started ahead of its turn waits here.
+if (process.env.${HOOK_GATE_VARIABLE} !== undefined) {
+  const gate = Number(process.env.${HOOK_GATE_VARIABLE});
+  delete process.env.${HOOK_GATE_VARIABLE};
+  const go = Buffer.alloc(1);
+  let read = 0;
+  try {
+    read = readSync(gate, go, 0, 1, null);
+    closeSync(gate);
+  } catch {
+    read = 0;
+  }
+  if (read !== 1) process.exit(0);
+}
+`;
 
 /**
  * Node 20 calls the default loader for `import()` from a `vm.Script` experimental and
@@ -106,8 +147,8 @@ export function codeCacheLoader(options: CodeCacheLoaderOptions): string {
   const dynamicImport = importing.length > 0;
   return `'use strict';
 ${options.header}
-const { closeSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { dirname, join, relative } = require('node:path');
+const { closeSync, fstatSync, fsyncSync, openSync, readFileSync, ${options.hookGate ? 'readSync, ' : ''}renameSync, rmSync, writeFileSync } = require('node:fs');
+${options.hookGate ? HOOK_GATE : ''}const { dirname, join, relative } = require('node:path');
 const BUILD_ID = ${JSON.stringify(options.id)};
 const entry = join(__dirname, ${JSON.stringify(options.entry)});
 if (process.sourceMapsEnabled) {
@@ -140,8 +181,8 @@ ${dynamicImport ? `  const importingFiles = new Set(${JSON.stringify(importing)}
   const compiled = [];
   // A run of a name the cache has not seen runs functions it does not hold: it writes the
   // cache again with them (once per name: nothing tells a process what it compiled).
-  const runName = ${options.runName};
-  const newRun = !ran.includes(runName);
+  const runName = ${options.runName ?? 'undefined'};
+  const newRun = runName !== undefined && !ran.includes(runName);
   // A file compiled from its source: the cache it gets holds this run's functions only.
   let recompiled = false;
   const load = (file) => {
@@ -186,7 +227,7 @@ ${dynamicImport ? DYNAMIC_IMPORT_COMPILE : CACHED_COMPILE}    const module = { e
           const entries = compiled.map(({ name, size, mtimeMs, script }) => [name, size, mtimeMs, script.createCachedData()]);
           const fresh = new Set(compiled.map(({ name }) => name));
           for (const [name, { size, mtimeMs, bytes }] of cached) if (!fresh.has(name)) entries.push([name, size, mtimeMs, bytes]);
-          const index = JSON.stringify({ ran: recompiled ? [runName] : [...ran, runName], files: entries.map(([name, size, mtimeMs, bytes]) => [name, size, mtimeMs, bytes.length]) });
+          const index = JSON.stringify({ ran: runName === undefined ? [] : recompiled ? [runName] : [...ran, runName], files: entries.map(([name, size, mtimeMs, bytes]) => [name, size, mtimeMs, bytes.length]) });
           writeFileSync(out, Buffer.concat([Buffer.from(\`\${key}\${index}\\n\`, 'latin1'), ...entries.map(([, , , bytes]) => bytes)]));
           fsyncSync(out);
         } finally {

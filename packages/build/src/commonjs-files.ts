@@ -13,6 +13,9 @@ export interface BundleFile {
 /** The namespace the first pass's files are served from: they are never written to disk. */
 const NAMESPACE = 'charms-bundle';
 
+/** The namespace of the shared packages' entries ({@link CommonJsOptions}). */
+const SHARED_NAMESPACE = 'charms-shared-package';
+
 /** The namespace of the modules that stand for an `import()` made a `require` ({@link CommonJsOptions}). */
 const REQUIRE_NAMESPACE = 'charms-import-required';
 
@@ -26,6 +29,21 @@ export interface CommonJsOptions {
    * becomes `require()`.
    */
   readonly keepComputedImports?: boolean;
+  /**
+   * Packages the first pass left external that the second bundles once, as a file of
+   * their own (`yaml` → `yaml.cjs` beside the entry), which every file that imports them
+   * requires. Without it the second pass would bundle a copy into each importing file:
+   * a process that loads two of them would evaluate the package twice, with two sets of
+   * classes (`instanceof` fails across them).
+   */
+  readonly sharedPackages?: readonly string[];
+  /** Where the shared packages are resolved from (default: the current folder). */
+  readonly resolveDir?: string;
+}
+
+/** The file a shared package is bundled into, under the output folder. */
+export function sharedPackageFile(name: string): string {
+  return `${name.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
 }
 
 /**
@@ -63,8 +81,17 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string, 
     else if (file.path.endsWith('.mjs')) modules.set(key(file.path), file.text);
   }
   try {
+    const shared = new Set(options.sharedPackages ?? []);
+    // A bundle file's specifier for a shared package, from the file that imports it.
+    const sharedSpecifier = (importer: string, name: string) => {
+      const path = posix.relative(posix.dirname(importer), sharedPackageFile(name));
+      return path.startsWith('.') ? path : `./${path}`;
+    };
     const result = await build({
-      entryPoints: [...modules.keys()].map((path) => ({ in: `${NAMESPACE}:${path}`, out: path.slice(0, -'.mjs'.length) })),
+      entryPoints: [
+        ...[...modules.keys()].map((path) => ({ in: `${NAMESPACE}:${path}`, out: path.slice(0, -'.mjs'.length) })),
+        ...[...shared].map((name) => ({ in: `${SHARED_NAMESPACE}:${name}`, out: sharedPackageFile(name).slice(0, -'.cjs'.length) })),
+      ],
       bundle: true,
       write: false,
       outdir,
@@ -86,8 +113,16 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string, 
         {
           name: 'charms-bundle-files',
           setup(plugin) {
-            plugin.onResolve({ filter: /.*/ }, (args) => {
+            plugin.onResolve({ filter: /.*/ }, async (args) => {
+              if (args.kind === 'entry-point' && args.path.startsWith(`${SHARED_NAMESPACE}:`)) {
+                const name = args.path.slice(SHARED_NAMESPACE.length + 1);
+                const resolved = await plugin.resolve(name, { kind: 'require-call', resolveDir: options.resolveDir ?? process.cwd() });
+                return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path };
+              }
               if (args.kind === 'entry-point') return { path: args.path.slice(NAMESPACE.length + 1), namespace: NAMESPACE };
+              // A shared package, from a file of the bundle: its one file (an import() of it below).
+              const keptImport = options.keepComputedImports && args.kind === 'dynamic-import';
+              if (args.namespace === NAMESPACE && shared.has(args.path) && !keptImport) return { path: sharedSpecifier(args.importer, args.path), external: true };
               // The require of a module standing for an import(): its specifier is final.
               if (args.namespace === REQUIRE_NAMESPACE) return { path: args.path, external: true };
               const target = posix.join(posix.dirname(args.importer), args.path);
@@ -98,7 +133,8 @@ export async function commonJsFiles(esm: readonly OutputFile[], outdir: string, 
                 // import() of it `Promise.resolve().then(() => __toESM(require_x()))`, as it
                 // does an import() it lowers. Named by the importer's folder too: the same
                 // relative specifier elsewhere is another file.
-                return { path: `${posix.dirname(args.importer)}:${specifier}`, namespace: REQUIRE_NAMESPACE, pluginData: specifier };
+                const required = shared.has(specifier) ? sharedSpecifier(args.importer, specifier) : specifier;
+                return { path: `${posix.dirname(args.importer)}:${required}`, namespace: REQUIRE_NAMESPACE, pluginData: required };
               }
               // Another file of the bundle: required at run time from beside this one.
               if (!bundleFile) return undefined;

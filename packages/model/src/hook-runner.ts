@@ -27,6 +27,7 @@ import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
 import { ANSWER_POOL_SIZE, ShimServer, type ShimRequest } from './shim-server.js';
 import { HookReaper } from './hook-reaper.js';
+import { honoursHookGate, PrestartedHook, prestartKey } from './hook-prestart.js';
 import type { ToolResult } from '@charms/hooktools/jujuc';
 
 /** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
@@ -81,6 +82,8 @@ export class HookRunner {
   readonly #listening: Promise<JujucListener | undefined>;
   /** Whether the socket serves: when it could not be opened, hooks are not told of it and their tools run as processes (the shims). */
   #socketServed = false;
+  /** The process of the hook expected next, waiting at its gate (hook-prestart.ts). */
+  #prestarted: PrestartedHook | undefined;
 
   private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
     this.#store = store;
@@ -142,10 +145,23 @@ export class HookRunner {
     // status-set gives the unit a new workload record; the one the scheduler set before the hook does not count.
     const workload = unit.workload;
     const trace = join('traces', `${model.hookCounter}.json`);
+    this.#socketServed = (await this.#listening) !== undefined;
+    const env = this.#dispatchEnv(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), action?.record, debug);
+    // The process started for this hook ahead of its turn, when it is this one
+    // (hook-prestart.ts); any other is ended unrun.
+    const prestarted = debug?.kind === 'hooks' ? this.#discardPrestarted() : this.#matchPrestarted(join(this.#store.unitDir(unit.name), 'charm'), env);
     // Saved before the hook starts: the hook counter, so that a hook run again after this
     // command died gets a context id of its own, and the agent's `executing` for `status`.
     this.#store.save(model, { durable: false });
-    this.#store.timeline({ time: modelTime(model), unit: unit.name, hook: event.hook, kind: 'hook-start', trace, ...(action ? { action: action.record.id } : {}) });
+    this.#store.timeline({
+      time: modelTime(model),
+      unit: unit.name,
+      hook: event.hook,
+      kind: 'hook-start',
+      trace,
+      ...(action ? { action: action.record.id } : {}),
+      ...(prestarted ? { prestarted: true } : {}),
+    });
     const started = performance.now();
     mkdirSync(this.#store.file('traces'), { recursive: true });
     // What the hook sees as it starts, for charms replay (hook-replay.ts).
@@ -153,8 +169,9 @@ export class HookRunner {
     const output = action ? { stdout: '', stderr: '' } : undefined;
     // The answer FIFOs its tool calls will take (the last hook's, swept when it closed, made again).
     this.#shims.fill(this.#store.file('run'), ANSWER_POOL_SIZE);
-    this.#socketServed = (await this.#listening) !== undefined;
-    const exitCode = await this.#spawnDispatch(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), pending, action?.record, output, debug);
+    // While this hook runs, the next one's process starts (not for an action, a replay or a debugged hook).
+    const prestartNext = action || replay || debug ? undefined : () => this.#prestartNext(model, app, unit);
+    const exitCode = await this.#spawnDispatch(seen.model, unit, event, contextId, pending, env, prestarted, action?.record, output, debug, prestartNext);
     if (debug) this.#debugged.add(unit.name);
     const ms = round(performance.now() - started);
     this.#contexts.delete(contextId);
@@ -175,6 +192,7 @@ export class HookRunner {
 
   /** Waits for pending answers and stops the tool server. */
   async close(): Promise<void> {
+    this.#discardPrestarted();
     this.#reaperProcess?.close();
     await this.#shims.close();
     await (await this.#listening)?.close();
@@ -224,18 +242,8 @@ export class HookRunner {
     this.#store.log({ time: modelTime(model), unit, hook, level, message });
   }
 
-  #spawnDispatch(
-    model: ModelRecord,
-    app: AppRecord,
-    unit: UnitRecord,
-    event: HookEvent,
-    contextId: string,
-    traceFile: string,
-    pending: PendingChanges,
-    action?: ActionRecord,
-    output?: { stdout: string; stderr: string },
-    debug?: DebugRequest,
-  ): Promise<number> {
+  /** The environment of a hook's `dispatch`, as Juju's uniter gives it (context.go HookVars), with the model's own variables. */
+  #dispatchEnv(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string, action?: ActionRecord, debug?: DebugRequest): NodeJS.ProcessEnv {
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
     const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
     const end = relation?.ends.find((e) => e.app === app.name);
@@ -298,6 +306,28 @@ export class HookRunner {
         ? { JUJU_DEBUG_AT: debug.at ?? 'all', NODE_OPTIONS: [this.#hookEnv?.NODE_OPTIONS, '--inspect-brk=127.0.0.1:0'].filter(Boolean).join(' ') }
         : {}),
     };
+    return env;
+  }
+
+  /**
+   * Runs the hook's `dispatch` (a prestarted one let through its gate) and resolves with its exit code.
+   * @param started called once the process runs (the next hook's prestart)
+   */
+  #spawnDispatch(
+    model: ModelRecord,
+    unit: UnitRecord,
+    event: HookEvent,
+    contextId: string,
+    pending: PendingChanges,
+    env: NodeJS.ProcessEnv,
+    prestarted: PrestartedHook | undefined,
+    action?: ActionRecord,
+    output?: { stdout: string; stderr: string },
+    debug?: DebugRequest,
+    started?: () => void,
+  ): Promise<number> {
+    const charmDir = join(this.#store.unitDir(unit.name), 'charm');
+    const dir = this.#store.dir;
     // charms debug-hooks: the hook does not run; a shell in its environment does, in the
     // waiting command's terminal, and its exit status is the hook's (Juju's debug-hooks).
     if (debug?.kind === 'hooks') {
@@ -308,11 +338,12 @@ export class HookRunner {
     return new Promise((done) => {
       // The hook gets a process group of its own (detached), recorded and announced to the
       // reaper as it starts, so that it ends if this process dies (hook-reaper.ts).
-      const child = spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      prestarted?.open();
+      const child = prestarted?.child ?? spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const pgid = child.pid;
       if (pgid !== undefined) {
         this.#store.recordHook({ contextId, unit: unit.name, hook: event.hook, pgid, owner: thisProcess() });
-        this.#reaper.started(pgid);
+        if (!prestarted) this.#reaper.started(pgid);
       }
       // Juju logs a hook's stdout at DEBUG and its stderr at WARNING; secrets are masked as
       // the runtime masks what it logs (the values are looked up again as the hook changes them).
@@ -357,6 +388,45 @@ export class HookRunner {
         this.#shims.sweep();
         done(code ?? (signal ? 128 : 1));
       });
+      started?.();
+    });
+  }
+
+  /** The prestarted process for a hook with `env` in `charmDir`, still at its gate; undefined (and any other ended) when there is none. */
+  #matchPrestarted(charmDir: string, env: NodeJS.ProcessEnv): PrestartedHook | undefined {
+    const prestarted = this.#prestarted;
+    this.#prestarted = undefined;
+    if (prestarted?.waiting && prestarted.key === prestartKey(charmDir, env)) return prestarted;
+    prestarted?.discard();
+    return undefined;
+  }
+
+  /** Ends the prestarted process unrun, if there is one. */
+  #discardPrestarted(): undefined {
+    this.#prestarted?.discard();
+    this.#prestarted = undefined;
+    return undefined;
+  }
+
+  /**
+   * Starts the process of the hook `unit` is expected to run next, behind its gate
+   * (hook-prestart.ts), while its current hook runs: the next hook in its queue, when no
+   * other unit has hooks queued (the scheduler would pick among them) and the charm's
+   * start honours the gate. If the guess is wrong the process is ended unrun.
+   */
+  #prestartNext(model: ModelRecord, app: AppRecord, unit: UnitRecord): void {
+    const next = unit.queue[1];
+    if (next === undefined) return;
+    for (const other of Object.values(model.apps)) for (const u of other.units) if (u !== unit && u.queue.length > 0) return;
+    const charmDir = join(this.#store.unitDir(unit.name), 'charm');
+    if (!honoursHookGate(charmDir)) return;
+    // As run() names them: the scheduler counts the hook as it starts it.
+    const counter = model.hookCounter + 1;
+    const env = this.#dispatchEnv(model, app, unit, next, `${unit.name}-${next.hook}-${counter}`, this.#store.file(join('traces', `${counter}.json`)));
+    this.#prestarted = PrestartedHook.start(charmDir, env, (pgid) => this.#reaper.started(pgid));
+    const { child } = this.#prestarted;
+    child.on('exit', () => {
+      if (child.pid !== undefined) this.#reaper.ended(child.pid);
     });
   }
 }

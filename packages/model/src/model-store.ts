@@ -35,6 +35,11 @@ export interface TimelineEntry {
   readonly trace?: string;
   /** On the hook-start of an action (hook `actions/<name>`): the action's id. */
   readonly action?: string;
+  /**
+   * On hook-start: the hook's process was started while the hook before it ran, and
+   * waited at its gate until now (hook-prestart.ts); its `ms` count from now.
+   */
+  readonly prestarted?: boolean;
   readonly tool?: string;
   readonly argv?: readonly string[];
   readonly exitCode?: number;
