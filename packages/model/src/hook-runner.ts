@@ -17,21 +17,16 @@ import { listenJujuc, type JujucListener } from '@charms/hooktools/internal';
 import { endSession, inspectorUrl, openSession, shellInsteadOfHook, takeDebugRequest, type DebugRequest } from './debug-session.js';
 import { recordHookContext, replayRecordFile, replayView, type HookReplayRecord } from './hook-replay.js';
 import { runHookTool, type ToolContext } from './hook-tool-server.js';
-import { storageLocation } from './storage-files.js';
-import { PEBBLE_SOCKETS_VARIABLE } from './sidecar-sockets.js';
-import { pebbleSocketDir } from './pebble-sockets.js';
 import { modelTime, type ActionRecord, type AppRecord, type HookEvent, type ModelRecord, type PendingChanges, type UnitRecord } from './model-state.js';
-import { JUJU_VERSION, MODEL_NAME } from './juju-identity.js';
 import { maskSecrets, secretValues } from './log-masking.js';
 import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
 import { ANSWER_POOL_SIZE, ShimServer, type ShimRequest } from './shim-server.js';
 import { HookReaper } from './hook-reaper.js';
+import { hookEnvironment } from './hook-environment.js';
 import { honoursHookGate, PrestartedHook, prestartKey } from './hook-prestart.js';
 import type { ToolResult } from '@charms/hooktools/jujuc';
 
-/** What the model sets for every hook, which ModelOptions.hookEnv may not replace or add to. */
-export const MODEL_VARIABLES = /^(JUJU_.*|CHARM_DIR|CHARMS_TOOL_.*|CHARMS_TRACE_FILE|CHARMS_PEBBLE_SOCKETS|PATH|HOME|LANG)$/;
 // Tools whose key=value arguments may be secrets: the timeline keeps the keys only.
 const SECRET_VALUES = ['leader-set', 'action-set', 'relation-set', 'state-set'];
 
@@ -242,71 +237,23 @@ export class HookRunner {
     this.#store.log({ time: modelTime(model), unit, hook, level, message });
   }
 
-  /** The environment of a hook's `dispatch`, as Juju's uniter gives it (context.go HookVars), with the model's own variables. */
+  /** The environment of a hook's `dispatch` (hook-environment.ts). */
   #dispatchEnv(model: ModelRecord, app: AppRecord, unit: UnitRecord, event: HookEvent, contextId: string, traceFile: string, action?: ActionRecord, debug?: DebugRequest): NodeJS.ProcessEnv {
-    const charmDir = join(this.#store.unitDir(unit.name), 'charm');
-    const relation = event.relationId === undefined ? undefined : model.relations.find((r) => r.id === event.relationId);
-    const end = relation?.ends.find((e) => e.app === app.name);
-    const storage = event.storageId === undefined ? undefined : model.storage?.find((s) => s.id === event.storageId);
-    const dir = this.#store.dir;
-    const env: NodeJS.ProcessEnv = {
-      // First, so that nothing given here can replace what the model sets below.
-      ...this.#hookEnv,
-      PATH: `${join(dir, 'run', 'bin')}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: process.env.HOME,
-      LANG: 'C.UTF-8',
-      CHARMS_TOOL_FIFO: join(dir, 'run', 'tools.fifo'),
-      CHARMS_TOOL_TMP: this.#store.file('run'),
-      CHARMS_TOOL_POOL: String(ANSWER_POOL_SIZE),
-      // The shims' wait for an answer, when the command running the model sets one.
-      ...(process.env.CHARMS_TOOL_TIMEOUT ? { CHARMS_TOOL_TIMEOUT: process.env.CHARMS_TOOL_TIMEOUT } : {}),
-      JUJU_CONTEXT_ID: contextId,
-      // The runtime writes what it did here, for charms explain (flag names, never values).
-      CHARMS_TRACE_FILE: traceFile,
-      JUJU_CHARM_DIR: charmDir,
-      CHARM_DIR: charmDir,
-      JUJU_UNIT_NAME: unit.name,
-      JUJU_MODEL_NAME: MODEL_NAME,
-      JUJU_MODEL_UUID: '00000000-0000-4000-8000-000000000000',
-      JUJU_VERSION,
-      // An action: Juju 2.9 exports JUJU_HOOK_NAME empty, and the action's id, tag and name.
-      JUJU_DISPATCH_PATH: action ? `actions/${action.name}` : `hooks/${event.hook}`,
-      JUJU_HOOK_NAME: action ? '' : event.hook,
-      ...(action ? { JUJU_ACTION_NAME: action.name, JUJU_ACTION_UUID: action.id, JUJU_ACTION_TAG: `action-${action.id}` } : {}),
-      ...(this.#socketServed ? { JUJU_AGENT_SOCKET_ADDRESS: this.#agentSocket, JUJU_AGENT_SOCKET_NETWORK: 'unix' } : {}),
-      JUJU_API_ADDRESSES: '127.0.0.1:17070',
-      JUJU_MACHINE_ID: '',
-      JUJU_PRINCIPAL_UNIT: '',
-      JUJU_AVAILABILITY_ZONE: '',
-      // A sidecar unit: where its containers' Pebble sockets are (sidecar-sockets.ts), for
-      // every hook, as Juju mounts /charm/containers/ into the charm container for all of them.
-      ...(app.sidecar ? { [PEBBLE_SOCKETS_VARIABLE]: pebbleSocketDir(dir, unit.name) } : {}),
-      // A workload hook: its container (context.go HookVars: JUJU_WORKLOAD_NAME).
-      ...(event.workload !== undefined ? { JUJU_WORKLOAD_NAME: event.workload } : {}),
-      // A Pebble notice hook: its notice, and a check hook its check (context.go HookVars: JUJU_NOTICE_ID, _TYPE, _KEY, JUJU_PEBBLE_CHECK_NAME).
-      ...(event.notice !== undefined ? { JUJU_NOTICE_ID: event.notice.id, JUJU_NOTICE_TYPE: event.notice.type, JUJU_NOTICE_KEY: event.notice.key } : {}),
-      ...(event.checkName !== undefined ? { JUJU_PEBBLE_CHECK_NAME: event.checkName } : {}),
-      // A storage hook: its instance (context.go HookVars, from HookStorage()).
-      ...(storage
-        ? { JUJU_STORAGE_ID: storage.id, JUJU_STORAGE_LOCATION: storageLocation(storage, dir), JUJU_STORAGE_KIND: storage.kind }
-        : {}),
-      ...(relation && end
-        ? {
-            JUJU_RELATION: end.endpoint,
-            JUJU_RELATION_ID: `${end.endpoint}:${relation.id}`,
-            JUJU_REMOTE_UNIT: event.remoteUnit ?? '',
-            JUJU_REMOTE_APP: event.remoteApp ?? '',
-            ...(event.departingUnit ? { JUJU_DEPARTING_UNIT: event.departingUnit } : {}),
-          }
-        : {}),
-      // charms debug-code: JUJU_DEBUG_AT as Juju 2.9's debug-code sets it (--at), and Node's
-      // inspector for the hook's node (dispatch runs node; the shims are shell scripts, so
-      // only the charm's own node processes see it), on a free port of 127.0.0.1.
-      ...(debug?.kind === 'code'
-        ? { JUJU_DEBUG_AT: debug.at ?? 'all', NODE_OPTIONS: [this.#hookEnv?.NODE_OPTIONS, '--inspect-brk=127.0.0.1:0'].filter(Boolean).join(' ') }
-        : {}),
-    };
-    return env;
+    return hookEnvironment({
+      modelDir: this.#store.dir,
+      charmDir: join(this.#store.unitDir(unit.name), 'charm'),
+      toolTmp: this.#store.file('run'),
+      given: this.#hookEnv,
+      agentSocket: this.#socketServed ? this.#agentSocket : undefined,
+      model,
+      app,
+      unit,
+      event,
+      contextId,
+      traceFile,
+      ...(action ? { action } : {}),
+      ...(debug ? { debug } : {}),
+    });
   }
 
   /**
