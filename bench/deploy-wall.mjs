@@ -4,11 +4,13 @@
 // (issue 20): ≤ 1 s. Beside the wall time, where it went: the command's own start
 // (`charms --version`), opening the model (loading @charms/model and its schemas), the
 // hooks' own time (each hook's process, start to exit, as the model's timeline records
-// it) and the model's work around them (deploy, tool answers, commits), from
+// it: for a hook the model started while the one before ran, from the opening of its gate;
+// the model reference, "Hooks started ahead of their turn") and the model's work around them (deploy, tool answers, commits), from
 // `--timings`; the rest is Node's start and exit and the status table. Beside them, the
 // CPU the charms process itself used (user + system, its hooks' processes not counted):
 // on a busy machine, where wall times vary by half, the steadier figure of the model's
 // own work.
+import { printSummary } from './issue-20-summary.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +72,7 @@ for (let i = 0; i < DEPLOYS; i += 1) {
     open: timing(stdout, 'open model'),
     hooks: ended.reduce((sum, entry) => sum + entry.ms, 0),
     hookCount: ended.length,
+    prestarted: timeline.filter((entry) => entry.kind === 'hook-start' && entry.prestarted).length,
     toolCalls: timeline.filter((entry) => entry.kind === 'tool').length,
     model: timing(stdout, 'model (deploy, tools, commits)'),
     cpu: Number(/charms-cpu-ms ([\d.]+)/.exec(stderr)?.[1]),
@@ -94,8 +97,9 @@ console.table([
   { figure: 'charms deploy, start to exit', ms: ms(wall), '× node -e 0': (wall / node).toFixed(1), target: `≤ ${TARGET_MS} ms`, result: wall <= TARGET_MS ? 'met' : 'not met' },
   { figure: 'charms --version (the command starting)', ms: ms(start), '× node -e 0': (start / node).toFixed(1) },
   { figure: 'opening the model (loading @charms/model)', ms: ms(open), '× node -e 0': (open / node).toFixed(1) },
-  { figure: `the hooks' own processes (${runs[0].hookCount} hooks, ${runs[0].toolCalls} tool calls)`, ms: ms(hooks), '× node -e 0': (hooks / node).toFixed(1) },
+  { figure: `the hooks' own processes (${runs[0].hookCount} hooks, ${runs[0].toolCalls} tool calls; ${runs[0].prestarted} started ahead, counted from their gate)`, ms: ms(hooks), '× node -e 0': (hooks / node).toFixed(1) },
   { figure: 'the model around them (deploy, tool answers, commits)', ms: ms(model), '× node -e 0': (model / node).toFixed(1) },
   { figure: 'the rest (Node start and exit, status table)', ms: ms(wall - open - hooks - model), '× node -e 0': ((wall - open - hooks - model) / node).toFixed(1) },
   { figure: 'CPU of the charms process itself (not its hooks)', ms: ms(cpu) },
 ]);
+printSummary({ what: `deploying a built MinIO (${runs[0].hookCount} hooks, one unit), start to exit`, ms: ms(wall), ratio: '', target: `≤ ${TARGET_MS} ms` });
