@@ -55,15 +55,23 @@ const HOOK_GATE = `// ${HOOK_GATE_MARKER}: a hook the local model started ahead 
 if (process.env.${HOOK_GATE_VARIABLE} !== undefined) {
   const gate = Number(process.env.${HOOK_GATE_VARIABLE});
   delete process.env.${HOOK_GATE_VARIABLE};
-  const go = Buffer.alloc(1);
-  let read = 0;
+  const waitFrom = performance.now();
+  let read;
   try {
-    read = readSync(gate, go, 0, 1, null);
+    read = readSync(gate, Buffer.alloc(1), 0, 1, null);
+  } catch (error) {
+    process.stderr.write(\`cannot wait at the hook gate: \${error.message}\\n\`);
+    process.exit(1);
+  }
+  // Ended unrun: another hook runs next. Nothing of the charm has been loaded.
+  if (read === 0) process.exit(0);
+  try {
     closeSync(gate);
   } catch {
-    read = 0;
+    // Closed already: the charm's processes cannot inherit it either way.
   }
-  if (read !== 1) process.exit(0);
+  // For CHARMS_HOOK_PHASES (the runtime's hook-timing.ts): the time spent here is not the hook's.
+  globalThis[Symbol.for('charms.hook-gate-wait')] = performance.now() - waitFrom;
 }
 `;
 

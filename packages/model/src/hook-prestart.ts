@@ -11,8 +11,8 @@
  * without running anything. The hook's time is counted from the gate's opening.
  *
  * Only a charm whose start honours the gate is started early: its `dispatch` must be the
- * one charms build writes, byte for byte (its sha256 below; a test holds it to the
- * build's text), with no embedded Node (`bin/charm`, which dispatch would run instead),
+ * one charms build writes, byte for byte (its sha256 below: hook-prestart.test.ts builds
+ * a charm and finds it honours the gate), with no embedded Node (`bin/charm`, which dispatch would run instead),
  * and its `dist/start.cjs` must say it has the gate. Any other charm's hooks start in
  * their turn, as before. Juju itself never sets the gate's variable.
  */
@@ -94,8 +94,8 @@ export class PrestartedHook {
 
   /** Ends it unrun: with the gate's pipe closed, the process exits by itself, before any of the charm's code has run. */
   discard(): void {
-    const gate = this.child.stdio[GATE_FD] as NodeJS.WritableStream;
-    gate.end();
+    const gate = this.child.stdio[GATE_FD] as NodeJS.WritableStream | null;
+    gate?.end();
     this.child.stdout?.resume();
     this.child.stderr?.resume();
   }

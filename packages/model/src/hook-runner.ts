@@ -285,7 +285,10 @@ export class HookRunner {
     return new Promise((done) => {
       // The hook gets a process group of its own (detached), recorded and announced to the
       // reaper as it starts, so that it ends if this process dies (hook-reaper.ts).
-      prestarted?.open();
+      if (prestarted) {
+        prestarted.open();
+        if (this.#prestarted === prestarted) this.#prestarted = undefined;
+      }
       const child = prestarted?.child ?? spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const pgid = child.pid;
       if (pgid !== undefined) {
@@ -342,10 +345,9 @@ export class HookRunner {
   /** The prestarted process for a hook with `env` in `charmDir`, still at its gate; undefined (and any other ended) when there is none. */
   #matchPrestarted(charmDir: string, env: NodeJS.ProcessEnv): PrestartedHook | undefined {
     const prestarted = this.#prestarted;
-    this.#prestarted = undefined;
+    // Kept until its gate opens, so that close() still ends it if the run fails before.
     if (prestarted?.waiting && prestarted.key === prestartKey(charmDir, env)) return prestarted;
-    prestarted?.discard();
-    return undefined;
+    return this.#discardPrestarted();
   }
 
   /** Ends the prestarted process unrun, if there is one. */
@@ -364,17 +366,25 @@ export class HookRunner {
   #prestartNext(model: ModelRecord, app: AppRecord, unit: UnitRecord): void {
     const next = unit.queue[1];
     if (next === undefined) return;
+    // Node options given for every hook (an inspector, a --require) would act in two hook
+    // processes at once: the one running and the one waiting (an inspector's port taken).
+    if (this.#hookEnv?.NODE_OPTIONS) return;
     for (const other of Object.values(model.apps)) for (const u of other.units) if (u !== unit && u.queue.length > 0) return;
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
     if (!honoursHookGate(charmDir)) return;
     // As run() names them: the scheduler counts the hook as it starts it.
     const counter = model.hookCounter + 1;
     const env = this.#dispatchEnv(model, app, unit, next, `${unit.name}-${next.hook}-${counter}`, this.#store.file(join('traces', `${counter}.json`)));
-    this.#prestarted = PrestartedHook.start(charmDir, env, (pgid) => this.#reaper.started(pgid));
-    const { child } = this.#prestarted;
-    child.on('exit', () => {
-      if (child.pid !== undefined) this.#reaper.ended(child.pid);
-    });
+    try {
+      const prestarted = PrestartedHook.start(charmDir, env, (pgid) => this.#reaper.started(pgid));
+      this.#prestarted = prestarted;
+      prestarted.child.on('exit', () => {
+        if (prestarted.child.pid !== undefined) this.#reaper.ended(prestarted.child.pid);
+      });
+    } catch {
+      // Out of processes or descriptors: the next hook starts in its turn, as without this.
+      this.#discardPrestarted();
+    }
   }
 }
 

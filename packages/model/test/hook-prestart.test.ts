@@ -94,6 +94,15 @@ describe('hooks started ahead of their turn', () => {
     expect(starts.filter((e) => e.prestarted)).toEqual([]);
   }, TIMEOUT);
 
+  it('with NODE_OPTIONS given for every hook, no hook is started early (an inspector or a --require would act in two processes at once)', async () => {
+    const model = await createModel({ dir: mkdtempSync(join(tmpdir(), 'hook-prestart-model-')), hookEnv: { NODE_OPTIONS: '--no-warnings' } });
+    models.push(model);
+    await model.deploy(built, { resources: { image: 'example/kv:1' } });
+    const starts = model.timeline('kv/0').filter((e) => e.kind === 'hook-start');
+    expect(starts.length).toBeGreaterThan(1);
+    expect(starts.filter((e) => e.prestarted)).toEqual([]);
+  }, TIMEOUT);
+
   it('a process at the gate runs nothing of the charm; ended unrun it exits, let through it runs the hook', async () => {
     const work = mkdtempSync(join(tmpdir(), 'hook-prestart-gate-'));
     const charmDir = copyOfBuilt(() => undefined);
@@ -128,7 +137,10 @@ describe('hooks started ahead of their turn', () => {
     opened.open();
     // No model answers its tools, so the hook fails; what matters is that it ran.
     await openedExit;
-    expect(readFileSync(join(work, 'opened.jsonl'), 'utf8')).toContain('"hook":"update-status"');
+    const record = JSON.parse(readFileSync(join(work, 'opened.jsonl'), 'utf8')) as { hook: string; gateWait?: number };
+    expect(record.hook).toBe('update-status');
+    // The wait at the gate is told apart from the hook's own time.
+    expect(record.gateWait).toBeTypeOf('number');
     expect(started).toEqual([ended.child.pid, opened.child.pid]);
   }, TIMEOUT);
 });

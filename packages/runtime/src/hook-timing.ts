@@ -37,6 +37,11 @@ export interface HookTimingRecord {
   readonly marks: { readonly phase: HookPhase; readonly at: number }[];
   /** Each tool call: its name, when it started and how long it took (ms). */
   readonly tools: { readonly tool: string; readonly at: number; readonly ms: number }[];
+  /**
+   * A hook the local model started ahead of its turn: how long (ms) it waited at its
+   * start script's gate, inside the `bundle` phase, while the hook before it ran.
+   */
+  readonly gateWait?: number;
 }
 
 /**
@@ -56,7 +61,9 @@ export class HookTiming {
    */
   constructor(file: string, mainEntered: number) {
     this.#file = file;
-    this.#record = { format: 'charms.hook-phases/1', hook: '', unit: '', marks: [], tools: [] };
+    // Set by the start script of a hook that waited at the local model's gate.
+    const gateWait = (globalThis as Record<symbol, unknown>)[Symbol.for('charms.hook-gate-wait')];
+    this.#record = { format: 'charms.hook-phases/1', hook: '', unit: '', marks: [], tools: [], ...(typeof gateWait === 'number' ? { gateWait } : {}) };
     this.#record.marks.push({ phase: 'node', at: performance.nodeTiming.bootstrapComplete }, { phase: 'bundle', at: mainEntered });
   }
 
