@@ -131,11 +131,12 @@ const DYNAMIC_IMPORT_COMPILE = `    const imports = importingFiles.has(name);
  *
  * The cache is one file: a first line naming the build (`id`) and this Node (version, V8
  * version, architecture), a second line with the runs whose functions it holds
- * (`runName`) and each bundle file's entry (the file's path, size and modification time),
- * then the caches. A process writes it again as it exits when it compiled a file without
- * a cache it could use (the first run, or the first to load a file), or when no run of its
- * name wrote it yet: V8 compiles a function when it first runs, and a cache made after a
- * run holds what that run ran, so each name writes once. Files this process did not load
+ * (`runName`; none without it) and each bundle file's entry (the file's path, size and
+ * modification time), then the caches. A process writes it again as it exits when it
+ * compiled a file without a cache it could use (the first run, or the first to load a
+ * file), or, given `runName`, when no run of its name wrote it yet: V8 compiles a function
+ * when it first runs, and a cache made after a run holds what that run ran, so each name
+ * writes once. Files this process did not load
  * keep their entries. Written to a temporary file, flushed to disk, then renamed over the
  * cache, so a process reads a whole cache or none: V8 does not check a cache's contents,
  * and a damaged one can crash the process. A folder the process cannot write to has no
