@@ -36,11 +36,11 @@ export interface CodeCacheLoaderOptions {
   readonly hookGate?: boolean;
 }
 
-/** The variable naming the hook gate's file descriptor; Juju never sets it. */
-export const HOOK_GATE_VARIABLE = 'CHARMS_HOOK_GATE';
+/** The variable naming the hook gate's file descriptor; Juju never sets it. The local model sets it (model/src/hook-prestart.ts, the same name). */
+const HOOK_GATE_VARIABLE = 'CHARMS_HOOK_GATE';
 
 /** What a start script that honours the gate says of itself: the local model looks for it before it starts a hook ahead of its turn. */
-export const HOOK_GATE_MARKER = 'charms-hook-gate/1';
+const HOOK_GATE_MARKER = 'charms-hook-gate/1';
 
 /**
  * The hook gate, first thing in a hook's start script. The local model may start the

@@ -40,6 +40,16 @@ export interface HookEnvironmentInput {
   readonly debug?: DebugRequest;
 }
 
+/** The uniter's context id of a hook or action: `<unit>-<hook or action name>-<the model's hook counter>`. */
+export function hookContextId(unit: string, name: string, counter: number): string {
+  return `${unit}-${name}-${counter}`;
+}
+
+/** Where a hook's trace goes, relative to the model (for charms explain): by the model's hook counter. */
+export function hookTraceFile(counter: number): string {
+  return join('traces', `${counter}.json`);
+}
+
 /** The environment of the hook (or action) `input` names. */
 export function hookEnvironment(input: HookEnvironmentInput): NodeJS.ProcessEnv {
   const { modelDir, charmDir, toolTmp, given, agentSocket, model, app, unit, event, contextId, traceFile, action, debug } = input;

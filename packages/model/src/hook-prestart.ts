@@ -20,6 +20,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HookReaper } from './hook-reaper.js';
+import type { HookEvent, ModelRecord, UnitRecord } from './model-state.js';
 
 /** The variable naming the gate's file descriptor (@charms/build's HOOK_GATE_VARIABLE). */
 export const HOOK_GATE_VARIABLE = 'CHARMS_HOOK_GATE';
@@ -105,4 +107,73 @@ export class PrestartedHook {
 export function prestartKey(charmDir: string, env: NodeJS.ProcessEnv): string {
   const entries = Object.entries(env).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([charmDir, entries]);
+}
+
+/**
+ * The hook `unit` is expected to run after the one it is running (the first of its
+ * queue), to start ahead: the next in its queue, when no other unit has hooks queued (the
+ * scheduler would pick among them), `hookEnv` sets no `NODE_OPTIONS` (an inspector or a
+ * `--require` would act in two hook processes at once: the one running and the one
+ * waiting) and the charm honours the gate; undefined otherwise.
+ */
+export function hookToPrestart(model: ModelRecord, unit: UnitRecord, charmDir: string, hookEnv: Readonly<Record<string, string>> | undefined): HookEvent | undefined {
+  const next = unit.queue[1];
+  if (next === undefined || hookEnv?.NODE_OPTIONS) return undefined;
+  for (const app of Object.values(model.apps)) for (const other of app.units) if (other !== unit && other.queue.length > 0) return undefined;
+  return honoursHookGate(charmDir) ? next : undefined;
+}
+
+/**
+ * A hook runner's one process waiting at its gate, if any: started ahead, let through
+ * when its hook's turn comes, or ended unrun. Each process is told to the reaper as it
+ * starts and as it exits (hook-reaper.ts), so that none outlives the command.
+ */
+export class PrestartSlot {
+  readonly #reaper: () => Pick<HookReaper, 'started' | 'ended'>;
+  #waiting: PrestartedHook | undefined;
+
+  /** @param reaper the runner's reaper (started on first use) */
+  constructor(reaper: () => Pick<HookReaper, 'started' | 'ended'>) {
+    this.#reaper = reaper;
+  }
+
+  /**
+   * The waiting process, when it was started for a hook with `env` in `charmDir`; any
+   * other is ended. It stays the slot's until it is let through, so that `discard()` (the
+   * runner closing) still ends it if the run fails before.
+   */
+  match(charmDir: string, env: NodeJS.ProcessEnv): PrestartedHook | undefined {
+    const waiting = this.#waiting;
+    if (waiting?.waiting && waiting.key === prestartKey(charmDir, env)) return waiting;
+    return this.discard();
+  }
+
+  /** Lets `hook` through its gate; the slot is free for the next. */
+  open(hook: PrestartedHook): ChildProcess {
+    hook.open();
+    if (this.#waiting === hook) this.#waiting = undefined;
+    return hook.child;
+  }
+
+  /** Ends the waiting process unrun, if there is one. */
+  discard(): undefined {
+    this.#waiting?.discard();
+    this.#waiting = undefined;
+    return undefined;
+  }
+
+  /** Starts the process of a hook with `env` in `charmDir`, at its gate, in place of any waiting. */
+  start(charmDir: string, env: NodeJS.ProcessEnv): void {
+    this.discard();
+    try {
+      const hook = PrestartedHook.start(charmDir, env, (pgid) => this.#reaper().started(pgid));
+      this.#waiting = hook;
+      hook.child.on('exit', () => {
+        if (hook.child.pid !== undefined) this.#reaper().ended(hook.child.pid);
+      });
+    } catch {
+      // Out of processes or descriptors: the hook starts in its turn, as without this.
+      this.discard();
+    }
+  }
 }

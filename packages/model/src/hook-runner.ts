@@ -23,8 +23,8 @@ import type { ModelStore } from './model-store.js';
 import { thisProcess } from './process-groups.js';
 import { ANSWER_POOL_SIZE, ShimServer, type ShimRequest } from './shim-server.js';
 import { HookReaper } from './hook-reaper.js';
-import { hookEnvironment } from './hook-environment.js';
-import { honoursHookGate, PrestartedHook, prestartKey } from './hook-prestart.js';
+import { hookContextId, hookEnvironment, hookTraceFile } from './hook-environment.js';
+import { hookToPrestart, PrestartSlot, type PrestartedHook } from './hook-prestart.js';
 import type { ToolResult } from '@charms/hooktools/jujuc';
 
 // Tools whose key=value arguments may be secrets: the timeline keeps the keys only.
@@ -78,7 +78,7 @@ export class HookRunner {
   /** Whether the socket serves: when it could not be opened, hooks are not told of it and their tools run as processes (the shims). */
   #socketServed = false;
   /** The process of the hook expected next, waiting at its gate (hook-prestart.ts). */
-  #prestarted: PrestartedHook | undefined;
+  readonly #prestarted = new PrestartSlot(() => this.#reaper);
 
   private constructor(store: ModelStore, hookEnv: Readonly<Record<string, string>> | undefined) {
     this.#store = store;
@@ -126,7 +126,7 @@ export class HookRunner {
     // charms debug-code / debug-hooks waiting for this unit's next hook (or this action).
     const debug = takeDebugRequest(this.#store.dir, unit.name, action ? action.record.name : event.hook);
     // The uniter's context id: <unit>-<hook or action name>-<random>.
-    const contextId = `${unit.name}-${action ? action.record.name : event.hook}-${model.hookCounter}`;
+    const contextId = hookContextId(unit.name, action ? action.record.name : event.hook, model.hookCounter);
     const pending = noChanges();
     // Juju's settings watcher fires only for a write that changed something.
     let settings = canonical(app.leaderSettings);
@@ -139,12 +139,12 @@ export class HookRunner {
     this.#contexts.set(contextId, ctx);
     // status-set gives the unit a new workload record; the one the scheduler set before the hook does not count.
     const workload = unit.workload;
-    const trace = join('traces', `${model.hookCounter}.json`);
+    const trace = hookTraceFile(model.hookCounter);
     this.#socketServed = (await this.#listening) !== undefined;
     const env = this.#dispatchEnv(seen.model, seen.app, unit, event, contextId, this.#store.file(trace), action?.record, debug);
     // The process started for this hook ahead of its turn, when it is this one
     // (hook-prestart.ts); any other is ended unrun.
-    const prestarted = debug?.kind === 'hooks' ? this.#discardPrestarted() : this.#matchPrestarted(join(this.#store.unitDir(unit.name), 'charm'), env);
+    const prestarted = debug?.kind === 'hooks' ? this.#prestarted.discard() : this.#prestarted.match(join(this.#store.unitDir(unit.name), 'charm'), env);
     // Saved before the hook starts: the hook counter, so that a hook run again after this
     // command died gets a context id of its own, and the agent's `executing` for `status`.
     this.#store.save(model, { durable: false });
@@ -187,7 +187,7 @@ export class HookRunner {
 
   /** Waits for pending answers and stops the tool server. */
   async close(): Promise<void> {
-    this.#discardPrestarted();
+    this.#prestarted.discard();
     this.#reaperProcess?.close();
     await this.#shims.close();
     await (await this.#listening)?.close();
@@ -285,11 +285,7 @@ export class HookRunner {
     return new Promise((done) => {
       // The hook gets a process group of its own (detached), recorded and announced to the
       // reaper as it starts, so that it ends if this process dies (hook-reaper.ts).
-      if (prestarted) {
-        prestarted.open();
-        if (this.#prestarted === prestarted) this.#prestarted = undefined;
-      }
-      const child = prestarted?.child ?? spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = prestarted ? this.#prestarted.open(prestarted) : spawn(join(charmDir, 'dispatch'), [], { cwd: charmDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const pgid = child.pid;
       if (pgid !== undefined) {
         this.#store.recordHook({ contextId, unit: unit.name, hook: event.hook, pgid, owner: thisProcess() });
@@ -342,49 +338,14 @@ export class HookRunner {
     });
   }
 
-  /** The prestarted process for a hook with `env` in `charmDir`, still at its gate; undefined (and any other ended) when there is none. */
-  #matchPrestarted(charmDir: string, env: NodeJS.ProcessEnv): PrestartedHook | undefined {
-    const prestarted = this.#prestarted;
-    // Kept until its gate opens, so that close() still ends it if the run fails before.
-    if (prestarted?.waiting && prestarted.key === prestartKey(charmDir, env)) return prestarted;
-    return this.#discardPrestarted();
-  }
-
-  /** Ends the prestarted process unrun, if there is one. */
-  #discardPrestarted(): undefined {
-    this.#prestarted?.discard();
-    this.#prestarted = undefined;
-    return undefined;
-  }
-
-  /**
-   * Starts the process of the hook `unit` is expected to run next, behind its gate
-   * (hook-prestart.ts), while its current hook runs: the next hook in its queue, when no
-   * other unit has hooks queued (the scheduler would pick among them) and the charm's
-   * start honours the gate. If the guess is wrong the process is ended unrun.
-   */
+  /** Starts the process of the hook `unit` is expected to run next, behind its gate (hook-prestart.ts), while its current hook runs. */
   #prestartNext(model: ModelRecord, app: AppRecord, unit: UnitRecord): void {
-    const next = unit.queue[1];
-    if (next === undefined) return;
-    // Node options given for every hook (an inspector, a --require) would act in two hook
-    // processes at once: the one running and the one waiting (an inspector's port taken).
-    if (this.#hookEnv?.NODE_OPTIONS) return;
-    for (const other of Object.values(model.apps)) for (const u of other.units) if (u !== unit && u.queue.length > 0) return;
     const charmDir = join(this.#store.unitDir(unit.name), 'charm');
-    if (!honoursHookGate(charmDir)) return;
-    // As run() names them: the scheduler counts the hook as it starts it.
+    const next = hookToPrestart(model, unit, charmDir, this.#hookEnv);
+    if (next === undefined) return;
+    // As run() names it: the scheduler counts the hook as it starts it.
     const counter = model.hookCounter + 1;
-    const env = this.#dispatchEnv(model, app, unit, next, `${unit.name}-${next.hook}-${counter}`, this.#store.file(join('traces', `${counter}.json`)));
-    try {
-      const prestarted = PrestartedHook.start(charmDir, env, (pgid) => this.#reaper.started(pgid));
-      this.#prestarted = prestarted;
-      prestarted.child.on('exit', () => {
-        if (prestarted.child.pid !== undefined) this.#reaper.ended(prestarted.child.pid);
-      });
-    } catch {
-      // Out of processes or descriptors: the next hook starts in its turn, as without this.
-      this.#discardPrestarted();
-    }
+    this.#prestarted.start(charmDir, this.#dispatchEnv(model, app, unit, next, hookContextId(unit.name, next.hook, counter), this.#store.file(hookTraceFile(counter))));
   }
 }
 
